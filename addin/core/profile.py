@@ -1,0 +1,289 @@
+"""What a platform expects, declared apart from how it is checked (see ``templates/*.toml``).
+
+A profile knows nothing of openpyxl, xlwings or HTTP: the engine turns it into checkers,
+the template builder into a workbook, the connectors into requests. Models forbid unknown keys
+so that a typo in a profile file is reported instead of silently ignored.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+Severity = Literal["error", "warning"]
+
+FieldKind = Literal[
+    "text",
+    "email",
+    "phone",
+    "country",
+    "date",
+    "postal_code",
+    "choice",
+    "flag",
+    "decimal",
+    "integer",
+    "siret",
+    "siren",
+    "vat",
+    "iban",
+    "bic",
+]
+
+PhoneFormat = Literal["e164", "international", "national", "nanp_dashes", "digits"]
+CountryFormat = Literal["fr_name", "en_name", "alpha2", "alpha3"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Column(_Strict):
+    """One column of the platform's file.
+
+    ``repeat`` declares Reveal-style repeated fields: ``id = "email{n}"`` with
+    ``header = "Courriel {n}"`` and ``repeat = 5`` expands into five columns at load time.
+    """
+
+    id: str = Field(min_length=1)
+    header: str = Field(min_length=1)
+    type: FieldKind = "text"
+    required: bool = False
+    recommended: bool = False
+    max_length: int | None = Field(default=None, gt=0)
+    help: str = Field(min_length=1)
+    help_en: str | None = None
+    example: str | None = None
+    aliases: list[str] = Field(default_factory=list)
+    letter: str | None = Field(default=None, pattern=r"^[A-Z]{1,3}$")
+    processed: bool = True
+    repeat: int | None = Field(default=None, ge=2, le=20)
+
+    # type-specific settings
+    choices: list[str] | None = None
+    choice_aliases: dict[str, list[str]] = Field(default_factory=dict)
+    phone_format: PhoneFormat | None = None
+    phone_region: str | None = Field(default=None, pattern=r"^[A-Z]{2}$")
+    country_format: CountryFormat | None = None
+    country_accepts: list[CountryFormat] | None = None
+    country_field: str | None = None
+    integer_digits: int | None = Field(default=None, gt=0)
+    fraction_digits: int | None = Field(default=None, ge=0)
+    minimum: float | None = None
+    maximum: float | None = None
+    default: str | None = None
+    allow_values: list[str] = Field(default_factory=list)
+    severity: dict[str, Severity] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _type_settings(self) -> Column:
+        if self.type == "choice" and not self.choices:
+            raise ValueError("a 'choice' column needs a non-empty 'choices' list")
+        if self.type != "choice" and self.choices:
+            raise ValueError(f"'choices' only applies to 'choice' columns, not '{self.type}'")
+        if self.type == "decimal" and (self.integer_digits is None or self.fraction_digits is None):
+            raise ValueError("a 'decimal' column needs 'integer_digits' and 'fraction_digits'")
+        if self.repeat is not None and ("{n}" not in self.id or "{n}" not in self.header):
+            raise ValueError("a repeated column needs '{n}' in both 'id' and 'header'")
+        for value in self.choice_aliases:
+            if not self.choices or value not in self.choices:
+                raise ValueError(f"'choice_aliases' names '{value}', which is not in 'choices'")
+        return self
+
+    def expand(self) -> list[Column]:
+        """The concrete columns: itself, or one per repetition for repeated fields."""
+        if self.repeat is None:
+            return [self]
+        return [
+            self.model_copy(
+                update={
+                    "id": self.id.replace("{n}", str(n)),
+                    "header": self.header.replace("{n}", str(n)),
+                    "aliases": [a.replace("{n}", str(n)) for a in self.aliases],
+                    "repeat": None,
+                    "required": self.required and n == 1,
+                }
+            )
+            for n in range(1, self.repeat + 1)
+        ]
+
+
+class Characters(_Strict):
+    """Character rules the platform applies to every text cell."""
+
+    forbidden: list[str] = Field(default_factory=list)
+    replacements: dict[str, str] = Field(default_factory=dict)
+    accents: Literal["allow", "warning", "error"] = "allow"
+    allowed_pattern: str | None = None
+    allowed_description: str | None = None
+
+    @model_validator(mode="after")
+    def _pattern_compiles(self) -> Characters:
+        if self.allowed_pattern is not None:
+            try:
+                re.compile(self.allowed_pattern)
+            except re.error as exc:
+                raise ValueError(f"'allowed_pattern' is not a valid regular expression: {exc}")
+        return self
+
+
+class ExportFormat(_Strict):
+    """How the platform wants the file it imports."""
+
+    format: Literal["csv", "xlsx", "xls", "ods"] = "csv"
+    encoding: str = "utf-8"
+    separator: str = ";"
+    sheet_name: str | None = None
+    bom: bool = False
+
+
+class FileRules(_Strict):
+    """File-level rules from the platform's import page."""
+
+    accepted_formats: list[Literal["csv", "xlsx", "xlsm", "xls", "ods"]]
+    export: ExportFormat = Field(default_factory=ExportFormat)
+    single_sheet: bool = False
+    header_row: int = 1
+    unique_headers: bool = True
+    column_order: Severity | None = None
+    max_rows: int | None = Field(default=None, gt=0)
+    max_size_bytes: dict[str, int] = Field(default_factory=dict)
+    key: list[str] = Field(default_factory=list)
+    key_unique: bool = False
+    first_row_is_example: bool = False
+    characters: Characters = Field(default_factory=Characters)
+
+
+class RequiredIf(_Strict):
+    """``then`` fields become required when ``field`` holds one of ``values``."""
+
+    kind: Literal["required_if"]
+    field: str
+    values: list[str]
+    then: list[str]
+    severity: Severity = "error"
+    explanation: str
+    explanation_en: str
+
+
+class AnyRequired(_Strict):
+    """At least one group of fields must be entirely filled (Reveal: a name and a phone)."""
+
+    kind: Literal["any_required"]
+    groups: list[list[str]] = Field(min_length=1)
+    severity: Severity = "error"
+    explanation: str
+    explanation_en: str
+
+
+class Fallback(_Strict):
+    """An empty ``field`` is replaced by the platform with the value of ``source`` fields."""
+
+    kind: Literal["fallback"]
+    field: str
+    source: list[str]
+    explanation: str
+    explanation_en: str
+
+
+class SmsNeedsMobile(_Strict):
+    """A contact method that sends text messages needs a mobile number."""
+
+    kind: Literal["sms_needs_mobile"]
+    method_field: str
+    sms_values: list[str]
+    phone_field: str
+
+
+class Unique(_Strict):
+    """Rows should not repeat these fields together (duplicate contacts, occupants...)."""
+
+    kind: Literal["unique"]
+    fields: list[str] = Field(min_length=1)
+    severity: Severity = "warning"
+    explanation: str
+    explanation_en: str
+
+
+Rule = Annotated[
+    RequiredIf | AnyRequired | Fallback | SmsNeedsMobile | Unique, Field(discriminator="kind")
+]
+
+
+class ApiSettings(_Strict):
+    """How a push reaches the platform; used by the connectors, declared here."""
+
+    connector: Literal["generic", "evoliz", "none"] = "none"
+    collection: str | None = None
+    key_field: str | None = None
+    batch_size: int = Field(default=100, gt=0, le=1000)
+    modes: list[
+        Literal["update_only", "create_only", "upsert", "upsert_delete_rest", "replace_all"]
+    ] = Field(default_factory=list)
+    default_mode: str | None = None
+    base_url: str | None = None
+    paths: dict[str, str] = Field(default_factory=dict)
+    field_names: dict[str, str] = Field(default_factory=dict)
+    requests_per_minute: int | None = None
+
+
+class Profile(_Strict):
+    """A platform's import file, complete: columns in order, file rules, cross-field rules."""
+
+    name: str = Field(pattern=r"^[a-z][a-z0-9-]*$")
+    platform: str
+    description: str
+    description_en: str
+    source: str
+    phone_region: str = Field(default="FR", pattern=r"^[A-Z]{2}$")
+    country: str = Field(default="FR", pattern=r"^[A-Z]{2}$")
+    file: FileRules
+    columns: list[Column] = Field(min_length=1)
+    rules: list[Rule] = Field(default_factory=list)
+    api: ApiSettings = Field(default_factory=ApiSettings)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Profile:
+        expanded = [c for col in self.columns for c in col.expand()]
+        ids = [c.id for c in expanded]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise ValueError(f"column ids are repeated: {', '.join(dupes)}")
+        known = set(ids)
+        for name in self.referenced_fields():
+            if name not in known:
+                raise ValueError(f"a rule or setting names the unknown column id '{name}'")
+        return self
+
+    def referenced_fields(self) -> list[str]:
+        """Every column id named outside its own column, for the consistency check."""
+        names: list[str] = list(self.file.key)
+        for rule in self.rules:
+            match rule:
+                case RequiredIf():
+                    names += [rule.field, *rule.then]
+                case AnyRequired():
+                    names += [f for group in rule.groups for f in group]
+                case Fallback():
+                    names += [rule.field, *rule.source]
+                case SmsNeedsMobile():
+                    names += [rule.method_field, rule.phone_field]
+                case Unique():
+                    names += rule.fields
+        names += [c.country_field for c in self.columns if c.country_field]
+        if self.api.key_field:
+            names.append(self.api.key_field)
+        return names
+
+    @property
+    def fields(self) -> list[Column]:
+        """The concrete columns in the platform's order, repeated fields expanded."""
+        return [c for col in self.columns for c in col.expand()]
+
+    def field(self, field_id: str) -> Column:
+        for column in self.fields:
+            if column.id == field_id:
+                return column
+        raise KeyError(field_id)

@@ -1,0 +1,80 @@
+"""The one shape every reader produces and the engine consumes: headers plus columns of cells.
+
+Columns, not rows, because validation runs column by column (one checker built per column,
+one cache per column): storing the data that way avoids transposing 100,000 rows later.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+#: What a cell can hold once read: text as typed, numbers, dates, or nothing.
+#: Readers turn booleans into "TRUE"/"FALSE" and integral floats into ints, so that equal
+#: values hash alike in the per-column caches.
+CellValue = str | int | float | dt.datetime | dt.date | None
+
+
+@dataclass(frozen=True, slots=True)
+class FormulaCell:
+    """A cell holding a formula whose result was never computed (no cached value in the file).
+
+    Kept distinct from an empty cell so validation can tell the user to recalculate the file
+    instead of saying the cell is empty.
+    """
+
+    formula: str
+
+
+@dataclass(slots=True)
+class SourceInfo:
+    """What the reader found out about the file, shown to the user ("UTF-8, ';'")."""
+
+    path: str
+    kind: str  # "csv", "xlsx", "xlsm", "xls", "ods"
+    size_bytes: int = 0
+    encoding: str | None = None
+    separator: str | None = None
+    has_bom: bool = False
+    sheet: str | None = None
+    sheets: list[str] = field(default_factory=list)
+    header_row: int = 1
+
+
+@dataclass(slots=True)
+class Table:
+    """A sheet or CSV as headers and columns.
+
+    ``columns[j][i]`` is the cell of data row ``i`` under ``headers[j]``; ``row_numbers[i]`` is the
+    number the user sees for that row (spreadsheet row, or CSV line with the header on line 1).
+    Rows that are entirely empty are dropped by the readers, which is why the numbers are kept.
+    """
+
+    headers: list[str]
+    columns: list[list[CellValue | FormulaCell]]
+    row_numbers: list[int]
+    source: SourceInfo
+
+    @property
+    def row_count(self) -> int:
+        return len(self.row_numbers)
+
+    @classmethod
+    def from_rows(
+        cls,
+        headers: list[str],
+        rows: list[list[CellValue | FormulaCell]],
+        source: SourceInfo,
+        first_row_number: int = 2,
+    ) -> Table:
+        """Build a table from row-major data, as tests and small inputs naturally have it."""
+        width = len(headers)
+        columns: list[list[CellValue | FormulaCell]] = [[] for _ in range(width)]
+        numbers: list[int] = []
+        for offset, row in enumerate(rows):
+            if all(v is None or v == "" for v in row):
+                continue
+            numbers.append(first_row_number + offset)
+            for j in range(width):
+                columns[j].append(row[j] if j < len(row) else None)
+        return cls(headers=list(headers), columns=columns, row_numbers=numbers, source=source)
