@@ -1,14 +1,14 @@
 """Every error the product raises on purpose, so the CLI and the ribbon can show one clean line.
 
-    ClientImportError            base: carries a message for the user, never a traceback
-    ├── ProfileError             a profile file is missing, unreadable or malformed
-    ├── InputError               the user's file cannot be read as a table
-    │   ├── UnsupportedFileError     wrong extension or not a spreadsheet at all
-    │   ├── EncryptedFileError       password-protected workbook
-    │   ├── FileTooLargeError        over the reader's size limit
-    │   ├── EmptyFileError           nothing to read
-    │   └── SheetNotFoundError       --sheet names a sheet that does not exist
-    └── UsageError               arguments that do not fit together (unknown profile...)
+ClientImportError            base: carries a message for the user, never a traceback
+├── ProfileError             a profile file is missing, unreadable or malformed
+├── InputError               the user's file cannot be read as a table
+│   ├── UnsupportedFileError     wrong extension or not a spreadsheet at all
+│   ├── EncryptedFileError       password-protected workbook
+│   ├── FileTooLargeError        over the reader's size limit
+│   ├── EmptyFileError           nothing to read
+│   └── SheetNotFoundError       --sheet names a sheet that does not exist
+└── UsageError               arguments that do not fit together (unknown profile...)
 """
 
 from __future__ import annotations

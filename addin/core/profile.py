@@ -125,7 +125,9 @@ class Characters(_Strict):
             try:
                 re.compile(self.allowed_pattern)
             except re.error as exc:
-                raise ValueError(f"'allowed_pattern' is not a valid regular expression: {exc}")
+                raise ValueError(
+                    f"'allowed_pattern' is not a valid regular expression: {exc}"
+                ) from exc
         return self
 
 
