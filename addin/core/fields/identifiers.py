@@ -9,8 +9,9 @@ from __future__ import annotations
 from types import ModuleType
 
 from stdnum import bic, iban
+from stdnum.eu import vat
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength
-from stdnum.fr import siren, siret, tva
+from stdnum.fr import siren, siret
 
 from addin.core.fields.base import Outcome, as_text, problem
 from addin.core.table import CellValue
@@ -18,7 +19,7 @@ from addin.core.table import CellValue
 _MODULES: dict[str, tuple[ModuleType, str]] = {
     "siret": (siret, "SIRET"),
     "siren": (siren, "SIREN"),
-    "vat": (tva, "numéro de TVA intracommunautaire"),
+    "vat": (vat, "numéro de TVA intracommunautaire"),
     "iban": (iban, "IBAN"),
     "bic": (bic, "BIC"),
 }

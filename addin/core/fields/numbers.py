@@ -7,7 +7,7 @@ number the user meant and written back plainly with a dot, which is what CSV imp
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from addin.core.fields.base import Outcome, Problem, as_text, problem
 from addin.core.table import CellValue
@@ -98,7 +98,7 @@ class DecimalChecker:
         fraction = max(0, -exponent)
         whole = max(0, len(digits) + exponent)
         if whole > self.integer_digits or fraction > self.fraction_digits:
-            rounded = number.quantize(Decimal(1).scaleb(-self.fraction_digits))
+            rounded = number.quantize(Decimal(1).scaleb(-self.fraction_digits), ROUND_HALF_UP)
             suggestion = plain(rounded) if whole <= self.integer_digits else None
             problems.append(
                 problem(

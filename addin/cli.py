@@ -1,0 +1,91 @@
+"""The ``client-import`` command: each command is one library call plus clean error messages.
+
+Exit status of ``validate``: 0 no error (warnings allowed), 1 at least one error, 2 the file
+cannot be read or the arguments are wrong (one line on stderr, never a traceback).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from addin.core.catalogue import Lang
+from addin.core.profiles import all_profiles, get_profile
+from addin.errors import ClientImportError, UsageError
+from addin.render.terminal import print_report
+from addin.validation import pick_profile, validate_file
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Vérifie, corrige et envoie des fichiers clients vers les plateformes métier.",
+)
+
+
+def _fail(message: str) -> typer.Exit:
+    Console(stderr=True).print(f"[red]Erreur[/] : {message}", highlight=False)
+    return typer.Exit(2)
+
+
+@app.command("profiles")
+def profiles_command(
+    lang: Annotated[str, typer.Option("--lang", help="fr ou en")] = "fr",
+) -> None:
+    """Liste les profils de plateforme disponibles."""
+    try:
+        for name, profile in all_profiles().items():
+            description = profile.description if lang == "fr" else profile.description_en
+            typer.echo(f"{name:<18} {description}")
+    except ClientImportError as exc:
+        raise _fail(str(exc)) from None
+
+
+@app.command("validate")
+def validate_command(
+    file: Annotated[Path, typer.Argument(help="Fichier .xlsx, .xlsm, .xls, .ods ou .csv")],
+    profile: Annotated[
+        str | None, typer.Option("--profile", "-p", help="Profil (voir `profiles`)")
+    ] = None,
+    sheet: Annotated[str | None, typer.Option("--sheet", help="Feuille à vérifier")] = None,
+    lang: Annotated[str, typer.Option("--lang", help="Langue des messages : fr ou en")] = "fr",
+    as_json: Annotated[bool, typer.Option("--json", help="Sortie JSON")] = False,
+) -> None:
+    """Vérifie chaque cellule d'un fichier selon les règles d'une plateforme."""
+    if lang not in ("fr", "en"):
+        raise _fail(f"--lang accepte fr ou en, pas « {lang} »")
+    language: Lang = "fr" if lang == "fr" else "en"
+    err = Console(stderr=True)
+    try:
+        chosen = get_profile(profile) if profile else None
+        with err.status(
+            "Lecture et vérification…" if language == "fr" else "Reading and checking…"
+        ):
+            report = validate_file(file, chosen, sheet=sheet)
+        if chosen is None and not as_json:
+            said = (
+                "Profil détecté d'après les en-têtes"
+                if language == "fr"
+                else "Profile detected from the headers"
+            )
+            err.print(f"{said} : {report.profile.name}")
+    except ClientImportError as exc:
+        raise _fail(str(exc)) from None
+    if as_json:
+        json.dump(report.to_dict(language), sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        print_report(report, Console(), language)
+    raise typer.Exit(0 if report.valid else 1)
+
+
+def main() -> None:
+    """Console entry point; usage errors exit 2 through click, ours through ``_fail``."""
+    app()
+
+
+__all__ = ["UsageError", "app", "main", "pick_profile"]

@@ -1,0 +1,562 @@
+"""Validation of a whole table against a profile, in one pass, column by column.
+
+Why column by column: each column's checker is built once and its outcomes cached by value,
+so 100,000 rows of "France" or "Mme" cost one check each plus dictionary lookups. Rows are
+only touched again for the cross-field rules, which read the normalised values kept here.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+from addin.core.checkers import build_checker
+from addin.core.fields.base import Outcome, Problem, as_text, problem
+from addin.core.fields.country import resolve_country
+from addin.core.fields.phone import PhoneChecker
+from addin.core.fields.postal import PostalCodeChecker
+from addin.core.fields.text import CharacterRules
+from addin.core.headers import HeaderMatch, match_headers
+from addin.core.profile import (
+    AnyRequired,
+    Column,
+    Fallback,
+    Profile,
+    RequiredIf,
+    Severity,
+    SmsNeedsMobile,
+    Unique,
+)
+from addin.core.report import Issue, Report, column_letter
+from addin.core.table import CellValue, FormulaCell, Table
+
+_EMPTY = Outcome(None)
+_TEXT_TYPES = {"text", "email"}
+
+
+def _human_size(size: int) -> str:
+    return f"{size / 1_000_000:.1f} Mo"
+
+
+@dataclass(slots=True)
+class _Context:
+    """What the engine accumulates while walking a table."""
+
+    profile: Profile
+    table: Table
+    lang_params: dict[str, str]
+    issues: list[Issue] = field(default_factory=list)
+    error_rows: set[int] = field(default_factory=set)
+    file_errors: bool = False
+    #: normalised value of each row, by field id; ``None`` for empty or invalid cells
+    values: dict[str, list[str | None]] = field(default_factory=dict)
+    filled: dict[str, list[bool]] = field(default_factory=dict)
+    positions: dict[str, HeaderMatch] = field(default_factory=dict)
+
+    def add(
+        self,
+        p: Problem,
+        row: int | None,
+        match: HeaderMatch | None,
+        value: str | None,
+        **extra: str,
+    ) -> None:
+        params = {**self.lang_params, **p.params, **extra}
+        if match is not None:
+            params.setdefault("column", match.header.strip())
+        if value is not None:
+            params.setdefault("value", value)
+        self.issues.append(
+            Issue(
+                code=p.code,
+                severity=p.severity,
+                row=row,
+                column=match.header if match else None,
+                field=match.field.id if match else None,
+                value=value,
+                suggestion=p.suggestion,
+                params=MappingProxyType(params),
+                position=match.index if match else None,
+            )
+        )
+        if p.severity == "error":
+            if row is None:
+                self.file_errors = True
+            else:
+                self.error_rows.add(row)
+
+
+def validate(table: Table, profile: Profile) -> Report:
+    """Every problem of ``table`` for ``profile``: file, columns, cells, then cross-field rules."""
+    ctx = _Context(profile, table, {"platform": profile.platform})
+    matches, unmatched = match_headers(table.headers, profile)
+    _check_headers(ctx, matches, unmatched)
+    _check_file(ctx)
+    characters = CharacterRules.from_profile(profile.file.characters)
+    for match in matches:
+        if match.field.id in ctx.positions and ctx.positions[match.field.id] is not match:
+            continue
+        _check_column(ctx, match, characters)
+    for column in profile.fields:
+        if column.id not in ctx.positions:
+            ctx.values[column.id] = [None] * table.row_count
+            ctx.filled[column.id] = [False] * table.row_count
+    _check_rules(ctx)
+    _check_example_row(ctx)
+    ctx.issues.sort(key=lambda i: (i.row or 0, i.position if i.position is not None else -1))
+    return Report(
+        profile=profile,
+        source=table.source,
+        rows=table.row_count,
+        issues=ctx.issues,
+        rows_with_errors=ctx.error_rows,
+        file_errors=ctx.file_errors,
+    )
+
+
+def _check_headers(ctx: _Context, matches: list[HeaderMatch], unmatched: list[int]) -> None:
+    profile, table = ctx.profile, ctx.table
+    by_field: dict[str, list[HeaderMatch]] = {}
+    for match in matches:
+        by_field.setdefault(match.field.id, []).append(match)
+    for found in by_field.values():
+        ctx.positions[found[0].field.id] = found[0]
+        if len(found) > 1 and profile.file.unique_headers:
+            ctx.add(
+                problem("duplicate-header", "error", None, count=str(len(found))),
+                None,
+                found[1],
+                None,
+            )
+    counts = Counter(h.strip() for h in table.headers if h.strip())
+    for position in unmatched:
+        header = table.headers[position]
+        if not header.strip():
+            if any(v not in (None, "") for v in table.columns[position]):
+                ctx.add(
+                    problem("blank-header", "warning", None, letter=column_letter(position)),
+                    None,
+                    None,
+                    None,
+                )
+            continue
+        if counts[header.strip()] > 1 and profile.file.unique_headers:
+            first = table.headers.index(header)
+            if first != position:
+                dup = HeaderMatch(position, header, Column(id=header, header=header, help="-"))
+                ctx.add(
+                    problem("duplicate-header", "error", None, count=str(counts[header.strip()])),
+                    None,
+                    dup,
+                    None,
+                )
+                continue
+        ctx.issues.append(
+            Issue(
+                "unknown-column",
+                "warning",
+                None,
+                header,
+                None,
+                None,
+                None,
+                MappingProxyType({**ctx.lang_params, "column": header.strip()}),
+                position,
+            )
+        )
+    for column in profile.fields:
+        if column.required and column.id not in ctx.positions:
+            ctx.add(
+                problem("missing-column", "error", None, header=column.header), None, None, None
+            )
+    if profile.file.column_order is not None:
+        _check_order(ctx, profile.file.column_order)
+
+
+def _check_order(ctx: _Context, severity: Severity) -> None:
+    order = {c.id: n for n, c in enumerate(ctx.profile.fields)}
+    present = sorted(ctx.positions.values(), key=lambda m: m.index)
+    expected = sorted(present, key=lambda m: order[m.field.id])
+    for n, (got, want) in enumerate(zip(present, expected, strict=True)):
+        if got is not want:
+            ctx.add(
+                problem(
+                    "column-order", severity, None, header=want.field.header, expected=str(n + 1)
+                ),
+                None,
+                None,
+                None,
+            )
+            return
+
+
+def _check_file(ctx: _Context) -> None:
+    rules, source, platform = ctx.profile.file, ctx.table.source, ctx.profile.platform
+    if ctx.table.row_count == 0:
+        ctx.add(problem("no-data", "error"), None, None, None)
+    if rules.max_rows is not None and ctx.table.row_count > rules.max_rows:
+        ctx.add(
+            problem(
+                "too-many-rows",
+                "error",
+                None,
+                count=str(ctx.table.row_count),
+                limit=str(rules.max_rows),
+            ),
+            None,
+            None,
+            None,
+        )
+    limit = rules.max_size_bytes.get(source.kind)
+    if limit is not None and source.size_bytes > limit:
+        ctx.add(
+            problem(
+                "file-too-large",
+                "error",
+                None,
+                size=_human_size(source.size_bytes),
+                limit=_human_size(limit),
+                kind=source.kind.upper(),
+            ),
+            None,
+            None,
+            None,
+        )
+    if source.kind not in rules.accepted_formats:
+        accepted = ", ".join(f.upper() for f in rules.accepted_formats)
+        ctx.add(
+            problem(
+                "format-not-accepted", "warning", None, kind=source.kind.upper(), accepted=accepted
+            ),
+            None,
+            None,
+            None,
+        )
+    if source.kind == "csv" and rules.export.format == "csv":
+        wanted = rules.export.encoding.lower().replace("_", "-")
+        got = (source.encoding or "").lower().replace("_", "-").removesuffix("-sig")
+        if got and got != wanted and not (wanted == "utf-8" and got == "ascii"):
+            ctx.add(
+                problem(
+                    "wrong-encoding",
+                    "warning",
+                    None,
+                    encoding=source.encoding or "?",
+                    expected=platform and rules.export.encoding.upper(),
+                ),
+                None,
+                None,
+                None,
+            )
+        if source.separator and source.separator != rules.export.separator:
+            ctx.add(
+                problem(
+                    "wrong-separator",
+                    "warning",
+                    None,
+                    separator=source.separator,
+                    expected=rules.export.separator,
+                ),
+                None,
+                None,
+                None,
+            )
+    if rules.single_sheet and len(source.sheets) > 1:
+        ctx.add(
+            problem(
+                "several-sheets",
+                "warning",
+                None,
+                count=str(len(source.sheets)),
+                sheet=source.sheet or "",
+            ),
+            None,
+            None,
+            None,
+        )
+
+
+def _outcome_for(
+    check: Callable[[CellValue], Outcome],
+    column: Column,
+    characters: CharacterRules | None,
+) -> Callable[[CellValue], Outcome]:
+    """The column's full cell check: type, allowed placeholders, length, characters, severity."""
+    allowed = set(column.allow_values)
+    overrides = column.severity
+    limit = column.max_length
+    apply_chars = characters is not None and column.type in _TEXT_TYPES | {"choice"}
+
+    def run(value: CellValue) -> Outcome:
+        if isinstance(value, str) and not value.strip():
+            return _EMPTY
+        if allowed and as_text(value) in allowed:
+            return Outcome(as_text(value))
+        outcome = check(value)
+        problems = list(outcome.problems)
+        final = outcome.value
+        if final is not None and limit is not None and len(final) > limit:
+            problems.append(
+                problem("text-too-long", "error", None, limit=str(limit), length=str(len(final)))
+            )
+        if apply_chars and characters is not None:
+            extra = characters.problems(final if final is not None else as_text(value))
+            problems += extra
+            for p in extra:
+                if p.severity == "error" and final is not None:
+                    final = p.suggestion if p.suggestion is not None else final
+        if overrides:
+            problems = [
+                Problem(p.code, overrides[p.code], p.suggestion, p.params)
+                if p.code in overrides
+                else p
+                for p in problems
+            ]
+        if not problems:
+            return outcome if outcome.value is not None else Outcome(as_text(value))
+        if any(p.severity == "error" for p in problems):
+            final = None
+        return Outcome(final, tuple(problems))
+
+    return run
+
+
+def _check_column(ctx: _Context, match: HeaderMatch, characters: CharacterRules | None) -> None:
+    column = match.field
+    cells = ctx.table.columns[match.index]
+    numbers = ctx.table.row_numbers
+    checker = build_checker(column, ctx.profile, cells)
+    run = _outcome_for(checker.check, column, characters)
+    countries = _row_countries(ctx, column)
+    values: list[str | None] = [None] * len(cells)
+    filled: list[bool] = [False] * len(cells)
+    cache: dict[object, Outcome] = {}
+    for i, cell in enumerate(cells):
+        if cell is None:
+            if column.required:
+                ctx.add(
+                    problem("required-value", "error", None, help=column.help),
+                    numbers[i],
+                    match,
+                    None,
+                )
+            elif column.recommended:
+                ctx.add(
+                    problem("recommended-value", "warning", None, reason=column.help),
+                    numbers[i],
+                    match,
+                    None,
+                )
+            continue
+        if isinstance(cell, FormulaCell):
+            filled[i] = True
+            ctx.add(
+                problem("formula-no-value", "error", None, formula=cell.formula),
+                numbers[i],
+                match,
+                cell.formula,
+            )
+            continue
+        if countries is not None:
+            key: object = (cell, countries[i])
+            outcome = cache.get(key)
+            if outcome is None:
+                assert isinstance(checker, PostalCodeChecker)
+                country = countries[i]
+                outcome = _outcome_for(
+                    lambda v, c=country: checker.check_for(v, c), column, characters
+                )(cell)  # type: ignore[misc]
+                cache[key] = outcome
+        else:
+            outcome = cache.get(cell)
+            if outcome is None:
+                outcome = run(cell)
+                cache[cell] = outcome
+        if outcome is _EMPTY:
+            if column.required:
+                ctx.add(
+                    problem("required-value", "error", None, help=column.help),
+                    numbers[i],
+                    match,
+                    as_text(cell),
+                )
+            continue
+        filled[i] = True
+        values[i] = outcome.value
+        if outcome.problems:
+            text = as_text(cell)
+            for p in outcome.problems:
+                ctx.add(p, numbers[i], match, text)
+    ctx.values[column.id] = values
+    ctx.filled[column.id] = filled
+
+
+def _row_countries(ctx: _Context, column: Column) -> list[str | None] | None:
+    """ISO codes of each row's country, for fields whose rules depend on it (postal codes)."""
+    if column.type != "postal_code":
+        return None
+    source = ctx.positions.get(column.country_field) if column.country_field else None
+    if source is None:
+        return [None] * ctx.table.row_count
+    cache: dict[object, str | None] = {}
+    result: list[str | None] = []
+    for cell in ctx.table.columns[source.index]:
+        if cell not in cache:
+            cache[cell] = (
+                resolve_country(as_text(cell))
+                if cell is not None and not isinstance(cell, FormulaCell)
+                else None
+            )
+        result.append(cache[cell])
+    return result
+
+
+def _field_label(ctx: _Context, field_id: str) -> str:
+    match = ctx.positions.get(field_id)
+    return match.header.strip() if match else ctx.profile.field(field_id).header
+
+
+def _check_rules(ctx: _Context) -> None:
+    numbers = ctx.table.row_numbers
+    for rule in ctx.profile.rules:
+        match rule:
+            case RequiredIf():
+                source = ctx.values[rule.field]
+                wanted = set(rule.values)
+                for i, value in enumerate(source):
+                    if value not in wanted:
+                        continue
+                    for target in rule.then:
+                        if not ctx.filled[target][i]:
+                            where = ctx.positions.get(target)
+                            ctx.add(
+                                problem(
+                                    "required-if",
+                                    rule.severity,
+                                    None,
+                                    explanation=rule.explanation,
+                                    explanation_en=rule.explanation_en,
+                                    column=_field_label(ctx, target),
+                                ),
+                                numbers[i],
+                                where,
+                                None,
+                            )
+            case AnyRequired():
+                labels = " / ".join(
+                    " + ".join(_field_label(ctx, f) for f in group) for group in rule.groups
+                )
+                for i in range(ctx.table.row_count):
+                    if not any(all(ctx.filled[f][i] for f in group) for group in rule.groups):
+                        ctx.add(
+                            problem(
+                                "required-any",
+                                rule.severity,
+                                None,
+                                explanation=rule.explanation,
+                                explanation_en=rule.explanation_en,
+                                fields=labels,
+                            ),
+                            numbers[i],
+                            None,
+                            None,
+                        )
+            case Unique():
+                _check_unique(
+                    ctx,
+                    fields=rule.fields,
+                    code="duplicate-row",
+                    severity=rule.severity,
+                    explanation=rule.explanation,
+                    explanation_en=rule.explanation_en,
+                )
+            case SmsNeedsMobile():
+                _check_sms(ctx, rule)
+            case Fallback():
+                continue  # informs the push and export; an empty identifier is not a problem
+    if ctx.profile.file.key and ctx.profile.file.key_unique:
+        _check_unique(
+            ctx,
+            fields=ctx.profile.file.key,
+            code="duplicate-key",
+            severity="error",
+            explanation="",
+            explanation_en="",
+        )
+
+
+def _check_unique(
+    ctx: _Context,
+    *,
+    fields: list[str],
+    code: str,
+    severity: Severity,
+    explanation: str,
+    explanation_en: str,
+) -> None:
+    numbers = ctx.table.row_numbers
+    seen: dict[tuple[str | None, ...], int] = {}
+    columns = [ctx.values[f] for f in fields]
+    labels = ", ".join(_field_label(ctx, f) for f in fields)
+    first_match = ctx.positions.get(fields[0])
+    for i in range(ctx.table.row_count):
+        key = tuple(c[i] for c in columns)
+        if all(k is None for k in key):
+            continue
+        if key in seen:
+            extra = {
+                "first_row": str(seen[key]),
+                "fields": labels,
+                "explanation": explanation,
+                "explanation_en": explanation_en,
+            }
+            where = first_match if code == "duplicate-key" else None
+            ctx.add(
+                Problem(code, severity, None, MappingProxyType(extra)),
+                numbers[i],
+                where,
+                key[0] if code == "duplicate-key" else None,
+            )
+        else:
+            seen[key] = numbers[i]
+
+
+def _check_sms(ctx: _Context, rule: SmsNeedsMobile) -> None:
+    phone_match = ctx.positions.get(rule.phone_field)
+    if phone_match is None:
+        return
+    column = phone_match.field
+    checker = PhoneChecker(
+        column.phone_region or ctx.profile.phone_region, column.phone_format or "e164"
+    )
+    methods = ctx.values[rule.method_field]
+    phones = ctx.values[rule.phone_field]
+    sms = set(rule.sms_values)
+    for i, method in enumerate(methods):
+        phone = phones[i]
+        if method not in sms or phone is None:
+            continue
+        kind = checker.line_type(phone)
+        code = {"fixed": "sms-not-mobile", "fixed_or_mobile": "sms-unknown-line"}.get(kind or "")
+        if code:
+            severity: Severity = "error" if code == "sms-not-mobile" else "warning"
+            ctx.add(
+                problem(code, severity, None, method=method, call="appel"),
+                ctx.table.row_numbers[i],
+                phone_match,
+                phone,
+            )
+
+
+def _check_example_row(ctx: _Context) -> None:
+    if not ctx.profile.file.first_row_is_example or ctx.table.row_count == 0:
+        return
+    examples = {c.id: c.example for c in ctx.profile.fields if c.example}
+    compared = [(f, e) for f, e in examples.items() if f in ctx.positions]
+    if not compared:
+        return
+    same = sum(1 for f, e in compared if ctx.values[f][0] == e)
+    if same * 2 > len(compared):
+        ctx.add(problem("example-row", "warning"), ctx.table.row_numbers[0], None, None)

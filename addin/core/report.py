@@ -1,0 +1,107 @@
+"""The result of a validation: every issue, with what the JSON contract and the tests read.
+
+Messages are rendered on demand from the catalogue, so validation never formats text it
+may not show, and the same report can be shown in French or English.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from addin.core.catalogue import Lang, render
+from addin.core.profile import Profile, Severity
+from addin.core.table import SourceInfo
+
+
+def column_letter(index: int) -> str:
+    """0 → A, 26 → AA: how the user finds the column in Excel."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+@dataclass(frozen=True, slots=True)
+class Issue:
+    """One problem, where the user will look for it.
+
+    ``row`` is the row number the user sees (``None`` for file-level issues); ``column`` the
+    header as written in the file; ``position`` the column's 0-based index in the file.
+    """
+
+    code: str
+    severity: Severity
+    row: int | None
+    column: str | None
+    field: str | None
+    value: str | None
+    suggestion: str | None
+    params: Mapping[str, str]
+    position: int | None = None
+
+    def message(self, lang: Lang = "fr") -> str:
+        return render(self.code, self.params, lang, self.suggestion)
+
+    @property
+    def cell(self) -> str | None:
+        """``G12``: the cell reference, when the issue is about one cell."""
+        if self.row is None or self.position is None:
+            return None
+        return f"{column_letter(self.position)}{self.row}"
+
+
+@dataclass(slots=True)
+class Report:
+    profile: Profile
+    source: SourceInfo
+    rows: int
+    issues: list[Issue]
+    rows_with_errors: set[int] = field(default_factory=set)
+    file_errors: bool = False
+
+    @property
+    def valid_rows(self) -> int:
+        """Rows the platform would accept; none when the file itself cannot be imported."""
+        return 0 if self.file_errors else self.rows - len(self.rows_with_errors)
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == "warning"]
+
+    @property
+    def valid(self) -> bool:
+        return not self.errors
+
+    def flatten(self, keys: list[str]) -> list[list[Any]]:
+        """``report.flatten(["row", "column", "code"])``: whole lists for tests to compare."""
+        return [[getattr(issue, key) for key in keys] for issue in self.issues]
+
+    def to_dict(self, lang: Lang = "fr") -> dict[str, Any]:
+        """The ``validate --json`` contract."""
+        return {
+            "profile": self.profile.name,
+            "file": self.source.path,
+            "rows": self.rows,
+            "valid_rows": self.valid_rows,
+            "issues": [
+                {
+                    "row": i.row,
+                    "column": i.column,
+                    "field": i.field,
+                    "severity": i.severity,
+                    "code": i.code,
+                    "message": i.message(lang),
+                    "value": i.value,
+                    "suggestion": i.suggestion,
+                }
+                for i in self.issues
+            ],
+        }

@@ -1,0 +1,1 @@
+"""Turning reports into what a person or a program reads (terminal table, JSON)."""

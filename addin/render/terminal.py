@@ -1,0 +1,96 @@
+"""The readable report: issues grouped by row, then totals, in the user's language."""
+
+from __future__ import annotations
+
+from itertools import groupby
+
+from rich.console import Console
+from rich.table import Table as RichTable
+
+from addin.core.catalogue import Lang
+from addin.core.report import Report
+
+_WORDS = {
+    "fr": {
+        "file": "Fichier",
+        "profile": "Profil",
+        "read": "Lu",
+        "row": "Ligne",
+        "whole": "Fichier entier",
+        "cell": "Cellule",
+        "severity": "Gravité",
+        "message": "Problème et correction",
+        "error": "erreur",
+        "warning": "avertissement",
+        "totals": (
+            "{rows} lignes, {valid} valides ; {errors} erreur(s), {warnings} avertissement(s)."
+        ),
+        "clean": "Aucun problème : le fichier est prêt pour {platform}.",
+    },
+    "en": {
+        "file": "File",
+        "profile": "Profile",
+        "read": "Read",
+        "row": "Row",
+        "whole": "Whole file",
+        "cell": "Cell",
+        "severity": "Severity",
+        "message": "Problem and fix",
+        "error": "error",
+        "warning": "warning",
+        "totals": "{rows} rows, {valid} valid; {errors} error(s), {warnings} warning(s).",
+        "clean": "No problems: the file is ready for {platform}.",
+    },
+}
+
+
+def describe_source(report: Report, lang: Lang) -> str:
+    """``xlsx, feuille « Data »`` or ``csv, UTF-8, séparateur « ; »``: what the reader detected."""
+    source = report.source
+    parts = [source.kind]
+    if source.encoding:
+        parts.append(source.encoding + (" (BOM)" if source.has_bom else ""))
+    if source.separator:
+        sep = "tab" if source.separator == "\t" else source.separator
+        parts.append(("séparateur « {} »" if lang == "fr" else 'separator "{}"').format(sep))
+    if source.sheet:
+        parts.append(("feuille « {} »" if lang == "fr" else 'sheet "{}"').format(source.sheet))
+    return ", ".join(parts)
+
+
+def print_report(report: Report, console: Console, lang: Lang = "fr") -> None:
+    words = _WORDS[lang]
+    console.print(f"[bold]{words['file']}[/] : {report.source.path}")
+    console.print(
+        f"[bold]{words['profile']}[/] : {report.profile.name} ({report.profile.platform})"
+    )
+    console.print(f"[bold]{words['read']}[/] : {describe_source(report, lang)}")
+    if report.issues:
+        table = RichTable(show_lines=False, header_style="bold")
+        table.add_column(words["row"], justify="right")
+        table.add_column(words["cell"])
+        table.add_column(words["severity"])
+        table.add_column(words["message"], overflow="fold")
+        for row, issues in groupby(report.issues, key=lambda i: i.row):
+            for n, issue in enumerate(issues):
+                colour = "red" if issue.severity == "error" else "yellow"
+                row_label = (str(row) if row is not None else words["whole"]) if n == 0 else ""
+                where = issue.cell or (issue.column or "").strip()
+                table.add_row(
+                    row_label,
+                    where,
+                    f"[{colour}]{words[issue.severity]}[/]",
+                    issue.message(lang),
+                )
+            table.add_section()
+        console.print(table)
+    else:
+        console.print(f"[green]{words['clean'].format(platform=report.profile.platform)}[/]")
+    console.print(
+        words["totals"].format(
+            rows=report.rows,
+            valid=report.valid_rows,
+            errors=len(report.errors),
+            warnings=len(report.warnings),
+        )
+    )

@@ -1,0 +1,39 @@
+"""The validate use case: read a file, choose its profile, check it. Shared by CLI and ribbon."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from addin.core.engine import validate
+from addin.core.headers import score
+from addin.core.profile import Profile
+from addin.core.profiles import all_profiles
+from addin.core.report import Report
+from addin.errors import UsageError
+from addin.io.reader import read_table
+
+
+def pick_profile(headers: list[str]) -> Profile:
+    """The profile whose headers fit best; an error when none fits or two fit equally."""
+    ranked = sorted(
+        ((score(headers, p), p.name, p) for p in all_profiles().values()),
+        key=lambda t: (-t[0], t[1]),
+    )
+    if not ranked or ranked[0][0] == 0:
+        raise UsageError(
+            "aucun profil ne reconnaît les en-têtes de ce fichier : précisez --profile "
+            "(voir `client-import profiles`)"
+        )
+    if len(ranked) > 1 and ranked[1][0] == ranked[0][0]:
+        raise UsageError(
+            f"les profils {ranked[0][1]} et {ranked[1][1]} conviennent autant l'un que l'autre : "
+            "précisez --profile"
+        )
+    return ranked[0][2]
+
+
+def validate_file(path: Path, profile: Profile | None, sheet: str | None = None) -> Report:
+    preferred = profile.file.export.sheet_name if profile else None
+    table = read_table(path, sheet=sheet, preferred_sheet=preferred)
+    chosen = profile or pick_profile(table.headers)
+    return validate(table, chosen)

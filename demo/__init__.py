@@ -1,0 +1,1 @@
+"""The bundled demonstration run by ``make demo``."""
