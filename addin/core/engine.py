@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from types import MappingProxyType
 
 from addin.core.checkers import build_checker
@@ -105,7 +106,13 @@ def validate(table: Table, profile: Profile) -> Report:
             ctx.filled[column.id] = [False] * table.row_count
     _check_rules(ctx)
     _check_example_row(ctx)
-    ctx.issues.sort(key=lambda i: (i.row or 0, i.position if i.position is not None else -1))
+    # file-level issues keep the order they were found in; cell issues follow the columns
+    ctx.issues.sort(
+        key=lambda i: (
+            i.row or 0,
+            i.position if i.row is not None and i.position is not None else -1,
+        )
+    )
     return Report(
         profile=profile,
         source=table.source,
@@ -344,7 +351,12 @@ def _check_column(ctx: _Context, match: HeaderMatch, characters: CharacterRules 
                 )
             elif column.recommended:
                 ctx.add(
-                    problem("recommended-value", "warning", None, reason=column.help),
+                    problem(
+                        "recommended-value",
+                        "warning",
+                        None,
+                        reason=column.recommended_reason or column.help,
+                    ),
                     numbers[i],
                     match,
                     None,
@@ -364,10 +376,8 @@ def _check_column(ctx: _Context, match: HeaderMatch, characters: CharacterRules 
             outcome = cache.get(key)
             if outcome is None:
                 assert isinstance(checker, PostalCodeChecker)
-                country = countries[i]
-                outcome = _outcome_for(
-                    lambda v, c=country: checker.check_for(v, c), column, characters
-                )(cell)  # type: ignore[misc]
+                check = partial(checker.check_for, country=countries[i])
+                outcome = _outcome_for(check, column, characters)(cell)
                 cache[key] = outcome
         else:
             outcome = cache.get(cell)

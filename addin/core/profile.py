@@ -45,6 +45,8 @@ class Column(_Strict):
 
     ``repeat`` declares Reveal-style repeated fields: ``id = "email{n}"`` with
     ``header = "Courriel {n}"`` and ``repeat = 5`` expands into five columns at load time.
+    Aliases written with ``{n}`` are numbered like the header; aliases without it ("Courriel")
+    name the first repetition only, as do ``required`` and ``recommended``.
     """
 
     id: str = Field(min_length=1)
@@ -52,6 +54,9 @@ class Column(_Strict):
     type: FieldKind = "text"
     required: bool = False
     recommended: bool = False
+    #: what the platform needs a recommended value for ("créer le contact par l'API")
+    recommended_reason: str | None = None
+    recommended_reason_en: str | None = None
     max_length: int | None = Field(default=None, gt=0)
     help: str = Field(min_length=1)
     help_en: str | None = None
@@ -101,9 +106,12 @@ class Column(_Strict):
                 update={
                     "id": self.id.replace("{n}", str(n)),
                     "header": self.header.replace("{n}", str(n)),
-                    "aliases": [a.replace("{n}", str(n)) for a in self.aliases],
+                    "aliases": [
+                        a.replace("{n}", str(n)) for a in self.aliases if "{n}" in a or n == 1
+                    ],
                     "repeat": None,
                     "required": self.required and n == 1,
+                    "recommended": self.recommended and n == 1,
                 }
             )
             for n in range(1, self.repeat + 1)
@@ -228,6 +236,9 @@ class ApiSettings(_Strict):
     base_url: str | None = None
     paths: dict[str, str] = Field(default_factory=dict)
     field_names: dict[str, str] = Field(default_factory=dict)
+    #: per column id, the value the API wants for each of the column's choices
+    #: (Evoliz consent: "Autorisé" -> "authorized")
+    value_maps: dict[str, dict[str, str]] = Field(default_factory=dict)
     requests_per_minute: int | None = None
 
 
@@ -253,31 +264,53 @@ class Profile(_Strict):
         dupes = sorted({i for i in ids if ids.count(i) > 1})
         if dupes:
             raise ValueError(f"column ids are repeated: {', '.join(dupes)}")
-        known = set(ids)
-        for name in self.referenced_fields():
+        known = {c.id: c for c in expanded}
+        for where, name in self._references():
             if name not in known:
-                raise ValueError(f"a rule or setting names the unknown column id '{name}'")
+                raise ValueError(f"{where} names the unknown column id '{name}'")
+        for name, mapping in self.api.value_maps.items():
+            choices = known[name].choices or []
+            strays = [label for label in mapping if label not in choices]
+            if strays:
+                raise ValueError(
+                    f"api.value_maps.{name} maps '{strays[0]}', which is not one of the "
+                    f"column's choices"
+                )
         return self
+
+    def _references(self) -> list[tuple[str, str]]:
+        """Every column id named outside its own column, with where it is named."""
+        refs: list[tuple[str, str]] = [(f"file.key[{i}]", k) for i, k in enumerate(self.file.key)]
+        for n, rule in enumerate(self.rules):
+            at = f"rules[{n}] ({rule.kind})"
+            match rule:
+                case RequiredIf():
+                    refs.append((f"{at}.field", rule.field))
+                    refs += [(f"{at}.then", f) for f in rule.then]
+                case AnyRequired():
+                    refs += [(f"{at}.groups", f) for group in rule.groups for f in group]
+                case Fallback():
+                    refs.append((f"{at}.field", rule.field))
+                    refs += [(f"{at}.source", f) for f in rule.source]
+                case SmsNeedsMobile():
+                    refs += [(f"{at}.method_field", rule.method_field)]
+                    refs += [(f"{at}.phone_field", rule.phone_field)]
+                case Unique():
+                    refs += [(f"{at}.fields", f) for f in rule.fields]
+        refs += [
+            (f"columns[{n}] ({c.id}).country_field", c.country_field)
+            for n, c in enumerate(self.columns)
+            if c.country_field
+        ]
+        if self.api.key_field:
+            refs.append(("api.key_field", self.api.key_field))
+        refs += [("api.field_names", name) for name in self.api.field_names]
+        refs += [("api.value_maps", name) for name in self.api.value_maps]
+        return refs
 
     def referenced_fields(self) -> list[str]:
         """Every column id named outside its own column, for the consistency check."""
-        names: list[str] = list(self.file.key)
-        for rule in self.rules:
-            match rule:
-                case RequiredIf():
-                    names += [rule.field, *rule.then]
-                case AnyRequired():
-                    names += [f for group in rule.groups for f in group]
-                case Fallback():
-                    names += [rule.field, *rule.source]
-                case SmsNeedsMobile():
-                    names += [rule.method_field, rule.phone_field]
-                case Unique():
-                    names += rule.fields
-        names += [c.country_field for c in self.columns if c.country_field]
-        if self.api.key_field:
-            names.append(self.api.key_field)
-        return names
+        return [name for _, name in self._references()]
 
     @property
     def fields(self) -> list[Column]:

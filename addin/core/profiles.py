@@ -39,8 +39,11 @@ def load_profile_file(path: Path) -> Profile:
         profile = Profile.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
+        message = first["msg"].removeprefix("Value error, ")
+        if not first["loc"]:  # whole-profile checks name their own path in the message
+            raise ProfileError(f"{path}: {message}") from exc
         where = _describe_location(data, first["loc"])
-        raise ProfileError(f"{path}: {where}: {first['msg']}") from exc
+        raise ProfileError(f"{path}: {where}: {message}") from exc
     if profile.name != path.stem:
         raise ProfileError(f"{path}: name: '{profile.name}' must match the file name '{path.stem}'")
     return profile
