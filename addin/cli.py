@@ -28,7 +28,7 @@ app = typer.Typer(
 
 
 def _fail(message: str) -> typer.Exit:
-    Console(stderr=True).print(f"[red]Erreur[/] : {message}", highlight=False)
+    sys.stderr.write(f"Erreur : {' '.join(message.split())}\n")  # one line, never wrapped
     return typer.Exit(2)
 
 
