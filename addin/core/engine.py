@@ -64,11 +64,6 @@ class _Context:
         value: str | None,
         **extra: str,
     ) -> None:
-        params = {**self.lang_params, **p.params, **extra}
-        if match is not None:
-            params.setdefault("column", match.header.strip())
-        if value is not None:
-            params.setdefault("value", value)
         self.issues.append(
             Issue(
                 code=p.code,
@@ -78,8 +73,9 @@ class _Context:
                 field=match.field.id if match else None,
                 value=value,
                 suggestion=p.suggestion,
-                params=MappingProxyType(params),
+                params={**p.params, **extra} if extra else p.params,
                 position=match.index if match else None,
+                context=self.lang_params,
             )
         )
         if p.severity == "error":
@@ -169,8 +165,9 @@ def _check_headers(ctx: _Context, matches: list[HeaderMatch], unmatched: list[in
                 None,
                 None,
                 None,
-                MappingProxyType({**ctx.lang_params, "column": header.strip()}),
+                MappingProxyType({}),
                 position,
+                ctx.lang_params,
             )
         )
     for column in profile.fields:
