@@ -1,0 +1,116 @@
+"""Excel 97-2003 (.xls) and OpenDocument (.ods) workbooks with python-calamine.
+
+calamine gives each cell's value (the cached result for a formula) but neither number formats
+nor formulas, so, unlike the .xlsx reader:
+
+- a number shown with leading zeros (format ``00000``) arrives as the bare number (``1220``);
+- a formula that was never calculated cannot be told from an empty cell;
+- error values (``#N/A``) arrive as empty cells;
+- in .ods files, booleans arrive as ``1``/``0``.
+
+Values are otherwise converted as for .xlsx (see :mod:`addin.io.cells`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from python_calamine import (
+    CalamineWorkbook,
+    PasswordError,
+    SheetTypeEnum,
+    SheetVisibleEnum,
+)
+
+from addin.core.table import SourceInfo, Table
+from addin.errors import ClientImportError, UnsupportedFileError
+from addin.io.cells import convert
+from addin.io.common import (
+    Cell,
+    build_table,
+    check_header,
+    choose_sheet,
+    encrypted,
+    header_text,
+)
+
+
+def list_calamine_sheets(path: Path, kind: str) -> list[tuple[str, bool]]:
+    """``(name, visible)`` of each worksheet, in workbook order."""
+    try:
+        with path.open("rb") as handle, CalamineWorkbook.from_filelike(handle) as book:
+            return _sheets(book)
+    except PasswordError:
+        raise encrypted(path, opendocument=kind == "ods") from None
+    except (ClientImportError, MemoryError):
+        raise
+    except Exception as error:  # whatever the library trips on: the file is not what it claims
+        raise _damaged(path) from error
+
+
+def read_calamine(
+    path: Path,
+    kind: str,
+    size: int,
+    *,
+    sheet: str | None = None,
+    preferred_sheet: str | None = None,
+    header_row: int = 1,
+) -> Table:
+    """Read one worksheet of an .xls or .ods workbook into a :class:`Table`."""
+    try:
+        # A file object, not a name: calamine picks the format by extension from a name, by
+        # content from a file object (and users rename files).
+        with path.open("rb") as handle, CalamineWorkbook.from_filelike(handle) as book:
+            sheets = _sheets(book)
+            name = choose_sheet(path, sheets, sheet, preferred_sheet)
+            values = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+    except PasswordError:
+        raise encrypted(path, opendocument=kind == "ods") from None
+    except (ClientImportError, MemoryError):
+        raise
+    except Exception as error:  # whatever the library trips on: the file is not what it claims
+        raise _damaged(path) from error
+
+    header: list[Cell] = []
+    rows: list[list[Cell]] = []
+    numbers: list[int] = []
+    for number, raw in enumerate(values[header_row - 1 :], start=header_row):
+        cells = [convert(value) for value in raw]
+        while cells and cells[-1] is None:
+            cells.pop()
+        if number == header_row:
+            header = cells
+        elif cells:
+            rows.append(cells)
+            numbers.append(number)
+
+    source = SourceInfo(
+        path=str(path),
+        kind=kind,
+        size_bytes=size,
+        sheet=name,
+        sheets=[sheet_name for sheet_name, _ in sheets],
+        header_row=header_row,
+    )
+    headers = [header_text(value) for value in header]
+    check_header(
+        headers, bool(rows), f"La feuille « {name} » du classeur « {path.name} »", header_row
+    )
+    return build_table(headers, rows, numbers, source)
+
+
+def _sheets(book: CalamineWorkbook) -> list[tuple[str, bool]]:
+    return [
+        (meta.name, meta.visible == SheetVisibleEnum.Visible)
+        for meta in book.sheets_metadata
+        if meta.typ == SheetTypeEnum.WorkSheet
+    ]
+
+
+def _damaged(path: Path) -> UnsupportedFileError:
+    return UnsupportedFileError(
+        f"Le classeur « {path.name} » est endommagé ou n'est pas un vrai fichier Excel ou "
+        "OpenDocument : il ne peut pas être lu. Ouvrez-le dans Excel ou LibreOffice, "
+        "enregistrez-le au format .xlsx, puis réessayez."
+    )

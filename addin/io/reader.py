@@ -1,0 +1,405 @@
+"""The one entry point for reading the user's file: guards, then the right reader.
+
+The format is decided by the file's content, not its name, because users rename files (a
+workbook saved as ``clients.csv`` is read as the workbook it is; ``SourceInfo.kind`` says what
+was found):
+
+- a ZIP container is an Excel 2007+ workbook (``xlsx``, ``xlsm``, by the main part's content type
+  in ``[Content_Types].xml``) or an OpenDocument spreadsheet (``ods``, by its ``mimetype``);
+- an OLE2 compound file is an Excel 97-2003 workbook (``xls``, stream ``Workbook``), or a
+  password-protected Excel 2007+ workbook (stream ``EncryptedPackage``);
+- anything else that reads as text is a CSV; binary content is refused.
+
+Guards, in this order: the path must name a readable file; it must not be empty; its content must
+be a table; its size must be under the limit (:data:`CSV_MAX_BYTES` for text,
+:data:`WORKBOOK_MAX_BYTES` for workbooks, or ``max_bytes``); a workbook must not be encrypted.
+Every refusal is an :class:`~addin.errors.InputError` whose message, in French, says what is wrong
+and what to do.
+"""
+
+from __future__ import annotations
+
+import stat
+import struct
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+from addin.core.table import Table
+from addin.errors import (
+    EmptyFileError,
+    FileTooLargeError,
+    InputError,
+    UnsupportedFileError,
+    UsageError,
+)
+from addin.io.calamine_reader import list_calamine_sheets, read_calamine
+from addin.io.common import encrypted, format_size
+from addin.io.csv_reader import read_csv
+from addin.io.xlsx_reader import list_xlsx_sheets, read_xlsx
+
+#: Largest CSV (or other text) file read, in bytes.
+CSV_MAX_BYTES = 100 * 1024 * 1024
+#: Largest workbook (.xlsx, .xlsm, .xls, .ods) read, in bytes: a workbook takes far more memory
+#: and time per byte than a CSV.
+WORKBOOK_MAX_BYTES = 40 * 1024 * 1024
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP_MAGIC = b"PK\x03\x04"
+_EMPTY_ZIP_MAGIC = b"PK\x05\x06"
+_MAGICS = (
+    (b"\x89PNG\r\n\x1a\n", "une image PNG"),
+    (b"\xff\xd8\xff", "une image JPEG"),
+    (b"GIF87a", "une image GIF"),
+    (b"GIF89a", "une image GIF"),
+    (b"II*\x00", "une image TIFF"),
+    (b"MM\x00*", "une image TIFF"),
+    (b"%PDF-", "un document PDF"),
+    (b"\x1f\x8b", "une archive compressée (gzip)"),
+    (b"Rar!\x1a\x07", "une archive RAR"),
+    (b"7z\xbc\xaf\x27\x1c", "une archive 7-Zip"),
+    (_EMPTY_ZIP_MAGIC, "une archive ZIP vide"),
+)
+# Main part content types in [Content_Types].xml (compared in lower case).
+_XLSX_TYPES = (
+    b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+    b"application/vnd.openxmlformats-officedocument.spreadsheetml.template.main+xml",
+)
+_XLSM_TYPES = (
+    b"application/vnd.ms-excel.sheet.macroenabled.main+xml",
+    b"application/vnd.ms-excel.template.macroenabled.main+xml",
+)
+_OTHER_OOXML = (
+    (
+        b"application/vnd.ms-excel.sheet.binary.macroenabled.main",
+        "un classeur Excel binaire (.xlsb)",
+    ),
+    (b"application/vnd.ms-excel.addin.macroenabled.main+xml", "une macro complémentaire Excel"),
+    (b"wordprocessingml", "un document Word"),
+    (b"presentationml", "une présentation PowerPoint"),
+)
+_ODS_TYPES = (
+    b"application/vnd.oasis.opendocument.spreadsheet",
+    b"application/vnd.oasis.opendocument.spreadsheet-template",
+)
+
+_T = TypeVar("_T")
+
+
+def read_table(
+    path: Path,
+    sheet: str | None = None,
+    preferred_sheet: str | None = None,
+    max_bytes: int | None = None,
+    header_row: int = 1,
+) -> Table:
+    """Read the user's file into a :class:`Table`.
+
+    ``sheet``: the worksheet asked for by the user (an error if missing); ``preferred_sheet``:
+    the one a profile suggests, used when present; otherwise the first visible worksheet.
+    ``max_bytes`` replaces the default size limits; ``header_row`` is the row (CSV: the line)
+    holding the column names, 1 by default. CSV files ignore the sheet arguments.
+    """
+    path = Path(path)
+    if header_row < 1:
+        raise UsageError(
+            f"La ligne des en-têtes doit être un numéro de ligne (1 ou plus), pas {header_row}."
+        )
+    size = _check_file(path)
+    container = _container(path)
+    limit = max_bytes
+    if limit is None:
+        limit = CSV_MAX_BYTES if container == "text" else WORKBOOK_MAX_BYTES
+    if size > limit:
+        raise _too_large(path, size, limit, container, custom=max_bytes is not None)
+    if container == "text":
+        return read_csv(path, _guard(path, path.read_bytes), header_row)
+    kind = _workbook_kind(path, container)
+    if kind in ("xlsx", "xlsm"):
+        return read_xlsx(
+            path, kind, size, sheet=sheet, preferred_sheet=preferred_sheet, header_row=header_row
+        )
+    return read_calamine(
+        path, kind, size, sheet=sheet, preferred_sheet=preferred_sheet, header_row=header_row
+    )
+
+
+def list_sheets(path: Path) -> list[str]:
+    """Names of the worksheets of a workbook, in order (hidden ones included); ``[]`` for a CSV."""
+    path = Path(path)
+    _check_file(path)
+    container = _container(path)
+    if container == "text":
+        return []
+    kind = _workbook_kind(path, container)
+    if kind in ("xlsx", "xlsm"):
+        sheets = list_xlsx_sheets(path)
+    else:
+        sheets = list_calamine_sheets(path, kind)
+    return [name for name, _ in sheets]
+
+
+# --- guards ---------------------------------------------------------------------------------
+
+
+def _check_file(path: Path) -> int:
+    """The file's size; :class:`InputError` if it cannot be read, :class:`EmptyFileError` if 0."""
+    info = _guard(path, path.stat)
+    if stat.S_ISDIR(info.st_mode):
+        raise InputError(
+            f"« {path} » est un dossier, pas un fichier : choisissez le fichier à vérifier "
+            "dans ce dossier."
+        )
+    if not stat.S_ISREG(info.st_mode):
+        raise InputError(f"« {path} » n'est pas un fichier ordinaire : il ne peut pas être lu.")
+    if info.st_size == 0:
+        raise EmptyFileError(
+            f"Le fichier « {path.name} » est vide (0 octet) : il n'y a aucune donnée à vérifier. "
+            "Vérifiez que vous avez choisi le bon fichier et qu'il a bien été enregistré."
+        )
+    return info.st_size
+
+
+def _guard(path: Path, action: Callable[[], _T]) -> _T:
+    """Run a file-system action, turning its errors into sentences for the user."""
+    try:
+        return action()
+    except FileNotFoundError:
+        raise InputError(
+            f"Le fichier « {path} » est introuvable : vérifiez son nom et le dossier où il "
+            "se trouve."
+        ) from None
+    except IsADirectoryError:
+        raise InputError(
+            f"« {path} » est un dossier, pas un fichier : choisissez le fichier à vérifier "
+            "dans ce dossier."
+        ) from None
+    except PermissionError:
+        raise InputError(
+            f"Le fichier « {path.name} » ne peut pas être ouvert : l'accès est refusé. S'il est "
+            "ouvert dans une autre application, fermez-le ; sinon, copiez-le dans un dossier "
+            "à vous, puis réessayez."
+        ) from None
+    except OSError as error:
+        raise InputError(
+            f"Le fichier « {path.name} » ne peut pas être lu ({error.strerror or 'erreur'}) : "
+            "copiez-le sur votre ordinateur, puis réessayez."
+        ) from None
+
+
+def _container(path: Path) -> str:
+    """``"zip"``, ``"ole"`` or ``"text"``; known binary formats are refused by name."""
+    with _guard(path, lambda: path.open("rb")) as handle:
+        head = _guard(path, lambda: handle.read(8))
+    if head.startswith(_ZIP_MAGIC):
+        return "zip"
+    if head.startswith(_OLE_MAGIC):
+        return "ole"
+    for magic, what in _MAGICS:
+        if head.startswith(magic):
+            raise _not_a_table(path, what)
+    return "text"
+
+
+def _too_large(path: Path, size: int, limit: int, container: str, custom: bool) -> InputError:
+    if custom:
+        limit_text = f"la limite de {format_size(limit)} fixée pour cette vérification"
+    elif container == "text":
+        limit_text = f"la limite de {format_size(limit)} acceptée pour un fichier CSV"
+    else:
+        limit_text = f"la limite de {format_size(limit)} acceptée pour un classeur"
+    advice = "découpez-le en plusieurs fichiers plus petits, puis vérifiez-les un par un"
+    if container != "text" and not custom:
+        advice = f"enregistrez-le au format CSV (jusqu'à {format_size(CSV_MAX_BYTES)}) ou {advice}"
+    return FileTooLargeError(
+        f"Le fichier « {path.name} » fait {format_size(size)}, au-delà de {limit_text} : {advice}."
+    )
+
+
+def _not_a_table(path: Path, what: str) -> UnsupportedFileError:
+    return UnsupportedFileError(
+        f"Le fichier « {path.name} » est en réalité {what}, et non un tableau : choisissez le "
+        "classeur Excel (.xlsx, .xls), OpenDocument (.ods) ou le fichier CSV qui contient les "
+        "données à vérifier."
+    )
+
+
+# --- workbook containers --------------------------------------------------------------------
+
+
+def _workbook_kind(path: Path, container: str) -> str:
+    """``"xlsx"``, ``"xlsm"``, ``"xls"`` or ``"ods"``, from the container's content."""
+    if container == "ole":
+        return _ole_kind(path)
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+            if "[Content_Types].xml" in names:
+                types = archive.read("[Content_Types].xml").lower()
+                if any(t in types for t in _XLSM_TYPES):
+                    return "xlsm"
+                if any(t in types for t in _XLSX_TYPES):
+                    return "xlsx"
+                for marker, what in _OTHER_OOXML:
+                    if marker in types:
+                        raise _not_a_table(path, what)
+            if "xl/workbook.xml" in names:
+                return "xlsx"
+            if "mimetype" in names:
+                mimetype = archive.read("mimetype").strip()
+                if mimetype in _ODS_TYPES:
+                    manifest = b""
+                    if "META-INF/manifest.xml" in names:
+                        manifest = archive.read("META-INF/manifest.xml")
+                    if b"encryption-data" in manifest:
+                        raise encrypted(path, opendocument=True)
+                    return "ods"
+                if mimetype.startswith(b"application/vnd.oasis.opendocument.text"):
+                    raise _not_a_table(path, "un document texte OpenDocument (Writer)")
+                raise _not_a_table(path, "un document OpenDocument d'un autre type")
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, OSError, EOFError):
+        raise UnsupportedFileError(
+            f"Le fichier « {path.name} » est endommagé (archive incomplète ou corrompue) : il ne "
+            "peut pas être lu. Ouvrez-le dans Excel, enregistrez-le à nouveau au format .xlsx, "
+            "puis réessayez."
+        ) from None
+    raise UnsupportedFileError(
+        f"Le fichier « {path.name} » est une archive ZIP, pas un classeur : décompressez-la, "
+        "puis choisissez le classeur ou le fichier CSV qu'elle contient."
+    )
+
+
+def _ole_kind(path: Path) -> str:
+    ole = OleFile.parse(_guard(path, path.read_bytes))
+    streams = set() if ole is None else set(ole.entries)
+    if "EncryptedPackage" in streams:
+        raise encrypted(path)
+    if ole is None or "Workbook" in streams or "Book" in streams:
+        if ole is not None and ole.workbook_is_encrypted():
+            raise encrypted(path)
+        return "xls"  # an unparsable directory: calamine will say whether it is a workbook
+    if "WordDocument" in streams:
+        raise _not_a_table(path, "un document Word (.doc)")
+    if "PowerPoint Document" in streams:
+        raise _not_a_table(path, "une présentation PowerPoint (.ppt)")
+    raise _not_a_table(path, "un document Office d'un autre type")
+
+
+def ole_stream_names(data: bytes) -> set[str]:
+    """Names of the storages and streams of an OLE2 compound file; empty if it cannot be parsed."""
+    ole = OleFile.parse(data)
+    return set() if ole is None else set(ole.entries) - {"Root Entry"}
+
+
+_END = 0xFFFFFFFA  # sector numbers from here up mark the end of a chain or special sectors
+_BOF = 0x0809  # BIFF record: beginning of the workbook globals
+_FILEPASS = 0x002F  # BIFF record: the workbook is encrypted; comes right after BOF
+
+
+@dataclass
+class OleFile:
+    """Just enough of an OLE2 compound file ([MS-CFB]) to see what it holds.
+
+    The directory tells an Excel 97-2003 workbook (stream ``Workbook``) from an encrypted Excel
+    2007+ workbook (``EncryptedPackage``) or a Word document (``WordDocument``); the first bytes
+    of the ``Workbook`` stream tell whether it is encrypted (a ``FILEPASS`` record after ``BOF``).
+    """
+
+    data: bytes
+    sector_size: int
+    fat: list[int]
+    #: name → (object type: 1 storage, 2 stream, 5 root; first sector; size in bytes)
+    entries: dict[str, tuple[int, int, int]]
+    mini_cutoff: int
+    mini_size: int
+    first_mini_fat: int
+
+    @classmethod
+    def parse(cls, data: bytes) -> OleFile | None:
+        try:
+            sector_shift, mini_shift = struct.unpack_from("<HH", data, 30)
+            if sector_shift not in (9, 12) or mini_shift != 6:
+                return None
+            sector_size, mini_size = 1 << sector_shift, 1 << mini_shift
+            fat_count, first_directory = struct.unpack_from("<II", data, 44)
+            mini_cutoff, first_mini_fat = struct.unpack_from("<II", data, 56)
+            first_difat, difat_count = struct.unpack_from("<II", data, 68)
+            ole = cls(data, sector_size, [], {}, mini_cutoff, mini_size, first_mini_fat)
+            per_sector = sector_size // 4
+            difat = list(struct.unpack_from("<109I", data, 76))
+            current = first_difat
+            for _ in range(difat_count):
+                if current >= _END:
+                    break
+                entries = struct.unpack(f"<{per_sector}I", ole.sector(current))
+                difat.extend(entries[:-1])
+                current = entries[-1]
+            for index in [s for s in difat if s < _END][:fat_count]:
+                ole.fat.extend(struct.unpack(f"<{per_sector}I", ole.sector(index)))
+            for index in ole.chain(first_directory):
+                chunk = ole.sector(index)
+                for offset in range(0, sector_size, 128):
+                    entry = chunk[offset : offset + 128]
+                    length = struct.unpack_from("<H", entry, 64)[0]
+                    kind = entry[66]
+                    if kind in (1, 2, 5) and 2 <= length <= 64:
+                        name = entry[: length - 2].decode("utf-16-le", errors="replace")
+                        start, size = struct.unpack_from("<II", entry, 116)
+                        ole.entries.setdefault(name, (kind, start, size))
+        except (struct.error, IndexError, ValueError):
+            return None
+        return ole if "Root Entry" in ole.entries else None
+
+    def sector(self, index: int) -> bytes:
+        start = (index + 1) * self.sector_size
+        chunk = self.data[start : start + self.sector_size]
+        if len(chunk) < self.sector_size:
+            raise IndexError(index)
+        return chunk
+
+    def chain(self, start: int, table: list[int] | None = None) -> list[int]:
+        table = self.fat if table is None else table
+        sectors: list[int] = []
+        current = start
+        while current < _END:
+            if current >= len(table) or len(sectors) > len(table):
+                raise IndexError(current)  # outside the table, or a loop
+            sectors.append(current)
+            current = table[current]
+        return sectors
+
+    def head(self, name: str, count: int) -> bytes:
+        """The first ``count`` bytes of a stream."""
+        _, start, size = self.entries[name]
+        count = min(count, size)
+        if size >= self.mini_cutoff:
+            parts = []
+            for index in self.chain(start)[: count // self.sector_size + 1]:
+                parts.append(self.sector(index))
+            return b"".join(parts)[:count]
+        # Small streams live in the root entry's "mini stream", in 64-byte mini sectors.
+        mini_fat: list[int] = []
+        for index in self.chain(self.first_mini_fat):
+            mini_fat.extend(struct.unpack(f"<{self.sector_size // 4}I", self.sector(index)))
+        root = self.chain(self.entries["Root Entry"][1])
+        parts = []
+        for mini in self.chain(start, mini_fat)[: count // self.mini_size + 1]:
+            offset = mini * self.mini_size
+            within = offset % self.sector_size
+            chunk = self.sector(root[offset // self.sector_size])
+            parts.append(chunk[within : within + self.mini_size])
+        return b"".join(parts)[:count]
+
+    def workbook_is_encrypted(self) -> bool:
+        name = "Workbook" if "Workbook" in self.entries else "Book"
+        try:
+            head = self.head(name, 64)
+            record, length = struct.unpack_from("<HH", head, 0)
+            if record != _BOF:
+                return False
+            following = struct.unpack_from("<H", head, 4 + length)[0]
+        except (struct.error, IndexError, KeyError):
+            return False
+        return bool(following == _FILEPASS)

@@ -1,0 +1,324 @@
+"""Excel 2007+ workbooks (.xlsx, .xlsm) with openpyxl in read-only mode.
+
+openpyxl rather than calamine because it gives what the user sees beyond the raw value: the
+number format (postal codes shown with leading zeros, numbers in text-formatted cells) and the
+formulas (a formula whose result was never computed must not pass for an empty cell).
+
+Values: when the workbook has no number format that changes how a number reads (``@``,
+``00000``...), rows are read as plain values, the fastest way openpyxl has; otherwise cell by
+cell, for their number format.
+
+Formulas: what the user sees is a formula's cached result, which ``data_only=True`` gives. A
+formula without a cached result (files written by openpyxl and other libraries, never opened in
+Excel) becomes ``FormulaCell(formula)``; a formula whose cached result is an empty text
+(``=SI(A2="";"";…)``) is an empty cell. So:
+
+- the sheet's XML is first scanned (at C speed, with a regular expression) for a formula followed
+  by no value; when there is none, which is the case of every file Excel or LibreOffice saved,
+  one ``data_only=True`` pass reads everything;
+- otherwise, first pass ``data_only=False`` (formulas as their text), and a second pass
+  ``data_only=True`` over the rows holding formulas takes their cached results where they exist.
+
+openpyxl's ``UserWarning``\\ s (unsupported extensions such as data validation lists, missing
+default style...) are about features we do not read: they are silenced here, around openpyxl's
+calls only.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from openpyxl import load_workbook
+from openpyxl.styles.numbers import BUILTIN_FORMATS, BUILTIN_FORMATS_MAX_SIZE
+
+from addin.core.table import FormulaCell, SourceInfo, Table
+from addin.errors import ClientImportError, UnsupportedFileError
+from addin.io.cells import convert, is_special_format, number, with_format
+from addin.io.common import Cell, build_table, check_header, choose_sheet, header_text
+
+
+def list_xlsx_sheets(path: Path) -> list[tuple[str, bool]]:
+    """``(name, visible)`` of each worksheet (chart sheets left out), in workbook order."""
+    try:
+        with _workbook(path, data_only=False) as book:
+            return _sheets(book)
+    except (ClientImportError, MemoryError):
+        raise
+    except Exception as error:  # whatever the library trips on: the file is not what it claims
+        raise _damaged(path) from error
+
+
+def read_xlsx(
+    path: Path,
+    kind: str,
+    size: int,
+    *,
+    sheet: str | None = None,
+    preferred_sheet: str | None = None,
+    header_row: int = 1,
+) -> Table:
+    """Read one worksheet of an .xlsx/.xlsm workbook into a :class:`Table`."""
+    try:
+        with _workbook(path, data_only=True) as book:
+            sheets = _sheets(book)
+            name = choose_sheet(path, sheets, sheet, preferred_sheet)
+            worksheet = book[name]
+            worksheet.reset_dimensions()  # the stored size is sometimes wrong: read every cell
+            special_formats = _has_special_formats(book)
+            two_passes = _may_hold_uncached_formulas(book, worksheet)
+            grid = _Grid(header_row, formulas=two_passes)
+            if not two_passes:
+                grid.read(worksheet, special_formats)
+        if two_passes:
+            with _workbook(path, data_only=False) as book:
+                worksheet = book[name]
+                worksheet.reset_dimensions()
+                grid.read(worksheet, special_formats)
+            if grid.waiting:
+                with _workbook(path, data_only=True) as book:
+                    worksheet = book[name]
+                    worksheet.reset_dimensions()
+                    grid.resolve_formulas(worksheet)
+    except (ClientImportError, MemoryError):
+        raise
+    except Exception as error:  # whatever the library trips on: the file is not what it claims
+        raise _damaged(path) from error
+
+    source = SourceInfo(
+        path=str(path),
+        kind=kind,
+        size_bytes=size,
+        sheet=name,
+        sheets=[sheet_name for sheet_name, _ in sheets],
+        header_row=header_row,
+    )
+    headers = [header_text(value) for value in grid.header]
+    rows, numbers = grid.data_rows()
+    check_header(
+        headers, bool(rows), f"La feuille « {name} » du classeur « {path.name} »", header_row
+    )
+    return build_table(headers, rows, numbers, source)
+
+
+@dataclass
+class _Grid:
+    """Rows read so far, with the formulas still waiting for their cached result."""
+
+    header_row: int
+    #: Whether the worksheet was opened with ``data_only=False``, so that formulas show as text.
+    formulas: bool
+    header: list[Cell] = field(default_factory=list)
+    rows: list[list[Cell]] = field(default_factory=list)
+    numbers: list[int] = field(default_factory=list)
+    #: sheet row number → (row's cells, [(column index, formula text)])
+    waiting: dict[int, tuple[list[Cell], list[tuple[int, str]]]] = field(default_factory=dict)
+
+    def read(self, worksheet: Any, special_formats: bool) -> None:
+        if special_formats:
+            self.read_cells(worksheet)
+        else:
+            self.read_values(worksheet)
+
+    def _keep(self, row_number: int, cells: list[Cell], formulas: list[tuple[int, str]]) -> None:
+        while cells and cells[-1] is None:
+            cells.pop()
+        if formulas:
+            self.waiting[row_number] = (cells, formulas)
+        if row_number == self.header_row:
+            self.header = cells
+        elif cells:
+            self.rows.append(cells)
+            self.numbers.append(row_number)
+
+    def read_values(self, worksheet: Any) -> None:
+        """Plain values: enough when no number format can change what the user sees."""
+        row_number = self.header_row
+        detect = self.formulas
+        for row in worksheet.iter_rows(min_row=self.header_row, values_only=True):
+            cells: list[Cell] = []
+            formulas: list[tuple[int, str]] = []
+            for value in row:
+                if value is None:
+                    cells.append(None)
+                elif type(value) is str:
+                    if detect and value[:1] == "=":  # a formula, or a text starting with "="
+                        formulas.append((len(cells), value))
+                        cells.append(FormulaCell(value))
+                    else:
+                        cells.append(value or None)
+                elif detect and _is_formula_object(value):
+                    text = _formula_text(value)
+                    formulas.append((len(cells), text))
+                    cells.append(FormulaCell(text))
+                else:
+                    cells.append(convert(value))
+            self._keep(row_number, cells, formulas)
+            row_number += 1
+
+    def read_cells(self, worksheet: Any) -> None:
+        """Cell by cell, to see number formats and tell formulas from text."""
+        row_number = self.header_row
+        for row in worksheet.iter_rows(min_row=self.header_row):
+            cells: list[Cell] = []
+            formulas: list[tuple[int, str]] = []
+            for cell in row:
+                value = cell.value
+                if value is None:
+                    cells.append(None)
+                elif cell.data_type == "f":
+                    text = _formula_text(value)
+                    formulas.append((len(cells), text))
+                    cells.append(FormulaCell(text))
+                elif type(value) is str:
+                    cells.append(value or None)
+                else:
+                    cells.append(_cell_value(cell, value))
+            self._keep(row_number, cells, formulas)
+            row_number += 1
+
+    def resolve_formulas(self, worksheet: Any) -> None:
+        """Replace each formula by its cached result (worksheet opened with ``data_only``)."""
+        first, last = min(self.waiting), max(self.waiting)
+        row_number = first
+        for row in worksheet.iter_rows(min_row=first, max_row=last):
+            waiting = self.waiting.get(row_number)
+            row_number += 1
+            if waiting is None:
+                continue
+            cells, formulas = waiting
+            for column, text in formulas:
+                cell = row[column] if column < len(row) else None
+                value = None if cell is None else cell.value
+                if value is not None:
+                    cells[column] = _cell_value(cell, value)
+                elif cell is not None and cell.data_type == "n":
+                    cells[column] = FormulaCell(text)  # no cached result: never calculated
+                else:
+                    cells[column] = None  # the formula's result is an empty text
+        self.waiting.clear()
+
+    def data_rows(self) -> tuple[list[list[Cell]], list[int]]:
+        """Data rows and their numbers, without the rows that formulas left empty."""
+        rows: list[list[Cell]] = []
+        numbers: list[int] = []
+        for cells, row_number in zip(self.rows, self.numbers, strict=True):
+            if cells.count(None) != len(cells):
+                rows.append(cells)
+                numbers.append(row_number)
+        return rows, numbers
+
+
+#: number format → whether it can change how a number reads (see ``is_special_format``)
+_SPECIAL: dict[str, bool] = {}
+
+
+def _cell_value(cell: Any, value: object) -> Cell:
+    if type(value) is int or type(value) is float:
+        number_format = cell.number_format
+        special = _SPECIAL.get(number_format)
+        if special is None:
+            special = _SPECIAL[number_format] = is_special_format(number_format)
+        if special:
+            return with_format(value, number_format)
+        return number(value) if type(value) is float else value
+    return convert(value)
+
+
+def _is_formula_object(value: object) -> bool:
+    return type(value).__name__ in ("ArrayFormula", "DataTableFormula")
+
+
+def _formula_text(value: object) -> str:
+    if isinstance(value, str):
+        return value
+    text = getattr(value, "text", None)  # ArrayFormula
+    return text if isinstance(text, str) and text else "=TABLE()"  # DataTableFormula
+
+
+def _has_special_formats(book: Any) -> bool:
+    """Whether any cell style uses a number format that :func:`with_format` would change.
+
+    Reads openpyxl's style tables (``_cell_styles``, ``_number_formats``: private but stable in
+    openpyxl 3.1, which ``pyproject.toml`` pins); if they are not there, answers ``True`` so that
+    the cells are read one by one, which is slower but always right.
+    """
+    try:
+        custom = list(book._number_formats)
+        for style in book._cell_styles:
+            format_id = style.numFmtId
+            if format_id < BUILTIN_FORMATS_MAX_SIZE:
+                number_format = BUILTIN_FORMATS.get(format_id, "General")
+            else:
+                number_format = custom[format_id - BUILTIN_FORMATS_MAX_SIZE]
+            if is_special_format(number_format):
+                return True
+    except (AttributeError, IndexError, TypeError):
+        return True
+    return False
+
+
+# A formula (``</f>`` or a self-closing ``<f .../>``) followed by the end of its cell or by an
+# empty value, with or without a namespace prefix. An empty value is also how a formula whose
+# result is an empty text is stored: the two-pass read then tells them apart.
+_UNCACHED_FORMULA = re.compile(
+    rb"(?:</(?:\w+:)?f>|<(?:\w+:)?f\b[^<>]*/>)\s*"
+    rb"(?:</(?:\w+:)?c>|<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>)"
+)
+
+
+def _may_hold_uncached_formulas(book: Any, worksheet: Any) -> bool:
+    """Whether the worksheet's XML holds a formula stored without a result.
+
+    Reads the part openpyxl reads (``_archive``, ``_worksheet_path``: private but stable in
+    openpyxl 3.1); if they are not there, answers ``True``: two passes, slower but always right.
+    """
+    try:
+        stream = book._archive.open(worksheet._worksheet_path)
+    except (AttributeError, KeyError):
+        return True
+    with stream:
+        tail = b""
+        while chunk := stream.read(1 << 22):
+            data = tail + chunk
+            if _UNCACHED_FORMULA.search(data):
+                return True
+            tail = data[-1024:]
+    return False
+
+
+def _sheets(book: Any) -> list[tuple[str, bool]]:
+    return [(ws.title, ws.sheet_state == "visible") for ws in book.worksheets]
+
+
+@contextmanager
+def quiet_openpyxl() -> Iterator[None]:
+    """Silence openpyxl's warnings about workbook features that reading does not need."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", category=UserWarning, module="openpyxl")
+        yield
+
+
+@contextmanager
+def _workbook(path: Path, data_only: bool) -> Iterator[Any]:
+    # A file object, not a name: openpyxl refuses names whose extension it does not know, and a
+    # workbook renamed .csv or .dat is still a workbook.
+    with path.open("rb") as handle, quiet_openpyxl():
+        book = load_workbook(handle, read_only=True, data_only=data_only, keep_links=False)
+        try:
+            yield book
+        finally:
+            book.close()
+
+
+def _damaged(path: Path) -> UnsupportedFileError:
+    return UnsupportedFileError(
+        f"Le classeur « {path.name} » est endommagé ou n'est pas un vrai fichier Excel : "
+        "il ne peut pas être lu. Ouvrez-le dans Excel, enregistrez-le à nouveau au format "
+        ".xlsx, puis réessayez."
+    )

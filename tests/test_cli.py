@@ -1,0 +1,143 @@
+"""The command-line contract: exit codes, JSON shape, one-line errors, profile detection."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from addin.cli import app
+
+SAMPLES = Path(__file__).resolve().parents[1] / "demo" / "samples"
+runner = CliRunner()
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def write_csv(path: Path, text: str, encoding: str = "utf-8") -> Path:
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def test_profiles_lists_the_six_platforms() -> None:
+    code, out, _ = run("profiles")
+    assert code == 0
+    assert [line.split()[0] for line in out.splitlines()] == [
+        "aptimyz",
+        "evoliz-clients",
+        "evoliz-contacts",
+        "flokon",
+        "hokus",
+        "reveal",
+    ]
+
+
+def test_valid_file_exits_0(tmp_path: Path) -> None:
+    csv = write_csv(tmp_path / "ok.csv", "distributorId;civilTitle;Lastname\nC1;Mme;Martin\n")
+    code, out, _ = run("validate", str(csv), "--profile", "hokus", "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert data == {"profile": "hokus", "file": str(csv), "rows": 1, "valid_rows": 1, "issues": []}
+
+
+def test_errors_exit_1_with_the_json_contract(tmp_path: Path) -> None:
+    csv = write_csv(
+        tmp_path / "bad.csv", "distributorId;civilTitle;personEmail\nC1;Docteur;a@b.fr\n;Mme;x\n"
+    )
+    code, out, _ = run("validate", str(csv), "--profile", "hokus", "--json")
+    assert code == 1
+    data = json.loads(out)
+    assert (data["rows"], data["valid_rows"]) == (2, 0)
+    assert [
+        (i["row"], i["column"], i["field"], i["severity"], i["code"], i["value"])
+        for i in data["issues"]
+    ] == [
+        (2, "civilTitle", "civilTitle", "error", "invalid-choice", "Docteur"),
+        (3, "distributorId", "distributorId", "error", "required-value", None),
+        (3, "personEmail", "personEmail", "error", "invalid-email", "x"),
+    ]
+    assert set(data["issues"][0]) == {
+        "row",
+        "column",
+        "field",
+        "severity",
+        "code",
+        "message",
+        "value",
+        "suggestion",
+    }
+
+
+def test_warnings_only_exit_0_and_english(tmp_path: Path) -> None:
+    csv = write_csv(tmp_path / "w.csv", "distributorId;civilTitle\nC1;madame\n")
+    code, out, _ = run("validate", str(csv), "--profile", "hokus", "--json", "--lang", "en")
+    assert code == 0
+    [issue] = json.loads(out)["issues"]
+    assert (issue["code"], issue["suggestion"]) == ("choice-format", "Mme")
+    assert issue["message"].startswith("Value recognised")
+
+
+def test_profile_is_detected_from_headers(tmp_path: Path) -> None:
+    csv = write_csv(
+        tmp_path / "f.csv",
+        "Prénom,Nom,Téléphone,SMS/Appel,Adresse\nMarie,Roy,418-692-2121,appel,1 rue A\n",
+    )
+    code, out, _ = run("validate", str(csv), "--json")
+    assert json.loads(out)["profile"] == "flokon"
+    assert code in (0, 1)
+
+
+def test_text_report_groups_by_row_with_totals() -> None:
+    code, out, _ = run("validate", str(SAMPLES / "hokus.csv"), "--profile", "hokus")
+    assert code == 1
+    assert "séparateur « ; »" in out
+    assert "lignes" in out and "erreur(s)" in out
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "needle"),
+    [
+        ("empty.csv", b"", "vide"),
+        ("junk.xlsx", bytes(range(256)) * 20, ""),
+        ("missing.csv", None, ""),
+    ],
+)
+def test_unreadable_files_exit_2_with_one_line(
+    tmp_path: Path, name: str, content: bytes | None, needle: str
+) -> None:
+    path = tmp_path / name
+    if content is not None:
+        path.write_bytes(content)
+    code, out, err = run("validate", str(path), "--profile", "hokus")
+    assert code == 2
+    assert out == ""
+    assert err.startswith("Erreur : ") and len(err.strip().splitlines()) == 1
+    assert needle in err
+    assert "Traceback" not in err
+
+
+def test_wrong_arguments_exit_2(tmp_path: Path) -> None:
+    csv = write_csv(tmp_path / "x.csv", "a;b\n1;2\n")
+    assert run("validate", str(csv), "--profile", "nope")[0] == 2
+    assert run("validate", str(csv), "--lang", "de", "--profile", "hokus")[0] == 2
+    assert run("validate", str(csv))[0] == 2  # no profile recognises "a;b"
+    assert run("validate")[0] == 2
+
+
+def test_console_script_runs_as_a_process(tmp_path: Path) -> None:
+    csv = write_csv(tmp_path / "ok.csv", "distributorId\nC1\n")
+    done = subprocess.run(
+        [sys.executable, "-m", "addin", "validate", str(csv), "--profile", "hokus", "--json"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["valid_rows"] == 1
