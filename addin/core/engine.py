@@ -327,6 +327,16 @@ def _outcome_for(
     return run
 
 
+def _empty_problem(column: Column) -> Problem | None:
+    """What an empty cell of this column means: an error, a reminder, or nothing."""
+    if column.required:
+        return problem("required-value", "error", None, help=column.help)
+    if column.recommended:
+        reason = column.recommended_reason or column.help
+        return problem("recommended-value", "warning", None, reason=reason)
+    return None
+
+
 def _check_column(ctx: _Context, match: HeaderMatch, characters: CharacterRules | None) -> None:
     column = match.field
     cells = ctx.table.columns[match.index]
@@ -337,27 +347,11 @@ def _check_column(ctx: _Context, match: HeaderMatch, characters: CharacterRules 
     values: list[str | None] = [None] * len(cells)
     filled: list[bool] = [False] * len(cells)
     cache: dict[object, Outcome] = {}
+    on_empty = _empty_problem(column)
     for i, cell in enumerate(cells):
         if cell is None:
-            if column.required:
-                ctx.add(
-                    problem("required-value", "error", None, help=column.help),
-                    numbers[i],
-                    match,
-                    None,
-                )
-            elif column.recommended:
-                ctx.add(
-                    problem(
-                        "recommended-value",
-                        "warning",
-                        None,
-                        reason=column.recommended_reason or column.help,
-                    ),
-                    numbers[i],
-                    match,
-                    None,
-                )
+            if on_empty is not None:
+                ctx.add(on_empty, numbers[i], match, None)
             continue
         if isinstance(cell, FormulaCell):
             filled[i] = True
@@ -382,13 +376,8 @@ def _check_column(ctx: _Context, match: HeaderMatch, characters: CharacterRules 
                 outcome = run(cell)
                 cache[cell] = outcome
         if outcome is _EMPTY:
-            if column.required:
-                ctx.add(
-                    problem("required-value", "error", None, help=column.help),
-                    numbers[i],
-                    match,
-                    as_text(cell),
-                )
+            if on_empty is not None:
+                ctx.add(on_empty, numbers[i], match, as_text(cell))
             continue
         filled[i] = True
         values[i] = outcome.value
