@@ -9,6 +9,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
+from addin.core.fields.text import strip_accents
 from addin.core.profiles import get_profile
 
 FIRST = ["Claire", "Paul", "Sophie", "Jean", "Léa", "Marc", "Anne", "Luc", "Émilie", "Hugo"]
@@ -27,7 +28,8 @@ def hokus_rows(count: int, seed: int = 7) -> list[list[str]]:
         mobile = f"+336{rng.randrange(10**8):08d}"
         phone = "04 " + " ".join(str(rng.randrange(10, 99)) for _ in range(4))
         first, last = rng.choice(FIRST), rng.choice(LAST)
-        email = f"{first.lower()}.{last.lower()}{n}@exemple.fr"
+        # addresses are typed without accents, as mail providers require
+        email = f"{strip_accents(first).lower()}.{strip_accents(last).lower()}{n}@exemple.fr"
         if n % 50 == 0:
             email = email.replace("@", "")  # a real mistake now and then
         rows.append(
