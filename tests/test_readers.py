@@ -379,35 +379,50 @@ def count_workbook_loads(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
     return calls
 
 
-def test_cached_formulas_take_one_pass(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every formula has a result (as in any file Excel saved): one data_only pass is enough."""
-    path = tmp_path / "calcule.xlsx"
-    empty_text_formula = (
-        b'<c r="K5" s="0" t="str"><f aca="false">IF(I5&gt;1,&quot;gros&quot;,&quot;&quot;)'
-        b"</f><v></v></c>"
-    )
-    with (
-        zipfile.ZipFile(FILES / "clients_lo.xlsx") as source,
-        zipfile.ZipFile(path, "w") as target,
-    ):
-        for item in source.infolist():
-            data = source.read(item.filename)
-            if item.filename == "xl/worksheets/sheet1.xml":
-                assert empty_text_formula in data
-                data = data.replace(empty_text_formula, b"")
-            target.writestr(item, data)
+def test_cached_formulas_take_one_pass(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every formula has a result (as in any file Excel saved): one data_only pass is enough.
 
+    In clients_lo.xlsx, K5's formula result is an empty text (``t="str"``, empty value): a
+    result all the same.
+    """
     calls = count_workbook_loads(monkeypatch)
-    assert rows_of(read_table(path)) == XLSX_ROWS
+    assert rows_of(read_table(FILES / "clients_lo.xlsx")) == XLSX_ROWS
     assert calls == [True]
 
     calls.clear()
-    assert rows_of(read_table(FILES / "clients_lo.xlsx")) == XLSX_ROWS  # K5's empty value
-    assert calls == [True, False, True]
+    table = read_table(FILES / "clients_openpyxl.xlsx")
+    assert table.columns[9][0] == FormulaCell("=I2*1.2")
+    assert calls == [True, False]
 
-    calls.clear()
-    read_table(FILES / "sheets.xlsx")
-    assert calls == [True]
+
+@pytest.mark.parametrize(
+    ("xml", "uncached"),
+    [
+        (b'<c r="B2"><f>A1*2</f><v>4</v></c>', False),
+        (b'<c r="B2" t="str"><f>IF(A1&gt;1,"x","")</f><v></v></c>', False),
+        (b'<c r="B2"><f>A1*2</f><v></v></c>', True),
+        (b'<c r="B2"><f>A1*2</f><v /></c>', True),
+        (b'<c r="B2"><f>A1*2</f></c>', True),
+        (b'<c r="B3"><f t="shared" si="0"/><v>6</v></c>', False),
+        (b'<c r="B3"><f t="shared" si="0"/></c>', True),
+        (b'<x:c r="B2"><x:f>A1*2</x:f></x:c>', True),
+        (b'<x:c r="B2" t="str"><x:f>A1</x:f><x:v></x:v></x:c>', False),
+        (b'<c r="B2" t="inlineStr"><is><t>f&gt;</t></is></c>', False),
+    ],
+)
+def test_uncached_formula_scan(tmp_path: Path, xml: bytes, uncached: bool) -> None:
+    path = tmp_path / "sheet.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("sheet1.xml", b"<sheetData><row r='2'>" + xml + b"</row></sheetData>")
+
+    class Book:
+        _archive = zipfile.ZipFile(path)
+
+    class Sheet:
+        _worksheet_path = "sheet1.xml"
+
+    assert xlsx_module._may_hold_uncached_formulas(Book(), Sheet()) is uncached
+    Book._archive.close()
 
 
 def test_openpyxl_warnings_are_silenced(tmp_path: Path) -> None:

@@ -75,16 +75,13 @@ def read_xlsx(
             grid = _Grid(header_row, formulas=two_passes)
             if not two_passes:
                 grid.read(worksheet, special_formats)
-        if two_passes:
-            with _workbook(path, data_only=False) as book:
-                worksheet = book[name]
-                worksheet.reset_dimensions()
-                grid.read(worksheet, special_formats)
-            if grid.waiting:
-                with _workbook(path, data_only=True) as book:
-                    worksheet = book[name]
-                    worksheet.reset_dimensions()
-                    grid.resolve_formulas(worksheet)
+            else:
+                with _workbook(path, data_only=False) as formulas_book:
+                    formulas_sheet = formulas_book[name]
+                    formulas_sheet.reset_dimensions()
+                    grid.read(formulas_sheet, special_formats)
+                if grid.waiting:
+                    grid.resolve_formulas(worksheet)  # the data_only sheet, read again
     except (ClientImportError, MemoryError):
         raise
     except Exception as error:  # whatever the library trips on: the file is not what it claims
@@ -263,18 +260,20 @@ def _has_special_formats(book: Any) -> bool:
     return False
 
 
-# A formula (``</f>`` or a self-closing ``<f .../>``) followed by the end of its cell or by an
-# empty value, with or without a namespace prefix. An empty value is also how a formula whose
-# result is an empty text is stored: the two-pass read then tells them apart.
-_UNCACHED_FORMULA = re.compile(
-    rb"(?:</(?:\w+:)?f>|<(?:\w+:)?f\b[^<>]*/>)\s*"
-    rb"(?:</(?:\w+:)?c>|<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>)"
+# A formula (the end of ``</f>``, or a self-closing ``<f .../>``) followed by the end of its cell
+# or by an empty value, with or without a namespace prefix.
+_NO_VALUE = rb"\s*(?:</(?:\w+:)?c>|<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>)"
+_UNCACHED_FORMULAS = (  # two simple patterns search faster than one with an alternation
+    re.compile(rb"f>" + _NO_VALUE),
+    re.compile(rb"<(?:\w+:)?f\b[^<>]*/>" + _NO_VALUE),
 )
 
 
 def _may_hold_uncached_formulas(book: Any, worksheet: Any) -> bool:
     """Whether the worksheet's XML holds a formula stored without a result.
 
+    A formula whose result is an empty text is stored with an empty value too, but in a cell
+    typed ``t="str"``: those are left aside (``data_only=True`` reads them as empty, rightly).
     Reads the part openpyxl reads (``_archive``, ``_worksheet_path``: private but stable in
     openpyxl 3.1); if they are not there, answers ``True``: two passes, slower but always right.
     """
@@ -286,10 +285,21 @@ def _may_hold_uncached_formulas(book: Any, worksheet: Any) -> bool:
         tail = b""
         while chunk := stream.read(1 << 22):
             data = tail + chunk
-            if _UNCACHED_FORMULA.search(data):
-                return True
+            for pattern in _UNCACHED_FORMULAS:
+                for match in pattern.finditer(data):
+                    if not _is_text_result(data, match.start()):
+                        return True
             tail = data[-1024:]
     return False
+
+
+def _is_text_result(data: bytes, position: int) -> bool:
+    """Whether the cell around ``position`` is typed as a formula's text result (``t="str"``)."""
+    start = max(data.rfind(b"<c ", 0, position), data.rfind(b":c ", 0, position))
+    if start < 0:
+        return False
+    opening = data[start : data.find(b">", start)]
+    return b't="str"' in opening or b"t='str'" in opening
 
 
 def _sheets(book: Any) -> list[tuple[str, bool]]:
