@@ -6,7 +6,6 @@ import csv
 import datetime as dt
 import io
 import shutil
-import time
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -812,12 +811,12 @@ def test_format_size() -> None:
     assert format_size(100 * 1024 * 1024) == "100 Mo"
 
 
-# --- performance ----------------------------------------------------------------------------
+# --- size (speed is measured in bench/, never here) -----------------------------------------
 
 
 @pytest.mark.slow
-def test_large_csv_is_fast(tmp_path: Path) -> None:
-    """100,000 rows x 25 columns (about 20 MB) well under the engine's budget."""
+def test_large_csv_is_read_whole(tmp_path: Path) -> None:
+    """100,000 rows x 25 columns (about 20 MB): every row arrives, numbered as in the file."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow([f"Colonne {j}" for j in range(25)])
@@ -827,12 +826,9 @@ def test_large_csv_is_fast(tmp_path: Path) -> None:
         writer.writerow(row)
     path = write(tmp_path, "gros.csv", buffer.getvalue().encode("utf-8"))
 
-    start = time.perf_counter()
     table = read_table(path)
-    elapsed = time.perf_counter() - start
 
     assert table.row_count == 100_000
     assert len(table.columns) == 25
     assert table.columns[0][-1] == "C099999"
     assert table.row_numbers[-1] == 100_001
-    assert elapsed < 10, f"{elapsed:.1f} s"
