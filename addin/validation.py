@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from addin.core.engine import validate
+from addin.core.gc_pause import cyclic_gc_paused
 from addin.core.headers import score
 from addin.core.profile import Profile
 from addin.core.profiles import all_profiles
@@ -34,6 +35,7 @@ def pick_profile(headers: list[str]) -> Profile:
 
 def validate_file(path: Path, profile: Profile | None, sheet: str | None = None) -> Report:
     preferred = profile.file.export.sheet_name if profile else None
-    table = read_table(path, sheet=sheet, preferred_sheet=preferred)
+    with cyclic_gc_paused():
+        table = read_table(path, sheet=sheet, preferred_sheet=preferred)
     chosen = profile or pick_profile(table.headers)
     return validate(table, chosen)

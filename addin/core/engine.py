@@ -19,6 +19,7 @@ from addin.core.fields.country import resolve_country
 from addin.core.fields.phone import PhoneChecker
 from addin.core.fields.postal import PostalCodeChecker
 from addin.core.fields.text import CharacterRules
+from addin.core.gc_pause import cyclic_gc_paused
 from addin.core.headers import HeaderMatch, match_headers
 from addin.core.profile import (
     AnyRequired,
@@ -87,6 +88,11 @@ class _Context:
 
 def validate(table: Table, profile: Profile) -> Report:
     """Every problem of ``table`` for ``profile``: file, columns, cells, then cross-field rules."""
+    with cyclic_gc_paused():
+        return _validate(table, profile)
+
+
+def _validate(table: Table, profile: Profile) -> Report:
     ctx = _Context(profile, table, {"platform": profile.platform})
     matches, unmatched = match_headers(table.headers, profile)
     _check_headers(ctx, matches, unmatched)
