@@ -13,6 +13,8 @@ Values are otherwise converted as for .xlsx (see :mod:`addin.io.cells`).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from python_calamine import (
@@ -23,7 +25,7 @@ from python_calamine import (
 )
 
 from addin.core.table import SourceInfo, Table
-from addin.errors import ClientImportError, UnsupportedFileError
+from addin.errors import UnsupportedFileError
 from addin.io.cells import convert
 from addin.io.common import (
     Cell,
@@ -32,20 +34,18 @@ from addin.io.common import (
     choose_sheet,
     encrypted,
     header_text,
+    library_errors_as,
 )
 
 
 def list_calamine_sheets(path: Path, kind: str) -> list[tuple[str, bool]]:
     """``(name, visible)`` of each worksheet, in workbook order."""
-    try:
-        with path.open("rb") as handle, CalamineWorkbook.from_filelike(handle) as book:
-            return _sheets(book)
-    except PasswordError:
-        raise encrypted(path, opendocument=kind == "ods") from None
-    except (ClientImportError, MemoryError):
-        raise
-    except Exception as error:  # whatever the library trips on: the file is not what it claims
-        raise _damaged(path) from error
+    with (
+        _calamine_errors(path, kind),
+        path.open("rb") as handle,
+        CalamineWorkbook.from_filelike(handle) as book,
+    ):
+        return _sheets(book)
 
 
 def read_calamine(
@@ -58,19 +58,16 @@ def read_calamine(
     header_row: int = 1,
 ) -> Table:
     """Read one worksheet of an .xls or .ods workbook into a :class:`Table`."""
-    try:
-        # A file object, not a name: calamine picks the format by extension from a name, by
-        # content from a file object (and users rename files).
-        with path.open("rb") as handle, CalamineWorkbook.from_filelike(handle) as book:
-            sheets = _sheets(book)
-            name = choose_sheet(path, sheets, sheet, preferred_sheet)
-            values = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
-    except PasswordError:
-        raise encrypted(path, opendocument=kind == "ods") from None
-    except (ClientImportError, MemoryError):
-        raise
-    except Exception as error:  # whatever the library trips on: the file is not what it claims
-        raise _damaged(path) from error
+    # A file object, not a name: calamine picks the format by extension from a name, by
+    # content from a file object (and users rename files).
+    with (
+        _calamine_errors(path, kind),
+        path.open("rb") as handle,
+        CalamineWorkbook.from_filelike(handle) as book,
+    ):
+        sheets = _sheets(book)
+        name = choose_sheet(path, sheets, sheet, preferred_sheet)
+        values = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
 
     header: list[Cell] = []
     rows: list[list[Cell]] = []
@@ -106,6 +103,16 @@ def _sheets(book: CalamineWorkbook) -> list[tuple[str, bool]]:
         for meta in book.sheets_metadata
         if meta.typ == SheetTypeEnum.WorkSheet
     ]
+
+
+@contextmanager
+def _calamine_errors(path: Path, kind: str) -> Iterator[None]:
+    """calamine's password error means an encrypted workbook; anything else, a damaged one."""
+    with library_errors_as(_damaged(path)):
+        try:
+            yield
+        except PasswordError:
+            raise encrypted(path, opendocument=kind == "ods") from None
 
 
 def _damaged(path: Path) -> UnsupportedFileError:

@@ -9,11 +9,18 @@ the trailing columns that have neither a header nor a value.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 from addin.core.table import CellValue, FormulaCell, SourceInfo, Table
-from addin.errors import EmptyFileError, EncryptedFileError, SheetNotFoundError
+from addin.errors import (
+    ClientImportError,
+    EmptyFileError,
+    EncryptedFileError,
+    InputError,
+    SheetNotFoundError,
+)
 
 Cell = CellValue | FormulaCell
 
@@ -163,3 +170,18 @@ def encrypted(path: Path, opendocument: bool = False) -> EncryptedFileError:
     return EncryptedFileError(
         f"Le classeur « {path.name} » est protégé par un mot de passe : {how}"
     )
+
+
+@contextmanager
+def library_errors_as(damaged: InputError) -> Iterator[None]:
+    """Whatever a spreadsheet library trips on means the file is not what it claims to be.
+
+    Our own errors (and running out of memory) pass through unchanged; anything else the
+    library raises becomes ``damaged``, a sentence for the user instead of a traceback.
+    """
+    try:
+        yield
+    except (ClientImportError, MemoryError):
+        raise
+    except Exception as error:
+        raise damaged from error

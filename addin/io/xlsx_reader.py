@@ -38,20 +38,22 @@ from openpyxl import load_workbook
 from openpyxl.styles.numbers import BUILTIN_FORMATS, BUILTIN_FORMATS_MAX_SIZE
 
 from addin.core.table import FormulaCell, SourceInfo, Table
-from addin.errors import ClientImportError, UnsupportedFileError
+from addin.errors import UnsupportedFileError
 from addin.io.cells import convert, is_special_format, number, with_format
-from addin.io.common import Cell, build_table, check_header, choose_sheet, header_text
+from addin.io.common import (
+    Cell,
+    build_table,
+    check_header,
+    choose_sheet,
+    header_text,
+    library_errors_as,
+)
 
 
 def list_xlsx_sheets(path: Path) -> list[tuple[str, bool]]:
     """``(name, visible)`` of each worksheet (chart sheets left out), in workbook order."""
-    try:
-        with _workbook(path, data_only=False) as book:
-            return _sheets(book)
-    except (ClientImportError, MemoryError):
-        raise
-    except Exception as error:  # whatever the library trips on: the file is not what it claims
-        raise _damaged(path) from error
+    with library_errors_as(_damaged(path)), _workbook(path, data_only=False) as book:
+        return _sheets(book)
 
 
 def read_xlsx(
@@ -64,28 +66,23 @@ def read_xlsx(
     header_row: int = 1,
 ) -> Table:
     """Read one worksheet of an .xlsx/.xlsm workbook into a :class:`Table`."""
-    try:
-        with _workbook(path, data_only=True) as book:
-            sheets = _sheets(book)
-            name = choose_sheet(path, sheets, sheet, preferred_sheet)
-            worksheet = book[name]
-            worksheet.reset_dimensions()  # the stored size is sometimes wrong: read every cell
-            special_formats = _has_special_formats(book)
-            two_passes = _may_hold_uncached_formulas(book, worksheet)
-            grid = _Grid(header_row, formulas=two_passes)
-            if not two_passes:
-                grid.read(worksheet, special_formats)
-            else:
-                with _workbook(path, data_only=False) as formulas_book:
-                    formulas_sheet = formulas_book[name]
-                    formulas_sheet.reset_dimensions()
-                    grid.read(formulas_sheet, special_formats)
-                if grid.waiting:
-                    grid.resolve_formulas(worksheet)  # the data_only sheet, read again
-    except (ClientImportError, MemoryError):
-        raise
-    except Exception as error:  # whatever the library trips on: the file is not what it claims
-        raise _damaged(path) from error
+    with library_errors_as(_damaged(path)), _workbook(path, data_only=True) as book:
+        sheets = _sheets(book)
+        name = choose_sheet(path, sheets, sheet, preferred_sheet)
+        worksheet = book[name]
+        worksheet.reset_dimensions()  # the stored size is sometimes wrong: read every cell
+        special_formats = _has_special_formats(book)
+        two_passes = _may_hold_uncached_formulas(book, worksheet)
+        grid = _Grid(header_row, formulas=two_passes)
+        if not two_passes:
+            grid.read(worksheet, special_formats)
+        else:
+            with _workbook(path, data_only=False) as formulas_book:
+                formulas_sheet = formulas_book[name]
+                formulas_sheet.reset_dimensions()
+                grid.read(formulas_sheet, special_formats)
+            if grid.waiting:
+                grid.resolve_formulas(worksheet)  # the data_only sheet, read again
 
     source = SourceInfo(
         path=str(path),
