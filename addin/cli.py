@@ -16,9 +16,9 @@ from rich.console import Console
 
 from addin.core.catalogue import Lang
 from addin.core.profiles import all_profiles, get_profile
-from addin.errors import ClientImportError, UsageError
+from addin.errors import ClientImportError
 from addin.render.terminal import print_report
-from addin.validation import pick_profile, validate_file
+from addin.validation import validate_file
 
 app = typer.Typer(
     add_completion=False,
@@ -86,6 +86,3 @@ def validate_command(
 def main() -> None:
     """Console entry point; usage errors exit 2 through click, ours through ``_fail``."""
     app()
-
-
-__all__ = ["UsageError", "app", "main", "pick_profile"]

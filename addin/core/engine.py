@@ -14,7 +14,7 @@ from functools import partial
 from types import MappingProxyType
 
 from addin.core.checkers import build_checker
-from addin.core.fields.base import Outcome, Problem, as_text, problem
+from addin.core.fields.base import FieldChecker, Outcome, Problem, as_text, problem
 from addin.core.fields.country import resolve_country
 from addin.core.fields.phone import PhoneChecker
 from addin.core.fields.postal import PostalCodeChecker
@@ -56,6 +56,8 @@ class _Context:
     values: dict[str, list[str | None]] = field(default_factory=dict)
     filled: dict[str, list[bool]] = field(default_factory=dict)
     positions: dict[str, HeaderMatch] = field(default_factory=dict)
+    #: the checker built for each checked column, reused by the cross-field rules
+    checkers: dict[str, FieldChecker] = field(default_factory=dict)
 
     def add(
         self,
@@ -203,7 +205,7 @@ def _check_order(ctx: _Context, severity: Severity) -> None:
 
 
 def _check_file(ctx: _Context) -> None:
-    rules, source, platform = ctx.profile.file, ctx.table.source, ctx.profile.platform
+    rules, source = ctx.profile.file, ctx.table.source
     if ctx.table.row_count == 0:
         ctx.add(problem("no-data", "error"), None, None, None)
     if rules.max_rows is not None and ctx.table.row_count > rules.max_rows:
@@ -254,7 +256,7 @@ def _check_file(ctx: _Context) -> None:
                     "warning",
                     None,
                     encoding=source.encoding or "?",
-                    expected=platform and rules.export.encoding.upper(),
+                    expected=rules.export.encoding.upper(),
                 ),
                 None,
                 None,
@@ -348,8 +350,19 @@ def _check_column(ctx: _Context, match: HeaderMatch, characters: CharacterRules 
     cells = ctx.table.columns[match.index]
     numbers = ctx.table.row_numbers
     checker = build_checker(column, ctx.profile, cells)
+    ctx.checkers[column.id] = checker
     run = _outcome_for(checker.check, column, characters)
     countries = _row_countries(ctx, column)
+    runs_by_country: dict[str | None, Callable[[CellValue], Outcome]] = {}
+
+    def run_for_country(country: str | None) -> Callable[[CellValue], Outcome]:
+        """One full cell check per country met in the column, not one per cell."""
+        if country not in runs_by_country:
+            assert isinstance(checker, PostalCodeChecker)
+            check = partial(checker.check_for, country=country)
+            runs_by_country[country] = _outcome_for(check, column, characters)
+        return runs_by_country[country]
+
     values: list[str | None] = [None] * len(cells)
     filled: list[bool] = [False] * len(cells)
     cache: dict[object, Outcome] = {}
@@ -372,9 +385,7 @@ def _check_column(ctx: _Context, match: HeaderMatch, characters: CharacterRules 
             key: object = (cell, countries[i])
             outcome = cache.get(key)
             if outcome is None:
-                assert isinstance(checker, PostalCodeChecker)
-                check = partial(checker.check_for, country=countries[i])
-                outcome = _outcome_for(check, column, characters)(cell)
+                outcome = run_for_country(countries[i])(cell)
                 cache[key] = outcome
         else:
             outcome = cache.get(cell)
@@ -529,10 +540,8 @@ def _check_sms(ctx: _Context, rule: SmsNeedsMobile) -> None:
     phone_match = ctx.positions.get(rule.phone_field)
     if phone_match is None:
         return
-    column = phone_match.field
-    checker = PhoneChecker(
-        column.phone_region or ctx.profile.phone_region, column.phone_format or "e164"
-    )
+    checker = ctx.checkers[rule.phone_field]
+    assert isinstance(checker, PhoneChecker)  # the profile declares the field a phone
     methods = ctx.values[rule.method_field]
     phones = ctx.values[rule.phone_field]
     sms = set(rule.sms_values)

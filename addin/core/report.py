@@ -6,9 +6,9 @@ may not show, and the same report can be shown in French or English.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from dataclasses import field as default
 from typing import Any
 
 from addin.core.catalogue import Lang, render
@@ -44,7 +44,7 @@ class Issue:
     params: Mapping[str, str]
     position: int | None = None
     #: parameters shared by every issue of a report (the platform's name)
-    context: Mapping[str, str] = default(default_factory=dict)
+    context: Mapping[str, str] = dataclasses.field(default_factory=dict)  # `field` is taken
 
     def message(self, lang: Lang = "fr") -> str:
         """Rendered only when shown: building 100,000 sentences nobody reads costs seconds."""
