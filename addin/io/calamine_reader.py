@@ -40,11 +40,7 @@ from addin.io.common import (
 
 def list_calamine_sheets(path: Path, kind: str) -> list[tuple[str, bool]]:
     """``(name, visible)`` of each worksheet, in workbook order."""
-    with (
-        _calamine_errors(path, kind),
-        path.open("rb") as handle,
-        CalamineWorkbook.from_filelike(handle) as book,
-    ):
+    with _open_book(path, kind) as book:
         return _sheets(book)
 
 
@@ -58,13 +54,7 @@ def read_calamine(
     header_row: int = 1,
 ) -> Table:
     """Read one worksheet of an .xls or .ods workbook into a :class:`Table`."""
-    # A file object, not a name: calamine picks the format by extension from a name, by
-    # content from a file object (and users rename files).
-    with (
-        _calamine_errors(path, kind),
-        path.open("rb") as handle,
-        CalamineWorkbook.from_filelike(handle) as book,
-    ):
+    with _open_book(path, kind) as book:
         sheets = _sheets(book)
         name = choose_sheet(path, sheets, sheet, preferred_sheet)
         values = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
@@ -106,11 +96,17 @@ def _sheets(book: CalamineWorkbook) -> list[tuple[str, bool]]:
 
 
 @contextmanager
-def _calamine_errors(path: Path, kind: str) -> Iterator[None]:
-    """calamine's password error means an encrypted workbook; anything else, a damaged one."""
+def _open_book(path: Path, kind: str) -> Iterator[CalamineWorkbook]:
+    """The workbook, with calamine's failures turned into sentences for the user.
+
+    Opened from a file object, not a name: calamine picks the format by extension from a
+    name, by content from a file object (and users rename files). Its password error means
+    an encrypted workbook; anything else, a damaged one.
+    """
     with library_errors_as(_damaged(path)):
         try:
-            yield
+            with path.open("rb") as handle, CalamineWorkbook.from_filelike(handle) as book:
+                yield book
         except PasswordError:
             raise encrypted(path, opendocument=kind == "ods") from None
 
