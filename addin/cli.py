@@ -18,6 +18,7 @@ from addin.core.catalogue import Lang
 from addin.core.profiles import all_profiles, get_profile
 from addin.errors import ClientImportError
 from addin.render.terminal import print_report
+from addin.template_file import make_template
 from addin.validation import validate_file
 
 app = typer.Typer(
@@ -81,6 +82,35 @@ def validate_command(
     else:
         print_report(report, Console(), language)
     raise typer.Exit(0 if report.valid else 1)
+
+
+@app.command("template")
+def template_command(
+    profile: Annotated[str, typer.Argument(help="Profil (voir `profiles`)")],
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Fichier .xlsx ou dossier (nom par défaut du profil)"),
+    ] = None,
+    lang: Annotated[str, typer.Option("--lang", help="Langue des aides : fr ou en")] = "fr",
+    rows: Annotated[
+        int | None, typer.Option("--rows", help="Lignes à contrôler sous l'en-tête (1000)")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Remplacer un fichier existant")] = False,
+) -> None:
+    """Crée le modèle Excel d'une plateforme : listes déroulantes, contrôles et aide."""
+    if lang not in ("fr", "en"):
+        raise _fail(f"--lang accepte fr ou en, pas « {lang} »")
+    try:
+        path = make_template(
+            get_profile(profile),
+            output,
+            lang="fr" if lang == "fr" else "en",
+            rows=rows,
+            overwrite=force,
+        )
+    except ClientImportError as exc:
+        raise _fail(str(exc)) from None
+    typer.echo(f"Modèle écrit : {path}" if lang == "fr" else f"Template written: {path}")
 
 
 def main() -> None:

@@ -65,6 +65,9 @@ class Column(_Strict):
     letter: str | None = Field(default=None, pattern=r"^[A-Z]{1,3}$")
     processed: bool = True
     repeat: int | None = Field(default=None, ge=2, le=20)
+    #: an identifier whose leading zeros or digits matter (account or card numbers): the
+    #: template formats it as text so Excel does not turn "00042" into 42
+    keep_as_text: bool = False
 
     # type-specific settings
     choices: list[str] | None = None
@@ -242,6 +245,17 @@ class ApiSettings(_Strict):
     requests_per_minute: int | None = None
 
 
+class TemplateSettings(_Strict):
+    """How the blank workbook we generate for the platform is named and laid out."""
+
+    #: the file name the platform's own template has (without it: ``modele-<profile>.xlsx``)
+    file_name: str | None = Field(default=None, pattern=r"^[^/\\]+\.xlsx$")
+    #: the name of the instructions sheet in the platform's template (Hokus: "csv format")
+    instructions_sheet: str | None = Field(default=None, min_length=1, max_length=31)
+    #: body rows that get dropdowns and checks when the user does not say (``--rows``)
+    rows: int = Field(default=1000, gt=0, le=1_048_575)
+
+
 class Profile(_Strict):
     """A platform's import file, complete: columns in order, file rules, cross-field rules."""
 
@@ -256,6 +270,7 @@ class Profile(_Strict):
     columns: list[Column] = Field(min_length=1)
     rules: list[Rule] = Field(default_factory=list)
     api: ApiSettings = Field(default_factory=ApiSettings)
+    template: TemplateSettings = Field(default_factory=TemplateSettings)
 
     @model_validator(mode="after")
     def _consistent(self) -> Profile:
