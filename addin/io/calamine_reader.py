@@ -36,6 +36,7 @@ from addin.io.common import (
     header_text,
     library_errors_as,
 )
+from addin.io.progress import STEP, ReadProgress, no_progress
 
 
 def list_calamine_sheets(path: Path, kind: str) -> list[tuple[str, bool]]:
@@ -52,6 +53,7 @@ def read_calamine(
     sheet: str | None = None,
     preferred_sheet: str | None = None,
     header_row: int = 1,
+    progress: ReadProgress = no_progress,
 ) -> Table:
     """Read one worksheet of an .xls or .ods workbook into a :class:`Table`."""
     with _open_book(path, kind) as book:
@@ -62,7 +64,11 @@ def read_calamine(
     header: list[Cell] = []
     rows: list[list[Cell]] = []
     numbers: list[int] = []
+    total = max(len(values) - header_row + 1, 0)
+    progress(0, total)
     for number, raw in enumerate(values[header_row - 1 :], start=header_row):
+        if (number - header_row) % STEP == 0 and number > header_row:
+            progress(number - header_row, total)
         cells = [convert(value) for value in raw]
         while cells and cells[-1] is None:
             cells.pop()
@@ -72,6 +78,7 @@ def read_calamine(
             rows.append(cells)
             numbers.append(number)
 
+    progress(total, total)
     source = SourceInfo(
         path=str(path),
         kind=kind,

@@ -38,6 +38,9 @@ from addin.errors import (
 from addin.io.calamine_reader import list_calamine_sheets, read_calamine
 from addin.io.common import encrypted, format_size
 from addin.io.csv_reader import read_csv
+from addin.io.ooxml import NotSure
+from addin.io.progress import ReadProgress, no_progress
+from addin.io.xlsx_hybrid import read_xlsx_hybrid
 from addin.io.xlsx_reader import list_xlsx_sheets, read_xlsx
 
 #: Largest CSV (or other text) file read, in bytes.
@@ -45,6 +48,11 @@ CSV_MAX_BYTES = 100 * 1024 * 1024
 #: Largest workbook (.xlsx, .xlsm, .xls, .ods) read, in bytes: a workbook takes far more memory
 #: and time per byte than a CSV.
 WORKBOOK_MAX_BYTES = 40 * 1024 * 1024
+
+#: Whether .xlsx/.xlsm files go through the hybrid reader (calamine + XML scan) first. The
+#: openpyxl reader stays the reference and the fallback; ``False`` forces it (tests of its own
+#: behaviour, or to rule the hybrid reader out when a file reads oddly).
+XLSX_HYBRID = True
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = b"PK\x03\x04"
@@ -94,6 +102,8 @@ def read_table(
     preferred_sheet: str | None = None,
     max_bytes: int | None = None,
     header_row: int = 1,
+    *,
+    progress: ReadProgress = no_progress,
 ) -> Table:
     """Read the user's file into a :class:`Table`.
 
@@ -101,6 +111,8 @@ def read_table(
     the one a profile suggests, used when present; otherwise the first visible worksheet.
     ``max_bytes`` replaces the default size limits; ``header_row`` is the row (CSV: the line)
     holding the column names, 1 by default. CSV files ignore the sheet arguments.
+    ``progress(done, total)`` is told the rows (CSV: lines) read so far (see
+    :mod:`addin.io.progress`).
     """
     path = Path(path)
     if header_row < 1:
@@ -115,14 +127,32 @@ def read_table(
     if size > limit:
         raise _too_large(path, size, limit, container, custom=max_bytes is not None)
     if container == "text":
-        return read_csv(path, _guard(path, path.read_bytes), header_row)
+        return read_csv(path, _guard(path, path.read_bytes), header_row, progress)
     kind = _workbook_kind(path, container)
+    reader = read_calamine
     if kind in ("xlsx", "xlsm"):
-        return read_xlsx(
-            path, kind, size, sheet=sheet, preferred_sheet=preferred_sheet, header_row=header_row
-        )
-    return read_calamine(
-        path, kind, size, sheet=sheet, preferred_sheet=preferred_sheet, header_row=header_row
+        reader = read_xlsx
+        if XLSX_HYBRID:
+            try:
+                return read_xlsx_hybrid(
+                    path,
+                    kind,
+                    size,
+                    sheet=sheet,
+                    preferred_sheet=preferred_sheet,
+                    header_row=header_row,
+                    progress=progress,
+                )
+            except NotSure:
+                pass  # the reason is in the exception, for a debugger; openpyxl decides
+    return reader(
+        path,
+        kind,
+        size,
+        sheet=sheet,
+        preferred_sheet=preferred_sheet,
+        header_row=header_row,
+        progress=progress,
     )
 
 

@@ -26,7 +26,6 @@ calls only.
 
 from __future__ import annotations
 
-import re
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -48,6 +47,8 @@ from addin.io.common import (
     header_text,
     library_errors_as,
 )
+from addin.io.progress import STEP, ReadProgress, no_progress
+from addin.io.sheet_scan import UNCACHED_FORMULAS
 
 
 def list_xlsx_sheets(path: Path) -> list[tuple[str, bool]]:
@@ -64,8 +65,13 @@ def read_xlsx(
     sheet: str | None = None,
     preferred_sheet: str | None = None,
     header_row: int = 1,
+    progress: ReadProgress = no_progress,
 ) -> Table:
-    """Read one worksheet of an .xlsx/.xlsm workbook into a :class:`Table`."""
+    """Read one worksheet of an .xlsx/.xlsm workbook into a :class:`Table`.
+
+    ``progress`` gets the rows read with no total: openpyxl only knows it once it has read them
+    all (the stored size is not trusted).
+    """
     with library_errors_as(_damaged(path)), _workbook(path, data_only=True) as book:
         sheets = _sheets(book)
         name = choose_sheet(path, sheets, sheet, preferred_sheet)
@@ -73,7 +79,7 @@ def read_xlsx(
         worksheet.reset_dimensions()  # the stored size is sometimes wrong: read every cell
         special_formats = _has_special_formats(book)
         two_passes = _may_hold_uncached_formulas(book, worksheet)
-        grid = _Grid(header_row, formulas=two_passes)
+        grid = _Grid(header_row, formulas=two_passes, progress=progress)
         if not two_passes:
             grid.read(worksheet, special_formats)
         else:
@@ -84,6 +90,7 @@ def read_xlsx(
             if grid.waiting:
                 grid.resolve_formulas(worksheet)  # the data_only sheet, read again
 
+    progress(grid.seen, grid.seen)
     source = SourceInfo(
         path=str(path),
         kind=kind,
@@ -112,6 +119,9 @@ class _Grid:
     numbers: list[int] = field(default_factory=list)
     #: sheet row number → (row's cells, [(column index, formula text)])
     waiting: dict[int, tuple[list[Cell], list[tuple[int, str]]]] = field(default_factory=dict)
+    progress: ReadProgress = no_progress
+    #: rows read so far, header included
+    seen: int = 0
 
     def read(self, worksheet: Any, special_formats: bool) -> None:
         if special_formats:
@@ -120,6 +130,9 @@ class _Grid:
             self.read_values(worksheet)
 
     def _keep(self, row_number: int, cells: list[Cell], formulas: list[tuple[int, str]]) -> None:
+        self.seen += 1
+        if self.seen % STEP == 0:
+            self.progress(self.seen, None)
         while cells and cells[-1] is None:
             cells.pop()
         if formulas:
@@ -257,13 +270,7 @@ def _has_special_formats(book: Any) -> bool:
     return False
 
 
-# A formula (the end of ``</f>``, or a self-closing ``<f .../>``) followed by the end of its cell
-# or by an empty value, with or without a namespace prefix.
-_NO_VALUE = rb"\s*(?:</(?:\w+:)?c>|<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>)"
-_UNCACHED_FORMULAS = (  # two simple patterns search faster than one with an alternation
-    re.compile(rb"f>" + _NO_VALUE),
-    re.compile(rb"<(?:\w+:)?f\b[^<>]*/>" + _NO_VALUE),
-)
+_UNCACHED_FORMULAS = UNCACHED_FORMULAS  # shared with the hybrid reader's scan
 
 
 def _may_hold_uncached_formulas(book: Any, worksheet: Any) -> bool:

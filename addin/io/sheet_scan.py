@@ -1,0 +1,209 @@
+"""One streaming pass over a worksheet's XML for what calamine does not give.
+
+calamine gives every cell's value (a formula's cached result included) but not:
+
+- the style of a number, which decides whether it reads ``01220`` (``00000``, ``@``) and whether
+  openpyxl would call it a date: the cells whose style is in ``styles`` are collected;
+- error values (``#N/A``), which calamine turns into empty cells: collected with their text;
+- formulas stored without a result, which calamine cannot tell from empty cells: collected with
+  their text, to become ``FormulaCell``.
+
+The XML is never parsed as a whole: regular expressions (C speed) look for the few byte patterns
+that matter, and only the cells they hit are looked at in Python. The data is read in blocks cut
+after a ``</row>``, so that every cell lies whole in one block and memory stays flat.
+
+Anything this pass cannot be sure to read as openpyxl does raises :class:`NotSure` (see
+:mod:`addin.io.xlsx_hybrid`): a cell of interest without its ``r`` reference, an ISO date cell
+(``t="d"``), a shared or array formula without a result, ``_xHHHH_`` escapes (calamine decodes
+them, openpyxl does not), and a text with spaces at either end not marked
+``xml:space="preserve"`` (calamine trims it, openpyxl does not). The same text checks run on the
+shared-string table (:func:`check_strings`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import IO
+
+from addin.io.ooxml import NotSure, parse_text
+
+#: Zero-based (row, column) of a cell.
+Position = tuple[int, int]
+
+_BLOCK = 1 << 22
+#: A row longer than this (16,384 cells of long texts) means the file is not what it seems.
+_MAX_CARRY = 1 << 26
+
+# A formula (the end of ``</f>``, or a self-closing ``<f .../>``) followed by the end of its cell
+# or by an empty value, with or without a namespace prefix.
+_NO_VALUE = rb"\s*(?:</(?:\w+:)?c>|<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>)"
+UNCACHED_FORMULAS = (  # two simple patterns search faster than one with an alternation
+    re.compile(rb"f>" + _NO_VALUE),
+    re.compile(rb"<(?:\w+:)?f\b[^<>]*/>" + _NO_VALUE),
+)
+_ERROR = re.compile(rb"""\st=["']e["']""")
+_ISO_DATE = re.compile(rb"""\st=["']d["']""")
+_ESCAPE = re.compile(rb"_x[0-9A-Fa-f]{4}_")
+_SPACE_AFTER_TEXT_START = re.compile(rb"<(?:\w+:)?t>[ \t\r\n]")
+_SPACE_BEFORE_TEXT_END = re.compile(rb"[ \t\r\n]</(?:\w+:)?t>")
+_CELL_START = re.compile(rb"<(?:\w+:)?c[\s/>]")
+_TEXT_START = re.compile(rb"<(?:\w+:)?t[\s>]")
+_CELL_END = re.compile(rb"</(?:\w+:)?c>")
+_ATTRIBUTE = re.compile(rb"""([\w:]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_REFERENCE = re.compile(rb"([A-Z]{1,3})([0-9]+)")
+_VALUE = re.compile(rb"<(?:\w+:)?v>([^<]*)</")
+_FORMULA = re.compile(rb"<(?:\w+:)?f(\s[^>]*?)?(?:/>|>([^<]*)</(?:\w+:)?f>)")
+
+
+@dataclass
+class SheetMarks:
+    """What the scan found, by zero-based (row, column)."""
+
+    #: numeric cells whose style is one of those asked for → style index
+    styled: dict[Position, int] = field(default_factory=dict)
+    #: error cells → their text (``#N/A``)
+    errors: dict[Position, str] = field(default_factory=dict)
+    #: formulas without a cached result → their text with its ``=``
+    formulas: dict[Position, str] = field(default_factory=dict)
+
+
+def scan_sheet(
+    stream: IO[bytes], styles: set[int], on_block: Callable[[int], None] | None = None
+) -> SheetMarks:
+    """Scan a worksheet part; ``on_block`` gets the bytes read so far after each block."""
+    marks = SheetMarks()
+    styled = (
+        re.compile(rb"""\ss=["'](""" + b"|".join(b"%d" % s for s in sorted(styles)) + rb""")["']""")
+        if styles
+        else None
+    )
+    read = 0
+    for data, size in _blocks(stream, b"row"):
+        read += size
+        _check_text(data)
+        if any(_cell_at(data, m.start()) for m in _ISO_DATE.finditer(data)):
+            raise NotSure('une date enregistrée en texte ISO (t="d")')
+        if styled is not None:
+            for match in styled.finditer(data):
+                cell = _cell_at(data, match.start())
+                if cell is not None and cell[1].get(b"t", b"n") == b"n":
+                    marks.styled[_position(cell[1])] = int(match.group(1))
+        for match in _ERROR.finditer(data):
+            cell = _cell_at(data, match.start())
+            if cell is not None:
+                value = _VALUE.search(_body(data, cell[0]))
+                if value is not None:
+                    marks.errors[_position(cell[1])] = parse_text(value.group(1))
+        for pattern in UNCACHED_FORMULAS:
+            for match in pattern.finditer(data):
+                _uncached_formula(data, match.start(), match.end(), marks)
+        if on_block is not None:
+            on_block(read)
+    return marks
+
+
+def check_strings(stream: IO[bytes]) -> None:
+    """The shared-string table holds no text calamine would read differently from openpyxl."""
+    for data, _ in _blocks(stream, b"si"):
+        _check_text(data)
+
+
+def _check_text(data: bytes) -> None:
+    if _ESCAPE.search(data):
+        raise NotSure("un caractère codé _xHHHH_ dans un texte")
+    if _SPACE_AFTER_TEXT_START.search(data):
+        raise NotSure("un texte commençant par une espace sans xml:space")
+    for match in _SPACE_BEFORE_TEXT_END.finditer(data):
+        start = data.rfind(b"<", 0, match.start())
+        tag = data[start : data.find(b">", start) + 1]
+        if not _TEXT_START.match(tag) or b"preserve" not in tag:
+            raise NotSure("un texte finissant par une espace sans xml:space")
+
+
+def _uncached_formula(data: bytes, position: int, stop: int, marks: SheetMarks) -> None:
+    start = _cell_start(data, position)
+    if start < 0:
+        raise NotSure("une formule sans résultat hors d'une cellule")
+    end = data.find(b">", start)
+    attributes = _attributes(data[start:end])
+    if attributes.get(b"t") == b"str":
+        return  # a formula whose result is an empty text: an empty cell, rightly
+    formula = _FORMULA.search(data, end, stop)
+    if formula is None or (formula.group(1) and b"t=" in formula.group(1)):
+        raise NotSure("une formule partagée ou matricielle sans résultat")
+    marks.formulas[_position(attributes)] = "=" + parse_text(formula.group(2) or b"")
+
+
+def _cell_at(data: bytes, position: int) -> tuple[int, dict[bytes, bytes]] | None:
+    """The cell whose start tag holds ``position`` (start, attributes); ``None`` if in a text."""
+    start = data.rfind(b"<", 0, position)
+    if start < 0 or not _CELL_START.match(data, start):
+        return None
+    return start, _attributes(data[start : data.find(b">", start)])
+
+
+def _cell_start(data: bytes, position: int) -> int:
+    """Start of the cell holding ``position``: the last ``<c`` before it (texts hold no ``<``)."""
+    start = position
+    for _ in range(64):
+        start = data.rfind(b"<", 0, start)
+        if start < 0:
+            return -1
+        if _CELL_START.match(data, start):
+            return start
+    return -1
+
+
+def _body(data: bytes, start: int) -> bytes:
+    end = data.find(b">", start)
+    if data[end - 1 : end] == b"/":
+        return b""
+    close = _CELL_END.search(data, end)
+    return data[end + 1 : close.start() if close else len(data)]
+
+
+def _attributes(tag: bytes) -> dict[bytes, bytes]:
+    return {m.group(1): m.group(2) or m.group(3) or b"" for m in _ATTRIBUTE.finditer(tag)}
+
+
+def _position(attributes: dict[bytes, bytes]) -> Position:
+    match = _REFERENCE.fullmatch(attributes.get(b"r", b""))
+    if match is None:
+        raise NotSure("une cellule sans référence (r=)")
+    column = 0
+    for letter in match.group(1):
+        column = column * 26 + letter - 64
+    return int(match.group(2)) - 1, column - 1
+
+
+def _blocks(stream: IO[bytes], element: bytes) -> Iterator[tuple[bytes, int]]:
+    """Blocks of the stream, each cut right after a closing ``element`` tag; (block, bytes read)."""
+    closing = re.compile(rb"</(?:\w+:)?" + element + rb">")
+    carry = b""
+    while chunk := stream.read(_BLOCK):
+        data = carry + chunk
+        cut = _last_end(data, closing, element)
+        if cut < 0:
+            if len(data) > _MAX_CARRY:
+                raise NotSure("une ligne démesurée dans la feuille")
+            carry = data
+            yield b"", len(chunk)
+            continue
+        carry = data[cut:]
+        yield data[:cut], len(chunk)
+    if carry:
+        yield carry, 0
+
+
+def _last_end(data: bytes, closing: re.Pattern[bytes], element: bytes) -> int:
+    """Index just after the last closing ``element`` tag of ``data``; -1 if none."""
+    end = len(data)
+    suffix = element + b">"
+    while (found := data.rfind(suffix, 0, end)) >= 0:
+        start = data.rfind(b"</", 0, found)
+        if start >= 0 and closing.fullmatch(data, start, found + len(suffix)):
+            return found + len(suffix)
+        end = found
+    return -1
