@@ -3,7 +3,8 @@
 - `convert(src, fmt, outdir)`: load a workbook and save it in another format (`soffice
   --convert-to`); a file LibreOffice cannot load fails the test with soffice's output.
 - `ods_validations(ods)`: the data validations of a converted .ods and the cell ranges that
-  use them, read from its content.xml.
+  use them, read from its content.xml; `validation_at(validations, sheet, cell)` picks one;
+  `ods_sheets(ods)`: its sheets, visible or hidden, protected or not.
 - `validity_of(xlsx, sheet, entries)`: whether LibreOffice's data validation accepts values
   typed into cells, asked through UNO to an office started by `LibreOfficeServer` (the UNO side,
   tests/lo_validity.py, runs under the system Python that has the `uno` module).
@@ -263,17 +264,22 @@ class OdsValidation:
 
     @property
     def list_source(self) -> str | None:
-        """The range a list takes its values from, "$Listes.$A$1:$A$4"; None otherwise."""
+        """Where a list takes its values: a range "$Listes.$A$1:$A$4" or a name "Civilites".
+
+        None for a list written in the rule itself (see `list_values`) and for other kinds.
+        """
         argument = self._list_argument()
-        if argument is None or not argument.startswith("["):
+        if argument is None or argument.startswith('"'):
             return None
-        return argument.strip("[]").replace(":.", ":")
+        if argument.startswith("["):
+            return argument.strip("[]").replace(":.", ":")
+        return argument
 
     @property
     def list_values(self) -> tuple[str, ...] | None:
         """The values of a list written in the rule itself ("Y,N"); None otherwise."""
         argument = self._list_argument()
-        if argument is None or argument.startswith("["):
+        if argument is None or not argument.startswith('"'):
             return None
         return tuple(
             value.replace('""', '"') for value in re.findall(r'"((?:[^"]|"")*)"', argument)
@@ -370,6 +376,36 @@ def ods_validations(ods: Path) -> list[OdsValidation]:
             )
         )
     return validations
+
+
+@dataclass(frozen=True)
+class OdsSheet:
+    """A sheet of an .ods: its name, whether it is shown and whether it is protected."""
+
+    name: str
+    visible: bool
+    protected: bool
+
+
+def ods_sheets(ods: Path) -> list[OdsSheet]:
+    """The sheets of an .ods file in order, with their visibility and protection."""
+    with zipfile.ZipFile(ods) as archive:
+        root = ElementTree.fromstring(archive.read("content.xml"))
+    style_ns = "urn:oasis:names:tc:opendocument:xmlns:style:1.0"
+    hidden = {
+        style.get(f"{{{style_ns}}}name")
+        for style in root.iter(f"{{{style_ns}}}style")
+        for properties in style.iter(f"{{{style_ns}}}table-properties")
+        if properties.get(_t("display")) == "false"
+    }
+    return [
+        OdsSheet(
+            name=table.get(_t("name"), ""),
+            visible=table.get(_t("style-name")) not in hidden,
+            protected=table.get(_t("protected")) == "true",
+        )
+        for table in root.iter(_t("table"))
+    ]
 
 
 def validation_at(validations: Sequence[OdsValidation], sheet: str, cell: str) -> OdsValidation:

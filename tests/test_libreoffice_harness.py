@@ -8,13 +8,16 @@ from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
+from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from tests.libreoffice import (
     CellRange,
     LibreOfficeServer,
+    OdsSheet,
     OdsValidation,
     convert,
+    ods_sheets,
     ods_validations,
     unavailable,
     validation_at,
@@ -77,6 +80,9 @@ def build_workbook(path: Path) -> Path:
         formula2="DATE(2030,12,31)",
     )
     add("whole", "G2:H10 G20", operator="greaterThan", formula1="0")
+    book.defined_names["Civilites"] = DefinedName("Civilites", attr_text="Listes!$A$1:$A$4")
+    add("list", "J2:J5", formula1="Civilites")
+    add("list", "K2:K3", formula1='"a ""b"",c;d"')
     for row in range(2, LAST_ROW + 1):
         data.cell(row, 5).number_format = "@"  # text: leading zeros are kept when typed
     book.save(path)
@@ -89,14 +95,35 @@ def workbook(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def validations(soffice: str, workbook: Path) -> list[OdsValidation]:
-    ods = convert(workbook, "ods", workbook.parent / "ods", soffice=soffice)
+def ods(soffice: str, workbook: Path) -> Path:
+    return convert(workbook, "ods", workbook.parent / "ods", soffice=soffice)
+
+
+@pytest.fixture(scope="module")
+def validations(ods: Path) -> list[OdsValidation]:
     return ods_validations(ods)
+
+
+def test_sheets_keep_their_visibility_and_protection(ods: Path) -> None:
+    assert ods_sheets(ods) == [
+        OdsSheet("Data", visible=True, protected=False),
+        OdsSheet("Listes", visible=False, protected=True),
+    ]
 
 
 def test_every_validation_survives_the_round_trip(validations: list[OdsValidation]) -> None:
     kinds = sorted(v.kind for v in validations)
-    assert kinds == ["date", "decimal", "list", "list", "text-length", "whole", "whole"]
+    assert kinds == [
+        "date",
+        "decimal",
+        "list",
+        "list",
+        "list",
+        "list",
+        "text-length",
+        "whole",
+        "whole",
+    ]
 
 
 def test_list_from_the_hidden_protected_sheet(validations: list[OdsValidation]) -> None:
@@ -123,6 +150,14 @@ def test_list_written_in_the_rule(validations: list[OdsValidation]) -> None:
     answer = validation_at(validations, "Data", "A2")
     assert (answer.list_values, answer.list_source) == (("Y", "N"), None)
     assert answer.ranges == (CellRange("Data", f"A2:A{LAST_ROW}"),)
+    quoted = validation_at(validations, "Data", "K2")
+    assert quoted.list_values == ('a "b"', "c;d")
+
+
+def test_list_from_a_defined_name(validations: list[OdsValidation]) -> None:
+    named = validation_at(validations, "Data", "J2")
+    assert (named.list_source, named.list_values) == ("Civilites", None)
+    assert named.ranges == (CellRange("Data", "J2:J5"),)
 
 
 @pytest.mark.parametrize(
@@ -192,6 +227,10 @@ TYPED: list[tuple[str, str | float, bool]] = [
     ("F5", 45363, True),  # 2024-03-12 as a serial number
     ("G20", "-3", False),
     ("H2", "3", True),
+    ("J2", "Mlle", True),
+    ("J3", "Mister", False),
+    ("K2", 'a "b"', True),
+    ("K3", "c", False),  # the values are 'a "b"' and 'c;d'
 ]
 
 
