@@ -17,6 +17,7 @@ from tests.libreoffice import (
     OdsSheet,
     OdsValidation,
     convert,
+    convert_all,
     ods_sheets,
     ods_validations,
     unavailable,
@@ -275,11 +276,15 @@ def test_validity_with_an_office_of_its_own(soffice: str, workbook: Path) -> Non
     assert validity_of(workbook, "Data", {"B2": "Mlle", "B3": "Mr"}) == {"B2": True, "B3": False}
 
 
-def test_a_file_libreoffice_cannot_load_fails_the_conversion(soffice: str, tmp_path: Path) -> None:
+def test_a_file_libreoffice_cannot_load_fails_the_conversion(
+    soffice: str, workbook: Path, tmp_path: Path
+) -> None:
     broken = tmp_path / "broken.xlsx"
     broken.write_bytes(b"PK\x03\x04 not really a workbook")
-    with pytest.raises(AssertionError, match=r"did not convert broken\.xlsx to ods"):
-        convert(broken, "ods", tmp_path / "out", soffice=soffice)
+    with pytest.raises(AssertionError, match=r"did not convert broken\.xlsx to ods") as failure:
+        convert_all([workbook, broken], "ods", tmp_path / "out", soffice=soffice)
+    assert "stdout: " in str(failure.value)
+    assert (tmp_path / "out" / "validations.ods").is_file()  # the good one of the batch
 
 
 @pytest.mark.parametrize(
