@@ -435,3 +435,55 @@ def test_rows_out_of_excel_range_are_refused(tmp_path: Path, rows: int) -> None:
 def test_not_an_xlsx_name_is_refused(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match=r"\.xlsx"):
         make_template(get_profile("hokus"), tmp_path / "t.csv")
+
+
+# --- the command ----------------------------------------------------------------------------
+
+
+def _cli(*args: str) -> tuple[int, str, str]:
+    from typer.testing import CliRunner
+
+    from addin.cli import app
+
+    result = CliRunner().invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_template_command_writes_the_platform_file(tmp_path: Path) -> None:
+    code, out, _ = _cli("template", "evoliz-contacts", "-o", str(tmp_path), "--rows", "20")
+    assert code == 0
+    path = tmp_path / "modele-evoliz-contacts.xlsx"
+    assert out.strip() == f"Modèle écrit : {path}"
+    sheet = load_workbook(path)["Contacts"]
+    assert sheet["A1"].value == "Code client"
+    assert {str(v.sqref) for v in sheet.data_validations.dataValidation} >= {"I2:I21"}
+
+
+def test_template_command_in_english(tmp_path: Path) -> None:
+    code, out, _ = _cli("template", "aptimyz", "-o", str(tmp_path / "a.xlsx"), "--lang", "en")
+    assert code == 0 and out.startswith("Template written: ")
+    assert load_workbook(tmp_path / "a.xlsx").sheetnames == ["Clients", "Instructions", "Lists"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["template", "nope"], "unknown profile 'nope'"),
+        (["template", "hokus", "--lang", "de"], "--lang accepte fr ou en"),
+        (["template", "hokus", "--rows", "0"], "--rows doit être entre 1 et 1 048 575"),
+        (["template", "hokus", "-o", "out.csv"], "n'en est pas un"),
+    ],
+)
+def test_template_command_errors_are_one_line(args: list[str], message: str) -> None:
+    code, _, err = _cli(*args)
+    assert code == 2
+    assert err.count("\n") == 1 and message in err and err.startswith("Erreur : ")
+
+
+def test_template_command_refuses_to_replace_a_file_without_force(tmp_path: Path) -> None:
+    target = tmp_path / "t.xlsx"
+    target.write_bytes(b"x")
+    code, _, err = _cli("template", "hokus", "-o", str(target))
+    assert code == 2 and "--force" in err and target.read_bytes() == b"x"
+    code, _, _ = _cli("template", "hokus", "-o", str(target), "--force")
+    assert code == 0 and load_workbook(target).sheetnames[0] == "Data"
