@@ -482,6 +482,7 @@ class LibreOfficeServer:
             self._ask([], wait=START_TIMEOUT)  # returns once the office answers
         except AssertionError as error:
             status = self._process.poll()
+            error = AssertionError(f"{error}\nsoffice output: {log.read_text().strip()}")
             self.stop()
             raise AssertionError(
                 f"LibreOffice did not start (exit status {status}): {error}"
@@ -519,6 +520,8 @@ class LibreOfficeServer:
         except json.JSONDecodeError:
             response = {"error": f"exit status {code}, no JSON answer: {out.strip()} {err.strip()}"}
         if code != 0 or "error" in response:
+            if self._process is not None and self._process.poll() is not None:
+                err += f"\nLibreOffice has exited (status {self._process.returncode})"
             raise AssertionError(
                 f"{VALIDITY_SCRIPT.name} (exit status {code}): "
                 f"{response.get('error', out.strip())}\n{err.strip()}"

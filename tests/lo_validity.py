@@ -13,11 +13,11 @@ Response: {"results": [{"cells": {"B2": true, "C2": false}, "unvalidated": []}]}
 How a value is checked: it is written into its cell (a string is interpreted as typed input,
 with LibreOffice's en-US API parsing: "12", "2.5", "2024-03-12" become numbers/dates, "abc"
 stays text, and a cell formatted as text "@" keeps the string as typed; a number is stored
-as is; "" empties the cell), then the sheet's Detective "Mark
-Invalid Data" (XSheetAuditing.showInvalid) circles every cell whose content fails its validity
-rule, using the same check as the input dialog (ScValidationData::IsDataValid). The Detective
-draws at most 1000 circles, and empty cells of a column whose rule refuses blanks count too, so
-the validation is first removed from the whole sheet and put back on the entered cells only.
+as is; "" empties the cell), then the sheet's Detective "Mark Invalid Data"
+(XSheetAuditing.showInvalid) circles every cell whose content fails its validity rule, using
+the same check as the input dialog (ScValidationData::IsDataValid). The Detective draws at
+most 1000 circles, and empty cells of a column whose rule refuses blanks count too, so the
+validation is first removed from the whole sheet and put back on the entered cells only.
 """
 
 from __future__ import annotations

@@ -272,6 +272,12 @@ def test_unknown_sheet(lo_server: LibreOfficeServer, workbook: Path) -> None:
         validity_of(workbook, "Données", {"A2": "Y"}, server=lo_server)
 
 
+def test_at_most_1000_cells_per_check(lo_server: LibreOfficeServer, workbook: Path) -> None:
+    entries: dict[str, str | float] = {f"C{row}": "1" for row in range(2, 1003)}
+    with pytest.raises(AssertionError, match=r"at most 1000 cells per check, got 1001"):
+        validity_of(workbook, "Data", entries, server=lo_server)
+
+
 def test_validity_with_an_office_of_its_own(soffice: str, workbook: Path) -> None:
     assert validity_of(workbook, "Data", {"B2": "Mlle", "B3": "Mr"}) == {"B2": True, "B3": False}
 
