@@ -23,7 +23,7 @@ shared-string table (:func:`check_strings`).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import IO
 
@@ -43,11 +43,46 @@ UNCACHED_FORMULAS = (  # two simple patterns search faster than one with an alte
     re.compile(rb"f>" + _NO_VALUE),
     re.compile(rb"<(?:\w+:)?f\b[^<>]*/>" + _NO_VALUE),
 )
-_ERROR = re.compile(rb"""\st=["']e["']""")
-_ISO_DATE = re.compile(rb"""\st=["']d["']""")
+
+
+@dataclass(frozen=True)
+class _Patterns:
+    """The searches of one scan. Each starts with a literal, which ``re`` finds at C speed."""
+
+    uncached: tuple[re.Pattern[bytes], ...]
+    errors: tuple[re.Pattern[bytes], ...]
+    iso_dates: tuple[re.Pattern[bytes], ...]
+    #: a text element opening with a space (``<t> x``), or ending with one (``x </t>``)
+    space_first: tuple[re.Pattern[bytes], ...]
+    space_last: tuple[re.Pattern[bytes], ...]
+
+
+def _literals(*texts: bytes) -> tuple[re.Pattern[bytes], ...]:
+    return tuple(re.compile(re.escape(text)) for text in texts)
+
+
+_QUOTED = (b'"%s"', b"'%s'")
+#: Sheets written without namespace prefixes (every file Excel, LibreOffice or openpyxl writes).
+_PLAIN = _Patterns(
+    uncached=(UNCACHED_FORMULAS[0], re.compile(rb"<f\b[^<>]*/>" + _NO_VALUE)),
+    errors=_literals(*(b"t=" + q % b"e" for q in _QUOTED)),
+    iso_dates=_literals(*(b"t=" + q % b"d" for q in _QUOTED)),
+    space_first=(re.compile(rb"<t>[ \t\r\n]"),),
+    space_last=_literals(b" </t>", b"\t</t>", b"\r</t>", b"\n</t>"),
+)
+#: Any prefix (``<x:c>``): slower, for the rare writers that use one.
+_PREFIXED = _Patterns(
+    uncached=UNCACHED_FORMULAS,
+    errors=(re.compile(rb"""t=["']e["']"""),),
+    iso_dates=(re.compile(rb"""t=["']d["']"""),),
+    space_first=(re.compile(rb"<(?:\w+:)?t>[ \t\r\n]"),),
+    space_last=(re.compile(rb"[ \t\r\n]</(?:\w+:)?t>"),),
+)
+#: The spreadsheet namespaces (transitional, strict): named once, on an unprefixed root, they are
+#: the default namespace of the whole part and no element can carry a prefix for them.
+_NAMESPACES = (b"/spreadsheetml/2006/main", b"purl.oclc.org/ooxml/spreadsheetml/main")
+_PREFIXED_ROOT = re.compile(rb"<\w+:(?:worksheet|sst)\b")
 _ESCAPE = re.compile(rb"_x[0-9A-Fa-f]{4}_")
-_SPACE_AFTER_TEXT_START = re.compile(rb"<(?:\w+:)?t>[ \t\r\n]")
-_SPACE_BEFORE_TEXT_END = re.compile(rb"[ \t\r\n]</(?:\w+:)?t>")
 _CELL_START = re.compile(rb"<(?:\w+:)?c[\s/>]")
 _TEXT_START = re.compile(rb"<(?:\w+:)?t[\s>]")
 _CELL_END = re.compile(rb"</(?:\w+:)?c>")
@@ -69,53 +104,62 @@ class SheetMarks:
     formulas: dict[Position, str] = field(default_factory=dict)
 
 
-def scan_sheet(
-    stream: IO[bytes], styles: set[int], on_block: Callable[[int], None] | None = None
-) -> SheetMarks:
-    """Scan a worksheet part; ``on_block`` gets the bytes read so far after each block."""
+def scan_sheet(stream: IO[bytes], styles: set[int]) -> SheetMarks:
+    """Scan a worksheet part for numbers in ``styles``, errors and formulas without a result."""
     marks = SheetMarks()
-    styled = (
-        re.compile(rb"""\ss=["'](""" + b"|".join(b"%d" % s for s in sorted(styles)) + rb""")["']""")
-        if styles
-        else None
-    )
-    read = 0
-    for data, size in _blocks(stream, b"row"):
-        read += size
-        _check_text(data)
-        if any(_cell_at(data, m.start()) for m in _ISO_DATE.finditer(data)):
+    numbers = b"|".join(b"%d" % style for style in sorted(styles))
+    styled = tuple(re.compile(b"s=" + q % (b"(" + numbers + b")")) for q in _QUOTED)
+    declared = 0
+    for data in _blocks(stream, b"row"):
+        patterns, declared = _patterns(data, declared)
+        _check_text(data, patterns)
+        if any(_cell_at(data, m.start()) for m in _matches(data, patterns.iso_dates)):
             raise NotSure('une date enregistrée en texte ISO (t="d")')
-        if styled is not None:
-            for match in styled.finditer(data):
-                cell = _cell_at(data, match.start())
-                if cell is not None and cell[1].get(b"t", b"n") == b"n":
-                    marks.styled[_position(cell[1])] = int(match.group(1))
-        for match in _ERROR.finditer(data):
+        for match in _matches(data, styled if styles else ()):
+            cell = _cell_at(data, match.start())
+            if cell is not None and cell[1].get(b"t", b"n") == b"n":
+                marks.styled[_position(cell[1])] = int(match.group(1))
+        for match in _matches(data, patterns.errors):
             cell = _cell_at(data, match.start())
             if cell is not None:
                 value = _VALUE.search(_body(data, cell[0]))
                 if value is not None:
                     marks.errors[_position(cell[1])] = parse_text(value.group(1))
-        for pattern in UNCACHED_FORMULAS:
-            for match in pattern.finditer(data):
-                _uncached_formula(data, match.start(), match.end(), marks)
-        if on_block is not None:
-            on_block(read)
+        for match in _matches(data, patterns.uncached):
+            _uncached_formula(data, match.start(), match.end(), marks)
     return marks
 
 
 def check_strings(stream: IO[bytes]) -> None:
     """The shared-string table holds no text calamine would read differently from openpyxl."""
-    for data, _ in _blocks(stream, b"si"):
-        _check_text(data)
+    declared = 0
+    for data in _blocks(stream, b"si"):
+        patterns, declared = _patterns(data, declared)
+        _check_text(data, patterns)
 
 
-def _check_text(data: bytes) -> None:
+def _patterns(data: bytes, declared: int) -> tuple[_Patterns, int]:
+    """The searches for a block, and how many times the namespaces were declared so far.
+
+    Plain (fast) only while the spreadsheet namespace was declared once, on an unprefixed root.
+    """
+    declared += sum(data.count(namespace) for namespace in _NAMESPACES)
+    if declared > 1 or _PREFIXED_ROOT.search(data, 0, 4096):
+        return _PREFIXED, 2  # and for every later block
+    return _PLAIN, declared
+
+
+def _matches(data: bytes, patterns: tuple[re.Pattern[bytes], ...]) -> Iterator[re.Match[bytes]]:
+    for pattern in patterns:
+        yield from pattern.finditer(data)
+
+
+def _check_text(data: bytes, patterns: _Patterns) -> None:
     if _ESCAPE.search(data):
         raise NotSure("un caractère codé _xHHHH_ dans un texte")
-    if _SPACE_AFTER_TEXT_START.search(data):
+    if next(_matches(data, patterns.space_first), None) is not None:
         raise NotSure("un texte commençant par une espace sans xml:space")
-    for match in _SPACE_BEFORE_TEXT_END.finditer(data):
+    for match in _matches(data, patterns.space_last):
         start = data.rfind(b"<", 0, match.start())
         tag = data[start : data.find(b">", start) + 1]
         if not _TEXT_START.match(tag) or b"preserve" not in tag:
@@ -178,8 +222,8 @@ def _position(attributes: dict[bytes, bytes]) -> Position:
     return int(match.group(2)) - 1, column - 1
 
 
-def _blocks(stream: IO[bytes], element: bytes) -> Iterator[tuple[bytes, int]]:
-    """Blocks of the stream, each cut right after a closing ``element`` tag; (block, bytes read)."""
+def _blocks(stream: IO[bytes], element: bytes) -> Iterator[bytes]:
+    """Blocks of the stream, each cut right after a closing ``element`` tag."""
     closing = re.compile(rb"</(?:\w+:)?" + element + rb">")
     carry = b""
     while chunk := stream.read(_BLOCK):
@@ -189,12 +233,11 @@ def _blocks(stream: IO[bytes], element: bytes) -> Iterator[tuple[bytes, int]]:
             if len(data) > _MAX_CARRY:
                 raise NotSure("une ligne démesurée dans la feuille")
             carry = data
-            yield b"", len(chunk)
             continue
         carry = data[cut:]
-        yield data[:cut], len(chunk)
+        yield data[:cut]
     if carry:
-        yield carry, 0
+        yield carry
 
 
 def _last_end(data: bytes, closing: re.Pattern[bytes], element: bytes) -> int:
