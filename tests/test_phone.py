@@ -7,6 +7,7 @@ shapes at both and compare verdict, E.164, type and every output format.
 from __future__ import annotations
 
 from typing import get_args
+from unittest import mock
 
 import phonenumbers
 import pytest
@@ -149,6 +150,9 @@ def test_fast_path_agrees_with_phonenumbers(case: tuple[str, str]) -> None:
     expected = reference(text, region)
     if fast is None:
         return
+    if isinstance(fast, phone._Invalid):
+        assert expected is None, text
+        return
     assert expected is not None, text
     assert f"+{fast.country_code}{fast.nsn}" == phonenumbers.format_number(
         expected, PhoneNumberFormat.E164
@@ -173,6 +177,38 @@ def test_checker_agrees_with_phonenumbers(case: tuple[str, str], fmt: PhoneForma
     assert outcome.ok == (wanted is not None)
     line = reference_line_type(expected) if wanted is not None and expected else None
     assert checker.line_type(text) == line
+
+
+@SETTINGS
+@given(spelled_anywhere(FAST_REGIONS + OTHER_REGIONS), st.sampled_from(FORMATS))
+@example(("CA", "698765432"), "e164")  # too short for the US metadata, not the Canadian one
+@example(("FR", "+33 6 00 00 00 00 0"), "e164")
+def test_fast_path_gives_the_outcome_of_phonenumbers_alone(
+    case: tuple[str, str], fmt: PhoneFormat
+) -> None:
+    """The whole outcome (value, codes, reasons, suggestions) with and without the fast path.
+
+    Invalid numbers included: the fast path also decides those whose digits it reads exactly
+    as parse does, and must then give phonenumbers' reason.
+    """
+    region, text = case
+    if fmt == "nanp_dashes" and phonenumbers.country_code_for_region(region) != 1:
+        region = "CA"
+    checker = PhoneChecker(region, fmt)
+    fast = checker.check(text)
+    with mock.patch.object(phone, "_fast_parse", return_value=None):
+        slow = checker.check(text)
+    assert fast == slow, text
+
+
+def test_unallocated_mobiles_are_decided_without_phonenumbers() -> None:
+    """``+336…`` numbers outside the allocated ranges: the bench file has 8 % of them."""
+    rules = phone._parse_rules("FR")
+    assert rules is not None
+    assert phone._fast_parse("+33600000000", rules) == phone._Number(33, "600000000", 1)
+    verdict = phone._fast_parse("+33 6 39 12 34 56", rules)
+    assert verdict == phone._Invalid("unallocated")
+    assert reference("+33 6 39 12 34 56", "FR") is None
 
 
 @SETTINGS
@@ -437,7 +473,9 @@ def test_every_region_example_agrees() -> None:
             text = phonenumbers.format_number(number, fmt)
             found = phone._fast_parse(text, rules)
             expected = reference(text, region)
-            if found is not None:
+            if isinstance(found, phone._Invalid):
+                assert expected is None, text
+            elif found is not None:
                 assert expected is not None, text
                 assert (found.country_code, found.nsn) == (
                     expected.country_code,

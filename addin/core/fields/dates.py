@@ -126,6 +126,29 @@ def _make_date(year: int, month: int, day: int) -> dt.date | None:
         return None
 
 
+#: DD/MM/ of every real date but 29 February (left to the full check, which knows leap years).
+_CLEAN_DAY_MONTH = (
+    r"(?:(?:0[1-9]|1\d|2[0-8])/(?:0[1-9]|1[0-2])"
+    r"|(?:29|30)/(?:0[13-9]|1[0-2])"
+    r"|31/(?:0[13578]|1[02]))/"
+)
+
+
+def _years_pattern(first: int, last: int) -> str | None:
+    """Four-digit years from ``first`` to ``last`` as one alternation, a decade per branch."""
+    years = range(max(first, 1000), min(last, 9999) + 1)
+    if not years:
+        return None
+    parts = []
+    for decade in range(years[0] // 10, years[-1] // 10 + 1):
+        inside = [y for y in range(decade * 10, decade * 10 + 10) if y in years]
+        if len(inside) == 10:
+            parts.append(f"{decade}\\d")
+        else:
+            parts.extend(str(y) for y in inside)
+    return "(?:" + "|".join(parts) + ")"
+
+
 def _time_ok(hour: str | None, minute: str | None, second: str | None) -> tuple[bool, bool]:
     """Whether the time part is a real time, and whether it holds more than midnight."""
     if hour is None or minute is None:
@@ -208,6 +231,17 @@ class DateChecker:
         if self._default_format:
             return f"{date.day:02d}/{date.month:02d}/{date.year:04d}"
         return date.strftime(self.output_format)
+
+    def clean_shape(self) -> str | None:
+        """Dates already written DD/MM/YYYY in range (``addin.core.clean_shapes``).
+
+        ``None`` in a month/day column, where "03/04/2024" is not taken as it reads, and for
+        other output formats.
+        """
+        years = _years_pattern(self.min_year, self.max_year)
+        if not self._default_format or self.order == "mdy" or years is None:
+            return None
+        return _CLEAN_DAY_MONTH + years
 
     # --- checking ------------------------------------------------------------------------
 

@@ -48,12 +48,25 @@ def is_fast_valid(text: str) -> bool:
     return not any(domain == d or domain.endswith("." + d) for d in _SPECIAL)
 
 
+#: ``is_fast_valid`` as one pattern, a little stricter ("--" nowhere in the domain), so the
+#: engine can sort a column's clean addresses out in bulk (``addin.core.clean_shapes``).
+_CLEAN_EMAIL = (
+    r"(?=.{1,254}\Z)(?=[^@]{1,64}@)(?![^@]*@.*--)"
+    + rf"(?!.*[@.](?:{'|'.join(re.escape(d) for d in _SPECIAL)})\Z)"
+    + _FAST.pattern
+)
+
+
 def _french_reason(message: str) -> str:
     return next((fr for key, fr in _REASONS if key in message), "syntaxe incorrecte")
 
 
 class EmailChecker:
     """One address per cell, with the domain in lower case as email-validator normalises it."""
+
+    def clean_shape(self) -> str:
+        """Addresses returned unchanged without problem (``addin.core.clean_shapes``)."""
+        return _CLEAN_EMAIL
 
     def check(self, value: CellValue) -> Outcome:
         text = as_text(value)

@@ -224,11 +224,14 @@ def _general_lengths(metadata: Any) -> tuple[int, ...]:
     return tuple(metadata.general_desc.possible_length)
 
 
-def _type_alternatives(metadata: Any, length: int, tag: str) -> tuple[str, dict[str, int]] | None:
+def _type_alternatives(
+    metadata: Any, length: int, tag: str, named: bool = True
+) -> tuple[str, dict[str, int]] | None:
     """The region's types admitting ``length`` as one pattern, and its groups' types.
 
     ``None`` when no type admits the length or the general pattern refuses it, as
-    ``_is_number_matching_desc`` would for each of them.
+    ``_is_number_matching_desc`` would for each of them. With ``named`` false the types are
+    plain alternatives, so that patterns of several lengths can share one expression.
     """
     general = metadata.general_desc
     if length not in general.possible_length:
@@ -241,7 +244,7 @@ def _type_alternatives(metadata: Any, length: int, tag: str) -> tuple[str, dict[
         pattern = _pattern_for_length(getattr(metadata, name), length)
         if pattern is not None:
             kinds[f"{tag}t{kind}"] = kind
-            parts.append(f"(?P<{tag}t{kind}>{pattern})")
+            parts.append(f"(?P<{tag}t{kind}>{pattern})" if named else f"(?:{pattern})")
     if not parts:
         return None
     return f"(?=(?:{general.national_number_pattern})\\Z)(?:{'|'.join(parts)})", kinds
@@ -369,11 +372,41 @@ def _country_matcher(country_code: int) -> _TypeMatcher | None:
     return _TypeMatcher(steps)
 
 
+@functools.cache
+def _clean_e164(region: str) -> str | None:
+    """``+CC`` and a valid national number of ``region``: E.164 as ``check`` leaves it.
+
+    The pattern retraces ``_fast_parse`` for such a text: the country code is the region's own
+    (and no shorter code is a prefix of it), the number does not start with the national
+    prefix (nothing to strip) nor with 0, and one of the region's types admits it, as in
+    ``_TypeMatcher``. ``None`` for a country code shared by several regions, or regions that
+    go to phonenumbers anyway.
+    """
+    home = _parse_rules(region)
+    metadata = _metadata(region)
+    if home is None or phonenumbers.COUNTRY_CODE_TO_REGION_CODE.get(home.country_code) != (region,):
+        return None
+    code = home.country_code_text
+    if any(
+        int(code[:size]) in phonenumbers.COUNTRY_CODE_TO_REGION_CODE for size in range(1, len(code))
+    ):
+        return None
+    prefix = f"(?!{home.national_prefix.pattern})" if home.national_prefix is not None else ""
+    parts = []
+    for length in _general_lengths(metadata):
+        if not _MIN_LENGTH_FOR_NSN <= length <= _MAX_LENGTH_FOR_NSN:
+            continue
+        types = _type_alternatives(metadata, length, "", named=False)
+        if types is not None:
+            parts.append(f"(?=[1-9][0-9]{{{length - 1}}}\\Z){types[0]}\\Z")
+    return f"\\+{code}{prefix}(?:{'|'.join(parts)})" if parts else None
+
+
 # === the fast path: phonenumbers.parse for digits and separators ==============================
 
 
-def _fast_parse(text: str, home: _ParseRules) -> _Number | None:
-    """The valid number phonenumbers would find in ``text``, or ``None`` to ask phonenumbers.
+def _fast_parse(text: str, home: _ParseRules) -> _Number | _Invalid | None:
+    """phonenumbers' verdict on ``text``, or ``None`` to ask phonenumbers.
 
     Accepts digits mixed with `` .-/()`` and an optional leading ``+`` (or ``(+``), which
     phonenumbers reads as just the digits; anything else is left to phonenumbers.
@@ -411,7 +444,7 @@ def _digits(body: str) -> str:
     return digits if digits.isdigit() and digits.isascii() else ""
 
 
-def _after_international_prefix(digits: str, home: _ParseRules) -> _Number | None:
+def _after_international_prefix(digits: str, home: _ParseRules) -> _Number | _Invalid | None:
     """``+CC…`` or ``00CC…``: the country code is read from the number."""
     if len(digits) <= _MIN_LENGTH_FOR_NSN or digits[0] == "0":
         return None
@@ -423,7 +456,7 @@ def _after_international_prefix(digits: str, home: _ParseRules) -> _Number | Non
     return None
 
 
-def _from_default_country(digits: str, home: _ParseRules) -> _Number | None:
+def _from_default_country(digits: str, home: _ParseRules) -> _Number | _Invalid | None:
     """A national number, or the region's country code typed without ``+`` (``33612345678``)."""
     code = home.country_code_text
     if digits.startswith(code):
@@ -443,7 +476,7 @@ def _rules_for_code(country_code: int, home: _ParseRules) -> _ParseRules | None:
     return None if main == _NON_GEO_REGION else _parse_rules(main)
 
 
-def _finish(country_code: int, number: str, rules: _ParseRules) -> _Number | None:
+def _finish(country_code: int, number: str, rules: _ParseRules) -> _Number | _Invalid | None:
     """Strip the national prefix as parse does, then validate as ``is_valid_number`` does."""
     if len(number) < _MIN_LENGTH_FOR_NSN:
         return None
@@ -456,7 +489,15 @@ def _finish(country_code: int, number: str, rules: _ParseRules) -> _Number | Non
     if matcher is None:
         return None
     kind = matcher.number_type(number)
-    return None if kind == PhoneNumberType.UNKNOWN else _Number(country_code, number, kind)
+    if kind != PhoneNumberType.UNKNOWN:
+        return _Number(country_code, number, kind)
+    # parse found this very number and is_valid_number refuses it: the reason is then
+    # is_possible_number_with_reason, ``_test_number_length`` in the metadata of the country
+    # code's main region (US for a Canadian number), which may not be the one parse used.
+    main = _rules_for_code(country_code, rules)
+    if main is None:
+        return None
+    return _Invalid(_LENGTH_REASONS.get(main.verdicts[len(number)], "unallocated"))
 
 
 # === formatting ===============================================================================
@@ -707,6 +748,10 @@ class PhoneChecker:
             )
             for reason, (fr, en) in _REASONS.items()
         }
+
+    def clean_shape(self) -> str | None:
+        """E.164 numbers of the column's region, for an E.164 platform (``clean_shapes``)."""
+        return _clean_e164(self._region) if self._fmt == "e164" else None
 
     def check(self, value: CellValue) -> Outcome:
         """The number formatted as the platform wants it, and what is wrong with the cell."""

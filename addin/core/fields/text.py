@@ -97,11 +97,22 @@ class CharacterRules:
         return found
 
 
+#: Words of non-space characters parted by single plain spaces: text ``TextChecker`` keeps as it
+#: is (``\S`` excludes every character ``str.strip`` removes, tabs and line breaks included).
+_CLEAN_TEXT = r"\S+(?: \S+)*"
+
+
 class TextChecker:
     """Free text: trimmed, single-spaced, within the platform's length limit."""
 
     def __init__(self, max_length: int | None) -> None:
         self.max_length = max_length
+
+    def clean_shape(self) -> str:
+        """Texts returned unchanged without problem (``addin.core.clean_shapes``)."""
+        if self.max_length is None:
+            return _CLEAN_TEXT
+        return f"(?=.{{0,{self.max_length}}}\\Z){_CLEAN_TEXT}"
 
     def check(self, value: CellValue) -> Outcome:
         text = as_text(value)
