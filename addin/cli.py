@@ -17,6 +17,7 @@ from rich.console import Console
 from addin.core.catalogue import Lang
 from addin.core.profiles import all_profiles, get_profile
 from addin.errors import ClientImportError
+from addin.render.progress import progress_bar
 from addin.render.terminal import print_report
 from addin.template_file import make_template
 from addin.validation import validate_file
@@ -63,10 +64,8 @@ def validate_command(
     err = Console(stderr=True)
     try:
         chosen = get_profile(profile) if profile else None
-        with err.status(
-            "Lecture et vérification…" if language == "fr" else "Reading and checking…"
-        ):
-            report = validate_file(file, chosen, sheet=sheet)
+        with progress_bar(err, language) as bar:
+            report = validate_file(file, chosen, sheet=sheet, progress=bar)
         if chosen is None and not as_json:
             said = (
                 "Profil détecté d'après les en-têtes"

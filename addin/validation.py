@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Protocol
 
 from addin.core.engine import validate
 from addin.core.gc_pause import cyclic_gc_paused
@@ -33,9 +34,31 @@ def pick_profile(headers: list[str]) -> Profile:
     return ranked[0][2]
 
 
-def validate_file(path: Path, profile: Profile | None, sheet: str | None = None) -> Report:
+class ValidationProgress(Protocol):
+    """What a display is told while a file is read, then checked (the CLI draws a bar)."""
+
+    def reading(self, done: int, total: int | None) -> None:
+        """Rows (CSV: lines) read so far; see :mod:`addin.io.progress`."""
+
+    def checking(self) -> None:
+        """Reading is over; the cells are being checked (no finer steps: the engine is fast)."""
+
+
+def validate_file(
+    path: Path,
+    profile: Profile | None,
+    sheet: str | None = None,
+    progress: ValidationProgress | None = None,
+) -> Report:
     preferred = profile.file.export.sheet_name if profile else None
     with cyclic_gc_paused():
-        table = read_table(path, sheet=sheet, preferred_sheet=preferred)
+        if progress is None:
+            table = read_table(path, sheet=sheet, preferred_sheet=preferred)
+        else:
+            table = read_table(
+                path, sheet=sheet, preferred_sheet=preferred, progress=progress.reading
+            )
     chosen = profile or pick_profile(table.headers)
+    if progress is not None:
+        progress.checking()
     return validate(table, chosen)
