@@ -8,9 +8,8 @@ and shared through the engine's per-column cache, so repeated values cost one di
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from addin.core.profile import Severity
 from addin.core.table import CellValue
@@ -18,23 +17,24 @@ from addin.core.table import CellValue
 _NO_PARAMS: Mapping[str, str] = MappingProxyType({})
 
 
-@dataclass(frozen=True, slots=True)
-class Problem:
+class Problem(NamedTuple):
     """One thing wrong with a value.
 
     ``code`` is a key of the issue catalogue (``addin.core.catalogue``); ``params`` fill the
     catalogue's message templates (all strings, so rendering never fails). ``suggestion`` is
     what the user should type instead, when there is exactly one sensible answer.
+
+    Named tuples, here and for ``Outcome``: immutable like frozen dataclasses, and built in
+    about a third of their time, which counts when a column holds 100,000 distinct values.
     """
 
     code: str
     severity: Severity
     suggestion: str | None = None
-    params: Mapping[str, str] = field(default_factory=lambda: _NO_PARAMS)
+    params: Mapping[str, str] = _NO_PARAMS
 
 
-@dataclass(frozen=True, slots=True)
-class Outcome:
+class Outcome(NamedTuple):
     """What a checker says of one value.
 
     ``value`` is the normalised text to send to the platform, or ``None`` when the value cannot
