@@ -1,8 +1,9 @@
 """Readers: every supported file (CSV, .xlsx, .xlsm, .xls, .ods) becomes one :class:`Table`.
 
 Use :func:`addin.io.reader.read_table` and :func:`addin.io.reader.list_sheets`; the modules
-beside it are the format-specific parts (``csv_reader``, ``xlsx_reader`` with openpyxl,
-``calamine_reader`` for .xls/.ods) and what they share (``common``, ``cells``).
+beside it are the format-specific parts (``csv_reader``; for .xlsx/.xlsm ``xlsx_hybrid``, with
+calamine plus ``sheet_scan`` and ``ooxml``, falling back to ``xlsx_reader`` with openpyxl;
+``calamine_reader`` for .xls/.ods) and what they share (``common``, ``cells``, ``progress``).
 """
 
 from addin.io.reader import CSV_MAX_BYTES, WORKBOOK_MAX_BYTES, list_sheets, read_table
