@@ -15,8 +15,10 @@ import typer
 from rich.console import Console
 
 from addin.core.catalogue import Lang
+from addin.core.marks import DEFAULT_NOTE_CAP
 from addin.core.profiles import all_profiles, get_profile
 from addin.errors import ClientImportError
+from addin.marking import clear_file, mark_file
 from addin.render.progress import progress_bar
 from addin.render.terminal import print_report
 from addin.template_file import make_template
@@ -48,7 +50,7 @@ def profiles_command(
 
 
 @app.command("validate")
-def validate_command(
+def validate_command(  # noqa: PLR0917 (typer reads each option from a parameter)
     file: Annotated[Path, typer.Argument(help="Fichier .xlsx, .xlsm, .xls, .ods ou .csv")],
     profile: Annotated[
         str | None, typer.Option("--profile", "-p", help="Profil (voir `profiles`)")
@@ -56,8 +58,33 @@ def validate_command(
     sheet: Annotated[str | None, typer.Option("--sheet", help="Feuille à vérifier")] = None,
     lang: Annotated[str, typer.Option("--lang", help="Langue des messages : fr ou en")] = "fr",
     as_json: Annotated[bool, typer.Option("--json", help="Sortie JSON")] = False,
+    annotate: Annotated[
+        Path | None,
+        typer.Option(
+            "--annotate", help="Écrire une copie marquée (.xlsx) : couleurs, notes, rapport"
+        ),
+    ] = None,
+    in_place: Annotated[
+        bool,
+        typer.Option("--in-place", help="Marquer le classeur lui-même (sauvegarde faite avant)"),
+    ] = False,
+    notes_max: Annotated[
+        int, typer.Option("--notes-max", min=0, help="Notes posées au plus (le rapport a tout)")
+    ] = DEFAULT_NOTE_CAP,
 ) -> None:
     """Vérifie chaque cellule d'un fichier selon les règles d'une plateforme."""
+    if annotate is not None or in_place:
+        _mark(
+            file,
+            profile=profile,
+            sheet=sheet,
+            lang=lang,
+            as_json=as_json,
+            output=annotate,
+            in_place=in_place,
+            notes_max=notes_max,
+        )
+        return
     if lang not in ("fr", "en"):
         raise _fail(f"--lang accepte fr ou en, pas « {lang} »")
     language: Lang = "fr" if lang == "fr" else "en"
@@ -81,6 +108,66 @@ def validate_command(
     else:
         print_report(report, Console(), language)
     raise typer.Exit(0 if report.valid else 1)
+
+
+def _mark(
+    file: Path,
+    *,
+    profile: str | None,
+    sheet: str | None,
+    lang: str,
+    as_json: bool,
+    output: Path | None,
+    in_place: bool,
+    notes_max: int,
+) -> None:
+    """``validate --annotate/--in-place``: the same check, then the marks written."""
+    if lang not in ("fr", "en"):
+        raise _fail(f"--lang accepte fr ou en, pas « {lang} »")
+    language: Lang = "fr" if lang == "fr" else "en"
+    try:
+        result = mark_file(
+            file,
+            get_profile(profile) if profile else None,
+            output=output,
+            in_place=in_place,
+            sheet=sheet,
+            lang=language,
+            note_cap=notes_max,
+        )
+    except ClientImportError as exc:
+        raise _fail(str(exc)) from None
+    report = result.report
+    if as_json:
+        json.dump(report.to_dict(language), sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        print_report(report, Console(), language)
+        err = Console(stderr=True)
+        if language == "fr":
+            err.print(f"Classeur marqué : {result.output} ({result.notes} note(s))")
+            if result.backup:
+                err.print(f"Sauvegarde de l'original : {result.backup}")
+        else:
+            err.print(f"Marked workbook: {result.output} ({result.notes} note(s))")
+            if result.backup:
+                err.print(f"Backup of the original: {result.backup}")
+    raise typer.Exit(0 if report.valid else 1)
+
+
+@app.command("clear")
+def clear_command(
+    file: Annotated[Path, typer.Argument(help="Classeur .xlsx ou .xlsm marqué")],
+) -> None:
+    """Retire les marques, notes et feuilles ajoutées par client-import, et rien d'autre."""
+    try:
+        backup = clear_file(file)
+    except ClientImportError as exc:
+        raise _fail(str(exc)) from None
+    if backup is None:
+        typer.echo(f"Aucune marque dans « {file.name} » : rien à retirer.")
+    else:
+        typer.echo(f"Marques retirées de « {file.name} » (sauvegarde : {backup.name}).")
 
 
 @app.command("template")

@@ -1,0 +1,147 @@
+"""Where the marks of a checked sheet go: which cells and rows, which notes, the report lines.
+
+Pure: a :class:`~addin.core.report.Report` in, a :class:`MarkPlan` out. The workbook adapter
+(``addin.io.marks_writer``) and, later, the live-Excel adapter both draw the same plan, so an
+accountant sees the same marks in a file and in Excel.
+
+Why a cap on notes: each note is one call into Excel (slow) and one shape in the file; past a
+few hundred nobody reads them cell by cell, and the report sheet carries every issue anyway.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from addin.core.catalogue import Lang
+from addin.core.report import Issue, Report, column_letter
+
+ERROR, WARNING = 2, 1
+DEFAULT_NOTE_CAP = 500
+
+_LABELS = {
+    "fr": {"error": "Erreur", "warning": "Avertissement", "type": "À taper : "},
+    "en": {"error": "Error", "warning": "Warning", "type": "Type instead: "},
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """A note the product owns, on one cell (1-based row and column)."""
+
+    row: int
+    column: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReportLine:
+    """One line of the report sheet, in the order of ``validate``'s issues."""
+
+    row: int | None
+    cell: str | None
+    column: str | None
+    severity: str
+    message: str
+    value: str | None
+    suggestion: str | None
+    code: str
+
+
+@dataclass(frozen=True, slots=True)
+class MarkPlan:
+    """Everything the marks layer shows for one sheet."""
+
+    sheet: str
+    #: (row, column) → ERROR or WARNING, 1-based, for cells with an issue
+    cells: dict[tuple[int, int], int]
+    #: row → the worst level of its issues
+    rows: dict[int, int]
+    notes: tuple[Note, ...]
+    notes_left_out: int
+    width: int
+    last_row: int
+    lines: tuple[ReportLine, ...]
+    rows_checked: int
+    valid_rows: int
+    errors: int
+    warnings: int
+
+
+def _level(issue: Issue) -> int:
+    return ERROR if issue.severity == "error" else WARNING
+
+
+def _note_line(issue: Issue, lang: Lang) -> str:
+    words = _LABELS[lang]
+    message = issue.message(lang)
+    text = f"{words[issue.severity]} : {message}" if lang == "fr" else f"{words[issue.severity]}: "
+    if lang == "en":
+        text += message
+    if issue.suggestion and issue.suggestion not in message:
+        text += f"\n{words['type']}{issue.suggestion}"
+    return text
+
+
+def plan_marks(
+    report: Report,
+    sheet: str,
+    width: int,
+    last_row: int,
+    *,
+    lang: Lang = "fr",
+    note_cap: int = DEFAULT_NOTE_CAP,
+) -> MarkPlan:
+    """Marks for ``report``'s issues on ``sheet`` (``width`` columns, data down to ``last_row``).
+
+    A cell issue marks its cell and its row; a row issue (a cross-field rule) marks the row and
+    puts its note on the row's first cell; file issues only go to the report. Notes are merged
+    per cell and kept for the first ``note_cap`` cells in reading order.
+    """
+    cells: dict[tuple[int, int], int] = {}
+    rows: dict[int, int] = {}
+    texts: dict[tuple[int, int], list[str]] = defaultdict(list)
+    lines: list[ReportLine] = []
+    for issue in report.issues:
+        level = _level(issue)
+        lines.append(
+            ReportLine(
+                row=issue.row,
+                cell=issue.cell,
+                column=issue.column,
+                severity=issue.severity,
+                message=issue.message(lang),
+                value=issue.value,
+                suggestion=issue.suggestion,
+                code=issue.code,
+            )
+        )
+        if issue.row is None:
+            continue
+        rows[issue.row] = max(rows.get(issue.row, 0), level)
+        column = 1 if issue.position is None else issue.position + 1
+        if issue.position is not None:
+            key = (issue.row, column)
+            cells[key] = max(cells.get(key, 0), level)
+        texts[issue.row, column].append(_note_line(issue, lang))
+    ordered = sorted(texts)
+    kept = ordered[:note_cap]
+    notes = tuple(Note(r, c, "\n".join(texts[r, c])) for r, c in kept)
+    return MarkPlan(
+        sheet=sheet,
+        cells=cells,
+        rows=rows,
+        notes=notes,
+        notes_left_out=len(ordered) - len(kept),
+        width=width,
+        last_row=last_row,
+        lines=tuple(lines),
+        rows_checked=report.rows,
+        valid_rows=report.valid_rows,
+        errors=len(report.errors),
+        warnings=len(report.warnings),
+    )
+
+
+def cell_ref(row: int, column: int) -> str:
+    return f"{column_letter(column - 1)}{row}"

@@ -1,0 +1,551 @@
+"""Draw a :class:`~addin.core.marks.MarkPlan` into a workbook package, and take it out again.
+
+The marks are a layer the product owns and can remove exactly:
+
+- a hidden sheet ``CI_Marques`` holds 2 (error) or 1 (warning) at the address of each cell with
+  an issue, and the row's worst level in the column after the data;
+- four conditional-formatting rules on the checked sheet read it (strong colours for cells,
+  a light tint for their rows), so the user's own fills, borders and fonts are never touched
+  and come back as they were when the marks go;
+- notes (comments) by the author ``client-import`` on the cells with an issue, up to a cap;
+  a cell that already has the user's own note keeps it, and the report carries ours;
+- a report sheet ``CI_Rapport`` (``CI_Report`` in English) with totals and one line per issue,
+  each with a link to its cell.
+
+``clear`` removes exactly that: our sheets, our rules, our notes, our styles. What it must put
+back as it was (the styles' ``dxfs`` element, whether the sheet had notes before) is written
+in the marks sheet itself, so a workbook marked, saved by Excel, and cleared still loses only
+what we added.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+
+from addin.core.catalogue import Lang
+from addin.core.marks import MarkPlan, Note, cell_ref
+from addin.core.report import column_letter
+from addin.io.xlsx_package import (
+    COMMENTS_CT,
+    COMMENTS_TYPE,
+    VML_CT,
+    VML_TYPE,
+    Relationship,
+    XlsxPackage,
+    attributes,
+    relative,
+    resolve,
+    xml_text,
+)
+
+AUTHOR = "client-import"
+MARKS_SHEET = "CI_Marques"
+REPORT_SHEETS = {"fr": "CI_Rapport", "en": "CI_Report"}
+_MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_HEAD = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+
+#: cell error, cell warning, row error, row warning (Excel's own "bad" and "neutral" colours)
+_DXFS = (
+    b'<dxf><font><color rgb="FF9C0006"/></font><fill><patternFill patternType="solid">'
+    b'<bgColor rgb="FFFFC7CE"/></patternFill></fill></dxf>',
+    b'<dxf><font><color rgb="FF9C5700"/></font><fill><patternFill patternType="solid">'
+    b'<bgColor rgb="FFFFEB9C"/></patternFill></fill></dxf>',
+    b'<dxf><fill><patternFill patternType="solid"><bgColor rgb="FFFDEEEE"/></patternFill>'
+    b"</fill></dxf>",
+    b'<dxf><fill><patternFill patternType="solid"><bgColor rgb="FFFFF8E1"/></patternFill>'
+    b"</fill></dxf>",
+)
+
+#: elements that come after <conditionalFormatting> in a worksheet, in schema order
+_AFTER_CF = [
+    "dataValidations",
+    "hyperlinks",
+    "printOptions",
+    "pageMargins",
+    "pageSetup",
+    "headerFooter",
+    "rowBreaks",
+    "colBreaks",
+    "customProperties",
+    "cellWatches",
+    "ignoredErrors",
+    "smartTags",
+    "drawing",
+    "legacyDrawing",
+    "legacyDrawingHF",
+    "drawingHF",
+    "picture",
+    "oleObjects",
+    "controls",
+    "webPublishItems",
+    "tableParts",
+    "extLst",
+]
+#: elements that come after <legacyDrawing>
+_AFTER_LEGACY = [
+    "legacyDrawingHF",
+    "drawingHF",
+    "picture",
+    "oleObjects",
+    "controls",
+    "webPublishItems",
+    "tableParts",
+    "extLst",
+]
+
+
+# --- annotate -------------------------------------------------------------------------------
+
+
+def annotate(package: XlsxPackage, plan: MarkPlan, lang: Lang = "fr") -> int:
+    """Add the marks of ``plan`` to ``package``; returns the number of notes written.
+
+    Marks already there (an earlier run) are removed first, so marking twice shows the issues
+    of the last check only.
+    """
+    clear(package)
+    sheet = package.sheet(plan.sheet)
+    undo: dict[str, object] = {}
+    first_dxf, undo["dxfs_before"], undo["dxfs_after"] = _add_dxfs(package)
+    marks = package.add_sheet(MARKS_SHEET, b"", state="hidden")
+    flag_column = plan.width + 1
+    _add_rules(package, sheet.part, plan, first_dxf, flag_column)
+    notes, undo["notes_part_created"] = _add_notes(package, sheet.part, plan)
+    package.write(marks.part, _marks_xml(plan, flag_column, undo))
+    package.add_sheet(REPORT_SHEETS[lang], _report_xml(plan, lang, notes))
+    return notes
+
+
+def _add_dxfs(package: XlsxPackage) -> tuple[int, str, str]:
+    styles = package.read("xl/styles.xml")
+    ours = b"".join(_DXFS)
+    full = re.search(rb"<dxfs\b[^>]*?(?:/>|>.*?</dxfs>)", styles, re.S)
+    if full is None:
+        anchor = re.search(rb"<tableStyles\b|<colors\b|<extLst\b|</styleSheet>", styles)
+        assert anchor is not None
+        before = b""
+        after = b'<dxfs count="%d">' % len(_DXFS) + ours + b"</dxfs>"
+        styles = styles[: anchor.start()] + after + styles[anchor.start() :]
+        first = 0
+    else:
+        before = full.group(0)
+        count = len(re.findall(rb"<dxf\b", before))
+        inner = b"" if before.endswith(b"/>") else before[before.index(b">") + 1 : -7]
+        after = b'<dxfs count="%d">' % (count + len(_DXFS)) + inner + ours + b"</dxfs>"
+        styles = styles.replace(before, after, 1)
+        first = count
+    package.write("xl/styles.xml", styles)
+    return first, before.decode(), after.decode()
+
+
+def _rules_xml(plan: MarkPlan, first_dxf: int, flag_column: int, priority: int) -> bytes:
+    last = column_letter(plan.width - 1)
+    flag = column_letter(flag_column - 1)
+    sheet = f"'{MARKS_SHEET}'!"
+    formulas = (
+        f"{sheet}A2=2",
+        f"{sheet}A2=1",
+        f"{sheet}${flag}2=2",
+        f"{sheet}${flag}2=1",
+    )
+    rules = "".join(
+        f'<cfRule type="expression" dxfId="{first_dxf + n}" priority="{priority + n}" '
+        f'stopIfTrue="1"><formula>{xml_text(formula)}</formula></cfRule>'
+        for n, formula in enumerate(formulas)
+    )
+    sqref = f"A2:{last}{plan.last_row}"
+    return f'<conditionalFormatting sqref="{sqref}">{rules}</conditionalFormatting>'.encode()
+
+
+def _add_rules(
+    package: XlsxPackage, part: str, plan: MarkPlan, first_dxf: int, flag_column: int
+) -> None:
+    data = package.read(part)
+    tail_start = (
+        data.index(b"</sheetData>") if b"</sheetData>" in data else data.index(b"<sheetData")
+    )
+    tail = data[tail_start:]
+    priorities = [int(p) for p in re.findall(rb'priority="(\d+)"', tail)]
+    block = _rules_xml(plan, first_dxf, flag_column, max(priorities, default=0) + 1)
+    package.write(part, data[:tail_start] + _insert_in_order(tail, block, _AFTER_CF))
+
+
+def _insert_in_order(tail: bytes, block: bytes, followers: Iterable[str]) -> bytes:
+    """Put ``block`` before the first element of ``followers`` present (schema order)."""
+    positions = [
+        match.start()
+        for name in followers
+        if (match := re.search(rb"<(?:\w+:)?" + name.encode() + rb"[\s/>]", tail))
+    ]
+    index = min(positions) if positions else tail.rindex(b"</")
+    return tail[:index] + block + tail[index:]
+
+
+def _cells_with_user_notes(package: XlsxPackage, comments_part: str) -> set[str]:
+    return {
+        m.decode()
+        for m in re.findall(rb'<comment\b[^>]*\bref="([A-Z]+\d+)"', package.read(comments_part))
+    }
+
+
+def _add_notes(package: XlsxPackage, part: str, plan: MarkPlan) -> tuple[int, bool]:
+    """Write the plan's notes; returns (notes written, whether we created the notes part)."""
+    if not plan.notes:
+        return 0, False
+    rels = package.relationships(part)
+    comments = next((r for r in rels if r.type == COMMENTS_TYPE), None)
+    vml = next((r for r in rels if r.type == VML_TYPE), None)
+    if comments is not None and vml is not None:
+        comments_part = resolve(part, comments.target)
+        vml_part = resolve(part, vml.target)
+        taken = _cells_with_user_notes(package, comments_part)
+        notes = [n for n in plan.notes if cell_ref(n.row, n.column) not in taken]
+        _merge_comments(package, comments_part, notes)
+        _merge_vml(package, vml_part, notes)
+        return len(notes), False
+    if vml is not None:  # a drawing of form controls without notes: leave it alone
+        return 0, False
+    comments_part = package.new_part_name("xl/comments/commentCI{n}.xml")
+    vml_part = package.new_part_name("xl/drawings/vmlDrawingCI{n}.vml")
+    package.write(comments_part, _comments_xml(plan.notes))
+    package.write(vml_part, _vml_xml(plan.notes))
+    package.add_override(comments_part, COMMENTS_CT)
+    package.add_override(vml_part, VML_CT)
+    package.add_relationship(part, COMMENTS_TYPE, relative(part, comments_part))
+    vml_id = package.add_relationship(part, VML_TYPE, relative(part, vml_part))
+    data = package.read(part)
+    tail_start = data.index(b"</sheetData>") if b"</sheetData>" in data else 0
+    prefix = _rel_prefix(data)
+    element = f'<legacyDrawing {prefix}:id="{vml_id}"/>'.encode()
+    if prefix == "r" and b'xmlns:r="' not in data[:2000]:
+        element = (
+            b'<legacyDrawing xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/'
+            b'relationships" r:id="' + vml_id.encode() + b'"/>'
+        )
+    package.write(
+        part, data[:tail_start] + _insert_in_order(data[tail_start:], element, _AFTER_LEGACY)
+    )
+    return len(plan.notes), True
+
+
+def _rel_prefix(data: bytes) -> str:
+    match = re.search(
+        rb'xmlns:(\w+)="http://schemas.openxmlformats.org/officeDocument/2006/relationships"',
+        data[:4000],
+    )
+    return match.group(1).decode() if match else "r"
+
+
+def _comment(note_ref: str, text: str, author_id: int) -> str:
+    return (
+        f'<comment ref="{note_ref}" authorId="{author_id}"><text><r><rPr><sz val="9"/>'
+        f'<rFont val="Tahoma"/></rPr><t xml:space="preserve">{xml_text(text)}</t></r></text>'
+        "</comment>"
+    )
+
+
+def _comments_xml(notes: Iterable[Note]) -> bytes:
+    body = "".join(_comment(cell_ref(n.row, n.column), n.text, 0) for n in notes)
+    return (
+        _HEAD
+        + f'<comments xmlns="{_MAIN_NS}"><authors><author>{AUTHOR}</author></authors>'
+        f"<commentList>{body}</commentList></comments>".encode()
+    )
+
+
+def _merge_comments(package: XlsxPackage, part: str, notes: list[Note]) -> None:
+    data = package.read(part)
+    authors = re.findall(rb"<author>(.*?)</author>", data, re.S)
+    if AUTHOR.encode() in authors:
+        author_id = authors.index(AUTHOR.encode())
+    else:
+        author_id = len(authors)
+        index = data.index(b"</authors>")
+        data = data[:index] + f"<author>{AUTHOR}</author>".encode() + data[index:]
+    body = "".join(_comment(cell_ref(n.row, n.column), n.text, author_id) for n in notes).encode()
+    index = data.rindex(b"</commentList>")
+    package.write(part, data[:index] + body + data[index:])
+
+
+_VML_HEAD = (
+    '<xml xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office"'
+    ' xmlns:x="urn:schemas-microsoft-com:office:excel"><o:shapelayout v:ext="edit">'
+    '<o:idmap v:ext="edit" data="1"/></o:shapelayout><v:shapetype id="_x0000_t202" '
+    'coordsize="21600,21600" o:spt="202" path="m,l,21600r21600,l21600,xe"><v:stroke '
+    'joinstyle="miter"/><v:path gradientshapeok="t" o:connecttype="rect"/></v:shapetype>'
+)
+
+
+def _vml_shape(row: int, column: int, number: int) -> str:
+    return (
+        f'<v:shape id="_ci_note_{number}" type="#_x0000_t202" style="position:absolute;'
+        "margin-left:59.25pt;margin-top:1.5pt;width:240pt;height:90pt;z-index:1;"
+        'visibility:hidden" fillcolor="#ffffe1" o:insetmode="auto"><v:fill color2="#ffffe1"/>'
+        '<v:shadow on="t" color="black" obscured="t"/><v:path o:connecttype="none"/>'
+        '<v:textbox style="mso-direction-alt:auto"><div style="text-align:left"></div>'
+        '</v:textbox><x:ClientData ObjectType="Note"><x:MoveWithCells/><x:SizeWithCells/>'
+        f"<x:AutoFill>False</x:AutoFill><x:Row>{row - 1}</x:Row><x:Column>{column - 1}"
+        "</x:Column></x:ClientData></v:shape>"
+    )
+
+
+def _vml_xml(notes: Iterable[Note]) -> bytes:
+    shapes = "".join(_vml_shape(n.row, n.column, i) for i, n in enumerate(notes, start=1))
+    return (_VML_HEAD + shapes + "</xml>").encode()
+
+
+def _merge_vml(package: XlsxPackage, part: str, notes: list[Note]) -> None:
+    data = package.read(part)
+    shapes = "".join(_vml_shape(n.row, n.column, i) for i, n in enumerate(notes, start=1)).encode()
+    index = data.rindex(b"</xml>")
+    package.write(part, data[:index] + shapes + data[index:])
+
+
+def _inline(ref: str, text: str) -> str:
+    return f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">{xml_text(text)}</t></is></c>'
+
+
+def _marks_xml(plan: MarkPlan, flag_column: int, undo: dict[str, object]) -> bytes:
+    """The hidden marks sheet: levels at the cells' addresses, row levels, undo information."""
+    by_row: dict[int, list[tuple[int, int]]] = {}
+    for (row, column), level in plan.cells.items():
+        by_row.setdefault(row, []).append((column, level))
+    for row, level in plan.rows.items():
+        by_row.setdefault(row, []).append((flag_column, level))
+    lines = [f'<row r="1">{_inline("A1", json.dumps(undo, ensure_ascii=False))}</row>']
+    for row in sorted(by_row):
+        if row < 2:
+            continue
+        cells = "".join(
+            f'<c r="{cell_ref(row, column)}"><v>{level}</v></c>'
+            for column, level in sorted(by_row[row])
+        )
+        lines.append(f'<row r="{row}">{cells}</row>')
+    return (
+        _HEAD
+        + f'<worksheet xmlns="{_MAIN_NS}"><sheetData>{"".join(lines)}</sheetData>'
+        '<sheetProtection sheet="1"/></worksheet>'.encode()
+    )
+
+
+_REPORT_WORDS = {
+    "fr": {
+        "title": "Rapport de contrôle client-import",
+        "totals": "{rows} lignes vérifiées, {valid} valides ; {errors} erreur(s), "
+        "{warnings} avertissement(s).",
+        "capped": " Notes posées sur les {notes} premières cellules ; ce rapport donne tout.",
+        "headers": (
+            "Ligne",
+            "Cellule",
+            "Colonne",
+            "Gravité",
+            "Problème et correction",
+            "Valeur",
+            "À taper",
+            "Code",
+        ),
+        "error": "erreur",
+        "warning": "avertissement",
+    },
+    "en": {
+        "title": "client-import check report",
+        "totals": "{rows} rows checked, {valid} valid; {errors} error(s), {warnings} warning(s).",
+        "capped": " Notes on the first {notes} cells only; this report has everything.",
+        "headers": (
+            "Row",
+            "Cell",
+            "Column",
+            "Severity",
+            "Problem and fix",
+            "Value",
+            "Type instead",
+            "Code",
+        ),
+        "error": "error",
+        "warning": "warning",
+    },
+}
+
+
+def _report_xml(plan: MarkPlan, lang: Lang, notes: int) -> bytes:
+    words = _REPORT_WORDS[lang]
+    totals = str(words["totals"]).format(
+        rows=plan.rows_checked, valid=plan.valid_rows, errors=plan.errors, warnings=plan.warnings
+    )
+    if plan.notes_left_out:
+        totals += str(words["capped"]).format(notes=notes)
+    rows = [
+        f'<row r="1">{_inline("A1", str(words["title"]))}</row>',
+        f'<row r="2">{_inline("A2", totals)}</row>',
+        '<row r="4">'
+        + "".join(_inline(f"{column_letter(i)}4", h) for i, h in enumerate(words["headers"]))
+        + "</row>",
+    ]
+    sheet = plan.sheet.replace("'", "''")
+    for number, line in enumerate(plan.lines, start=5):
+        cells = []
+        if line.row is not None:
+            cells.append(f'<c r="A{number}"><v>{line.row}</v></c>')
+        if line.cell is not None:
+            target = xml_text(f"\"#'{sheet}'!{line.cell}\"")
+            cells.append(
+                f'<c r="B{number}" t="str"><f>HYPERLINK({target},"{line.cell}")</f>'
+                f"<v>{line.cell}</v></c>"
+            )
+        values = (
+            (2, line.column),
+            (3, str(words[line.severity])),
+            (4, line.message),
+            (5, line.value),
+            (6, line.suggestion),
+            (7, line.code),
+        )
+        cells += [
+            _inline(f"{column_letter(i)}{number}", text) for i, text in values if text is not None
+        ]
+        rows.append(f'<row r="{number}">{"".join(cells)}</row>')
+    cols = (
+        '<cols><col min="1" max="2" width="9" customWidth="1"/><col min="3" max="4" width="16" '
+        'customWidth="1"/><col min="5" max="5" width="80" customWidth="1"/><col min="6" max="8" '
+        'width="22" customWidth="1"/></cols>'
+    )
+    view = (
+        '<sheetViews><sheetView workbookViewId="0"><pane ySplit="4" topLeftCell="A5" '
+        'activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>'
+    )
+    last = 4 + len(plan.lines)
+    return (
+        _HEAD
+        + f'<worksheet xmlns="{_MAIN_NS}">{view}{cols}<sheetData>{"".join(rows)}</sheetData>'
+        f'<autoFilter ref="A4:H{last}"/></worksheet>'.encode()
+    )
+
+
+# --- clear ----------------------------------------------------------------------------------
+
+
+def _undo_info(package: XlsxPackage, part: str) -> dict[str, object]:
+    data = package.read(part)
+    match = re.search(rb'<c r="A1"[^>]*t="inlineStr"[^>]*>.*?<t[^>]*>(.*?)</t>', data, re.S)
+    text: str | None = None
+    if match:
+        text = match.group(1).decode()
+    else:  # Excel re-saved the workbook: the text went to the shared strings
+        shared = re.search(rb'<c r="A1"[^>]*t="s"[^>]*><v>(\d+)</v>', data)
+        if shared and "xl/sharedStrings.xml" in package.parts:
+            items = re.findall(rb"<si>(.*?)</si>", package.read("xl/sharedStrings.xml"), re.S)
+            index = int(shared.group(1))
+            if index < len(items):
+                text = "".join(
+                    t.decode() for t in re.findall(rb"<t[^>]*>(.*?)</t>", items[index], re.S)
+                )
+    if text is None:
+        return {}
+    try:
+        info = json.loads(
+            text.replace("&quot;", '"')
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&amp;", "&")
+        )
+    except json.JSONDecodeError:
+        return {}
+    return info if isinstance(info, dict) else {}
+
+
+def clear(package: XlsxPackage) -> bool:
+    """Remove every mark, note, rule, style and sheet the product added; ``True`` if any."""
+    sheets = package.sheets()
+    ours = [s for s in sheets if s.name == MARKS_SHEET or s.name in REPORT_SHEETS.values()]
+    if not ours:
+        return False
+    marks = next((s for s in ours if s.name == MARKS_SHEET), None)
+    undo = _undo_info(package, marks.part) if marks else {}
+    for entry in sheets:
+        if entry in ours or not entry.part:
+            continue
+        _remove_rules(package, entry.part)
+        _remove_notes(package, entry.part)
+    for entry in ours:
+        package.remove_sheet(entry)
+    before, after = undo.get("dxfs_before"), undo.get("dxfs_after")
+    if isinstance(before, str) and isinstance(after, str):
+        styles = package.read("xl/styles.xml")
+        package.write("xl/styles.xml", styles.replace(after.encode(), before.encode(), 1))
+    return True
+
+
+def _remove_rules(package: XlsxPackage, part: str) -> None:
+    data = package.read(part)
+    pattern = re.compile(
+        rb"<conditionalFormatting\b[^>]*>(?:(?!</conditionalFormatting>).)*?'"
+        + re.escape(MARKS_SHEET.encode())
+        + rb"'!.*?</conditionalFormatting>",
+        re.S,
+    )
+    package.write(part, pattern.sub(b"", data))
+
+
+def _remove_notes(package: XlsxPackage, part: str) -> None:
+    rels = package.relationships(part)
+    comments = next((r for r in rels if r.type == COMMENTS_TYPE), None)
+    vml = next((r for r in rels if r.type == VML_TYPE), None)
+    if comments is None:
+        return
+    comments_part = resolve(part, comments.target)
+    data = package.read(comments_part)
+    authors = re.findall(rb"<author>(.*?)</author>", data, re.S)
+    if AUTHOR.encode() not in authors:
+        return
+    ours = authors.index(AUTHOR.encode())
+    all_comments = re.findall(rb"<comment\b.*?</comment>", data, re.S)
+    mine = [
+        c for c in all_comments if attributes(c[: c.index(b">") + 1]).get("authorId") == str(ours)
+    ]
+    refs = {attributes(c[: c.index(b">") + 1])["ref"] for c in mine}
+    if len(mine) == len(all_comments) and vml is not None and "commentCI" in comments_part:
+        _drop_notes_parts(package, part, comments, vml)
+        return
+    for comment in mine:
+        data = data.replace(comment, b"", 1)
+    data = data.replace(f"<author>{AUTHOR}</author>".encode(), b"", 1)
+    if ours < len(authors) - 1:  # authors after ours move up by one
+        data = re.sub(
+            rb'authorId="(\d+)"',
+            lambda m: b'authorId="%d"' % (int(m.group(1)) - (int(m.group(1)) > ours)),
+            data,
+        )
+    package.write(comments_part, data)
+    if vml is not None:
+        _remove_vml_shapes(package, resolve(part, vml.target), refs)
+
+
+def _remove_vml_shapes(package: XlsxPackage, part: str, refs: set[str]) -> None:
+    data = package.read(part)
+    for shape in re.findall(rb"<v:shape\b.*?</v:shape>", data, re.S):
+        row = re.search(rb"<x:Row>(\d+)</x:Row>", shape)
+        column = re.search(rb"<x:Column>(\d+)</x:Column>", shape)
+        if row and column and cell_ref(int(row.group(1)) + 1, int(column.group(1)) + 1) in refs:
+            data = data.replace(shape, b"", 1)
+    package.write(part, data)
+
+
+def _drop_notes_parts(
+    package: XlsxPackage, part: str, comments: Relationship, vml: Relationship
+) -> None:
+    comments_part = resolve(part, comments.target)
+    vml_part = resolve(part, vml.target)
+    for name in (comments_part, vml_part):
+        package.remove(name)
+        package.remove_override(name)
+    data = package.read(part)
+    data = re.sub(
+        rb"<legacyDrawing\b[^>]*" + re.escape(vml.rel_id.encode()) + rb'"[^>]*/>',
+        b"",
+        data,
+    )
+    package.write(part, data)
+    package.remove_relationship(part, comments.rel_id)
+    package.remove_relationship(part, vml.rel_id)

@@ -1,0 +1,135 @@
+"""The mark and clear use cases: check a workbook and mark it, or take the marks out.
+
+Nothing is lost: the marks go to a new file, or, in place, after a backup copy is made next to
+the workbook; the file is replaced in one step (written beside it, then renamed), so a crash
+never leaves half a workbook. Only .xlsx and .xlsm can carry marks: a CSV has no notes or
+colours, and .xls/.ods would have to be converted, which is the user's call.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from addin.core.catalogue import Lang
+from addin.core.engine import validate
+from addin.core.gc_pause import cyclic_gc_paused
+from addin.core.marks import DEFAULT_NOTE_CAP, plan_marks
+from addin.core.profile import Profile
+from addin.core.report import Report
+from addin.errors import UsageError
+from addin.io.marks_writer import annotate, clear
+from addin.io.reader import read_table
+from addin.io.xlsx_package import XlsxPackage
+from addin.validation import pick_profile
+
+_MARKABLE = {".xlsx", ".xlsm"}
+
+
+@dataclass(frozen=True, slots=True)
+class MarkResult:
+    report: Report
+    output: Path
+    backup: Path | None
+    notes: int
+
+
+def _check_markable(path: Path) -> None:
+    if path.suffix.lower() not in _MARKABLE:
+        raise UsageError(
+            f"« {path.name} » ne peut pas recevoir de marques : seuls les classeurs .xlsx et "
+            ".xlsm le peuvent (enregistrez le fichier au format Excel d'abord)"
+        )
+
+
+def backup_path(path: Path, now: dt.datetime | None = None) -> Path:
+    """``clients.xlsx`` → ``clients.sauvegarde-20261125-101500.xlsx``, beside it."""
+    stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
+    candidate = path.with_name(f"{path.stem}.sauvegarde-{stamp}{path.suffix}")
+    number = 2
+    while candidate.exists():
+        candidate = path.with_name(f"{path.stem}.sauvegarde-{stamp}-{number}{path.suffix}")
+        number += 1
+    return candidate
+
+
+def _replace(package: XlsxPackage, target: Path) -> None:
+    """Write beside ``target``, then rename over it: never half a file."""
+    handle, temporary = tempfile.mkstemp(suffix=target.suffix, dir=target.parent)
+    os.close(handle)
+    try:
+        package.save(Path(temporary))
+        Path(temporary).replace(target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _unmarked_copy(path: Path, folder: Path) -> Path:
+    """The workbook as it was before our marks, for checking: our sheets are not the user's."""
+    package = XlsxPackage.open(path)
+    if not clear(package):
+        return path
+    copy = folder / f"unmarked{path.suffix}"
+    package.save(copy)
+    return copy
+
+
+def mark_file(
+    path: Path,
+    profile: Profile | None,
+    *,
+    output: Path | None = None,
+    in_place: bool = False,
+    sheet: str | None = None,
+    lang: Lang = "fr",
+    note_cap: int = DEFAULT_NOTE_CAP,
+) -> MarkResult:
+    """Check ``path`` and write its marks to ``output``, or into ``path`` after a backup."""
+    _check_markable(path)
+    if (output is None) == (not in_place):
+        raise UsageError("précisez soit un fichier de sortie (--annotate), soit --in-place")
+    if output is not None:
+        _check_markable(output)
+        if output.resolve() == path.resolve():
+            raise UsageError("pour marquer le fichier lui-même, utilisez --in-place")
+    with tempfile.TemporaryDirectory() as folder, cyclic_gc_paused():
+        checked = _unmarked_copy(path, Path(folder))
+        preferred = profile.file.export.sheet_name if profile else None
+        table = read_table(checked, sheet=sheet, preferred_sheet=preferred)
+    report = validate(table, profile or pick_profile(table.headers))
+    report.source.path = table.source.path = str(path)
+    package = XlsxPackage.open(path)
+    sheet_name = table.source.sheet or package.sheets()[0].name
+    last_row = max(table.row_numbers, default=table.source.header_row + 1)
+    plan = plan_marks(
+        report, sheet_name, max(len(table.headers), 1), last_row, lang=lang, note_cap=note_cap
+    )
+    notes = annotate(package, plan, lang)
+    backup: Path | None = None
+    if in_place:
+        backup = backup_path(path)
+        shutil.copy2(path, backup)
+        _replace(package, path)
+        target = path
+    else:
+        assert output is not None
+        _replace(package, output)
+        target = output
+    return MarkResult(report, target, backup, notes)
+
+
+def clear_file(path: Path) -> Path | None:
+    """Remove our marks from ``path`` in place; returns the backup made, or ``None`` if unmarked."""
+    _check_markable(path)
+    package = XlsxPackage.open(path)
+    if not clear(package):
+        return None
+    backup = backup_path(path)
+    shutil.copy2(path, backup)
+    _replace(package, path)
+    return backup
