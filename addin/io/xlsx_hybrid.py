@@ -132,21 +132,20 @@ def _convert(
     total = max(len(values) - header_row + 1, 0)
     progress(0, total)
     grid: list[list[Cell]] = []
-    dates = 0
+    dates: list[object] = []  # the date-like values calamine gave, checked against the styles
+
+    def other(value: object) -> Cell:
+        if type(value) is float:
+            if value.is_integer() and not -_BIG < value < _BIG:
+                raise NotSure("un nombre entier de 16 chiffres ou plus")
+            return number(value)
+        if isinstance(value, _DATES):
+            dates.append(value)
+        return convert(value)
+
     for index, row_values in enumerate(values[header_row - 1 :], start=1):
-        cells: list[Cell] = []
-        for value in row_values:
-            if type(value) is str:
-                cells.append(value or None)
-            elif type(value) is float:
-                if value.is_integer() and not -_BIG < value < _BIG:
-                    raise NotSure("un nombre entier de 16 chiffres ou plus")
-                cells.append(number(value))
-            else:
-                if isinstance(value, _DATES):
-                    dates += 1
-                cells.append(convert(value))
-        grid.append(cells)
+        # texts (most cells) stay in the comprehension; the rest goes through ``other``
+        grid.append([(v or None) if type(v) is str else other(v) for v in row_values])
         if index % STEP == 0:
             progress(index, total)
 
@@ -164,7 +163,7 @@ def _convert(
                 raise NotSure("un nombre dans un format de date que calamine n'a pas lu en date")
         elif type(raw) is float:
             _put(grid, row - first, column, with_format(raw, package.formats[style]))
-    if seen_dates != dates:
+    if seen_dates != len(dates):
         raise NotSure("une date lue par calamine dans un format que openpyxl ne lit pas en date")
     for (row, column), text in marks.errors.items():
         if row >= first:
