@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from openpyxl import Workbook
 from typer.testing import CliRunner
 
 from addin.cli import app
@@ -141,3 +142,23 @@ def test_console_script_runs_as_a_process(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["valid_rows"] == 1
+
+
+def test_workbook_json_is_clean_and_no_bar_off_a_terminal(tmp_path: Path) -> None:
+    """Off a terminal (a pipe, as here) no progress bar is drawn, and stdout is only JSON."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["distributorId", "civilTitle", "Lastname"])
+    sheet.append(["C1", "Mme", "Martin"])
+    path = tmp_path / "ok.xlsx"
+    book.save(path)
+    done = subprocess.run(
+        [sys.executable, "-m", "addin", "validate", str(path), "--profile", "hokus", "--json"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["rows"] == 1
+    assert done.stderr == ""
