@@ -1,0 +1,307 @@
+"""Marks in a user's workbook: exactly on the cells with issues, removable, and lossless.
+
+The workbooks are the kind accountants have: their own fills and fonts, formulas, a merged
+title over the header, hidden rows, other sheets, a chart, their own notes, data validation
+including an Excel 2010 (x14) extension that openpyxl would drop, and an .xlsm with a macro
+(xlwings' quickstart.xlsm, saved by Excel, with rows added).
+"""
+
+from __future__ import annotations
+
+import json
+import warnings
+import zipfile
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook, load_workbook
+from openpyxl.chart import BarChart, Reference
+from openpyxl.comments import Comment
+from openpyxl.styles import Font, PatternFill
+from openpyxl.worksheet.datavalidation import DataValidation
+from typer.testing import CliRunner
+
+from addin.cli import app
+from addin.core.marks import ERROR, WARNING
+from addin.core.profiles import get_profile
+from addin.marking import clear_file, mark_file
+from addin.validation import validate_file
+
+FIXTURES = Path(__file__).parent / "fixtures" / "files"
+HEADERS = ["Prénom", "Nom", "Téléphone", "SMS/Appel", "Adresse", "Adresse Ligne 1", "Ville",
+           "Code postal", "Notes", "Identifiant du client"]  # fmt: skip
+ROWS = [
+    ["Marie", "Tremblay", "418-555-0134", "SMS", "999 Rue exemple, Québec, QC, G1P 0A0", None,
+     None, None, None, "C1"],
+    ["Paul", "Roy", "4185550199", "texto", None, "12 rue du Lac", "Lévis", "G6V 1A1", None, "C2"],
+    ["Anne", "Roy", "418-555-0188", "appel", None, None, None, None, "Chien", "C3"],
+    ["Luc", "Côté", "418-555-0177", "Appel", "5 Av. des Pins, Québec, QC, G1R 2T3", None, None,
+     None, None, "C4"],
+]  # fmt: skip
+X14_VALIDATION = (
+    b'<extLst><ext uri="{CCE6A557-97BC-4b89-ADB6-D9C93CAAB3DF}" '
+    b'xmlns:x14="http://schemas.microsoft.com/office/spreadsheetml/2009/9/main">'
+    b'<x14:dataValidations count="1" xmlns:xm="http://schemas.microsoft.com/office/excel/2006/main">'
+    b'<x14:dataValidation type="list" allowBlank="1"><x14:formula1><xm:f>Listes!$A$1:$A$2</xm:f>'
+    b"</x14:formula1><xm:sqref>D2:D100</xm:sqref></x14:dataValidation></x14:dataValidations>"
+    b"</ext></extLst>"
+)
+
+
+def _user_workbook(path: Path) -> Path:
+    """A Flokon file as a user keeps it: formats, formulas, notes, chart, x14 validation."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Clients"
+    sheet.append(HEADERS)
+    for row in ROWS:
+        sheet.append(row)
+    sheet["A2"].fill = PatternFill("solid", fgColor="00B050")
+    sheet["B3"].font = Font(bold=True, color="FF0000")
+    sheet["I5"] = '=CONCATENATE("Client ",J5)'
+    sheet["C3"].comment = Comment("Numéro à vérifier avec Paul", "Alice")
+    sheet.row_dimensions[4].hidden = True
+    validation = DataValidation(type="list", formula1='"SMS,appel"', allow_blank=True)
+    validation.add("D2:D100")
+    sheet.add_data_validation(validation)
+    stats = book.create_sheet("Stats")
+    stats.merge_cells("A1:C1")
+    stats["A1"] = "Occupants par client"
+    for n, value in enumerate([3, 5, 2], start=2):
+        stats.append([f"C{n}", value])
+    chart = BarChart()
+    chart.add_data(Reference(stats, min_col=2, min_row=2, max_row=4))
+    stats.add_chart(chart, "E2")
+    listes = book.create_sheet("Listes")
+    listes.append(["SMS"])
+    listes.append(["appel"])
+    book.save(path)
+    _inject(path, "xl/worksheets/sheet1.xml", b"</worksheet>", X14_VALIDATION + b"</worksheet>")
+    return path
+
+
+def _inject(path: Path, part: str, old: bytes, new: bytes) -> None:
+    """Rewrite one part of a package (to add what openpyxl cannot write)."""
+    with zipfile.ZipFile(path) as archive:
+        parts = {i.filename: archive.read(i) for i in archive.infolist()}
+    parts[part] = parts[part].replace(old, new, 1)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+
+
+def _load(path: Path) -> Workbook:
+    """Read a result back; openpyxl warns that it would drop the x14 validation (we do not)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        return load_workbook(path, keep_vba=path.suffix == ".xlsm")
+
+
+def _parts(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+@pytest.fixture
+def user_book(tmp_path: Path) -> Path:
+    return _user_workbook(tmp_path / "clients.xlsx")
+
+
+@pytest.fixture
+def macro_book(tmp_path: Path) -> Path:
+    """xlwings' quickstart.xlsm (saved by Excel, with its VBA project) with Flokon rows."""
+    book = load_workbook(FIXTURES / "xlwings_quickstart.xlsm", keep_vba=True)
+    sheet = book.worksheets[0]
+    sheet.append(HEADERS)
+    for row in ROWS:
+        sheet.append(row)
+    path = tmp_path / "macro.xlsm"
+    book.save(path)
+    return path
+
+
+def _expected_marks(path: Path) -> dict[str, int]:
+    report = validate_file(path, get_profile("flokon"))
+    marks: dict[str, int] = {}
+    for issue in report.issues:
+        if issue.cell:
+            level = ERROR if issue.severity == "error" else WARNING
+            marks[issue.cell] = max(marks.get(issue.cell, 0), level)
+    return marks
+
+
+def test_marks_are_exactly_on_the_cells_with_issues(user_book: Path, tmp_path: Path) -> None:
+    expected = _expected_marks(user_book)
+    assert expected  # the file has problems: phone without dashes, "texto", missing address
+    out = tmp_path / "marked.xlsx"
+    result = mark_file(user_book, get_profile("flokon"), output=out)
+    book = _load(out)
+    marks = book["CI_Marques"]
+    assert marks.sheet_state == "hidden"
+    found = {
+        c.coordinate: c.value
+        for row in marks.iter_rows(min_row=2)
+        for c in row
+        if c.value is not None and c.column <= len(HEADERS)
+    }
+    assert found == expected
+    flagged_rows = {
+        c.row: c.value for row in marks.iter_rows(min_row=2) for c in row if c.column == 11
+    }
+    assert set(flagged_rows) == {i.row for i in result.report.issues if i.row is not None}
+
+
+def test_notes_carry_the_message_and_keep_the_users_own(user_book: Path, tmp_path: Path) -> None:
+    out = tmp_path / "marked.xlsx"
+    result = mark_file(user_book, get_profile("flokon"), output=out)
+    sheet = _load(out)["Clients"]
+    notes = {
+        c.coordinate: c.comment for row in sheet.iter_rows() for c in row if c.comment is not None
+    }
+    assert notes.pop("C3").author == "Alice"  # the user's note stays, ours goes to the report
+    by_cell: dict[str, list[str]] = {}
+    for issue in result.report.issues:
+        if issue.row is not None:
+            by_cell.setdefault(issue.cell or f"A{issue.row}", []).append(issue.message("fr"))
+    by_cell.pop("C3")
+    assert set(notes) == set(by_cell)
+    for cell, messages in by_cell.items():
+        assert notes[cell].author == "client-import"
+        for message in messages:
+            assert message in notes[cell].text
+    assert result.notes == len(notes)
+
+
+def test_report_sheet_matches_validate_json(user_book: Path, tmp_path: Path) -> None:
+    out = tmp_path / "marked.xlsx"
+    mark_file(user_book, get_profile("flokon"), output=out)
+    code = CliRunner().invoke(app, ["validate", str(user_book), "-p", "flokon", "--json"])
+    issues = json.loads(code.stdout)["issues"]
+    report = _load(out)["CI_Rapport"]
+    lines = list(report.iter_rows(min_row=5, values_only=True))
+    assert len(lines) == len(issues)
+    for line, issue in zip(lines, issues, strict=True):
+        row, _cell, column, severity, message, value, suggestion, code_ = line
+        assert (row, column, message, value, suggestion, code_) == (
+            issue["row"],
+            issue["column"],
+            issue["message"],
+            issue["value"],
+            issue["suggestion"],
+            issue["code"],
+        )
+        assert severity == {"error": "erreur", "warning": "avertissement"}[issue["severity"]]
+    assert "erreur(s)" in str(report["A2"].value)
+    links = [c.value for c in report["B"][4:] if c.value]
+    assert links and all(str(v).startswith("=HYPERLINK(\"#'Clients'!") for v in links)
+
+
+def test_everything_else_stays_byte_identical(user_book: Path, tmp_path: Path) -> None:
+    out = tmp_path / "marked.xlsx"
+    mark_file(user_book, get_profile("flokon"), output=out)
+    before, after = _parts(user_book), _parts(out)
+    changed = {name for name in before if before[name] != after.get(name)}
+    assert changed <= {
+        "[Content_Types].xml",
+        "xl/workbook.xml",
+        "xl/_rels/workbook.xml.rels",
+        "xl/styles.xml",
+        "xl/worksheets/sheet1.xml",  # the conditional formatting
+        "xl/comments/comment1.xml",  # our notes beside Alice's
+        "xl/drawings/commentsDrawing1.vml",
+    }
+    assert after["xl/worksheets/sheet1.xml"].count(X14_VALIDATION) == 1
+    assert after["xl/charts/chart1.xml"] == before["xl/charts/chart1.xml"]
+    assert b"Alice" in after["xl/comments/comment1.xml"]
+
+
+def test_clear_gives_back_the_original_part_for_part(user_book: Path, tmp_path: Path) -> None:
+    out = tmp_path / "marked.xlsx"
+    mark_file(user_book, get_profile("flokon"), output=out)
+    backup = clear_file(out)
+    assert backup is not None and backup.exists()
+    assert _parts(out) == _parts(user_book)
+    assert clear_file(out) is None  # nothing left to clear
+
+
+def test_macro_workbook_keeps_its_vba_and_clears_back(macro_book: Path) -> None:
+    original = _parts(macro_book)
+    result = mark_file(macro_book, get_profile("flokon"), in_place=True)
+    assert result.backup is not None and _parts(result.backup) == original
+    marked = _parts(macro_book)
+    assert marked["xl/vbaProject.bin"] == original["xl/vbaProject.bin"]
+    assert "CI_Rapport" in _load(macro_book).sheetnames
+    clear_file(macro_book)
+    assert _parts(macro_book) == original
+
+
+def test_marking_twice_shows_the_last_check_only(user_book: Path, tmp_path: Path) -> None:
+    once, twice = tmp_path / "once.xlsx", tmp_path / "twice.xlsx"
+    mark_file(user_book, get_profile("flokon"), output=once)
+    mark_file(once, get_profile("flokon"), output=twice)
+    assert _parts(once) == _parts(twice)
+
+
+def test_notes_are_capped_and_the_report_has_everything(tmp_path: Path) -> None:
+    """10,000 rows, 5,000 of them with a bad phone: 500 notes, 5,000 report lines."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(HEADERS)
+    for n in range(10_000):
+        phone = f"418-555-{n % 10_000:04d}" if n % 2 else f"418555{n % 10_000:04d}"
+        sheet.append(["A", "B", phone, "appel", "1 rue X, Québec, QC, G1P 0A0", None, None, None,
+                      None, f"C{n}"])  # fmt: skip
+    path = tmp_path / "big.xlsx"
+    book.save(path)
+    out = tmp_path / "big-marked.xlsx"
+    result = mark_file(path, get_profile("flokon"), output=out)
+    phone_issues = [i for i in result.report.issues if i.column == "Téléphone"]
+    assert len(phone_issues) == 5_000
+    assert result.notes == 500
+    marked = _load(out)
+    assert len(list(marked["CI_Rapport"].iter_rows(min_row=5))) == len(result.report.issues)
+    assert "500 premières cellules" in str(marked["CI_Rapport"]["A2"].value)
+    comments = _parts(out)["xl/comments/commentCI1.xml"].count(b"<comment ")
+    assert comments == 500
+
+
+def test_csv_cannot_be_marked(tmp_path: Path) -> None:
+    from addin.errors import UsageError
+
+    csv = tmp_path / "x.csv"
+    csv.write_text("Prénom;Nom\n", encoding="utf-8")
+    with pytest.raises(UsageError, match=r"\.xlsx et \.xlsm"):
+        mark_file(csv, get_profile("flokon"), output=tmp_path / "o.xlsx")
+
+
+def test_cli_annotate_and_clear(user_book: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+    out = tmp_path / "m.xlsx"
+    result = runner.invoke(
+        app, ["validate", str(user_book), "-p", "flokon", "--annotate", str(out)]
+    )
+    assert result.exit_code == 1  # errors found
+    assert "Classeur marqué" in result.stderr
+    result = runner.invoke(app, ["clear", str(out)])
+    assert result.exit_code == 0 and "Marques retirées" in result.stdout
+    assert _parts(out) == _parts(user_book)
+    both = runner.invoke(app, ["validate", str(user_book), "--annotate", str(out), "--in-place"])
+    assert both.exit_code == 2 and "soit" in both.stderr
+
+
+@pytest.mark.libreoffice
+def test_marked_workbook_opens_in_libreoffice(
+    user_book: Path, tmp_path: Path, soffice: str
+) -> None:
+    from tests.libreoffice import convert
+
+    out = tmp_path / "marked.xlsx"
+    result = mark_file(user_book, get_profile("flokon"), output=out)
+    ods = convert(out, "ods", tmp_path / "ods", soffice=soffice)
+    with zipfile.ZipFile(ods) as archive:
+        content = archive.read("content.xml")
+    assert content.count(b"<office:annotation") == result.notes + 1  # ours and Alice's
+    assert b"CI_Marques" in content  # the conditional formats still read the marks sheet
+    assert b"calcext:conditional-format" in content
