@@ -42,6 +42,7 @@ _FIRST_DATE = "DATE(1900,1,1)"
 _LAST_DATE = "DATE(2199,12,31)"
 _DEFAULT_TEXT_LIMITS = {"postal_code": 10, "vat": 20, "iban": 42, "phone": 30, "email": 254}
 _WHOLE_BOUND = 999_999_999
+_DIGIT_COUNTS = {"siret": 14, "siren": 9}
 
 
 @dataclass(frozen=True, slots=True)
@@ -291,14 +292,9 @@ def _text_rule_formula(column: Column, cell: str, forbidden: list[str]) -> str |
         ]
     elif column.type == "phone" and column.phone_format == "international":
         parts.append(f'LEFT({cell},1)="+"')
-    elif column.type == "siret":
+    elif column.type in _DIGIT_COUNTS:  # SIRET, SIREN: so many digits, spaces allowed
         parts += [
-            f'LEN(SUBSTITUTE({cell}," ",""))=14',
-            f'ISNUMBER(VALUE(SUBSTITUTE({cell}," ","")))',
-        ]
-    elif column.type == "siren":
-        parts += [
-            f'LEN(SUBSTITUTE({cell}," ",""))=9',
+            f'LEN(SUBSTITUTE({cell}," ",""))={_DIGIT_COUNTS[column.type]}',
             f'ISNUMBER(VALUE(SUBSTITUTE({cell}," ","")))',
         ]
     elif column.type == "bic":

@@ -84,16 +84,7 @@ _AFTER_CF = [
     "extLst",
 ]
 #: elements that come after <legacyDrawing>
-_AFTER_LEGACY = [
-    "legacyDrawingHF",
-    "drawingHF",
-    "picture",
-    "oleObjects",
-    "controls",
-    "webPublishItems",
-    "tableParts",
-    "extLst",
-]
+_AFTER_LEGACY = _AFTER_CF[_AFTER_CF.index("legacyDrawingHF") :]
 
 
 # --- annotate -------------------------------------------------------------------------------
