@@ -189,16 +189,30 @@ def test_fast_path_gives_the_outcome_of_phonenumbers_alone(
     """The whole outcome (value, codes, reasons, suggestions) with and without the fast path.
 
     Invalid numbers included: the fast path also decides those whose digits it reads exactly
-    as parse does, and must then give phonenumbers' reason.
+    as parse does, and must then give phonenumbers' reason. The national route (plain
+    national numbers for an E.164 platform) is switched off too on the slow side.
     """
     region, text = case
     if fmt == "nanp_dashes" and phonenumbers.country_code_for_region(region) != 1:
         region = "CA"
     checker = PhoneChecker(region, fmt)
     fast = checker.check(text)
-    with mock.patch.object(phone, "_fast_parse", return_value=None):
+    with (
+        mock.patch.object(phone, "_fast_parse", return_value=None),
+        mock.patch.object(phone._NationalRoute, "e164", return_value=None),
+    ):
         slow = checker.check(text)
     assert fast == slow, text
+
+
+def test_plain_national_numbers_take_the_national_route() -> None:
+    """``04 93 16 19 78`` in a Hokus file: E.164 and the format warning, from one regex."""
+    route = phone._NationalRoute.of("FR")
+    assert route is not None
+    assert route.e164("04 93 16 19 78") == "+33493161978"
+    assert route.e164("06.12.34.56.78") == "+33612345678"
+    for other in ("0033612345678", "06 12 34 56 7", "06  12 34 56 78", "+33612345678", "O6123"):
+        assert route.e164(other) is None, other
 
 
 def test_unallocated_mobiles_are_decided_without_phonenumbers() -> None:

@@ -373,33 +373,97 @@ def _country_matcher(country_code: int) -> _TypeMatcher | None:
 
 
 @functools.cache
-def _clean_e164(region: str) -> str | None:
-    """``+CC`` and a valid national number of ``region``: E.164 as ``check`` leaves it.
+def _own_code(region: str) -> _ParseRules | None:
+    """The region's rules when its country code is its alone and no shorter code prefixes it.
 
-    The pattern retraces ``_fast_parse`` for such a text: the country code is the region's own
-    (and no shorter code is a prefix of it), the number does not start with the national
-    prefix (nothing to strip) nor with 0, and one of the region's types admits it, as in
-    ``_TypeMatcher``. ``None`` for a country code shared by several regions, or regions that
-    go to phonenumbers anyway.
+    Then ``_fast_parse`` reads ``+CC…`` and national numbers of the region in the simplest way,
+    which the patterns below retrace.
     """
     home = _parse_rules(region)
-    metadata = _metadata(region)
     if home is None or phonenumbers.COUNTRY_CODE_TO_REGION_CODE.get(home.country_code) != (region,):
         return None
     code = home.country_code_text
-    if any(
-        int(code[:size]) in phonenumbers.COUNTRY_CODE_TO_REGION_CODE for size in range(1, len(code))
-    ):
-        return None
-    prefix = f"(?!{home.national_prefix.pattern})" if home.national_prefix is not None else ""
+    shorter = (int(code[:size]) for size in range(1, len(code)))
+    return None if any(c in phonenumbers.COUNTRY_CODE_TO_REGION_CODE for c in shorter) else home
+
+
+def _valid_nsn(home: _ParseRules, national: bool) -> str | None:
+    """Valid national significant numbers of the region (ASCII digits, no leading 0).
+
+    One of the region's types must admit the number, as in ``_TypeMatcher``. With ``national``,
+    only lengths for which parse strips the national prefix (``IS_POSSIBLE``).
+    """
+    metadata = _metadata(home.region)
     parts = []
     for length in _general_lengths(metadata):
         if not _MIN_LENGTH_FOR_NSN <= length <= _MAX_LENGTH_FOR_NSN:
             continue
+        if national and home.verdicts[length] != _IS_POSSIBLE:
+            continue
         types = _type_alternatives(metadata, length, "", named=False)
         if types is not None:
             parts.append(f"(?=[1-9][0-9]{{{length - 1}}}\\Z){types[0]}\\Z")
-    return f"\\+{code}{prefix}(?:{'|'.join(parts)})" if parts else None
+    return f"(?:{'|'.join(parts)})" if parts else None
+
+
+@functools.cache
+def _clean_e164(region: str) -> str | None:
+    """``+CC`` and a valid national number of ``region``: E.164 as ``check`` leaves it.
+
+    The number must not start with the national prefix (parse would strip it). ``None`` for a
+    country code shared by several regions, or regions that go to phonenumbers anyway.
+    """
+    home = _own_code(region)
+    nsn = _valid_nsn(home, national=False) if home is not None else None
+    if home is None or nsn is None:
+        return None
+    prefix = f"(?!{home.national_prefix.pattern})" if home.national_prefix is not None else ""
+    return f"\\+{home.country_code_text}{prefix}{nsn}"
+
+
+#: Digits with single spaces, dots or dashes between them: ``_clean`` and ``_digits`` find
+#: nothing else to do with such a text, and it cannot hold two numbers.
+_PLAIN_NATIONAL = re.compile(r"[0-9](?:[ .-]?[0-9])*")
+
+
+class _NationalRoute:
+    """``06 12 34 56 78`` → ``+33612345678`` in one regex, for an E.164 platform.
+
+    Retraces ``_fast_parse`` for a national number of the region in plain spelling: no
+    international prefix, not starting with the country code, the national prefix (plain
+    digits) stripped, and the rest a valid number whose length parse accepts after stripping.
+    Anything else returns ``None`` and takes the usual path.
+    """
+
+    __slots__ = ("_code", "_idd", "_nsn", "_plus_code", "_prefix")
+
+    def __init__(self, home: _ParseRules, prefix: str, nsn: str) -> None:
+        self._prefix = prefix
+        self._nsn = re.compile(nsn)
+        self._idd = home.international_prefix
+        self._code = home.country_code_text
+        self._plus_code = "+" + home.country_code_text
+
+    @classmethod
+    def of(cls, region: str) -> _NationalRoute | None:
+        home = _own_code(region)
+        prefix = home.national_prefix_digits if home is not None else None
+        nsn = _valid_nsn(home, national=True) if home is not None else None
+        if home is None or not prefix or nsn is None:
+            return None
+        return cls(home, prefix, nsn)
+
+    def e164(self, text: str) -> str | None:
+        """The number in E.164 when ``text`` is a valid national number in plain spelling."""
+        if not text.startswith(self._prefix) or _PLAIN_NATIONAL.fullmatch(text) is None:
+            return None
+        digits = text.replace(" ", "").replace(".", "").replace("-", "")
+        nsn = digits[len(self._prefix) :]
+        if self._nsn.fullmatch(nsn) is None or digits.startswith(self._code):
+            return None
+        if self._idd is not None and self._idd.match(digits) is not None:
+            return None
+        return self._plus_code + nsn
 
 
 # === the fast path: phonenumbers.parse for digits and separators ==============================
@@ -720,6 +784,7 @@ class PhoneChecker:
         "_home",
         "_home_code",
         "_invalid",
+        "_national",
         "_region",
         "_severity",
         "_strict",
@@ -737,6 +802,7 @@ class PhoneChecker:
         self._strict = strict
         self._severity: Severity = "error" if strict else "warning"
         self._home = _parse_rules(region)
+        self._national = _NationalRoute.of(region) if fmt == "e164" else None
         self._home_code = int(phonenumbers.country_code_for_region(region))
         self._example = _example(region, fmt)
         fr, en = (name.format(example=self._example) for name in _FORMAT_NAMES[fmt])
@@ -755,6 +821,10 @@ class PhoneChecker:
 
     def check(self, value: CellValue) -> Outcome:
         """The number formatted as the platform wants it, and what is wrong with the cell."""
+        if self._national is not None and isinstance(value, str):
+            e164 = self._national.e164(value)
+            if e164 is not None:  # what the lines below find, in a third of the time
+                return Outcome(e164, (self._reformat(e164),))
         if isinstance(value, str):
             text, stored_as_number = _clean(value), False
         else:
