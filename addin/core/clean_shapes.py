@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import Protocol, runtime_checkable
+from typing import Protocol, TypeVar, runtime_checkable
 
 from addin.core.fields.text import CharacterRules
 from addin.core.profile import Column
+
+T = TypeVar("T")
 
 #: Column types whose texts the engine's character rules apply to (as in ``engine``).
 CHARACTER_TYPES = frozenset({"text", "email", "choice"})
@@ -66,11 +68,11 @@ def column_shape(
     return re.compile("".join(guards) + f"(?-s:{shape})", re.DOTALL)
 
 
-def needing_check(texts: Iterable[str], shape: re.Pattern[str]) -> list[str]:
-    """The texts that do not fit ``shape``, in their order: only they need the full check.
+def needing_check(values: Iterable[T], shape: re.Pattern[str]) -> list[T]:
+    """The values that are not texts fitting ``shape``, in order: only they need the full check.
 
     One ``fullmatch`` per distinct text measured as fast as one regex pass over the texts
     joined by line breaks, and needs no care for texts that hold a line break themselves.
     """
     fits = shape.fullmatch
-    return [text for text in texts if fits(text) is None]
+    return [v for v in values if not isinstance(v, str) or fits(v) is None]
