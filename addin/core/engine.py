@@ -387,8 +387,10 @@ def _outcome_for(
         if plain:
             if not outcome.problems:
                 return outcome if outcome.value is not None else Outcome(as_text(value))
-            if outcome.value is not None and any(p.severity == "error" for p in outcome.problems):
-                return Outcome(None, outcome.problems)
+            if outcome.value is not None:
+                for p in outcome.problems:
+                    if p.severity == "error":
+                        return Outcome(None, outcome.problems)
             return outcome
         problems = list(outcome.problems)
         final = outcome.value

@@ -421,15 +421,11 @@ def _clean_e164(region: str) -> str | None:
     return f"\\+{home.country_code_text}{prefix}{nsn}"
 
 
-#: Digits with single spaces, dots or dashes between them: ``_clean`` and ``_digits`` find
-#: nothing else to do with such a text, and it cannot hold two numbers.
-_PLAIN_NATIONAL = re.compile(r"[0-9](?:[ .-]?[0-9])*")
-
-
 class _NationalRoute:
     """``06 12 34 56 78`` → ``+33612345678`` in one regex, for an E.164 platform.
 
-    Retraces ``_fast_parse`` for a national number of the region in plain spelling: no
+    Retraces ``_clean`` and ``_fast_parse`` for a national number of the region made of
+    ASCII digits, spaces, dots and dashes only (``_digits`` drops exactly those): no
     international prefix, not starting with the country code, the national prefix (plain
     digits) stripped, and the rest a valid number whose length parse accepts after stripping.
     Anything else returns ``None`` and takes the usual path.
@@ -455,9 +451,11 @@ class _NationalRoute:
 
     def e164(self, text: str) -> str | None:
         """The number in E.164 when ``text`` is a valid national number in plain spelling."""
-        if not text.startswith(self._prefix) or _PLAIN_NATIONAL.fullmatch(text) is None:
-            return None
         digits = text.replace(" ", "").replace(".", "").replace("-", "")
+        if not digits.isdigit() or not digits.isascii() or len(text) > _MAX_INPUT_LENGTH:
+            return None
+        if not digits.startswith(self._prefix):
+            return None
         nsn = digits[len(self._prefix) :]
         if self._nsn.fullmatch(nsn) is None or digits.startswith(self._code):
             return None
