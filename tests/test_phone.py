@@ -211,7 +211,8 @@ def test_plain_national_numbers_take_the_national_route() -> None:
     assert route is not None
     assert route.e164("04 93 16 19 78") == "+33493161978"
     assert route.e164("06.12.34.56.78") == "+33612345678"
-    for other in ("0033612345678", "06 12 34 56 7", "06  12 34 56 78", "+33612345678", "O6123"):
+    assert route.e164(" 06  12-34 56 78 ") == "+33612345678"  # what _clean would make of it
+    for other in ("0033612345678", "06 12 34 56 7", "06/12/34/56/78", "+33612345678", "O6123"):
         assert route.e164(other) is None, other
 
 
