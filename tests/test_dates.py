@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+from unittest import mock
 
 import pytest
 from hypothesis import given
@@ -10,6 +12,7 @@ from hypothesis import strategies as st
 from openpyxl.utils.datetime import from_excel
 
 from addin.core.catalogue import CATALOGUE, render
+from addin.core.fields import dates
 from addin.core.fields.base import Outcome
 from addin.core.fields.dates import DateChecker, Order, column_order
 from addin.core.table import CellValue
@@ -302,3 +305,18 @@ def test_never_raises(value: str | int | float) -> None:
         outcome = checker.check(value)
         assert (outcome.value is None) == (not outcome.ok)
         assert_renders(outcome)
+
+
+@given(
+    st.lists(
+        st.from_regex(
+            r"[0-3][0-9]/[0-1][0-9]/(?:19|20)[0-9]{2}|[0-9]{1,2}[/.-][0-9]{1,2}", fullmatch=True
+        ),
+        max_size=30,
+    )
+)
+def test_column_order_skip_changes_nothing(values: list[str]) -> None:
+    """Skipping DD/MM/YYYY dates with a month ≤ 12 once day/month evidence is found."""
+    with mock.patch.object(dates, "_MONTH_SECOND", re.compile(r"(?!)")):
+        slow = column_order(list(values))
+    assert column_order(list(values)) == slow

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+from unittest import mock
 
 import pytest
 from email_validator import EmailNotValidError, validate_email
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from addin.core.fields import email
 from addin.core.fields.base import Outcome, as_text
 from addin.core.fields.choice import ChoiceChecker, FlagChecker
 from addin.core.fields.email import EmailChecker, is_fast_valid
@@ -250,6 +253,19 @@ def test_email_fast_path_agrees_with_email_validator(local: str, domain: str, tl
     text = f"{local}@{domain}.{tld}"
     if is_fast_valid(text):
         assert _reference(text) == text
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.one_of(_LOCAL, st.text(alphabet='ab.-_+ ;,"<>x', max_size=70)))
+@example("claire.martin0exemple.fr")
+@example("a" * 65)
+@example("a..b")
+def test_email_without_at_sign_has_email_validator_reason(text: str) -> None:
+    """The shortcut for a plain local part without @ gives email-validator's own reason."""
+    fast = EMAIL.check(text)
+    with mock.patch.object(email, "_PLAIN_LOCAL", re.compile(r"(?!)")):  # never matches
+        slow = EMAIL.check(text)
+    assert fast == slow, text
 
 
 @settings(max_examples=300, deadline=None)

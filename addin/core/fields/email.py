@@ -63,6 +63,21 @@ def _french_reason(message: str) -> str:
     return next((fr for key, fr in _REASONS if key in message), "syntaxe incorrecte")
 
 
+def _refusal(text: str) -> str | None:
+    """email-validator's message for ``text``, or ``None`` when it accepts it."""
+    try:
+        validate_email(text, check_deliverability=False)
+    except EmailNotValidError as exc:
+        return str(exc)
+    return None
+
+
+#: A local part email-validator accepts: without an @-sign after it, the address is refused
+#: for the missing @ alone (the commonest mistake, at 30 µs a call in email-validator).
+_PLAIN_LOCAL = re.compile(rf"(?=.{{1,64}}\Z){_ATOM}(?:\.{_ATOM})*")
+_NO_AT_SIGN = _refusal("a") or "An email address must have an @-sign."
+
+
 class EmailChecker:
     """One address per cell, with the domain in lower case as email-validator normalises it."""
 
@@ -83,6 +98,8 @@ class EmailChecker:
             return Outcome(None, (problem("several-emails", "error", first),))
         candidate = cleaned.replace(" ", "")
         try:
+            if "@" not in candidate and _PLAIN_LOCAL.fullmatch(candidate):
+                raise EmailNotValidError(_NO_AT_SIGN)
             result = validate_email(candidate, check_deliverability=False)
         except EmailNotValidError as exc:
             message = str(exc)
