@@ -307,14 +307,11 @@ def test_never_raises(value: str | int | float) -> None:
         assert_renders(outcome)
 
 
-@given(
-    st.lists(
-        st.from_regex(
-            r"[0-3][0-9]/[0-1][0-9]/(?:19|20)[0-9]{2}|[0-9]{1,2}[/.-][0-9]{1,2}", fullmatch=True
-        ),
-        max_size=30,
-    )
-)
+#: Dates as typed: DD/MM/YYYY, and either order with any separator (12/25/2024, 3.4.2024).
+_DATE_LIKE = r"[0-3][0-9]/[0-1][0-9]/(?:19|20)[0-9]{2}|[0-9]{1,2}([/.-])[0-9]{1,2}\1[0-9]{4}"
+
+
+@given(st.lists(st.from_regex(_DATE_LIKE, fullmatch=True), max_size=30))
 def test_column_order_skip_changes_nothing(values: list[str]) -> None:
     """Skipping DD/MM/YYYY dates with a month ≤ 12 once day/month evidence is found."""
     with mock.patch.object(dates, "_MONTH_SECOND", re.compile(r"(?!)")):
