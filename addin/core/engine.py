@@ -499,15 +499,16 @@ def _check_column(ctx: _Context, match: HeaderMatch, characters: CharacterRules 
             return _judge(key[0], run_for(key[1]), on_empty)
 
     if keys is cells:
+        judge = partial(_judge, run=run, on_empty=on_empty)  # one Python frame less per value
 
-        def judge(cell: CellValue | FormulaCell) -> _Verdict:
-            return _judge(cell, run, on_empty)
-
-    value_of, filled_of, findings = _verdicts(distinct, judge, shape)
+    value_of, filled_of, findings, with_errors = _verdicts(distinct, judge, shape)
     ctx.values.spread(column.id, keys, value_of)
     ctx.filled.spread(column.id, keys, filled_of)
     if findings:
         _report(ctx, match, cells, keys, findings)
+    if with_errors:
+        flags = map(with_errors.__contains__, keys)
+        ctx.error_rows.update(compress(ctx.table.row_numbers, flags))
 
 
 class _TextIfMissing(dict[Hashable, str | None]):
@@ -528,8 +529,13 @@ def _verdicts(
     distinct: Collection[Hashable],
     judge: Callable[[Any], _Verdict],
     shape: re.Pattern[str] | None,
-) -> tuple[dict[Hashable, str | None], dict[Hashable, bool], dict[Hashable, tuple[Problem, ...]]]:
-    """Normalised value, filled flag and problems of each distinct cell (problems if any).
+) -> tuple[
+    dict[Hashable, str | None],
+    dict[Hashable, bool],
+    dict[Hashable, tuple[Problem, ...]],
+    set[Hashable],
+]:
+    """Normalised value, filled flag, problems (if any) of each distinct cell; those in error.
 
     Texts that fit the clean shape are not stored at all: the two dictionaries answer for them
     (``__missing__``), which spares two dictionaries of 100,000 entries for a column of
@@ -539,11 +545,15 @@ def _verdicts(
     filled_of = _FilledIfMissing()
     todo = distinct if shape is None else needing_check(distinct, shape)
     findings: dict[Hashable, tuple[Problem, ...]] = {}
+    with_errors: set[Hashable] = set()
     for key in todo:
         value_of[key], filled_of[key], found = judge(key)
         if found:
             findings[key] = found
-    return value_of, filled_of, findings
+            for p in found:
+                if p.severity == "error":
+                    with_errors.add(key)
+    return value_of, filled_of, findings, with_errors
 
 
 def _report(
@@ -558,7 +568,6 @@ def _report(
     make = Issue._make
     append = ctx.issues.append
     header, field_id, position, context = match.header, match.field.id, match.index, ctx.lang_params
-    error_keys = {k for k, found in findings.items() if any(p.severity == "error" for p in found)}
     for i in compress(range(len(keys)), map(findings.__contains__, keys)):
         cell = cells[i]
         shown = cell if type(cell) is str else _shown(cell)
@@ -581,9 +590,6 @@ def _report(
                     )
                 )
             )
-    if error_keys:
-        flags = map(error_keys.__contains__, keys)
-        ctx.error_rows.update(compress(numbers, flags))
 
 
 def _row_countries(ctx: _Context, column: Column) -> list[str | None] | None:
