@@ -48,7 +48,13 @@ def _microseconds(action: Callable[[], object], number: int = 200_000) -> float:
 
 def main(size: int) -> None:
     OUT.mkdir(exist_ok=True)
-    table = read_table(write_csv(OUT / f"hokus-{size}.csv", size))
+    path = write_csv(OUT / f"hokus-{size}.csv", size)
+    touch = 0.0
+    for column in read_table(path).columns:  # a fresh table: no text has its hash yet
+        start = time.perf_counter()
+        dict.fromkeys(column)
+        touch += time.perf_counter() - start
+    table = read_table(path)
     profile = get_profile("hokus")
     spent: dict[str, float] = {}
     originals = {n: getattr(engine, n) for n in ("_check_column", "_check_rules")}
@@ -70,11 +76,6 @@ def main(size: int) -> None:
         print(f"| {header} | {ms:.0f} | {distinct:,} | {issues.get(header, 0):,} |")
     print(f"| cross-field rules | {spent.get('_check_rules', 0.0) * 1000:.0f} | | |")
 
-    touch = 0.0
-    for column in table.columns:
-        start = time.perf_counter()
-        dict.fromkeys(column)
-        touch += time.perf_counter() - start
     rules = CharacterRules.from_profile(profile.file.characters)
     phone = PhoneChecker("FR", "e164")
     mobile = column_shape(profile.field("personMobilePhone"), phone, rules)
@@ -84,7 +85,7 @@ def main(size: int) -> None:
     context = {"platform": "Hokus"}
     row = ("phone-format", "warning", 2, "personPhone", "personPhone", "04", "+33", {}, 16, context)
     units = [
-        ("touching a cell once (dict.fromkeys, all columns)", touch * 1e6 / size / 25),
+        ("touching each cell once (dict.fromkeys, fresh table)", touch * 1e6 / size / 25),
         (
             "clean-shape match, E.164 mobile",
             _microseconds(lambda: mobile.fullmatch("+33612345678")),

@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Callable, Collection, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
-from itertools import compress, count
+from itertools import compress, count, repeat
 from types import MappingProxyType
 from typing import Any, Generic, TypeVar, cast
 
@@ -48,6 +48,38 @@ def _human_size(size: int) -> str:
     return f"{size / 1_000_000:.1f} Mo"
 
 
+class _Judged(dict[Hashable, T]):
+    """Verdicts by distinct cell of a column; cells left unjudged fit its clean shape.
+
+    Clean texts are not stored at all (``__missing__`` answers for them), which spares two
+    dictionaries of 100,000 entries for a column of distinct clean values.
+    """
+
+    def spread(self, keys: Sequence[Hashable]) -> list[T]:
+        """``[self[k] for k in keys]`` at C speed (``__missing__`` is a Python call a row)."""
+        raise NotImplementedError
+
+
+class _ValueOf(_Judged[str | None]):
+    """Normalised values: a clean text is its own."""
+
+    def __missing__(self, key: Hashable) -> str | None:
+        return cast(str, key)  # only texts are ever left unjudged
+
+    def spread(self, keys: Sequence[Hashable]) -> list[str | None]:
+        return cast(list[str | None], list(map(self.get, keys, keys)))
+
+
+class _FilledOf(_Judged[bool]):
+    """Whether a cell counts as filled for the rules: a clean text does."""
+
+    def __missing__(self, key: Hashable) -> bool:
+        return True
+
+    def spread(self, keys: Sequence[Hashable]) -> list[bool]:
+        return list(map(self.get, keys, repeat(True)))
+
+
 class _RowLists(Generic[T]):
     """One list per field with a value per row, spread from the distinct cells' verdicts.
 
@@ -59,9 +91,9 @@ class _RowLists(Generic[T]):
 
     def __init__(self) -> None:
         self._built: dict[str, list[T]] = {}
-        self._sources: dict[str, tuple[Sequence[Hashable], dict[Hashable, T]]] = {}
+        self._sources: dict[str, tuple[Sequence[Hashable], _Judged[T]]] = {}
 
-    def spread(self, field_id: str, keys: Sequence[Hashable], verdict: dict[Hashable, T]) -> None:
+    def spread(self, field_id: str, keys: Sequence[Hashable], verdict: _Judged[T]) -> None:
         """Row ``i`` of the field will be ``verdict[keys[i]]``."""
         self._sources[field_id] = (keys, verdict)
         self._built.pop(field_id, None)
@@ -73,7 +105,7 @@ class _RowLists(Generic[T]):
         built = self._built.get(field_id)
         if built is None:
             keys, verdict = self._sources[field_id]
-            built = self._built[field_id] = list(map(verdict.__getitem__, keys))
+            built = self._built[field_id] = verdict.spread(keys)
         return built
 
     def at(self, field_id: str, row: int) -> T:
@@ -180,8 +212,8 @@ def _validate(table: Table, profile: Profile) -> Report:
     for column in profile.fields:
         if column.id not in ctx.positions:
             nothing = [None] * table.row_count
-            ctx.values.spread(column.id, nothing, {None: None})
-            ctx.filled.spread(column.id, nothing, {None: False})
+            ctx.values.spread(column.id, nothing, _ValueOf({None: None}))
+            ctx.filled.spread(column.id, nothing, _FilledOf({None: False}))
     _check_rules(ctx)
     _check_example_row(ctx)
     # file-level issues keep the order they were found in; cell issues follow the columns
@@ -511,38 +543,22 @@ def _check_column(ctx: _Context, match: HeaderMatch, characters: CharacterRules 
         ctx.error_rows.update(compress(ctx.table.row_numbers, flags))
 
 
-class _TextIfMissing(dict[Hashable, str | None]):
-    """Normalised values by distinct cell; a cell not judged fits the clean shape: itself."""
-
-    def __missing__(self, key: Hashable) -> str | None:
-        return cast(str, key)  # only texts are ever left unjudged
-
-
-class _FilledIfMissing(dict[Hashable, bool]):
-    """Filled flags by distinct cell; a cell not judged fits the clean shape: filled."""
-
-    def __missing__(self, key: Hashable) -> bool:
-        return True
-
-
 def _verdicts(
     distinct: Collection[Hashable],
     judge: Callable[[Any], _Verdict],
     shape: re.Pattern[str] | None,
 ) -> tuple[
-    dict[Hashable, str | None],
-    dict[Hashable, bool],
+    _ValueOf,
+    _FilledOf,
     dict[Hashable, tuple[Problem, ...]],
     set[Hashable],
 ]:
     """Normalised value, filled flag, problems (if any) of each distinct cell; those in error.
 
-    Texts that fit the clean shape are not stored at all: the two dictionaries answer for them
-    (``__missing__``), which spares two dictionaries of 100,000 entries for a column of
-    distinct clean values.
+    Texts that fit the clean shape are not judged nor stored (``_Judged``).
     """
-    value_of = _TextIfMissing()
-    filled_of = _FilledIfMissing()
+    value_of = _ValueOf()
+    filled_of = _FilledOf()
     todo = distinct if shape is None else needing_check(distinct, shape)
     findings: dict[Hashable, tuple[Problem, ...]] = {}
     with_errors: set[Hashable] = set()
