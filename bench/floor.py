@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from addin.core import engine
+from addin.core.checkers import build_checker
 from addin.core.clean_shapes import column_shape
 from addin.core.fields.phone import PhoneChecker
 from addin.core.fields.text import CharacterRules
@@ -35,7 +36,7 @@ def _timed_calls(name: str, spent: dict[str, float]) -> Callable[..., Any]:
     def wrapper(*args: Any) -> Any:
         start = time.perf_counter()
         result = original(*args)
-        key = args[1].field.id if name == "_check_column" else name
+        key = args[1].field.id if name == "check_column" else name
         spent[key] = spent.get(key, 0.0) + time.perf_counter() - start
         return result
 
@@ -57,7 +58,7 @@ def main(size: int) -> None:
     table = read_table(path)
     profile = get_profile("hokus")
     spent: dict[str, float] = {}
-    originals = {n: getattr(engine, n) for n in ("_check_column", "_check_rules")}
+    originals = {n: getattr(engine, n) for n in ("check_column", "check_rules")}
     for name in originals:
         setattr(engine, name, _timed_calls(name, spent))
     try:
@@ -74,13 +75,13 @@ def main(size: int) -> None:
         distinct = len(set(table.columns[position]))
         ms = spent.get(header, 0.0) * 1000
         print(f"| {header} | {ms:.0f} | {distinct:,} | {issues.get(header, 0):,} |")
-    print(f"| cross-field rules | {spent.get('_check_rules', 0.0) * 1000:.0f} | | |")
+    print(f"| cross-field rules | {spent.get('check_rules', 0.0) * 1000:.0f} | | |")
 
     rules = CharacterRules.from_profile(profile.file.characters)
     phone = PhoneChecker("FR", "e164")
     mobile = column_shape(profile.field("personMobilePhone"), phone, rules)
     email_field = profile.field("personEmail")
-    email = column_shape(email_field, engine.build_checker(email_field, profile, []), rules)
+    email = column_shape(email_field, build_checker(email_field, profile, []), rules)
     assert mobile is not None and email is not None
     context = {"platform": "Hokus"}
     row = ("phone-format", "warning", 2, "personPhone", "personPhone", "04", "+33", {}, 16, context)

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from addin.core import engine
+from addin.core import columns
 from addin.core.clean_shapes import column_shape, needing_check
 from addin.core.engine import validate
 from addin.core.fields.base import FieldChecker, Outcome
@@ -189,6 +189,6 @@ def test_shapes_change_nothing_in_the_report(profile: str, data: st.DataObject) 
     )
     table = Table.from_rows(headers, list(rows), SourceInfo(path="t.csv", kind="csv"))
     fast = full_report(table, profile)
-    with mock.patch.object(engine, "column_shape", return_value=None):
+    with mock.patch.object(columns, "column_shape", return_value=None):
         slow = full_report(table, profile)
     assert fast == slow

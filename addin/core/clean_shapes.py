@@ -23,7 +23,7 @@ from addin.core.profile import Column
 
 T = TypeVar("T")
 
-#: Column types whose texts the engine's character rules apply to (as in ``engine``).
+#: Column types whose texts the profile's character rules apply to (``columns`` too).
 CHARACTER_TYPES = frozenset({"text", "email", "choice"})
 
 
