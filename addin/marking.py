@@ -88,8 +88,13 @@ def mark_file(
     sheet: str | None = None,
     lang: Lang = "fr",
     note_cap: int = DEFAULT_NOTE_CAP,
+    overwrite: bool = False,
 ) -> MarkResult:
-    """Check ``path`` and write its marks to ``output``, or into ``path`` after a backup."""
+    """Check ``path`` and write its marks to ``output``, or into ``path`` after a backup.
+
+    An existing ``output`` is not replaced unless ``overwrite``: the user may have worked in
+    the marked copy since.
+    """
     _check_markable(path)
     if (output is None) == (not in_place):
         raise UsageError("précisez soit un fichier de sortie (--annotate), soit --in-place")
@@ -97,6 +102,11 @@ def mark_file(
         _check_markable(output)
         if output.resolve() == path.resolve():
             raise UsageError("pour marquer le fichier lui-même, utilisez --in-place")
+        if output.exists() and not overwrite:
+            raise UsageError(
+                f"« {output} » existe déjà : choisissez un autre nom pour la copie marquée, "
+                "ou marquez ce classeur lui-même avec --in-place"
+            )
     with tempfile.TemporaryDirectory() as folder, cyclic_gc_paused():
         checked = _unmarked_copy(path, Path(folder))
         preferred = profile.file.export.sheet_name if profile else None

@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.rule import Rule
 
 from addin.core.profiles import all_profiles, get_profile
+from addin.marking import mark_file
 from addin.render.terminal import print_report
 from addin.template_file import make_template
 from addin.validation import validate_file
@@ -36,6 +37,17 @@ def main() -> None:
     for name, profile in all_profiles().items():
         path = make_template(profile, OUTPUT / "templates" / f"{name}.xlsx", overwrite=True)
         console.print(f"{profile.platform:<14} {path}")
+    console.print(Rule("Classeur marqué : couleurs, notes et rapport"))
+    marked = mark_file(
+        SAMPLES / "evoliz-clients.xlsx",
+        get_profile("evoliz-clients"),
+        output=OUTPUT / "evoliz-clients-marque.xlsx",
+        overwrite=True,
+    )
+    console.print(
+        f"{marked.output} : {marked.notes} note(s), feuille « CI_Rapport » "
+        f"({len(marked.report.issues)} ligne(s)) ; `client-import clear` retire les marques."
+    )
     console.print(Rule())
     console.print("Démo terminée : chaque fichier a été lu et vérifié, chaque modèle écrit.")
 

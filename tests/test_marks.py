@@ -243,6 +243,18 @@ def test_marking_twice_shows_the_last_check_only(user_book: Path, tmp_path: Path
     assert _parts(once) == _parts(twice)
 
 
+def test_an_existing_marked_copy_is_not_replaced(user_book: Path, tmp_path: Path) -> None:
+    from addin.errors import UsageError
+
+    out = tmp_path / "marked.xlsx"
+    out.write_bytes(b"work done in the copy")
+    with pytest.raises(UsageError, match="existe déjà"):
+        mark_file(user_book, get_profile("flokon"), output=out)
+    assert out.read_bytes() == b"work done in the copy"
+    mark_file(user_book, get_profile("flokon"), output=out, overwrite=True)
+    assert "CI_Rapport" in _load(out).sheetnames
+
+
 def test_notes_are_capped_and_the_report_has_everything(tmp_path: Path) -> None:
     """10,000 rows, 5,000 of them with a bad phone: 500 notes, 5,000 report lines."""
     book = Workbook()
