@@ -24,17 +24,15 @@ from python_calamine import (
     SheetVisibleEnum,
 )
 
-from addin.core.table import SourceInfo, Table
+from addin.core.table import Table
 from addin.errors import UnsupportedFileError
 from addin.io.cells import convert
 from addin.io.common import (
     Cell,
-    build_table,
-    check_header,
     choose_sheet,
     encrypted,
-    header_text,
     library_errors_as,
+    workbook_table,
 )
 from addin.io.progress import STEP, ReadProgress, no_progress
 
@@ -79,19 +77,17 @@ def read_calamine(
             numbers.append(number)
 
     progress(total, total)
-    source = SourceInfo(
-        path=str(path),
-        kind=kind,
-        size_bytes=size,
+    return workbook_table(
+        path,
+        kind,
+        size,
         sheet=name,
-        sheets=[sheet_name for sheet_name, _ in sheets],
+        sheets=sheets,
         header_row=header_row,
+        header=header,
+        rows=rows,
+        row_numbers=numbers,
     )
-    headers = [header_text(value) for value in header]
-    check_header(
-        headers, bool(rows), f"La feuille « {name} » du classeur « {path.name} »", header_row
-    )
-    return build_table(headers, rows, numbers, source)
 
 
 def _sheets(book: CalamineWorkbook) -> list[tuple[str, bool]]:

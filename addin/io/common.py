@@ -65,6 +65,33 @@ def build_table(
     return Table(headers=headers, columns=columns, row_numbers=row_numbers, source=source)
 
 
+def workbook_table(
+    path: Path,
+    kind: str,
+    size: int,
+    *,
+    sheet: str,
+    sheets: Sequence[tuple[str, bool]],
+    header_row: int,
+    header: list[Cell],
+    rows: list[list[Cell]],
+    row_numbers: list[int],
+) -> Table:
+    """The end of every workbook reader: describe the source, check the header, build the table."""
+    source = SourceInfo(
+        path=str(path),
+        kind=kind,
+        size_bytes=size,
+        sheet=sheet,
+        sheets=[name for name, _ in sheets],
+        header_row=header_row,
+    )
+    headers = [header_text(value) for value in header]
+    where = f"La feuille « {sheet} » du classeur « {path.name} »"
+    check_header(headers, bool(rows), where, header_row)
+    return build_table(headers, rows, row_numbers, source)
+
+
 def check_header(headers: list[str], has_data: bool, where: str, header_row: int) -> None:
     """Raise :class:`EmptyFileError` when there is no header row to work with."""
     if any(h.strip() for h in headers):

@@ -129,31 +129,26 @@ def read_table(
     if container == "text":
         return read_csv(path, _guard(path, path.read_bytes), header_row, progress)
     kind = _workbook_kind(path, container)
-    reader = read_calamine
-    if kind in ("xlsx", "xlsm"):
-        reader = read_xlsx
-        if XLSX_HYBRID:
-            try:
-                return read_xlsx_hybrid(
-                    path,
-                    kind,
-                    size,
-                    sheet=sheet,
-                    preferred_sheet=preferred_sheet,
-                    header_row=header_row,
-                    progress=progress,
-                )
-            except NotSure:
-                pass  # the reason is in the exception, for a debugger; openpyxl decides
-    return reader(
-        path,
-        kind,
-        size,
-        sheet=sheet,
-        preferred_sheet=preferred_sheet,
-        header_row=header_row,
-        progress=progress,
-    )
+
+    def read(reader: Callable[..., Table]) -> Table:
+        return reader(
+            path,
+            kind,
+            size,
+            sheet=sheet,
+            preferred_sheet=preferred_sheet,
+            header_row=header_row,
+            progress=progress,
+        )
+
+    if kind not in ("xlsx", "xlsm"):
+        return read(read_calamine)
+    if XLSX_HYBRID:
+        try:
+            return read(read_xlsx_hybrid)
+        except NotSure:
+            pass  # the reason is in the exception, for a debugger; openpyxl decides
+    return read(read_xlsx)
 
 
 def list_sheets(path: Path) -> list[str]:

@@ -28,10 +28,10 @@ from pathlib import Path
 
 from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
-from addin.core.table import FormulaCell, SourceInfo, Table
+from addin.core.table import FormulaCell, Table
 from addin.errors import ClientImportError
 from addin.io.cells import convert, is_special_format, number, with_format
-from addin.io.common import Cell, build_table, check_header, choose_sheet, header_text
+from addin.io.common import Cell, choose_sheet, workbook_table
 from addin.io.ooxml import NotSure, Package, read_package
 from addin.io.progress import STEP, ReadProgress, no_progress
 from addin.io.sheet_scan import SheetMarks, check_strings, scan_sheet
@@ -79,19 +79,17 @@ def read_xlsx_hybrid(
     while header and header[-1] is None:
         header.pop()
 
-    source = SourceInfo(
-        path=str(path),
-        kind=kind,
-        size_bytes=size,
+    return workbook_table(
+        path,
+        kind,
+        size,
         sheet=name,
-        sheets=[sheet_name for sheet_name, _ in sheets],
+        sheets=sheets,
         header_row=header_row,
+        header=header,
+        rows=rows,
+        row_numbers=numbers,
     )
-    headers = [header_text(value) for value in header]
-    check_header(
-        headers, bool(rows), f"La feuille « {name} » du classeur « {path.name} »", header_row
-    )
-    return build_table(headers, rows, numbers, source)
 
 
 def _scan(path: Path, name: str) -> tuple[Package, SheetMarks]:

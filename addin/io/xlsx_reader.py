@@ -36,16 +36,14 @@ from typing import Any
 from openpyxl import load_workbook
 from openpyxl.styles.numbers import BUILTIN_FORMATS, BUILTIN_FORMATS_MAX_SIZE
 
-from addin.core.table import FormulaCell, SourceInfo, Table
+from addin.core.table import FormulaCell, Table
 from addin.errors import UnsupportedFileError
 from addin.io.cells import convert, is_special_format, number, with_format
 from addin.io.common import (
     Cell,
-    build_table,
-    check_header,
     choose_sheet,
-    header_text,
     library_errors_as,
+    workbook_table,
 )
 from addin.io.progress import STEP, ReadProgress, no_progress
 from addin.io.sheet_scan import UNCACHED_FORMULAS
@@ -91,20 +89,18 @@ def read_xlsx(
                 grid.resolve_formulas(worksheet)  # the data_only sheet, read again
 
     progress(grid.seen, grid.seen)
-    source = SourceInfo(
-        path=str(path),
-        kind=kind,
-        size_bytes=size,
-        sheet=name,
-        sheets=[sheet_name for sheet_name, _ in sheets],
-        header_row=header_row,
-    )
-    headers = [header_text(value) for value in grid.header]
     rows, numbers = grid.data_rows()
-    check_header(
-        headers, bool(rows), f"La feuille « {name} » du classeur « {path.name} »", header_row
+    return workbook_table(
+        path,
+        kind,
+        size,
+        sheet=name,
+        sheets=sheets,
+        header_row=header_row,
+        header=grid.header,
+        rows=rows,
+        row_numbers=numbers,
     )
-    return build_table(headers, rows, numbers, source)
 
 
 @dataclass
