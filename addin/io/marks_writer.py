@@ -36,7 +36,6 @@ from addin.io.xlsx_package import (
     XlsxPackage,
     attributes,
     relative,
-    resolve,
     xml_text,
 )
 
@@ -189,8 +188,8 @@ def _add_notes(package: XlsxPackage, part: str, plan: MarkPlan) -> tuple[int, bo
     comments = next((r for r in rels if r.type == COMMENTS_TYPE), None)
     vml = next((r for r in rels if r.type == VML_TYPE), None)
     if comments is not None and vml is not None:
-        comments_part = resolve(part, comments.target)
-        vml_part = resolve(part, vml.target)
+        comments_part = comments.target
+        vml_part = vml.target
         taken = _cells_with_user_notes(package, comments_part)
         notes = [n for n in plan.notes if cell_ref(n.row, n.column) not in taken]
         _merge_comments(package, comments_part, notes)
@@ -485,7 +484,7 @@ def _remove_notes(package: XlsxPackage, part: str) -> None:
     vml = next((r for r in rels if r.type == VML_TYPE), None)
     if comments is None:
         return
-    comments_part = resolve(part, comments.target)
+    comments_part = comments.target
     data = package.read(comments_part)
     authors = re.findall(rb"<author>(.*?)</author>", data, re.S)
     if AUTHOR.encode() not in authors:
@@ -510,7 +509,7 @@ def _remove_notes(package: XlsxPackage, part: str) -> None:
         )
     package.write(comments_part, data)
     if vml is not None:
-        _remove_vml_shapes(package, resolve(part, vml.target), refs)
+        _remove_vml_shapes(package, vml.target, refs)
 
 
 def _remove_vml_shapes(package: XlsxPackage, part: str, refs: set[str]) -> None:
@@ -526,8 +525,8 @@ def _remove_vml_shapes(package: XlsxPackage, part: str, refs: set[str]) -> None:
 def _drop_notes_parts(
     package: XlsxPackage, part: str, comments: Relationship, vml: Relationship
 ) -> None:
-    comments_part = resolve(part, comments.target)
-    vml_part = resolve(part, vml.target)
+    comments_part = comments.target
+    vml_part = vml.target
     for name in (comments_part, vml_part):
         package.remove(name)
         package.remove_override(name)

@@ -96,7 +96,7 @@ def read_package(archive: zipfile.ZipFile) -> Package:
     if workbook is None:
         raise NotSure("aucun classeur principal dans l'archive")
     folder = posixpath.dirname(workbook)
-    relations = _relations(archive, _rels_path(workbook), folder)
+    relations = _relations(archive, rels_path(workbook), folder)
     date1904 = False
     sheet_paths: dict[str, str] = {}
     for tag, attributes in parse_part(archive.read(workbook)):
@@ -131,9 +131,16 @@ def _formats(data: bytes) -> list[str]:
     return [custom.get(i) or BUILTIN_FORMATS.get(i, "General") for i in styles]
 
 
-def _rels_path(part: str) -> str:
+def rels_path(part: str) -> str:
+    """``xl/workbook.xml`` → ``xl/_rels/workbook.xml.rels``: where a part's relationships are."""
     folder, name = posixpath.split(part)
     return posixpath.join(folder, "_rels", f"{name}.rels")
+
+
+def resolve_target(folder: str, target: str) -> str:
+    """A relationship target as a part name, from the folder of the part that points to it."""
+    path = target.lstrip("/") if target.startswith("/") else posixpath.join(folder, target)
+    return posixpath.normpath(path)
 
 
 def _relations(archive: zipfile.ZipFile, rels: str, folder: str) -> dict[str, tuple[str, str]]:
@@ -143,11 +150,9 @@ def _relations(archive: zipfile.ZipFile, rels: str, folder: str) -> dict[str, tu
     found: dict[str, tuple[str, str]] = {}
     for tag, attributes in parse_part(archive.read(rels)):
         if tag == "Relationship" and attributes.get("TargetMode") != "External":
-            target = attributes.get("Target", "")
-            path = target.lstrip("/") if target.startswith("/") else posixpath.join(folder, target)
             found[attributes.get("Id", "")] = (
                 attributes.get("Type", ""),
-                posixpath.normpath(path),
+                resolve_target(folder, attributes.get("Target", "")),
             )
     return found
 

@@ -13,11 +13,12 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from xml.sax.saxutils import escape, quoteattr
+from xml.sax.saxutils import escape, quoteattr, unescape
 
 from addin.errors import UnsupportedFileError
+from addin.io.ooxml import Element, NotSure, parse_part, rels_path, resolve_target
 
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 WORKSHEET_TYPE = f"{REL_NS}/worksheet"
@@ -28,16 +29,24 @@ COMMENTS_CT = "application/vnd.openxmlformats-officedocument.spreadsheetml.comme
 VML_CT = "application/vnd.openxmlformats-officedocument.vmlDrawing"
 
 _SHEET = re.compile(rb"<sheet\b[^>]*/>")
-_ATTR = re.compile(rb'([\w:]+)="([^"]*)"')
 _REL = re.compile(rb"<Relationship\b[^>]*/>")
+_ATTR = re.compile(rb'([\w:]+)="([^"]*)"')
 
 
 def attributes(tag: bytes) -> dict[str, str]:
-    """The attributes of one start tag, unescaped enough for names and ids."""
-    return {
-        k.decode(): v.decode().replace("&amp;", "&").replace("&quot;", '"').replace("&apos;", "'")
-        for k, v in _ATTR.findall(tag)
-    }
+    """The attributes of one start tag found by a regular expression (names as written)."""
+    return {k.decode(): unescape(v.decode(), _QUOTES) for k, v in _ATTR.findall(tag)}
+
+
+_QUOTES = {"&quot;": '"', "&apos;": "'"}
+
+
+def _parsed(data: bytes, part: str) -> list[Element]:
+    """Start tags of a small part through ``ooxml.parse_part`` (expat, no DTD)."""
+    try:
+        return parse_part(data)
+    except NotSure as exc:
+        raise UnsupportedFileError(f"le classeur est endommagé ({part} : {exc})") from exc
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,12 +58,11 @@ class SheetEntry:
     part: str  # "xl/worksheets/sheet1.xml"
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class Relationship:
     rel_id: str
     type: str
-    target: str
-    external: bool = False
+    target: str  # the part it points to, resolved
 
 
 @dataclass
@@ -63,7 +71,6 @@ class XlsxPackage:
 
     parts: dict[str, bytes]
     infos: dict[str, zipfile.ZipInfo]
-    changed: set[str] = field(default_factory=set)
 
     # --- reading ----------------------------------------------------------------------------
 
@@ -85,33 +92,27 @@ class XlsxPackage:
         return self.parts[part]
 
     def write(self, part: str, data: bytes) -> None:
-        if self.parts.get(part) != data:
-            self.parts[part] = data
-            self.changed.add(part)
+        self.parts[part] = data
 
     def remove(self, part: str) -> None:
-        if part in self.parts:
-            del self.parts[part]
-            self.changed.add(part)
+        self.parts.pop(part, None)
 
     def sheets(self) -> list[SheetEntry]:
         """The workbook's sheets in order, with their part names."""
         rels = {r.rel_id: r for r in self.relationships("xl/workbook.xml")}
         out = []
-        for tag in _SHEET.findall(self.parts["xl/workbook.xml"]):
-            attrs = attributes(tag)
-            rel_id = attrs.get("r:id") or next(
-                (v for k, v in attrs.items() if k.endswith(":id")), ""
-            )
+        for tag, attrs in _parsed(self.parts["xl/workbook.xml"], "xl/workbook.xml"):
+            if tag != "sheet":
+                continue
+            rel_id = attrs.get("id", "")
             rel = rels.get(rel_id)
-            part = resolve("xl/workbook.xml", rel.target) if rel else ""
             out.append(
                 SheetEntry(
-                    name=attrs["name"],
-                    sheet_id=int(attrs["sheetId"]),
+                    name=attrs.get("name", ""),
+                    sheet_id=int(attrs.get("sheetId", "0")),
                     rel_id=rel_id,
                     state=attrs.get("state", "visible"),
-                    part=part,
+                    part=rel.target if rel else "",
                 )
             )
         return out
@@ -123,33 +124,28 @@ class XlsxPackage:
         raise KeyError(name)
 
     def relationships(self, part: str) -> list[Relationship]:
-        rels_part = rels_of(part)
+        """Internal relationships of ``part``, targets resolved to part names."""
+        rels_part = rels_path(part)
         if rels_part not in self.parts:
             return []
-        out = []
-        for tag in _REL.findall(self.parts[rels_part]):
-            attrs = attributes(tag)
-            out.append(
-                Relationship(
-                    attrs["Id"],
-                    attrs["Type"],
-                    attrs["Target"],
-                    attrs.get("TargetMode") == "External",
-                )
-            )
-        return out
+        folder = posixpath.dirname(part)
+        return [
+            Relationship(attrs["Id"], attrs["Type"], resolve_target(folder, attrs["Target"]))
+            for tag, attrs in _parsed(self.parts[rels_part], rels_part)
+            if tag == "Relationship" and attrs.get("TargetMode") != "External"
+        ]
 
     # --- editing the index parts --------------------------------------------------------------
 
     def add_relationship(self, part: str, rel_type: str, target: str) -> str:
         """Add a relationship from ``part``; returns its new id."""
-        rels_part = rels_of(part)
+        rels_part = rels_path(part)
         data = self.parts.get(rels_part) or (
             b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
             b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
             b'relationships"></Relationships>'
         )
-        used = {r.rel_id for r in self.relationships(part)} if rels_part in self.parts else set()
+        used = set(re.findall(r'Id="([^"]*)"', data.decode()))
         number = 1
         while f"rIdCI{number}" in used:
             number += 1
@@ -159,7 +155,7 @@ class XlsxPackage:
         return rel_id
 
     def remove_relationship(self, part: str, rel_id: str) -> None:
-        rels_part = rels_of(part)
+        rels_part = rels_path(part)
         data = self.parts[rels_part]
         for tag in _REL.findall(data):
             if attributes(tag).get("Id") == rel_id:
@@ -174,13 +170,6 @@ class XlsxPackage:
         tag = f'<Override PartName="/{part}" ContentType="{content_type}"/>'.encode()
         if tag not in data:
             self.write("[Content_Types].xml", _insert_before(data, b"</Types>", tag))
-
-    def ensure_default(self, extension: str, content_type: str) -> None:
-        data = self.parts["[Content_Types].xml"]
-        if re.search(rb'<Default\b[^>]*Extension="' + extension.encode() + rb'"', data, re.I):
-            return
-        tag = f'<Default Extension="{extension}" ContentType="{content_type}"/>'.encode()
-        self.write("[Content_Types].xml", _insert_after_open(data, b"<Types", tag))
 
     def remove_override(self, part: str) -> None:
         data = self.parts["[Content_Types].xml"]
@@ -201,8 +190,7 @@ class XlsxPackage:
         self.add_override(part, WORKSHEET_CT)
         rel_id = self.add_relationship("xl/workbook.xml", WORKSHEET_TYPE, part[3:])
         workbook = self.parts["xl/workbook.xml"]
-        ids = [attributes(t).get("sheetId", "0") for t in _SHEET.findall(workbook)]
-        sheet_id = max((int(i) for i in ids), default=0) + 1
+        sheet_id = max((entry.sheet_id for entry in self.sheets()), default=0) + 1
         state_attr = "" if state == "visible" else f' state="{state}"'
         prefix = _relationship_prefix(workbook)
         tag = (
@@ -223,7 +211,7 @@ class XlsxPackage:
         self.remove_relationship("xl/workbook.xml", entry.rel_id)
         self.remove_override(entry.part)
         self.remove(entry.part)
-        self.remove(rels_of(entry.part))
+        self.remove(rels_path(entry.part))
 
     # --- saving ---------------------------------------------------------------------------
 
@@ -236,18 +224,6 @@ class XlsxPackage:
                     info = zipfile.ZipInfo(name, date_time=(2024, 1, 1, 0, 0, 0))
                     info.compress_type = zipfile.ZIP_DEFLATED
                 archive.writestr(info, data)
-
-
-def rels_of(part: str) -> str:
-    folder, name = posixpath.split(part)
-    return posixpath.join(folder, "_rels", f"{name}.rels")
-
-
-def resolve(source: str, target: str) -> str:
-    """A relationship target as a part name: ``worksheets/sheet1.xml`` from ``xl/workbook.xml``."""
-    if target.startswith("/"):
-        return target[1:]
-    return posixpath.normpath(posixpath.join(posixpath.dirname(source), target))
 
 
 def relative(source: str, part: str) -> str:
@@ -270,12 +246,6 @@ def _relationship_prefix(workbook: bytes) -> str:
 def _insert_before(data: bytes, marker: bytes, text: bytes) -> bytes:
     index = data.rindex(marker)
     return data[:index] + text + data[index:]
-
-
-def _insert_after_open(data: bytes, open_tag: bytes, text: bytes) -> bytes:
-    start = data.index(open_tag)
-    end = data.index(b">", start) + 1
-    return data[:end] + text + data[end:]
 
 
 def xml_text(value: str) -> str:
