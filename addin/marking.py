@@ -16,16 +16,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from addin.core.catalogue import Lang
-from addin.core.engine import validate
-from addin.core.gc_pause import cyclic_gc_paused
 from addin.core.marks import DEFAULT_NOTE_CAP, plan_marks
 from addin.core.profile import Profile
 from addin.core.report import Report
 from addin.errors import UsageError
 from addin.io.marks_writer import annotate, clear
-from addin.io.reader import read_table
 from addin.io.xlsx_package import XlsxPackage
-from addin.validation import pick_profile
+from addin.validation import read_and_validate
 
 _MARKABLE = {".xlsx", ".xlsm"}
 
@@ -69,14 +66,12 @@ def _replace(package: XlsxPackage, target: Path) -> None:
         raise
 
 
-def _unmarked_copy(path: Path, folder: Path) -> Path:
-    """The workbook as it was before our marks, for checking: our sheets are not the user's."""
-    package = XlsxPackage.open(path)
-    if not clear(package):
-        return path
-    copy = folder / f"unmarked{path.suffix}"
-    package.save(copy)
-    return copy
+def _replace_keeping_backup(package: XlsxPackage, path: Path) -> Path:
+    """Copy ``path`` aside, then replace it by ``package``; returns the copy."""
+    backup = backup_path(path)
+    shutil.copy2(path, backup)
+    _replace(package, path)
+    return backup
 
 
 def mark_file(
@@ -107,30 +102,24 @@ def mark_file(
                 f"« {output} » existe déjà : choisissez un autre nom pour la copie marquée, "
                 "ou marquez ce classeur lui-même avec --in-place"
             )
-    with tempfile.TemporaryDirectory() as folder, cyclic_gc_paused():
-        checked = _unmarked_copy(path, Path(folder))
-        preferred = profile.file.export.sheet_name if profile else None
-        table = read_table(checked, sheet=sheet, preferred_sheet=preferred)
-    report = validate(table, profile or pick_profile(table.headers))
-    report.source.path = table.source.path = str(path)
     package = XlsxPackage.open(path)
+    with tempfile.TemporaryDirectory() as folder:
+        checked = path
+        if clear(package):  # our earlier marks are not the user's data: check without them
+            checked = Path(folder) / f"unmarked{path.suffix}"
+            package.save(checked)
+        table, report = read_and_validate(checked, profile, sheet)
+    report.source.path = table.source.path = str(path)
     sheet_name = table.source.sheet or package.sheets()[0].name
     last_row = max(table.row_numbers, default=table.source.header_row + 1)
     plan = plan_marks(
         report, sheet_name, max(len(table.headers), 1), last_row, lang=lang, note_cap=note_cap
     )
     notes = annotate(package, plan, lang)
-    backup: Path | None = None
-    if in_place:
-        backup = backup_path(path)
-        shutil.copy2(path, backup)
-        _replace(package, path)
-        target = path
-    else:
-        assert output is not None
+    if output is not None:
         _replace(package, output)
-        target = output
-    return MarkResult(report, target, backup, notes)
+        return MarkResult(report, output, None, notes)
+    return MarkResult(report, path, _replace_keeping_backup(package, path), notes)
 
 
 def clear_file(path: Path) -> Path | None:
@@ -139,7 +128,4 @@ def clear_file(path: Path) -> Path | None:
     package = XlsxPackage.open(path)
     if not clear(package):
         return None
-    backup = backup_path(path)
-    shutil.copy2(path, backup)
-    _replace(package, path)
-    return backup
+    return _replace_keeping_backup(package, path)

@@ -11,6 +11,7 @@ from addin.core.headers import score
 from addin.core.profile import Profile
 from addin.core.profiles import all_profiles
 from addin.core.report import Report
+from addin.core.table import Table
 from addin.errors import UsageError
 from addin.io.reader import read_table
 
@@ -50,6 +51,16 @@ def validate_file(
     sheet: str | None = None,
     progress: ValidationProgress | None = None,
 ) -> Report:
+    return read_and_validate(path, profile, sheet, progress)[1]
+
+
+def read_and_validate(
+    path: Path,
+    profile: Profile | None,
+    sheet: str | None = None,
+    progress: ValidationProgress | None = None,
+) -> tuple[Table, Report]:
+    """The table read and its report, for callers that draw on the sheet (marks)."""
     preferred = profile.file.export.sheet_name if profile else None
     with cyclic_gc_paused():
         if progress is None:
@@ -61,4 +72,4 @@ def validate_file(
     chosen = profile or pick_profile(table.headers)
     if progress is not None:
         progress.checking()
-    return validate(table, chosen)
+    return table, validate(table, chosen)

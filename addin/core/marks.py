@@ -72,12 +72,10 @@ def _level(issue: Issue) -> int:
     return ERROR if issue.severity == "error" else WARNING
 
 
-def _note_line(issue: Issue, lang: Lang) -> str:
+def _note_line(issue: Issue, message: str, lang: Lang) -> str:
     words = _LABELS[lang]
-    message = issue.message(lang)
-    text = f"{words[issue.severity]} : {message}" if lang == "fr" else f"{words[issue.severity]}: "
-    if lang == "en":
-        text += message
+    colon = " : " if lang == "fr" else ": "
+    text = f"{words[issue.severity]}{colon}{message}"
     if issue.suggestion and issue.suggestion not in message:
         text += f"\n{words['type']}{issue.suggestion}"
     return text
@@ -104,13 +102,14 @@ def plan_marks(
     lines: list[ReportLine] = []
     for issue in report.issues:
         level = _level(issue)
+        message = issue.message(lang)  # rendered once, for the report and the note
         lines.append(
             ReportLine(
                 row=issue.row,
                 cell=issue.cell,
                 column=issue.column,
                 severity=issue.severity,
-                message=issue.message(lang),
+                message=message,
                 value=issue.value,
                 suggestion=issue.suggestion,
                 code=issue.code,
@@ -123,7 +122,7 @@ def plan_marks(
         if issue.position is not None:
             key = (issue.row, column)
             cells[key] = max(cells.get(key, 0), level)
-        texts[issue.row, column].append(_note_line(issue, lang))
+        texts[issue.row, column].append(_note_line(issue, message, lang))
     ordered = sorted(texts)
     kept = ordered[:note_cap]
     notes = tuple(Note(r, c, "\n".join(texts[r, c])) for r, c in kept)

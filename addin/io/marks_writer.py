@@ -27,14 +27,17 @@ from collections.abc import Iterable
 from addin.core.catalogue import Lang
 from addin.core.marks import MarkPlan, Note, cell_ref
 from addin.core.report import column_letter
+from addin.io.ooxml import NotSure, parse_text
 from addin.io.xlsx_package import (
     COMMENTS_CT,
     COMMENTS_TYPE,
+    REL_NS,
     VML_CT,
     VML_TYPE,
     Relationship,
     XlsxPackage,
     attributes,
+    relationship_prefix,
     relative,
     xml_text,
 )
@@ -102,7 +105,7 @@ def annotate(package: XlsxPackage, plan: MarkPlan, lang: Lang = "fr") -> int:
     marks = package.add_sheet(MARKS_SHEET, b"", state="hidden")
     flag_column = plan.width + 1
     _add_rules(package, sheet.part, plan, first_dxf, flag_column)
-    notes, undo["notes_part_created"] = _add_notes(package, sheet.part, plan)
+    notes = _add_notes(package, sheet.part, plan)
     package.write(marks.part, _marks_xml(plan, flag_column, undo))
     package.add_sheet(REPORT_SHEETS[lang], _report_xml(plan, lang, notes))
     return notes
@@ -153,24 +156,28 @@ def _add_rules(
     package: XlsxPackage, part: str, plan: MarkPlan, first_dxf: int, flag_column: int
 ) -> None:
     data = package.read(part)
-    tail_start = (
-        data.index(b"</sheetData>") if b"</sheetData>" in data else data.index(b"<sheetData")
-    )
-    tail = data[tail_start:]
-    priorities = [int(p) for p in re.findall(rb'priority="(\d+)"', tail)]
+    priorities = [int(p) for p in re.findall(rb'priority="(\d+)"', data[_tail_start(data) :])]
     block = _rules_xml(plan, first_dxf, flag_column, max(priorities, default=0) + 1)
-    package.write(part, data[:tail_start] + _insert_in_order(tail, block, _AFTER_CF))
+    package.write(part, _insert_in_order(data, block, _AFTER_CF))
 
 
-def _insert_in_order(tail: bytes, block: bytes, followers: Iterable[str]) -> bytes:
-    """Put ``block`` before the first element of ``followers`` present (schema order)."""
+def _tail_start(data: bytes) -> int:
+    """Where the elements after the cells begin: only that short tail is ever searched."""
+    end = data.find(b"</sheetData>")
+    return end if end >= 0 else data.index(b"<sheetData")
+
+
+def _insert_in_order(data: bytes, block: bytes, followers: Iterable[str]) -> bytes:
+    """Put ``block`` after the cells, before the first of ``followers`` (schema order)."""
+    start = _tail_start(data)
+    tail = data[start:]
     positions = [
         match.start()
         for name in followers
         if (match := re.search(rb"<(?:\w+:)?" + name.encode() + rb"[\s/>]", tail))
     ]
-    index = min(positions) if positions else tail.rindex(b"</")
-    return tail[:index] + block + tail[index:]
+    index = start + (min(positions) if positions else tail.rindex(b"</"))
+    return data[:index] + block + data[index:]
 
 
 def _cells_with_user_notes(package: XlsxPackage, comments_part: str) -> set[str]:
@@ -180,52 +187,35 @@ def _cells_with_user_notes(package: XlsxPackage, comments_part: str) -> set[str]
     }
 
 
-def _add_notes(package: XlsxPackage, part: str, plan: MarkPlan) -> tuple[int, bool]:
-    """Write the plan's notes; returns (notes written, whether we created the notes part)."""
+def _add_notes(package: XlsxPackage, part: str, plan: MarkPlan) -> int:
+    """Write the plan's notes; returns how many were written."""
     if not plan.notes:
-        return 0, False
+        return 0
     rels = package.relationships(part)
     comments = next((r for r in rels if r.type == COMMENTS_TYPE), None)
     vml = next((r for r in rels if r.type == VML_TYPE), None)
     if comments is not None and vml is not None:
-        comments_part = comments.target
-        vml_part = vml.target
-        taken = _cells_with_user_notes(package, comments_part)
+        taken = _cells_with_user_notes(package, comments.target)
         notes = [n for n in plan.notes if cell_ref(n.row, n.column) not in taken]
-        _merge_comments(package, comments_part, notes)
-        _merge_vml(package, vml_part, notes)
-        return len(notes), False
+        _merge_comments(package, comments.target, notes)
+        _insert_before_last(package, vml.target, b"</xml>", _vml_shapes(notes))
+        return len(notes)
     if vml is not None:  # a drawing of form controls without notes: leave it alone
-        return 0, False
+        return 0
     comments_part = package.new_part_name("xl/comments/commentCI{n}.xml")
     vml_part = package.new_part_name("xl/drawings/vmlDrawingCI{n}.vml")
     package.write(comments_part, _comments_xml(plan.notes))
-    package.write(vml_part, _vml_xml(plan.notes))
+    package.write(vml_part, (_VML_HEAD + _vml_shapes(plan.notes).decode() + "</xml>").encode())
     package.add_override(comments_part, COMMENTS_CT)
     package.add_override(vml_part, VML_CT)
     package.add_relationship(part, COMMENTS_TYPE, relative(part, comments_part))
     vml_id = package.add_relationship(part, VML_TYPE, relative(part, vml_part))
     data = package.read(part)
-    tail_start = data.index(b"</sheetData>") if b"</sheetData>" in data else 0
-    prefix = _rel_prefix(data)
-    element = f'<legacyDrawing {prefix}:id="{vml_id}"/>'.encode()
-    if prefix == "r" and b'xmlns:r="' not in data[:2000]:
-        element = (
-            b'<legacyDrawing xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/'
-            b'relationships" r:id="' + vml_id.encode() + b'"/>'
-        )
-    package.write(
-        part, data[:tail_start] + _insert_in_order(data[tail_start:], element, _AFTER_LEGACY)
-    )
-    return len(plan.notes), True
-
-
-def _rel_prefix(data: bytes) -> str:
-    match = re.search(
-        rb'xmlns:(\w+)="http://schemas.openxmlformats.org/officeDocument/2006/relationships"',
-        data[:4000],
-    )
-    return match.group(1).decode() if match else "r"
+    prefix = relationship_prefix(data)
+    declare = "" if prefix else f' xmlns:r="{REL_NS}"'
+    element = f'<legacyDrawing{declare} {prefix or "r"}:id="{vml_id}"/>'.encode()
+    package.write(part, _insert_in_order(data, element, _AFTER_LEGACY))
+    return len(plan.notes)
 
 
 def _comment(note_ref: str, text: str, author_id: int) -> str:
@@ -254,9 +244,15 @@ def _merge_comments(package: XlsxPackage, part: str, notes: list[Note]) -> None:
         author_id = len(authors)
         index = data.index(b"</authors>")
         data = data[:index] + f"<author>{AUTHOR}</author>".encode() + data[index:]
-    body = "".join(_comment(cell_ref(n.row, n.column), n.text, author_id) for n in notes).encode()
-    index = data.rindex(b"</commentList>")
-    package.write(part, data[:index] + body + data[index:])
+    package.write(part, data)
+    body = "".join(_comment(cell_ref(n.row, n.column), n.text, author_id) for n in notes)
+    _insert_before_last(package, part, b"</commentList>", body.encode())
+
+
+def _insert_before_last(package: XlsxPackage, part: str, closing: bytes, text: bytes) -> None:
+    data = package.read(part)
+    index = data.rindex(closing)
+    package.write(part, data[:index] + text + data[index:])
 
 
 _VML_HEAD = (
@@ -281,16 +277,9 @@ def _vml_shape(row: int, column: int, number: int) -> str:
     )
 
 
-def _vml_xml(notes: Iterable[Note]) -> bytes:
-    shapes = "".join(_vml_shape(n.row, n.column, i) for i, n in enumerate(notes, start=1))
-    return (_VML_HEAD + shapes + "</xml>").encode()
-
-
-def _merge_vml(package: XlsxPackage, part: str, notes: list[Note]) -> None:
-    data = package.read(part)
-    shapes = "".join(_vml_shape(n.row, n.column, i) for i, n in enumerate(notes, start=1)).encode()
-    index = data.rindex(b"</xml>")
-    package.write(part, data[:index] + shapes + data[index:])
+def _vml_shapes(notes: Iterable[Note]) -> bytes:
+    """One hidden note box per note, for a new drawing or appended to the user's."""
+    return "".join(_vml_shape(n.row, n.column, i) for i, n in enumerate(notes, start=1)).encode()
 
 
 def _inline(ref: str, text: str) -> str:
@@ -417,30 +406,24 @@ def _report_xml(plan: MarkPlan, lang: Lang, notes: int) -> bytes:
 
 
 def _undo_info(package: XlsxPackage, part: str) -> dict[str, object]:
+    """The JSON kept in ``CI_Marques!A1``: inline as we wrote it, or shared once Excel saved it."""
     data = package.read(part)
+    raw: bytes | None = None
     match = re.search(rb'<c r="A1"[^>]*t="inlineStr"[^>]*>.*?<t[^>]*>(.*?)</t>', data, re.S)
-    text: str | None = None
     if match:
-        text = match.group(1).decode()
-    else:  # Excel re-saved the workbook: the text went to the shared strings
+        raw = match.group(1)
+    else:
         shared = re.search(rb'<c r="A1"[^>]*t="s"[^>]*><v>(\d+)</v>', data)
         if shared and "xl/sharedStrings.xml" in package.parts:
             items = re.findall(rb"<si>(.*?)</si>", package.read("xl/sharedStrings.xml"), re.S)
             index = int(shared.group(1))
             if index < len(items):
-                text = "".join(
-                    t.decode() for t in re.findall(rb"<t[^>]*>(.*?)</t>", items[index], re.S)
-                )
-    if text is None:
+                raw = b"".join(re.findall(rb"<t[^>]*>(.*?)</t>", items[index], re.S))
+    if raw is None:
         return {}
     try:
-        info = json.loads(
-            text.replace("&quot;", '"')
-            .replace("&lt;", "<")
-            .replace("&gt;", ">")
-            .replace("&amp;", "&")
-        )
-    except json.JSONDecodeError:
+        info = json.loads(parse_text(raw))
+    except (NotSure, json.JSONDecodeError):
         return {}
     return info if isinstance(info, dict) else {}
 

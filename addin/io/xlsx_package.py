@@ -192,7 +192,7 @@ class XlsxPackage:
         workbook = self.parts["xl/workbook.xml"]
         sheet_id = max((entry.sheet_id for entry in self.sheets()), default=0) + 1
         state_attr = "" if state == "visible" else f' state="{state}"'
-        prefix = _relationship_prefix(workbook)
+        prefix = relationship_prefix(workbook) or "r"
         tag = (
             f'<sheet name={quoteattr(name)} sheetId="{sheet_id}"{state_attr} '
             f'{prefix}:id="{rel_id}"/>'
@@ -238,9 +238,10 @@ def _close(data: bytes, local: bytes) -> bytes:
     return match.group(0)
 
 
-def _relationship_prefix(workbook: bytes) -> str:
-    match = re.search(rb'xmlns:(\w+)="' + re.escape(REL_NS.encode()) + rb'"', workbook)
-    return match.group(1).decode() if match else "r"
+def relationship_prefix(data: bytes) -> str | None:
+    """The prefix a part declares for the relationships namespace (``r``), if it declares one."""
+    match = re.search(rb'xmlns:(\w+)="' + re.escape(REL_NS.encode()) + rb'"', data[:4000])
+    return match.group(1).decode() if match else None
 
 
 def _insert_before(data: bytes, marker: bytes, text: bytes) -> bytes:
