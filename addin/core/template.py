@@ -12,6 +12,7 @@ that breaks one of them opens with a repair prompt, so the plan never produces o
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -22,7 +23,7 @@ import pycountry
 from addin.core.catalogue import Lang
 from addin.core.fields.country import country_name
 from addin.core.fields.text import strip_accents
-from addin.core.profile import Column, Profile, SmsNeedsMobile
+from addin.core.profile import Column, CountryFormat, Profile, SmsNeedsMobile
 from addin.core.report import column_letter
 
 MAX_MESSAGE = 255
@@ -42,7 +43,6 @@ _FIRST_DATE = "DATE(1900,1,1)"
 _LAST_DATE = "DATE(2199,12,31)"
 _DEFAULT_TEXT_LIMITS = {"postal_code": 10, "vat": 20, "iban": 42, "phone": 30, "email": 254}
 _WHOLE_BOUND = 999_999_999
-_DIGIT_COUNTS = {"siret": 14, "siren": 9}
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,7 +128,11 @@ def _sort_key(text: str) -> str:
 
 def country_list(column: Column) -> tuple[str, ...]:
     """Every ISO country in the form the platform wants, in alphabetical order."""
-    form = column.country_format or "fr_name"
+    return _countries(column.country_format or "fr_name")
+
+
+@functools.cache
+def _countries(form: CountryFormat) -> tuple[str, ...]:
     names = {country_name(c.alpha_2, form) for c in pycountry.countries}
     return tuple(sorted((n for n in names if n), key=_sort_key))
 
@@ -147,7 +151,7 @@ def list_values(column: Column) -> tuple[str, ...] | None:
 # --- what each column accepts -----------------------------------------------------------------
 
 
-def _format_text(column: Column, profile: Profile, lang: Lang) -> str:
+def _format_text(column: Column, lang: Lang) -> str:
     """The format sentence of a column, for notes, prompts and the instructions sheet."""
     kind = column.type
     if kind == "date":
@@ -265,41 +269,43 @@ def _custom_formula(parts: list[str], optional: list[str]) -> str:
     return chosen[0] if len(chosen) == 1 else f"AND({','.join(chosen)})"
 
 
+#: the shape a value must have, as formula parts (``{c}``: the cell), by (type, phone format)
+_SHAPES: dict[tuple[str, str | None], tuple[str, ...]] = {
+    ("email", None): (
+        'ISERROR(FIND(" ",{c}))',
+        'LEN({c})-LEN(SUBSTITUTE({c},"@",""))=1',
+        'ISNUMBER(FIND(".",{c},FIND("@",{c})+2))',
+    ),
+    ("phone", "nanp_dashes"): (
+        "LEN({c})=12",
+        'MID({c},4,1)="-"',
+        'MID({c},8,1)="-"',
+        'ISNUMBER(VALUE(SUBSTITUTE({c},"-","")))',
+    ),
+    ("phone", "e164"): (
+        'LEFT({c},1)="+"',
+        "LEN({c})>=8",
+        'ISERROR(FIND(" ",{c}))',
+        'ISERROR(FIND(".",{c}))',
+        "ISNUMBER(VALUE(MID({c},2,20)))",
+    ),
+    ("phone", "international"): ('LEFT({c},1)="+"',),
+    # SIRET, SIREN: so many digits, spaces allowed
+    ("siret", None): ('LEN(SUBSTITUTE({c}," ",""))=14', 'ISNUMBER(VALUE(SUBSTITUTE({c}," ","")))'),
+    ("siren", None): ('LEN(SUBSTITUTE({c}," ",""))=9', 'ISNUMBER(VALUE(SUBSTITUTE({c}," ","")))'),
+    ("bic", None): ("OR(LEN({c})=8,LEN({c})=11)",),
+}
+
+
+def _shape_key(column: Column) -> tuple[str, str | None]:
+    return column.type, column.phone_format if column.type == "phone" else None
+
+
 def _text_rule_formula(column: Column, cell: str, forbidden: list[str]) -> str | None:
     """Custom formula for text-like columns: shape of the value, length, forbidden characters."""
+    parts = [part.format(c=cell) for part in _SHAPES.get(_shape_key(column), ())]
     limit = _text_limit(column)
-    parts: list[str] = []
-    if column.type == "email":
-        parts += [
-            f'ISERROR(FIND(" ",{cell}))',
-            f'LEN({cell})-LEN(SUBSTITUTE({cell},"@",""))=1',
-            f'ISNUMBER(FIND(".",{cell},FIND("@",{cell})+2))',
-        ]
-    elif column.type == "phone" and column.phone_format == "nanp_dashes":
-        parts += [
-            f"LEN({cell})=12",
-            f'MID({cell},4,1)="-"',
-            f'MID({cell},8,1)="-"',
-            f'ISNUMBER(VALUE(SUBSTITUTE({cell},"-","")))',
-        ]
-    elif column.type == "phone" and column.phone_format == "e164":
-        parts += [
-            f'LEFT({cell},1)="+"',
-            f"LEN({cell})>=8",
-            f'ISERROR(FIND(" ",{cell}))',
-            f'ISERROR(FIND(".",{cell}))',
-            f"ISNUMBER(VALUE(MID({cell},2,20)))",
-        ]
-    elif column.type == "phone" and column.phone_format == "international":
-        parts.append(f'LEFT({cell},1)="+"')
-    elif column.type in _DIGIT_COUNTS:  # SIRET, SIREN: so many digits, spaces allowed
-        parts += [
-            f'LEN(SUBSTITUTE({cell}," ",""))={_DIGIT_COUNTS[column.type]}',
-            f'ISNUMBER(VALUE(SUBSTITUTE({cell}," ","")))',
-        ]
-    elif column.type == "bic":
-        parts.append(f"OR(LEN({cell})=8,LEN({cell})=11)")
-    if limit is not None and not (column.type == "phone" and column.phone_format == "nanp_dashes"):
+    if limit is not None and _shape_key(column) != ("phone", "nanp_dashes"):  # shape has it
         parts.append(f"LEN({cell})<={limit}")
     checks = _forbidden_checks(cell, forbidden)
     if not parts and not checks:
@@ -309,7 +315,7 @@ def _text_rule_formula(column: Column, cell: str, forbidden: list[str]) -> str |
     return _custom_formula(parts, checks)
 
 
-def _error_style(column: Column, profile: Profile) -> ErrorStyle:
+def _error_style(column: Column) -> ErrorStyle:
     """Stop what the platform rejects; only warn where it accepts the value in another form."""
     if column.type == "phone":
         return "stop" if column.severity.get("phone-format") == "error" else "warning"
@@ -319,14 +325,19 @@ def _error_style(column: Column, profile: Profile) -> ErrorStyle:
     return "stop"
 
 
-def _rule(column: Column, profile: Profile, letter: str, lang: Lang) -> CellRule | None:
+def _rule(
+    column: Column,
+    profile: Profile,
+    letter: str,
+    lang: Lang,
+    values: tuple[str, ...] | None,
+) -> CellRule | None:
     """The data validation of one column, or ``None`` when Excel cannot say anything useful."""
     cell = f"{letter}2"
-    fmt = _format_text(column, profile, lang)
+    fmt = _format_text(column, lang)
     prompt_title = _clip(column.header, MAX_TITLE)
     prompt = _clip(f"{fmt}. {_help(column, lang)}", MAX_MESSAGE)
-    values = list_values(column)
-    style = _error_style(column, profile)
+    style = _error_style(column)
     refused = _t(lang, "Valeur refusée", "Value refused")
     unusual = _t(lang, "Valeur à vérifier", "Please check this value")
     error_title = refused if style == "stop" else unusual
@@ -436,7 +447,7 @@ def _number_format(column: Column, profile: Profile) -> str | None:
     return None
 
 
-def _note(column: Column, profile: Profile, lang: Lang, values: tuple[str, ...] | None) -> str:
+def _note(column: Column, lang: Lang, values: tuple[str, ...] | None) -> str:
     """The header's note: what the column means, its format, whether required, an example."""
     lines = [_help(column, lang)]
     if column.required:
@@ -447,7 +458,7 @@ def _note(column: Column, profile: Profile, lang: Lang, values: tuple[str, ...] 
         lines.insert(0, f"{said} ({reason})." if reason else f"{said}.")
     if not column.processed:
         lines.insert(0, _t(lang, "Non traitée par la plateforme.", "Not used by the platform."))
-    fmt = _format_text(column, profile, lang)
+    fmt = _format_text(column, lang)
     lines.append(_t(lang, f"Format : {fmt}.", f"Format: {fmt}."))
     limit = _text_limit(column) if column.type not in ("choice", "flag", "country") else None
     if column.max_length or (limit and column.type in _TEXT_TYPES):
@@ -480,7 +491,7 @@ def _legend(lang: Lang) -> tuple[tuple[HeaderStyle, str], ...]:
     )
 
 
-def _allowed_text(column: Column, values: tuple[str, ...] | None, lang: Lang) -> str:
+def _allowed_text(values: tuple[str, ...] | None, lang: Lang) -> str:
     if values is None:
         return ""
     if len(values) > 12:
@@ -507,11 +518,9 @@ def _instructions(
         _t(lang, "Exemple", "Example"),
     )
     rows: list[tuple[str, ...]] = [header]
-    fields = {c.id: c for c in profile.fields}
     yes, no = _t(lang, "oui", "yes"), _t(lang, "non", "no")
-    for col in spec_columns:
-        field = fields[col.field_id]
-        values = list_values(field)
+    for col, field in zip(spec_columns, profile.fields, strict=True):
+        values = col.rule.list_values if col.rule and col.rule.kind == "list" else None
         limit = field.max_length
         rows.append(
             (
@@ -519,8 +528,8 @@ def _instructions(
                 col.header,
                 yes if field.required else no,
                 _help(field, lang),
-                _format_text(field, profile, lang),
-                _allowed_text(field, values, lang),
+                _format_text(field, lang),
+                _allowed_text(values, lang),
                 str(limit) if limit else "",
                 field.example or "",
             )
@@ -644,10 +653,10 @@ def plan_template(profile: Profile, lang: Lang = "fr", rows: int | None = None) 
                 field_id=field.id,
                 header=field.header,
                 header_style=_header_style(field),
-                note=_note(field, profile, lang, values),
+                note=_note(field, lang, values),
                 number_format=_number_format(field, profile),
                 width=_width(field),
-                rule=_rule(field, profile, letter, lang),
+                rule=_rule(field, profile, letter, lang, values),
                 example=field.example,
             )
         )
