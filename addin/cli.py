@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
@@ -17,6 +17,7 @@ from rich.console import Console
 from addin.core.catalogue import Lang
 from addin.core.marks import DEFAULT_NOTE_CAP
 from addin.core.profiles import all_profiles, get_profile
+from addin.core.report import Report
 from addin.errors import ClientImportError
 from addin.marking import clear_file, mark_file
 from addin.render.progress import progress_bar
@@ -34,6 +35,21 @@ app = typer.Typer(
 def _fail(message: str) -> typer.Exit:
     sys.stderr.write(f"Erreur : {' '.join(message.split())}\n")  # one line, never wrapped
     return typer.Exit(2)
+
+
+def _language(lang: str) -> Lang:
+    if lang not in ("fr", "en"):
+        raise _fail(f"--lang accepte fr ou en, pas « {lang} »")
+    return "fr" if lang == "fr" else "en"
+
+
+def _show(report: Report, language: Lang, as_json: bool) -> None:
+    """The report on stdout, as JSON or as the readable table."""
+    if as_json:
+        json.dump(report.to_dict(language), sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        print_report(report, Console(), language)
 
 
 @app.command("profiles")
@@ -73,21 +89,18 @@ def validate_command(  # noqa: PLR0917 (typer reads each option from a parameter
     ] = DEFAULT_NOTE_CAP,
 ) -> None:
     """Vérifie chaque cellule d'un fichier selon les règles d'une plateforme."""
+    language = _language(lang)
     if annotate is not None or in_place:
         _mark(
             file,
             profile=profile,
             sheet=sheet,
-            lang=lang,
+            language=language,
             as_json=as_json,
             output=annotate,
             in_place=in_place,
             notes_max=notes_max,
         )
-        return
-    if lang not in ("fr", "en"):
-        raise _fail(f"--lang accepte fr ou en, pas « {lang} »")
-    language: Lang = "fr" if lang == "fr" else "en"
     err = Console(stderr=True)
     try:
         chosen = get_profile(profile) if profile else None
@@ -102,11 +115,7 @@ def validate_command(  # noqa: PLR0917 (typer reads each option from a parameter
             err.print(f"{said} : {report.profile.name}")
     except ClientImportError as exc:
         raise _fail(str(exc)) from None
-    if as_json:
-        json.dump(report.to_dict(language), sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
-    else:
-        print_report(report, Console(), language)
+    _show(report, language, as_json)
     raise typer.Exit(0 if report.valid else 1)
 
 
@@ -115,16 +124,13 @@ def _mark(
     *,
     profile: str | None,
     sheet: str | None,
-    lang: str,
+    language: Lang,
     as_json: bool,
     output: Path | None,
     in_place: bool,
     notes_max: int,
-) -> None:
+) -> NoReturn:
     """``validate --annotate/--in-place``: the same check, then the marks written."""
-    if lang not in ("fr", "en"):
-        raise _fail(f"--lang accepte fr ou en, pas « {lang} »")
-    language: Lang = "fr" if lang == "fr" else "en"
     try:
         result = mark_file(
             file,
@@ -138,11 +144,8 @@ def _mark(
     except ClientImportError as exc:
         raise _fail(str(exc)) from None
     report = result.report
-    if as_json:
-        json.dump(report.to_dict(language), sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
-    else:
-        print_report(report, Console(), language)
+    _show(report, language, as_json)
+    if not as_json:
         err = Console(stderr=True)
         if language == "fr":
             err.print(f"Classeur marqué : {result.output} ({result.notes} note(s))")
@@ -184,19 +187,18 @@ def template_command(
     force: Annotated[bool, typer.Option("--force", help="Remplacer un fichier existant")] = False,
 ) -> None:
     """Crée le modèle Excel d'une plateforme : listes déroulantes, contrôles et aide."""
-    if lang not in ("fr", "en"):
-        raise _fail(f"--lang accepte fr ou en, pas « {lang} »")
+    language = _language(lang)
     try:
         path = make_template(
             get_profile(profile),
             output,
-            lang="fr" if lang == "fr" else "en",
+            lang=language,
             rows=rows,
             overwrite=force,
         )
     except ClientImportError as exc:
         raise _fail(str(exc)) from None
-    typer.echo(f"Modèle écrit : {path}" if lang == "fr" else f"Template written: {path}")
+    typer.echo(f"Modèle écrit : {path}" if language == "fr" else f"Template written: {path}")
 
 
 def main() -> None:
