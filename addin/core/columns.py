@@ -8,7 +8,7 @@ fit the column's clean shape (``clean_shapes``) are not even checked one by one.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Hashable, Sequence
+from collections.abc import Callable, Collection, Hashable, Mapping, Sequence
 from functools import partial
 from itertools import compress
 from typing import Any
@@ -21,7 +21,7 @@ from addin.core.fields.country import resolve_country
 from addin.core.fields.postal import PostalCodeChecker
 from addin.core.fields.text import CharacterRules
 from addin.core.headers import HeaderMatch
-from addin.core.profile import Column
+from addin.core.profile import Column, Severity
 from addin.core.report import Issue
 from addin.core.table import CellValue, FormulaCell
 
@@ -37,10 +37,10 @@ def _outcome_for(
     allowed = set(column.allow_values)
     overrides = column.severity
     limit = column.max_length
-    apply_chars = characters is not None and column.type in CHARACTER_TYPES
+    chars = characters if column.type in CHARACTER_TYPES else None
     # Nothing to add on top of the checker: its outcome stands (a phone column, 100,000
     # distinct numbers: this saves rebuilding each outcome).
-    plain = limit is None and not apply_chars and not overrides
+    plain = limit is None and chars is None and not overrides
 
     def run(value: CellValue) -> Outcome:
         if isinstance(value, str) and not value.strip():
@@ -48,40 +48,50 @@ def _outcome_for(
         if allowed and as_text(value) in allowed:
             return Outcome(as_text(value))
         outcome = check(value)
-        if plain:
-            if not outcome.problems:
-                return outcome if outcome.value is not None else Outcome(as_text(value))
-            if outcome.value is not None:
-                for p in outcome.problems:
-                    if p.severity == "error":
-                        return Outcome(None, outcome.problems)
-            return outcome
-        problems = list(outcome.problems)
-        final = outcome.value
-        if final is not None and limit is not None and len(final) > limit:
-            problems.append(
-                problem("text-too-long", "error", None, limit=str(limit), length=str(len(final)))
+        problems, final = outcome.problems, outcome.value
+        if not plain:
+            problems, final = _column_rules(
+                value, problems, final, limit=limit, characters=chars, overrides=overrides
             )
-        if apply_chars and characters is not None:
-            extra = characters.problems(final if final is not None else as_text(value))
-            problems += extra
-            for p in extra:
-                if p.severity == "error" and final is not None:
-                    final = p.suggestion if p.suggestion is not None else final
-        if overrides:
-            problems = [
-                Problem(p.code, overrides[p.code], p.suggestion, p.params)
-                if p.code in overrides
-                else p
-                for p in problems
-            ]
         if not problems:
             return outcome if outcome.value is not None else Outcome(as_text(value))
-        if any(p.severity == "error" for p in problems):
-            final = None
-        return Outcome(final, tuple(problems))
+        for p in problems:
+            if p.severity == "error":
+                return Outcome(None, problems)
+        if problems is outcome.problems and final is outcome.value:
+            return outcome  # nothing added: the checker's outcome stands, not rebuilt
+        return Outcome(final, problems)
 
     return run
+
+
+def _column_rules(
+    value: CellValue,
+    problems: tuple[Problem, ...],
+    final: str | None,
+    *,
+    limit: int | None,
+    characters: CharacterRules | None,
+    overrides: Mapping[str, Severity],
+) -> tuple[tuple[Problem, ...], str | None]:
+    """The column's rules on top of its checker: length, characters, severity overrides."""
+    found = list(problems)
+    if final is not None and limit is not None and len(final) > limit:
+        found.append(
+            problem("text-too-long", "error", None, limit=str(limit), length=str(len(final)))
+        )
+    if characters is not None:
+        extra = characters.problems(final if final is not None else as_text(value))
+        found += extra
+        for p in extra:
+            if p.severity == "error" and final is not None:
+                final = p.suggestion if p.suggestion is not None else final
+    if overrides:
+        found = [
+            Problem(p.code, overrides[p.code], p.suggestion, p.params) if p.code in overrides else p
+            for p in found
+        ]
+    return tuple(found), final
 
 
 def _empty_problem(column: Column) -> Problem | None:
