@@ -14,7 +14,7 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.utils import column_index_from_string, get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -78,10 +78,9 @@ def _write_data(sheet: Worksheet, spec: TemplateSpec, list_refs: dict[str, str])
         if column.number_format:
             # column-wide format: what the user types later, anywhere below, keeps it
             dimension.number_format = column.number_format
+            index = column_index_from_string(column.letter)
             for row in range(2, spec.last_row + 1):
-                sheet.cell(
-                    row=row, column=_index(column.letter)
-                ).number_format = column.number_format
+                sheet.cell(row=row, column=index).number_format = column.number_format
         if column.rule is not None:
             sheet.add_data_validation(_validation(column, spec, list_refs))
     if spec.example_row:
@@ -104,13 +103,6 @@ def _write_example(sheet: Worksheet, spec: TemplateSpec) -> None:
         if spec.lang == "fr"
         else "Example row: replace or delete it before importing."
     )
-
-
-def _index(letter: str) -> int:
-    number = 0
-    for char in letter:
-        number = number * 26 + ord(char) - 64
-    return number
 
 
 def _comment(text: str) -> Comment:
