@@ -19,6 +19,7 @@ from addin.core.marks import DEFAULT_NOTE_CAP
 from addin.core.profiles import all_profiles, get_profile
 from addin.core.report import Report
 from addin.errors import ClientImportError
+from addin.fixing import FixFileResult, fix_file, undo_fixes
 from addin.marking import clear_file, mark_file
 from addin.render.progress import progress_bar
 from addin.render.terminal import print_report
@@ -171,6 +172,101 @@ def clear_command(
         typer.echo(f"Aucune marque dans « {file.name} » : rien à retirer.")
     else:
         typer.echo(f"Marques retirées de « {file.name} » (sauvegarde : {backup.name}).")
+
+
+@app.command("fix")
+def fix_command(  # noqa: PLR0917 (typer reads each option from a parameter)
+    file: Annotated[Path, typer.Argument(help="Fichier .xlsx, .xlsm ou .csv")],
+    profile: Annotated[
+        str | None, typer.Option("--profile", "-p", help="Profil (voir `profiles`)")
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Fichier corrigé à écrire")
+    ] = None,
+    in_place: Annotated[
+        bool, typer.Option("--in-place", help="Corriger le fichier lui-même (sauvegarde avant)")
+    ] = False,
+    sheet: Annotated[str | None, typer.Option("--sheet", help="Feuille à corriger")] = None,
+    lang: Annotated[str, typer.Option("--lang", help="Langue : fr ou en")] = "fr",
+    force: Annotated[bool, typer.Option("--force", help="Remplacer un fichier existant")] = False,
+) -> None:
+    """Applique les corrections sûres (espaces, formats, listes...) et les note une à une."""
+    language = _language(lang)
+    try:
+        result = fix_file(
+            file,
+            get_profile(profile) if profile else None,
+            output=output,
+            in_place=in_place,
+            sheet=sheet,
+            lang=language,
+            overwrite=force,
+        )
+    except ClientImportError as exc:
+        raise _fail(str(exc)) from None
+    _show_fixes(result, language)
+    raise typer.Exit(0 if result.fixes.report.valid else 1)
+
+
+_SHOWN_CHANGES = 20
+
+
+def _show_fixes(result: FixFileResult, language: Lang) -> None:
+    fixes = result.fixes
+    changes, before, after = fixes.changes, fixes.before, fixes.report
+    fr = language == "fr"
+    for change in changes[:_SHOWN_CHANGES]:
+        typer.echo(f"  {change.cell:<7} « {change.before} » → « {change.after} »")
+    if len(changes) > _SHOWN_CHANGES:
+        more = len(changes) - _SHOWN_CHANGES
+        typer.echo(f"  ... et {more} autre(s)" if fr else f"  ... and {more} more")
+    counts = (len(changes), len(before.issues), len(after.errors), len(after.warnings))
+    if fr:
+        typer.echo(
+            "{} cellule(s) corrigée(s). Problèmes : {} avant, reste {} erreur(s) et "
+            "{} avertissement(s).".format(*counts)
+        )
+        typer.echo(f"Fichier corrigé : {result.output}")
+    else:
+        typer.echo(
+            "{} cell(s) fixed. Issues: {} before; {} error(s) and {} warning(s) left.".format(
+                *counts
+            )
+        )
+        typer.echo(f"Fixed file: {result.output}")
+    if result.backup:
+        typer.echo(f"Sauvegarde : {result.backup}" if fr else f"Backup: {result.backup}")
+    if result.log:
+        typer.echo(f"Corrections notées dans : {result.log}" if fr else f"Changes: {result.log}")
+    if result.formulas_kept:
+        typer.echo(
+            f"{result.formulas_kept} cellule(s) à formule non modifiée(s) : corrigez la formule."
+            if fr
+            else f"{result.formulas_kept} formula cell(s) left alone: correct the formula."
+        )
+
+
+@app.command("undo")
+def undo_command(
+    file: Annotated[Path, typer.Argument(help="Classeur .xlsx ou .xlsm corrigé")],
+) -> None:
+    """Annule les corrections notées dans la feuille CI_Corrections du classeur."""
+    try:
+        result = undo_fixes(file)
+    except ClientImportError as exc:
+        raise _fail(str(exc)) from None
+    if result.backup is None:
+        typer.echo(f"Aucune correction notée dans « {file.name} » : rien à annuler.")
+        return
+    typer.echo(
+        f"{result.restored} cellule(s) remise(s) comme avant (sauvegarde : {result.backup.name})."
+    )
+    if result.kept:
+        listed = ", ".join(result.kept[:10]) + (" ..." if len(result.kept) > 10 else "")
+        typer.echo(
+            f"{len(result.kept)} cellule(s) modifiée(s) depuis la correction, laissée(s) telle(s) "
+            f"quelle(s) : {listed}"
+        )
 
 
 @app.command("template")

@@ -35,7 +35,7 @@ class MarkResult:
     notes: int
 
 
-def _check_markable(path: Path) -> None:
+def check_markable(path: Path) -> None:
     if path.suffix.lower() not in _MARKABLE:
         raise UsageError(
             f"« {path.name} » ne peut pas recevoir de marques : seuls les classeurs .xlsx et "
@@ -54,7 +54,7 @@ def backup_path(path: Path, now: dt.datetime | None = None) -> Path:
     return candidate
 
 
-def _replace(package: XlsxPackage, target: Path) -> None:
+def save_replacing(package: XlsxPackage, target: Path) -> None:
     """Write beside ``target``, then rename over it: never half a file."""
     handle, temporary = tempfile.mkstemp(suffix=target.suffix, dir=target.parent)
     os.close(handle)
@@ -66,11 +66,11 @@ def _replace(package: XlsxPackage, target: Path) -> None:
         raise
 
 
-def _replace_keeping_backup(package: XlsxPackage, path: Path) -> Path:
+def replace_keeping_backup(package: XlsxPackage, path: Path) -> Path:
     """Copy ``path`` aside, then replace it by ``package``; returns the copy."""
     backup = backup_path(path)
     shutil.copy2(path, backup)
-    _replace(package, path)
+    save_replacing(package, path)
     return backup
 
 
@@ -90,11 +90,11 @@ def mark_file(
     An existing ``output`` is not replaced unless ``overwrite``: the user may have worked in
     the marked copy since.
     """
-    _check_markable(path)
+    check_markable(path)
     if (output is None) == (not in_place):
         raise UsageError("précisez soit un fichier de sortie (--annotate), soit --in-place")
     if output is not None:
-        _check_markable(output)
+        check_markable(output)
         if output.resolve() == path.resolve():
             raise UsageError("pour marquer le fichier lui-même, utilisez --in-place")
         if output.exists() and not overwrite:
@@ -117,15 +117,15 @@ def mark_file(
     )
     notes = annotate(package, plan, lang)
     if output is not None:
-        _replace(package, output)
+        save_replacing(package, output)
         return MarkResult(report, output, None, notes)
-    return MarkResult(report, path, _replace_keeping_backup(package, path), notes)
+    return MarkResult(report, path, replace_keeping_backup(package, path), notes)
 
 
 def clear_file(path: Path) -> Path | None:
     """Remove our marks from ``path`` in place; returns the backup made, or ``None`` if unmarked."""
-    _check_markable(path)
+    check_markable(path)
     package = XlsxPackage.open(path)
     if not clear(package):
         return None
-    return _replace_keeping_backup(package, path)
+    return replace_keeping_backup(package, path)

@@ -126,6 +126,9 @@ class Characters(_Strict):
 
     forbidden: list[str] = Field(default_factory=list)
     replacements: dict[str, str] = Field(default_factory=dict)
+    #: whether ``client-import fix`` may apply ``replacements`` on its own: only when the
+    #: replacement keeps the meaning (Hokus: ";" → ","), never where it could change a name
+    fix_forbidden: bool = False
     accents: Literal["allow", "warning", "error"] = "allow"
     allowed_pattern: str | None = None
     allowed_description: str | None = None

@@ -21,6 +21,7 @@ from addin.errors import (
     InputError,
     SheetNotFoundError,
 )
+from addin.io.product_sheets import is_product_sheet
 
 Cell = CellValue | FormulaCell
 
@@ -83,7 +84,7 @@ def workbook_table(
         kind=kind,
         size_bytes=size,
         sheet=sheet,
-        sheets=[name for name, _ in sheets],
+        sheets=[name for name, _ in sheets if not is_product_sheet(name)],
         header_row=header_row,
     )
     headers = [header_text(value) for value in header]
@@ -156,9 +157,9 @@ def choose_sheet(
         if found is not None:
             return found
     for name, visible in sheets:
-        if visible:
+        if visible and not is_product_sheet(name):
             return name
-    return names[0]
+    return next((name for name in names if not is_product_sheet(name)), names[0])
 
 
 def _match_sheet(names: Sequence[str], wanted: str) -> str | None:

@@ -28,6 +28,7 @@ from addin.core.catalogue import Lang
 from addin.core.marks import MarkPlan, Note, cell_ref
 from addin.core.report import column_letter
 from addin.io.ooxml import NotSure, parse_text
+from addin.io.product_sheets import MARKS_SHEET, REPORT_SHEETS
 from addin.io.xlsx_package import (
     COMMENTS_CT,
     COMMENTS_TYPE,
@@ -43,8 +44,6 @@ from addin.io.xlsx_package import (
 )
 
 AUTHOR = "client-import"
-MARKS_SHEET = "CI_Marques"
-REPORT_SHEETS = {"fr": "CI_Rapport", "en": "CI_Report"}
 _MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _HEAD = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 

@@ -308,7 +308,10 @@ class DateChecker:
         notes = reading.notes + ((reading.year_note[0],) if reading.year_note else ())
         notes_en = reading.notes_en + ((reading.year_note[1],) if reading.year_note else ())
         return _format_warning(
-            formatted, ", ".join((spelled, *notes)), ", ".join((spelled_en, *notes_en))
+            formatted,
+            ", ".join((spelled, *notes)),
+            ", ".join((spelled_en, *notes_en)),
+            guessed=reading.year_note is not None,
         )
 
     def _out_of_range(self, date: dt.date) -> Outcome | None:
@@ -427,11 +430,18 @@ def _time_notes(has_time: bool) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return (("heure ignorée",), ("time ignored",)) if has_time else ((), ())
 
 
-def _format_warning(formatted: str, reading: str, reading_en: str) -> Outcome:
-    return Outcome(
-        formatted,
-        (problem("date-format", "warning", formatted, reading=reading, reading_en=reading_en),),
-    )
+def _format_warning(
+    formatted: str, reading: str, reading_en: str, *, guessed: bool = False
+) -> Outcome:
+    """``guessed``: the reading chose a century for a two-digit year, so a fix must not apply
+    it without the user (``addin.core.fixes``)."""
+    if guessed:
+        found = problem(
+            "date-format", "warning", formatted, reading=reading, reading_en=reading_en, guess="1"
+        )
+    else:
+        found = problem("date-format", "warning", formatted, reading=reading, reading_en=reading_en)
+    return Outcome(formatted, (found,))
 
 
 _INVALID = Outcome(None, (problem("invalid-date", "error"),))

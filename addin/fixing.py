@@ -1,0 +1,273 @@
+"""The fix and undo use cases: apply the safe fixes to a file, or take them back.
+
+Workbooks (.xlsx, .xlsm) are fixed in their own package: only the fixed cells' XML changes, and
+a changes sheet records each cell's value before and after (``undo`` reads it back). A file the
+product had marked gets its marks again, for the issues that are left. A CSV keeps its encoding
+and separator; its changes go to a ``.corrections.csv`` file beside the output.
+
+Nothing is lost: the output is a new file, or the file itself after a backup copy, replaced in
+one step; cells holding a formula are never written.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from addin.core.catalogue import Lang
+from addin.core.fixes import Change, FixResult, fix_label, fix_table, is_safe
+from addin.core.marks import DEFAULT_NOTE_CAP, plan_marks
+from addin.core.profile import Profile
+from addin.core.report import column_letter
+from addin.core.table import CellValue
+from addin.errors import UsageError
+from addin.io.cell_edits import formula_cells, set_cells, sort_key
+from addin.io.changes_sheet import LoggedChange, changes_sheet_name, changes_xml, read_changes
+from addin.io.csv_writer import rewrite_csv, write_csv
+from addin.io.marks_writer import annotate, clear
+from addin.io.product_sheets import CHANGES_SHEETS
+from addin.io.reader import read_table
+from addin.io.xlsx_package import XlsxPackage
+from addin.marking import backup_path, replace_keeping_backup, save_replacing
+from addin.validation import read_and_validate
+
+_WORKBOOKS = {".xlsx", ".xlsm"}
+_FIXABLE = {*_WORKBOOKS, ".csv", ".txt", ".tsv"}
+
+
+@dataclass(frozen=True, slots=True)
+class FixFileResult:
+    fixes: FixResult
+    output: Path
+    backup: Path | None
+    #: the CSV changes file, for CSV input
+    log: Path | None
+    #: cells left alone because they hold a formula
+    formulas_kept: int
+
+
+@dataclass(frozen=True, slots=True)
+class UndoResult:
+    restored: int
+    #: cells changed by the user since the fix, left as they are
+    kept: list[str]
+    backup: Path | None
+
+
+def _check_paths(path: Path, output: Path | None, in_place: bool, overwrite: bool) -> None:
+    suffix = path.suffix.lower()
+    if suffix not in _FIXABLE:
+        raise UsageError(
+            f"« {path.name} » ne peut pas être corrigé sur place : enregistrez-le au format .xlsx "
+            "ou .csv d'abord"
+        )
+    if (output is None) == (not in_place):
+        raise UsageError("précisez soit un fichier de sortie (-o), soit --in-place")
+    if output is None:
+        return
+    if output.suffix.lower() != suffix and not (
+        suffix in _WORKBOOKS and output.suffix.lower() in _WORKBOOKS and suffix == ".xlsx"
+    ):
+        raise UsageError(
+            f"le fichier corrigé doit garder le format de l'original ({suffix}) : "
+            f"« {output.name} » n'en a pas l'extension"
+        )
+    if output.resolve() == path.resolve():
+        raise UsageError("pour corriger le fichier lui-même, utilisez --in-place")
+    if output.exists() and not overwrite:
+        raise UsageError(f"« {output} » existe déjà : choisissez un autre nom ou ajoutez --force")
+
+
+def fix_file(
+    path: Path,
+    profile: Profile | None,
+    *,
+    output: Path | None = None,
+    in_place: bool = False,
+    sheet: str | None = None,
+    lang: Lang = "fr",
+    overwrite: bool = False,
+) -> FixFileResult:
+    """Apply every safe fix of ``path`` and record them, to ``output`` or in place."""
+    _check_paths(path, output, in_place, overwrite)
+    if path.suffix.lower() in _WORKBOOKS:
+        return _fix_workbook(path, profile, output, sheet, lang)
+    return _fix_csv(path, profile, output, lang)
+
+
+def _fix_csv(path: Path, profile: Profile | None, output: Path | None, lang: Lang) -> FixFileResult:
+    table, report = read_and_validate(path, profile, None)
+    result = fix_table(table, report.profile, report=report)
+    target = output or path
+    log = target.with_name(f"{target.stem}.corrections.csv")
+    backup = None
+    with tempfile.TemporaryDirectory(dir=target.parent) as folder:
+        fixed = Path(folder) / path.name
+        rewrite_csv(table.source, fixed, {(c.row, c.position): c.after for c in result.changes})
+        if output is None:
+            if not result.changes:
+                return FixFileResult(result, path, None, None, 0)
+            backup = backup_path(path)
+            shutil.copy2(path, backup)
+        fixed.replace(target)
+    write_csv(
+        log,
+        _HEADERS[lang],
+        (
+            [c.cell, c.column, _text(c.before), c.after, fix_label(c.codes, lang)]
+            for c in result.changes
+        ),
+        separator=table.source.separator or ";",
+        bom=True,
+    )
+    return FixFileResult(result, target, backup, log, 0)
+
+
+_HEADERS = {
+    "fr": ["Cellule", "Colonne", "Avant", "Après", "Correction"],
+    "en": ["Cell", "Column", "Before", "After", "Fix"],
+}
+
+
+def _text(value: CellValue) -> str:
+    return "" if value is None else str(value)
+
+
+def _fix_workbook(
+    path: Path, profile: Profile | None, output: Path | None, sheet: str | None, lang: Lang
+) -> FixFileResult:
+    package = XlsxPackage.open(path)
+    with tempfile.TemporaryDirectory() as folder:
+        checked = path
+        marked = clear(package)
+        if marked:  # our marks are not the user's data: check without them
+            checked = Path(folder) / f"unmarked{path.suffix}"
+            package.save(checked)
+        table, report = read_and_validate(checked, profile, sheet)
+        names = [entry.name for entry in package.sheets()]
+        log_sheet = changes_sheet_name(names)
+        logged = read_changes(checked, log_sheet) if log_sheet else []
+    sheet_name = table.source.sheet or names[0]
+    entry = package.sheet(sheet_name)
+    data = package.read(entry.part)
+    formulas = formula_cells(data)
+    locked = {_row_position(ref) for ref in formulas}
+    result = fix_table(table, report.profile, locked, report)
+    if result.changes:
+        package.write(
+            entry.part, set_cells(data, {c.cell: c.after for c in result.changes}, sheet_name)
+        )
+        logged += [_logged(sheet_name, change, lang) for change in result.changes]
+        _write_log(package, log_sheet, logged, lang)
+    if marked:
+        last_row = max(table.row_numbers, default=table.source.header_row + 1)
+        width = max(len(table.headers), 1)
+        annotate(
+            package,
+            plan_marks(
+                result.report, sheet_name, width, last_row, lang=lang, note_cap=DEFAULT_NOTE_CAP
+            ),
+            lang,
+        )
+    kept = len(
+        {
+            (issue.row, issue.position)
+            for issue in result.report.issues
+            if (issue.row, issue.position) in locked and is_safe(issue, result.report.profile)
+        }
+    )
+    if output is not None:
+        save_replacing(package, output)
+        return FixFileResult(result, output, None, None, kept)
+    if not result.changes:
+        return FixFileResult(result, path, None, None, kept)
+    return FixFileResult(result, path, replace_keeping_backup(package, path), None, kept)
+
+
+def _row_position(ref: str) -> tuple[int, int]:
+    row, column = sort_key(ref)
+    return row, column - 1
+
+
+def _logged(sheet: str, change: Change, lang: Lang) -> LoggedChange:
+    return LoggedChange(
+        sheet,
+        change.cell,
+        change.column,
+        change.before,
+        change.after,
+        fix_label(change.codes, lang),
+    )
+
+
+def _write_log(
+    package: XlsxPackage, existing: str | None, logged: list[LoggedChange], lang: Lang
+) -> None:
+    """The changes sheet, with the earlier fixes first; kept in the language it was made in."""
+    if existing is not None:
+        package.write(
+            package.sheet(existing).part, changes_xml(logged, _language_of(existing, lang))
+        )
+        return
+    package.add_sheet(CHANGES_SHEETS[lang], changes_xml(logged, lang))
+
+
+def _language_of(sheet_name: str, default: Lang) -> Lang:
+    for lang, name in CHANGES_SHEETS.items():
+        if name == sheet_name:
+            return "fr" if lang == "fr" else "en"
+    return default
+
+
+def undo_fixes(path: Path) -> UndoResult:
+    """Put back the value each logged fix replaced, where the cell still holds the fixed value.
+
+    A cell the user changed since keeps the user's value (and stays in the changes sheet, so a
+    later undo can still be asked for once it holds the fixed value again).
+    """
+    if path.suffix.lower() not in _WORKBOOKS:
+        raise UsageError(
+            "seuls les classeurs .xlsx et .xlsm gardent leurs corrections : pour un CSV, "
+            "reprenez le fichier d'origine ou sa sauvegarde"
+        )
+    package = XlsxPackage.open(path)
+    log_sheet = changes_sheet_name([entry.name for entry in package.sheets()])
+    if log_sheet is None:
+        return UndoResult(0, [], None)
+    logged = read_changes(path, log_sheet)
+    restore: dict[str, dict[str, CellValue]] = {}
+    remaining: list[LoggedChange] = []
+    tables = {}
+    for change in reversed(logged):  # the newest first: a cell fixed twice goes back to the start
+        if change.sheet not in tables:
+            tables[change.sheet] = _cell_values(path, change.sheet)
+        current = tables[change.sheet]
+        if current.get(change.cell) == change.after:
+            restore.setdefault(change.sheet, {})[change.cell] = change.before
+            current[change.cell] = change.before
+        else:
+            remaining.append(change)
+    for sheet_name, values in restore.items():
+        entry = package.sheet(sheet_name)
+        package.write(entry.part, set_cells(package.read(entry.part), values, sheet_name))
+    entry = package.sheet(log_sheet)
+    if remaining:
+        package.write(entry.part, changes_xml(remaining[::-1], _language_of(log_sheet, "fr")))
+    else:
+        package.remove_sheet(entry)
+    restored = sum(len(values) for values in restore.values())
+    kept = [change.cell for change in remaining[::-1]]
+    return UndoResult(restored, kept, replace_keeping_backup(package, path))
+
+
+def _cell_values(path: Path, sheet: str) -> dict[str, CellValue]:
+    """Every filled cell of ``sheet`` by reference, as the readers see it."""
+    table = read_table(path, sheet=sheet)
+    values: dict[str, CellValue] = {}
+    for position, column in enumerate(table.columns):
+        for row, value in zip(table.row_numbers, column, strict=True):
+            if value is not None and isinstance(value, str | int | float):
+                values[f"{column_letter(position)}{row}"] = value
+    return values

@@ -1,0 +1,146 @@
+"""The changes sheet: every cell ``fix`` rewrote, what it held, what it holds, and why.
+
+The user reads columns A to E (with a link to each cell); column F, hidden, holds the same
+change as JSON for ``undo``. It is read back through the ordinary workbook readers, so it still
+works after Excel has re-saved the file (Excel turns our inline strings into shared ones).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from addin.core.catalogue import Lang
+from addin.core.table import CellValue
+from addin.errors import InputError
+from addin.io.product_sheets import CHANGES_SHEETS
+from addin.io.reader import read_table
+from addin.io.xlsx_package import xml_text
+
+_MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+
+_HEADERS = {
+    "fr": ("Cellule", "Colonne", "Avant", "Après", "Correction", "client-import (ne pas modifier)"),
+    "en": ("Cell", "Column", "Before", "After", "Fix", "client-import (do not edit)"),
+}
+_TITLE = {
+    "fr": "Corrections faites par client-import (commande undo pour les annuler)",
+    "en": "Fixes made by client-import (the undo command reverts them)",
+}
+_HEADER_ROW = 3
+
+
+@dataclass(frozen=True, slots=True)
+class LoggedChange:
+    """One rewritten cell as the changes sheet keeps it."""
+
+    sheet: str
+    cell: str
+    column: str
+    before: CellValue
+    after: str
+    reason: str
+
+    def record(self) -> str:
+        before = self.before
+        if before is not None and not isinstance(before, str | int | float):
+            before = str(before)
+        return json.dumps(
+            {"sheet": self.sheet, "cell": self.cell, "before": before, "after": self.after},
+            ensure_ascii=False,
+        )
+
+
+def _inline(ref: str, text: str) -> str:
+    return f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">{xml_text(text)}</t></is></c>'
+
+
+def _typed(ref: str, value: CellValue) -> str:
+    """The value as it was typed: a number stays a number, so ``undo`` gives it back as one."""
+    if value is None:
+        return ""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return f'<c r="{ref}"><v>{value!r}</v></c>'
+    return _inline(ref, str(value))
+
+
+def changes_xml(changes: Sequence[LoggedChange], lang: Lang) -> bytes:
+    """The whole changes sheet, newest changes last."""
+    rows = [
+        f'<row r="1">{_inline("A1", _TITLE[lang])}</row>',
+        f'<row r="{_HEADER_ROW}">'
+        + "".join(
+            _inline(f"{letter}{_HEADER_ROW}", text)
+            for letter, text in zip("ABCDEF", _HEADERS[lang], strict=True)
+        )
+        + "</row>",
+    ]
+    for number, change in enumerate(changes, start=_HEADER_ROW + 1):
+        sheet = change.sheet.replace("'", "''")
+        target = xml_text(f"\"#'{sheet}'!{change.cell}\"")
+        rows.append(
+            f'<row r="{number}"><c r="A{number}" t="str"><f>HYPERLINK({target},"{change.cell}")'
+            f"</f><v>{change.cell}</v></c>"
+            + _inline(f"B{number}", change.column)
+            + _typed(f"C{number}", change.before)
+            + _inline(f"D{number}", change.after)
+            + _inline(f"E{number}", change.reason)
+            + _inline(f"F{number}", change.record())
+            + "</row>"
+        )
+    view = (
+        f'<sheetViews><sheetView workbookViewId="0"><pane ySplit="{_HEADER_ROW}" '
+        f'topLeftCell="A{_HEADER_ROW + 1}" activePane="bottomLeft" state="frozen"/>'
+        "</sheetView></sheetViews>"
+    )
+    cols = (
+        '<cols><col min="1" max="1" width="10" customWidth="1"/><col min="2" max="4" width="28" '
+        'customWidth="1"/><col min="5" max="5" width="45" customWidth="1"/>'
+        '<col min="6" max="6" width="10" hidden="1" customWidth="1"/></cols>'
+    )
+    return (
+        f'{_HEAD}<worksheet xmlns="{_MAIN_NS}">{view}{cols}<sheetData>{"".join(rows)}'
+        "</sheetData></worksheet>"
+    ).encode()
+
+
+def read_changes(path: Path, sheet_name: str) -> list[LoggedChange]:
+    """The changes logged in ``sheet_name`` of the workbook at ``path``, oldest first."""
+    table = read_table(path, sheet=sheet_name, header_row=_HEADER_ROW)
+    if len(table.columns) < len(_HEADERS["fr"]):
+        raise InputError(
+            f"la feuille « {sheet_name} » a été modifiée : les corrections ne peuvent plus être "
+            "annulées automatiquement"
+        )
+    changes = []
+    for column_b, column_e, record in zip(
+        table.columns[1], table.columns[4], table.columns[5], strict=True
+    ):
+        if not isinstance(record, str):
+            continue
+        try:
+            data = json.loads(record)
+            changes.append(
+                LoggedChange(
+                    sheet=str(data["sheet"]),
+                    cell=str(data["cell"]),
+                    column=str(column_b or ""),
+                    before=data["before"],
+                    after=str(data["after"]),
+                    reason=str(column_e or ""),
+                )
+            )
+        except (ValueError, KeyError, TypeError):
+            raise InputError(
+                f"la feuille « {sheet_name} » a été modifiée (colonne F) : les corrections ne "
+                "peuvent plus être annulées automatiquement"
+            ) from None
+    return changes
+
+
+def changes_sheet_name(names: Sequence[str]) -> str | None:
+    """Our changes sheet among a workbook's sheet names, in whichever language it was made."""
+    return next((name for name in names if name in CHANGES_SHEETS.values()), None)

@@ -1,0 +1,96 @@
+"""Delimited text out: a user's CSV with some cells rewritten, or a platform's import file.
+
+A rewritten CSV keeps the file's encoding, byte order mark and separator, so the platform (or
+the user's next tool) sees the same kind of file; only the quoting of unchanged lines may
+differ, as Python's csv module writes it (values are unchanged).
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+
+from addin.core.table import SourceInfo
+from addin.io.csv_reader import SEPARATORS, decode
+
+#: What makes a spreadsheet read a cell as a formula (OWASP's list, tab and CR included).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def defuse(value: str) -> str:
+    """A value that opens in Excel as text, never as a formula (CSV injection).
+
+    A leading apostrophe is what OWASP advises and what Excel shows as a text marker; numbers
+    such as ``-12.5`` and phones such as ``+33612345678`` are data, not formulas, and are left
+    alone so the platform still reads them.
+    """
+    if not value.startswith(_FORMULA_STARTS) or _is_number_or_phone(value):
+        return value
+    return "'" + value
+
+
+def _is_number_or_phone(value: str) -> bool:
+    body = value[1:].replace(" ", "").replace("-", "").replace(".", "")
+    return value[0] in "+-" and body.isdigit() and len(body) > 0
+
+
+def write_csv(
+    path: Path,
+    headers: Sequence[str],
+    rows: Iterable[Sequence[str]],
+    *,
+    separator: str,
+    encoding: str = "utf-8",
+    bom: bool = False,
+) -> None:
+    """Rows of texts, every field run through ``defuse``; CRLF line ends, as Excel writes."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=separator, lineterminator="\r\n")
+    writer.writerow([defuse(h) for h in headers])
+    writer.writerows([defuse(value) for value in row] for row in rows)
+    path.write_bytes(encode(buffer.getvalue(), encoding, bom))
+
+
+def encode(text: str, encoding: str, bom: bool) -> bytes:
+    """``text`` in ``encoding``, behind the encoding's byte order mark when ``bom``."""
+    name = encoding.replace("_", "-").lower().removesuffix("-sig")
+    data = text.encode(name)
+    if not bom:
+        return data
+    marks = {
+        "utf-8": codecs.BOM_UTF8,
+        "utf-16-le": codecs.BOM_UTF16_LE,
+        "utf-16-be": codecs.BOM_UTF16_BE,
+    }
+    return marks.get(name, b"") + data
+
+
+def rewrite_csv(
+    source: SourceInfo, output: Path, edits: Mapping[tuple[int, int], str | None]
+) -> None:
+    """The CSV at ``source.path`` with the cells ``(line, position)`` replaced, to ``output``.
+
+    Lines are numbered as the reader numbers them (the physical line where a record starts).
+    """
+    path = Path(source.path)
+    text, encoding, has_bom = decode(path, path.read_bytes())
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    separator = source.separator or SEPARATORS[0]
+    by_line: dict[int, list[tuple[int, str | None]]] = {}
+    for (line, position), value in edits.items():
+        by_line.setdefault(line, []).append((position, value))
+    reader = csv.reader(io.StringIO(text), delimiter=separator, quotechar='"', strict=False)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=separator, lineterminator="\r\n")
+    previous = 0
+    for record in reader:
+        start = previous + 1
+        previous = reader.line_num
+        for position, value in by_line.get(start, ()):
+            record.extend([""] * (position + 1 - len(record)))
+            record[position] = value or ""
+        writer.writerow(record)
+    output.write_bytes(encode(buffer.getvalue(), encoding, has_bom))
