@@ -19,6 +19,7 @@ from addin.core.marks import DEFAULT_NOTE_CAP
 from addin.core.profiles import all_profiles, get_profile
 from addin.core.report import Report
 from addin.errors import ClientImportError
+from addin.exporting import export_file
 from addin.fixing import FixFileResult, fix_file, undo_fixes
 from addin.marking import clear_file, mark_file
 from addin.render.progress import progress_bar
@@ -267,6 +268,66 @@ def undo_command(
             f"{len(result.kept)} cellule(s) modifiée(s) depuis la correction, laissée(s) telle(s) "
             f"quelle(s) : {listed}"
         )
+
+
+@app.command("export")
+def export_command(  # noqa: PLR0917 (typer reads each option from a parameter)
+    file: Annotated[Path, typer.Argument(help="Fichier .xlsx, .xlsm, .xls, .ods ou .csv")],
+    profile: Annotated[str, typer.Option("--profile", "-p", help="Profil (voir `profiles`)")],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="Fichier à importer dans la plateforme")
+    ],
+    rejects: Annotated[
+        Path | None,
+        typer.Option("--rejects", help="Fichier des lignes refusées, avec le motif (.xlsx/.csv)"),
+    ] = None,
+    sheet: Annotated[str | None, typer.Option("--sheet", help="Feuille à exporter")] = None,
+    lang: Annotated[str, typer.Option("--lang", help="Langue : fr ou en")] = "fr",
+    force: Annotated[bool, typer.Option("--force", help="Remplacer un fichier existant")] = False,
+) -> None:
+    """Écrit le fichier d'import de la plateforme avec les seules lignes valides."""
+    language = _language(lang)
+    try:
+        result = export_file(
+            file,
+            get_profile(profile),
+            output,
+            rejects=rejects,
+            sheet=sheet,
+            lang=language,
+            overwrite=force,
+        )
+    except ClientImportError as exc:
+        raise _fail(str(exc)) from None
+    plan = result.plan
+    fr = language == "fr"
+    kept, held = len(plan.rows), len(plan.held_back)
+    typer.echo(
+        f"{kept} ligne(s) exportée(s), {held} ligne(s) refusée(s)."
+        if fr
+        else f"{kept} row(s) exported, {held} row(s) held back."
+    )
+    for path in result.files:
+        typer.echo(f"Fichier à importer : {path}" if fr else f"File to import: {path}")
+    if len(result.files) > 1:
+        typer.echo(
+            f"Découpé en {len(result.files)} fichiers pour respecter les limites de "
+            f"{plan.report.profile.platform} : importez-les l'un après l'autre."
+            if fr
+            else f"Split into {len(result.files)} files to fit {plan.report.profile.platform}'s "
+            "limits: import them one after the other."
+        )
+    if result.rejects is not None:
+        typer.echo(
+            f"Lignes refusées : {result.rejects}" if fr else f"Rows held back: {result.rejects}"
+        )
+    elif held:
+        typer.echo(
+            "Ajoutez --rejects REJETS.xlsx pour obtenir ces lignes avec leur motif."
+            if fr
+            else "Add --rejects REJECTS.xlsx to get these rows with their reason."
+        )
+    raise typer.Exit(0 if held == 0 else 1)
 
 
 @app.command("template")

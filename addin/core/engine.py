@@ -12,7 +12,7 @@ from collections import Counter
 from types import MappingProxyType
 
 from addin.core.columns import check_column
-from addin.core.context import Context, FilledOf, ValueOf
+from addin.core.context import Context, FilledOf, RowLists, ValueOf
 from addin.core.fields.base import problem
 from addin.core.fields.text import CharacterRules
 from addin.core.gc_pause import cyclic_gc_paused
@@ -30,10 +30,20 @@ def _human_size(size: int) -> str:
 def validate(table: Table, profile: Profile) -> Report:
     """Every problem of ``table`` for ``profile``: file, columns, cells, then cross-field rules."""
     with cyclic_gc_paused():
+        return _validate(table, profile)[0]
+
+
+def validate_values(table: Table, profile: Profile) -> tuple[Report, RowLists[str | None]]:
+    """``validate``, plus each field's normalised value per row: what an export writes.
+
+    Values are ``None`` for empty or invalid cells; fields missing from the file are all
+    ``None``. Lists are spread on first use only.
+    """
+    with cyclic_gc_paused():
         return _validate(table, profile)
 
 
-def _validate(table: Table, profile: Profile) -> Report:
+def _validate(table: Table, profile: Profile) -> tuple[Report, RowLists[str | None]]:
     ctx = Context(profile, table, {"platform": profile.platform})
     matches, unmatched = match_headers(table.headers, profile)
     _check_headers(ctx, matches, unmatched)
@@ -57,7 +67,7 @@ def _validate(table: Table, profile: Profile) -> Report:
             i.position if i.row is not None and i.position is not None else -1,
         )
     )
-    return Report(
+    report = Report(
         profile=profile,
         source=table.source,
         rows=table.row_count,
@@ -65,6 +75,7 @@ def _validate(table: Table, profile: Profile) -> Report:
         rows_with_errors=ctx.error_rows,
         file_errors=ctx.file_errors,
     )
+    return report, ctx.values
 
 
 def _check_headers(ctx: Context, matches: list[HeaderMatch], unmatched: list[int]) -> None:

@@ -1,0 +1,118 @@
+"""What goes into a platform's import file, and what is held back, with the reason.
+
+The valid rows are written with each field's normalised value (the value the checks would
+send: "+33612345678", "01000", "02/07/1985"), in the profile's column order and under the
+platform's own headers; a row with any error is never written. The held-back rows keep what
+the user typed, in the file's own columns, plus the reason: the user corrects them and
+imports them again, as with Reveal's failed-rows download.
+
+File-level issues that the export itself resolves (order of columns, separator, encoding, too
+many rows: the export splits) do not hold rows back; the others (a required column missing,
+repeated headers) hold back every row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from addin.core.catalogue import Lang
+from addin.core.engine import validate_values
+from addin.core.profile import Profile
+from addin.core.report import Issue, Report
+from addin.core.table import CellValue, FormulaCell, Table
+
+#: File-level issues an export file does not have, since the export writes the file itself.
+RESOLVED_BY_EXPORT = frozenset(
+    {
+        "column-order",
+        "too-many-rows",
+        "file-too-large",
+        "format-not-accepted",
+        "wrong-encoding",
+        "wrong-separator",
+        "several-sheets",
+        "unknown-column",
+    }
+)
+#: Row-level warnings that still hold a row back.
+HOLDS_ROW_BACK = frozenset({"example-row"})
+
+
+@dataclass(frozen=True, slots=True)
+class HeldBack:
+    """A row the platform would refuse: the row number, its cells as typed, and why."""
+
+    row: int
+    cells: list[CellValue | FormulaCell]
+    reasons: str
+
+
+@dataclass(frozen=True, slots=True)
+class ExportPlan:
+    headers: list[str]
+    #: the valid rows' normalised values, one list per row in ``headers`` order
+    rows: list[list[str]]
+    #: row numbers of ``rows`` in the user's file
+    row_numbers: list[int]
+    #: the user's headers, for the held-back rows
+    source_headers: list[str]
+    held_back: list[HeldBack]
+    report: Report
+
+
+def plan_export(table: Table, profile: Profile, lang: Lang = "fr") -> ExportPlan:
+    """Split ``table`` into the platform's rows and the rows held back with their reasons."""
+    report, values = validate_values(table, profile)
+    blocking = [
+        issue
+        for issue in report.issues
+        if issue.row is None and issue.severity == "error" and issue.code not in RESOLVED_BY_EXPORT
+    ]
+    reasons = _reasons_by_row(report.issues, lang)
+    fields = profile.fields
+    columns = [values[field.id] for field in fields]
+    rows: list[list[str]] = []
+    numbers: list[int] = []
+    held: list[HeldBack] = []
+    file_reason = " | ".join(issue.message(lang) for issue in blocking)
+    for index, number in enumerate(table.row_numbers):
+        reason = file_reason or reasons.get(number)
+        if reason:
+            cells = [column[index] for column in table.columns]
+            held.append(HeldBack(number, cells, reason))
+            continue
+        rows.append([_text(column[index]) for column in columns])
+        numbers.append(number)
+    return ExportPlan(
+        headers=[field.header for field in fields],
+        rows=rows,
+        row_numbers=numbers,
+        source_headers=list(table.headers),
+        held_back=held,
+        report=report,
+    )
+
+
+def _reasons_by_row(issues: Sequence[Issue], lang: Lang) -> dict[int, str]:
+    """Each row's errors (and the warnings that hold it back), as one line of messages."""
+    found: dict[int, list[str]] = {}
+    for issue in issues:
+        if issue.row is None:
+            continue
+        if issue.severity == "error" or issue.code in HOLDS_ROW_BACK:
+            where = f"{issue.cell} : " if issue.cell and lang == "fr" else ""
+            where = f"{issue.cell}: " if issue.cell and lang == "en" else where
+            found.setdefault(issue.row, []).append(where + issue.message(lang))
+    return {row: " | ".join(messages) for row, messages in found.items()}
+
+
+def _text(value: str | None) -> str:
+    return "" if value is None else value
+
+
+def split_rows(count: int, max_rows: int | None) -> list[range]:
+    """Row ranges of at most ``max_rows`` each (one range when there is no limit)."""
+    if max_rows is None or count <= max_rows:
+        return [range(count)]
+    return [range(start, min(start + max_rows, count)) for start in range(0, count, max_rows)]
