@@ -37,5 +37,8 @@ test: lint typecheck unit
 bench: $(STAMP)
 	$(BIN)/python -m bench.run
 
+bench-marks: $(STAMP)
+	$(BIN)/python -m bench.marks
+
 clean:
 	rm -rf $(VENV) demo-output bench/out .mypy_cache .ruff_cache .pytest_cache
