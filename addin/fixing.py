@@ -18,7 +18,7 @@ from pathlib import Path
 
 from addin.core.catalogue import Lang
 from addin.core.fixes import Change, FixResult, fix_label, fix_table, is_safe
-from addin.core.marks import DEFAULT_NOTE_CAP, plan_marks
+from addin.core.marks import plan_marks
 from addin.core.profile import Profile
 from addin.core.report import column_letter
 from addin.core.table import CellValue
@@ -30,7 +30,7 @@ from addin.io.marks_writer import annotate, clear
 from addin.io.product_sheets import CHANGES_SHEETS
 from addin.io.reader import read_table
 from addin.io.xlsx_package import XlsxPackage
-from addin.marking import backup_path, replace_keeping_backup, save_replacing
+from addin.marking import backup_path, previous_issues, replace_keeping_backup, save_replacing
 from addin.validation import read_and_validate
 
 _WORKBOOKS = {".xlsx", ".xlsm"}
@@ -139,6 +139,7 @@ def _fix_workbook(
     path: Path, profile: Profile | None, output: Path | None, sheet: str | None, lang: Lang
 ) -> FixFileResult:
     package = XlsxPackage.open(path)
+    previous = previous_issues(path, [entry.name for entry in package.sheets()])
     with tempfile.TemporaryDirectory() as folder:
         checked = path
         marked = clear(package)
@@ -161,16 +162,16 @@ def _fix_workbook(
         )
         logged += [_logged(sheet_name, change, lang) for change in result.changes]
         _write_log(package, log_sheet, logged, lang)
-    if marked:
-        last_row = max(table.row_numbers, default=table.source.header_row + 1)
-        width = max(len(table.headers), 1)
-        annotate(
-            package,
-            plan_marks(
-                result.report, sheet_name, width, last_row, lang=lang, note_cap=DEFAULT_NOTE_CAP
-            ),
-            lang,
+    if marked:  # the marks again, for what is left, with the progress since the last check
+        plan = plan_marks(
+            result.report,
+            sheet_name,
+            max(len(table.headers), 1),
+            max(table.row_numbers, default=table.source.header_row + 1),
+            lang=lang,
+            previous=previous,
         )
+        annotate(package, plan, lang)
     kept = len(
         {
             (issue.row, issue.position)

@@ -16,11 +16,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from addin.core.catalogue import Lang
-from addin.core.marks import DEFAULT_NOTE_CAP, plan_marks
+from addin.core.marks import DEFAULT_NOTE_CAP, IssueKey, issue_key, plan_marks
 from addin.core.profile import Profile
 from addin.core.report import Report
-from addin.errors import UsageError
+from addin.errors import ClientImportError, UsageError
 from addin.io.marks_writer import annotate, clear
+from addin.io.product_sheets import REPORT_SHEETS
+from addin.io.reader import read_table
 from addin.io.xlsx_package import XlsxPackage
 from addin.validation import read_and_validate
 
@@ -103,6 +105,7 @@ def mark_file(
                 "ou marquez ce classeur lui-même avec --in-place"
             )
     package = XlsxPackage.open(path)
+    previous = previous_issues(path, [entry.name for entry in package.sheets()])
     with tempfile.TemporaryDirectory() as folder:
         checked = path
         if clear(package):  # our earlier marks are not the user's data: check without them
@@ -113,13 +116,50 @@ def mark_file(
     sheet_name = table.source.sheet or package.sheets()[0].name
     last_row = max(table.row_numbers, default=table.source.header_row + 1)
     plan = plan_marks(
-        report, sheet_name, max(len(table.headers), 1), last_row, lang=lang, note_cap=note_cap
+        report,
+        sheet_name,
+        max(len(table.headers), 1),
+        last_row,
+        lang=lang,
+        note_cap=note_cap,
+        previous=previous,
     )
     notes = annotate(package, plan, lang)
     if output is not None:
         save_replacing(package, output)
         return MarkResult(report, output, None, notes)
     return MarkResult(report, path, replace_keeping_backup(package, path), notes)
+
+
+def previous_issues(path: Path, sheets: list[str]) -> set[IssueKey] | None:
+    """The issues listed by the report sheet of an earlier mark, if the workbook has one.
+
+    Read through the ordinary readers, so a report Excel has re-saved is read as well; a report
+    the user has reshaped is ignored (the progress line is then left out, nothing else).
+    """
+    name = next((n for n in sheets if n in REPORT_SHEETS.values()), None)
+    if name is None:
+        return None
+    try:
+        table = read_table(path, sheet=name, header_row=_REPORT_HEADER_ROW)
+    except ClientImportError:
+        return None
+    if len(table.columns) < _REPORT_CODE + 1:
+        return None
+    cells, columns, codes = (table.columns[i] for i in (1, 2, _REPORT_CODE))
+    return {
+        issue_key(_text(cell), _text(column), code)
+        for cell, column, code in zip(cells, columns, codes, strict=True)
+        if isinstance(code, str)
+    }
+
+
+_REPORT_HEADER_ROW = 4
+_REPORT_CODE = 7
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) else None
 
 
 def clear_file(path: Path) -> Path | None:

@@ -24,6 +24,9 @@ from typer.testing import CliRunner
 from addin.cli import app
 from addin.core.marks import ERROR, WARNING
 from addin.core.profiles import get_profile
+from addin.fixing import fix_file
+from addin.io.cell_edits import set_cells
+from addin.io.xlsx_package import XlsxPackage
 from addin.marking import clear_file, mark_file
 from addin.validation import validate_file
 
@@ -182,7 +185,8 @@ def test_report_sheet_matches_validate_json(user_book: Path, tmp_path: Path) -> 
     lines = list(report.iter_rows(min_row=5, values_only=True))
     assert len(lines) == len(issues)
     for line, issue in zip(lines, issues, strict=True):
-        row, _cell, column, severity, message, value, suggestion, code_ = line
+        row, _cell, column, severity, message, value, suggestion, code_, follow_up = line
+        assert follow_up is None  # first check: nothing to compare with
         assert (row, column, message, value, suggestion, code_) == (
             issue["row"],
             issue["column"],
@@ -195,6 +199,44 @@ def test_report_sheet_matches_validate_json(user_book: Path, tmp_path: Path) -> 
     assert "erreur(s)" in str(report["A2"].value)
     links = [c.value for c in report["B"][4:] if c.value]
     assert links and all(str(v).startswith("=HYPERLINK(\"#'Clients'!") for v in links)
+
+
+def test_marking_again_shows_the_progress_since_the_last_check(
+    user_book: Path, tmp_path: Path
+) -> None:
+    """Issues are known by cell and code: after a fix, the report says what went and what came."""
+    marked = tmp_path / "marked.xlsx"
+    mark_file(user_book, get_profile("flokon"), output=marked)
+    first = _report_keys(marked)
+    fixed = tmp_path / "fixed.xlsx"
+    fix_file(marked, get_profile("flokon"), output=fixed)  # marks again, for what is left
+    after_fix = _report_keys(fixed)
+    resolved, revealed = len(first - after_fix), len(after_fix - first)
+    assert resolved > 0  # a fixed phone can reveal a new warning (SMS to a Quebec line)
+    assert f"{resolved} problème(s) résolu(s), {revealed} nouveau(x)" in _totals(fixed)
+    package = XlsxPackage.open(fixed)
+    part = package.sheet("Clients").part
+    package.write(part, set_cells(package.read(part), {"C5": "pas un numéro"}, "Clients"))
+    package.save(fixed)
+    remarked = tmp_path / "remarked.xlsx"
+    mark_file(fixed, get_profile("flokon"), output=remarked)
+    latest = _report_keys(remarked)
+    new = latest - after_fix
+    assert new and all("C5" in str(cell) for cell, _code in new)
+    assert f"{len(after_fix - latest)} problème(s) résolu(s), {len(new)} nouveau(x)" in (
+        _totals(remarked)
+    )
+    lines = _load(remarked)["CI_Rapport"].iter_rows(min_row=5, values_only=True)
+    assert {(line[1], line[7]) for line in lines if line[8] == "nouveau"} == new
+
+
+def _report_keys(path: Path) -> set[tuple[object, object]]:
+    lines = _load(path)["CI_Rapport"].iter_rows(min_row=5, values_only=True)
+    return {(line[1], line[7]) for line in lines}
+
+
+def _totals(path: Path) -> str:
+    return str(_load(path)["CI_Rapport"]["A2"].value)
 
 
 def test_everything_else_stays_byte_identical(user_book: Path, tmp_path: Path) -> None:
@@ -240,7 +282,12 @@ def test_marking_twice_shows_the_last_check_only(user_book: Path, tmp_path: Path
     once, twice = tmp_path / "once.xlsx", tmp_path / "twice.xlsx"
     mark_file(user_book, get_profile("flokon"), output=once)
     mark_file(once, get_profile("flokon"), output=twice)
-    assert _parts(once) == _parts(twice)
+    report = XlsxPackage.open(twice).sheet("CI_Rapport").part
+    first, second = _parts(once), _parts(twice)
+    progress = "Depuis la vérification précédente : 0 problème(s) résolu(s), 0 nouveau(x)."
+    assert first.pop(report) == second.pop(report).replace(f" {progress}".encode(), b"")
+    assert first == second
+    assert progress in _totals(twice)
 
 
 def test_an_existing_marked_copy_is_not_replaced(user_book: Path, tmp_path: Path) -> None:

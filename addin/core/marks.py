@@ -11,6 +11,7 @@ few hundred nobody reads them cell by cell, and the report sheet carries every i
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from addin.core.catalogue import Lang
@@ -34,6 +35,23 @@ class Note:
     text: str
 
 
+#: What identifies an issue from one check to the next: cell (or ""), column (or ""), code.
+#: Row numbers and messages are not part of it, so a fixed cell shows as resolved, not moved.
+IssueKey = tuple[str, str, str]
+
+
+def issue_key(cell: str | None, column: str | None, code: str) -> IssueKey:
+    return (cell or "", (column or "").strip(), code)
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """Since the previous check of the same sheet: issues gone, issues new."""
+
+    resolved: int
+    new: int
+
+
 @dataclass(frozen=True, slots=True)
 class ReportLine:
     """One line of the report sheet, in the order of ``validate``'s issues."""
@@ -46,6 +64,8 @@ class ReportLine:
     value: str | None
     suggestion: str | None
     code: str
+    #: not in the previous check (always ``False`` when there was none)
+    new: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +86,7 @@ class MarkPlan:
     valid_rows: int
     errors: int
     warnings: int
+    progress: Progress | None = None
 
 
 def _level(issue: Issue) -> int:
@@ -89,19 +110,24 @@ def plan_marks(
     *,
     lang: Lang = "fr",
     note_cap: int = DEFAULT_NOTE_CAP,
+    previous: Collection[IssueKey] | None = None,
 ) -> MarkPlan:
     """Marks for ``report``'s issues on ``sheet`` (``width`` columns, data down to ``last_row``).
 
     A cell issue marks its cell and its row; a row issue (a cross-field rule) marks the row and
     puts its note on the row's first cell; file issues only go to the report. Notes are merged
-    per cell and kept for the first ``note_cap`` cells in reading order.
+    per cell and kept for the first ``note_cap`` cells in reading order. ``previous`` holds
+    the issue keys of the last check, to show the progress.
     """
     cells: dict[tuple[int, int], int] = {}
     rows: dict[int, int] = {}
     texts: dict[tuple[int, int], list[str]] = defaultdict(list)
     lines: list[ReportLine] = []
+    current: set[IssueKey] = set()
     for issue in report.issues:
         level = _level(issue)
+        identity = issue_key(issue.cell, issue.column, issue.code)
+        current.add(identity)
         message = issue.message(lang)  # rendered once, for the report and the note
         lines.append(
             ReportLine(
@@ -113,6 +139,7 @@ def plan_marks(
                 value=issue.value,
                 suggestion=issue.suggestion,
                 code=issue.code,
+                new=previous is not None and identity not in previous,
             )
         )
         if issue.row is None:
@@ -139,6 +166,9 @@ def plan_marks(
         valid_rows=report.valid_rows,
         errors=len(report.errors),
         warnings=len(report.warnings),
+        progress=None
+        if previous is None
+        else Progress(resolved=len(set(previous) - current), new=len(current - set(previous))),
     )
 
 

@@ -314,6 +314,9 @@ _REPORT_WORDS = {
         "totals": "{rows} lignes vérifiées, {valid} valides ; {errors} erreur(s), "
         "{warnings} avertissement(s).",
         "capped": " Notes posées sur les {notes} premières cellules ; ce rapport donne tout.",
+        "progress": " Depuis la vérification précédente : {resolved} problème(s) résolu(s), "
+        "{new} nouveau(x).",
+        "new": "nouveau",
         "headers": (
             "Ligne",
             "Cellule",
@@ -323,6 +326,7 @@ _REPORT_WORDS = {
             "Valeur",
             "À taper",
             "Code",
+            "Suivi",
         ),
         "error": "erreur",
         "warning": "avertissement",
@@ -331,6 +335,8 @@ _REPORT_WORDS = {
         "title": "client-import check report",
         "totals": "{rows} rows checked, {valid} valid; {errors} error(s), {warnings} warning(s).",
         "capped": " Notes on the first {notes} cells only; this report has everything.",
+        "progress": " Since the previous check: {resolved} issue(s) resolved, {new} new.",
+        "new": "new",
         "headers": (
             "Row",
             "Cell",
@@ -340,6 +346,7 @@ _REPORT_WORDS = {
             "Value",
             "Type instead",
             "Code",
+            "Follow-up",
         ),
         "error": "error",
         "warning": "warning",
@@ -354,6 +361,10 @@ def _report_xml(plan: MarkPlan, lang: Lang, notes: int) -> bytes:
     )
     if plan.notes_left_out:
         totals += str(words["capped"]).format(notes=notes)
+    if plan.progress is not None:
+        totals += str(words["progress"]).format(
+            resolved=plan.progress.resolved, new=plan.progress.new
+        )
     rows = [
         f'<row r="1">{_inline("A1", str(words["title"]))}</row>',
         f'<row r="2">{_inline("A2", totals)}</row>',
@@ -379,6 +390,7 @@ def _report_xml(plan: MarkPlan, lang: Lang, notes: int) -> bytes:
             (5, line.value),
             (6, line.suggestion),
             (7, line.code),
+            (8, str(words["new"]) if line.new else None),
         )
         cells += [
             _inline(f"{column_letter(i)}{number}", text) for i, text in values if text is not None
@@ -386,7 +398,7 @@ def _report_xml(plan: MarkPlan, lang: Lang, notes: int) -> bytes:
         rows.append(f'<row r="{number}">{"".join(cells)}</row>')
     cols = (
         '<cols><col min="1" max="2" width="9" customWidth="1"/><col min="3" max="4" width="16" '
-        'customWidth="1"/><col min="5" max="5" width="80" customWidth="1"/><col min="6" max="8" '
+        'customWidth="1"/><col min="5" max="5" width="80" customWidth="1"/><col min="6" max="9" '
         'width="22" customWidth="1"/></cols>'
     )
     view = (
@@ -397,7 +409,7 @@ def _report_xml(plan: MarkPlan, lang: Lang, notes: int) -> bytes:
     return (
         _HEAD
         + f'<worksheet xmlns="{_MAIN_NS}">{view}{cols}<sheetData>{"".join(rows)}</sheetData>'
-        f'<autoFilter ref="A4:H{last}"/></worksheet>'.encode()
+        f'<autoFilter ref="A4:I{last}"/></worksheet>'.encode()
     )
 
 
