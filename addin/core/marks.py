@@ -126,13 +126,14 @@ def plan_marks(
     current: set[IssueKey] = set()
     for issue in report.issues:
         level = _level(issue)
-        identity = issue_key(issue.cell, issue.column, issue.code)
+        cell = issue.cell
+        identity = issue_key(cell, issue.column, issue.code)
         current.add(identity)
         message = issue.message(lang)  # rendered once, for the report and the note
         lines.append(
             ReportLine(
                 row=issue.row,
-                cell=issue.cell,
+                cell=cell,
                 column=issue.column,
                 severity=issue.severity,
                 message=message,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
@@ -18,8 +19,9 @@ from addin.core.table import SourceInfo
 _NO_CONTEXT: Mapping[str, str] = MappingProxyType({})
 
 
+@lru_cache(maxsize=1024)
 def column_letter(index: int) -> str:
-    """0 → A, 26 → AA: how the user finds the column in Excel."""
+    """0 → A, 26 → AA: how the user finds the column in Excel (cached: asked once per issue)."""
     letters = ""
     index += 1
     while index:

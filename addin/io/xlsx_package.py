@@ -251,5 +251,8 @@ def _insert_before(data: bytes, marker: bytes, text: bytes) -> bytes:
 
 def xml_text(value: str) -> str:
     """Text for an XML element: escaped, and without the control characters XML forbids."""
-    cleaned = "".join(ch for ch in value if ch in "\t\n\r" or ord(ch) >= 0x20)
-    return escape(cleaned)
+    return escape(_CONTROL.sub("", value))
+
+
+#: Control characters XML 1.0 forbids (tab, line feed and carriage return are allowed).
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
