@@ -23,7 +23,7 @@ from addin.core.profile import Profile
 from addin.core.report import column_letter
 from addin.core.table import CellValue
 from addin.errors import UsageError
-from addin.io.cell_edits import formula_cells, set_cells, sort_key
+from addin.io.cell_edits import boolean_cells, formula_cells, set_cells, sort_key
 from addin.io.changes_sheet import LoggedChange, changes_sheet_name, changes_xml, read_changes
 from addin.io.csv_writer import rewrite_csv, write_csv
 from addin.io.marks_writer import annotate, clear
@@ -67,9 +67,7 @@ def _check_paths(path: Path, output: Path | None, in_place: bool, overwrite: boo
         raise UsageError("précisez soit un fichier de sortie (-o), soit --in-place")
     if output is None:
         return
-    if output.suffix.lower() != suffix and not (
-        suffix in _WORKBOOKS and output.suffix.lower() in _WORKBOOKS and suffix == ".xlsx"
-    ):
+    if output.suffix.lower() != suffix:
         raise UsageError(
             f"le fichier corrigé doit garder le format de l'original ({suffix}) : "
             f"« {output.name} » n'en a pas l'extension"
@@ -105,7 +103,9 @@ def _fix_csv(path: Path, profile: Profile | None, output: Path | None, lang: Lan
     backup = None
     with tempfile.TemporaryDirectory(dir=target.parent) as folder:
         fixed = Path(folder) / path.name
-        rewrite_csv(table.source, fixed, {(c.row, c.position): c.after for c in result.changes})
+        lines = rewrite_csv(
+            table.source, fixed, {(c.row, c.position): c.after for c in result.changes}
+        )
         if output is None:
             if not result.changes:
                 return FixFileResult(result, path, None, None, 0)
@@ -116,7 +116,13 @@ def _fix_csv(path: Path, profile: Profile | None, output: Path | None, lang: Lan
         log,
         _HEADERS[lang],
         (
-            [c.cell, c.column, _text(c.before), c.after, fix_label(c.codes, lang)]
+            [
+                c._replace(row=lines.get(c.row, c.row)).cell,  # where the record is now
+                c.column,
+                _text(c.before),
+                c.after,
+                fix_label(c.codes, lang),
+            ]
             for c in result.changes
         ),
         separator=table.source.separator or ";",
@@ -155,12 +161,17 @@ def _fix_workbook(
     data = package.read(entry.part)
     formulas = formula_cells(data)
     locked = {_row_position(ref) for ref in formulas}
+    table.source.path = str(path)  # the reports name the user's file, not our unmarked copy
     result = fix_table(table, report.profile, locked, report)
     if result.changes:
+        booleans = boolean_cells(data, [c.cell for c in result.changes], sheet_name)
         package.write(
             entry.part, set_cells(data, {c.cell: c.after for c in result.changes}, sheet_name)
         )
-        logged += [_logged(sheet_name, change, lang) for change in result.changes]
+        logged += [
+            _logged(sheet_name, _as_boolean(c) if c.cell in booleans else c, lang)
+            for c in result.changes
+        ]
         _write_log(package, log_sheet, logged, lang)
     if marked:  # the marks again, for what is left, with the progress since the last check
         plan = plan_marks(
@@ -185,6 +196,11 @@ def _fix_workbook(
     if not result.changes:
         return FixFileResult(result, path, None, None, kept)
     return FixFileResult(result, path, replace_keeping_backup(package, path), None, kept)
+
+
+def _as_boolean(change: Change) -> Change:
+    """The readers give TRUE/FALSE cells as text; undo must give back the boolean."""
+    return change._replace(before=change.before == "TRUE")
 
 
 def _row_position(ref: str) -> tuple[int, int]:
@@ -241,11 +257,19 @@ def undo_fixes(path: Path) -> UndoResult:
     restore: dict[str, dict[str, CellValue]] = {}
     remaining: list[LoggedChange] = []
     tables = {}
+    formulas: dict[str, set[str]] = {}
+    names = {entry.name for entry in package.sheets()}
     for change in reversed(logged):  # the newest first: a cell fixed twice goes back to the start
+        if change.sheet not in names:  # the sheet was renamed or deleted since
+            remaining.append(change)
+            continue
         if change.sheet not in tables:
             tables[change.sheet] = _cell_values(path, change.sheet)
+            formulas[change.sheet] = formula_cells(package.read(package.sheet(change.sheet).part))
         current = tables[change.sheet]
-        if current.get(change.cell) == change.after:
+        if change.cell in formulas[change.sheet]:  # the user typed a formula there since
+            remaining.append(change)
+        elif current.get(change.cell) == change.after:
             restore.setdefault(change.sheet, {})[change.cell] = change.before
             current[change.cell] = change.before
         else:

@@ -232,11 +232,6 @@ def test_guesses_are_left_to_the_user(
     assert [(i.suggestion, i.value) for i in left] == [(suggestion, issue.value)]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="fix_table fixes the month/day evidence (12/25/2024 → 25/12/2024) and the next "
-    "validation round sees a day/month column: 03/04/2024 is no longer reported ambiguous",
-)
 def test_fixing_the_month_day_evidence_keeps_the_ambiguity_reported() -> None:
     profile = get_profile("hokus")
     table = _table(
@@ -255,12 +250,6 @@ def test_fixing_the_month_day_evidence_keeps_the_ambiguity_reported() -> None:
     assert [i.code for i in _at(result.report.issues, 3, position)] == ["date-ambiguous"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="with a country the checker does not recognise (« Belgie »), the postal code is "
-    "checked against the profile's default country and its « leading zero » is restored for "
-    "France: the Brussels code 1000 becomes 01000",
-)
 def test_no_leading_zero_is_added_for_a_country_that_is_not_recognised() -> None:
     profile = get_profile("hokus")
     table = _table("hokus", {"personHomeCountry": "Belgie", "personHomeZip": 1000})

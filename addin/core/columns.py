@@ -18,7 +18,7 @@ from addin.core.clean_shapes import CHARACTER_TYPES, column_shape, needing_check
 from addin.core.context import Context, FilledOf, ValueOf
 from addin.core.fields.base import Outcome, Problem, as_text, problem
 from addin.core.fields.country import resolve_country
-from addin.core.fields.postal import PostalCodeChecker
+from addin.core.fields.postal import UNKNOWN_COUNTRY, PostalCodeChecker
 from addin.core.fields.text import CharacterRules
 from addin.core.headers import HeaderMatch
 from addin.core.profile import Column, Severity
@@ -258,10 +258,13 @@ def _row_countries(ctx: Context, column: Column) -> list[str | None] | None:
     if source is None:
         return [None] * ctx.table.row_count
     cells = ctx.table.columns[source.index]
-    code_of = {
-        cell: resolve_country(as_text(cell))
-        if cell is not None and not isinstance(cell, FormulaCell)
-        else None
-        for cell in dict.fromkeys(cells)
-    }
+    code_of = {cell: _country_code(cell) for cell in dict.fromkeys(cells)}
     return list(map(code_of.__getitem__, cells))
+
+
+def _country_code(cell: CellValue | FormulaCell) -> str | None:
+    """The row's country for its postal code: ``None`` when empty (the profile's default
+    applies), ``UNKNOWN_COUNTRY`` when filled but not recognised (no country's rules apply)."""
+    if cell is None or isinstance(cell, FormulaCell) or not as_text(cell).strip():
+        return None
+    return resolve_country(as_text(cell)) or UNKNOWN_COUNTRY

@@ -149,8 +149,14 @@ def _edits(
     before it (spaces, then the format, then the characters), so the last one is the whole fix.
     """
     edits: dict[tuple[int, int], tuple[str, tuple[str, ...]]] = {}
+    issues = list(issues)
+    # The month/day dates of a column are its evidence that "03/04/2024" is ambiguous: while an
+    # ambiguity is open, rewriting them would make the next check read it day/month, unseen.
+    ambiguous = {i.position for i in issues if i.code == "date-ambiguous"}
     for issue in issues:
         if not is_safe(issue, profile):
+            continue
+        if issue.code == "date-format" and issue.position in ambiguous:
             continue
         assert issue.row is not None and issue.position is not None
         key = (issue.row, issue.position)

@@ -13,7 +13,7 @@ a sheet written without it cannot be edited this way and is refused with a clear
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from addin.core.report import column_letter
 from addin.core.table import CellValue
@@ -76,6 +76,17 @@ def set_cells(sheet: bytes, values: Mapping[str, CellValue], sheet_name: str) ->
     return b"".join(pieces)
 
 
+def boolean_cells(sheet: bytes, refs: Iterable[str], sheet_name: str) -> set[str]:
+    """Those of ``refs`` that hold a TRUE/FALSE cell (the readers give them as text)."""
+    found: set[str] = set()
+    position = 0
+    for ref in sorted(refs, key=sort_key):
+        _start, position, _name, attributes = _find(sheet, ref, position, sheet_name)
+        if attributes.get(b"t", b"").strip(b"\"'") == b"b":
+            found.add(ref)
+    return found
+
+
 def _find(
     sheet: bytes, ref: str, position: int, sheet_name: str
 ) -> tuple[int, int, bytes, dict[bytes, bytes]]:
@@ -122,7 +133,9 @@ def _element(name: bytes, attributes: dict[bytes, bytes], value: CellValue) -> b
     )
     if value is None or value == "":
         return f"<{tag}{kept}/>".encode()
-    if isinstance(value, int | float) and not isinstance(value, bool):
+    if isinstance(value, bool):  # before int: a boolean is an int to Python
+        return f'<{tag}{kept} t="b"><{prefix}v>{int(value)}</{prefix}v></{tag}>'.encode()
+    if isinstance(value, int | float):
         return f"<{tag}{kept}><{prefix}v>{value!r}</{prefix}v></{tag}>".encode()
     text = value if isinstance(value, str) else str(value)
     return (

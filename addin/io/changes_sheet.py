@@ -62,7 +62,9 @@ def _typed(ref: str, value: CellValue) -> str:
     """The value as it was typed: a number stays a number, so ``undo`` gives it back as one."""
     if value is None:
         return ""
-    if isinstance(value, int | float) and not isinstance(value, bool):
+    if isinstance(value, bool):
+        return f'<c r="{ref}" t="b"><v>{int(value)}</v></c>'
+    if isinstance(value, int | float):
         return f'<c r="{ref}"><v>{value!r}</v></c>'
     return _inline(ref, str(value))
 

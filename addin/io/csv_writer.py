@@ -70,27 +70,36 @@ def encode(text: str, encoding: str, bom: bool) -> bytes:
 
 def rewrite_csv(
     source: SourceInfo, output: Path, edits: Mapping[tuple[int, int], str | None]
-) -> None:
+) -> dict[int, int]:
     """The CSV at ``source.path`` with the cells ``(line, position)`` replaced, to ``output``.
 
-    Lines are numbered as the reader numbers them (the physical line where a record starts).
+    Lines are numbered as the reader numbers them (the physical line where a record starts);
+    returns where each record starts in the output, which moves when a fix removes a line
+    break inside a cell. Line ends stay the file's own (CRLF or LF). A rewritten value that a
+    spreadsheet would run as a formula is defused: the fix must not make one.
     """
     path = Path(source.path)
-    text, encoding, has_bom = decode(path, path.read_bytes())
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    raw, encoding, has_bom = decode(path, path.read_bytes())
+    ending = "\r\n" if "\r\n" in raw else "\n"
+    text = raw.replace("\r\n", "\n").replace("\r", "\n")
     separator = source.separator or SEPARATORS[0]
     by_line: dict[int, list[tuple[int, str | None]]] = {}
     for (line, position), value in edits.items():
         by_line.setdefault(line, []).append((position, value))
     reader = csv.reader(io.StringIO(text), delimiter=separator, quotechar='"', strict=False)
     buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=separator, lineterminator="\r\n")
+    writer = csv.writer(buffer, delimiter=separator, lineterminator=ending)
     previous = 0
+    written = 1
+    starts: dict[int, int] = {}
     for record in reader:
         start = previous + 1
         previous = reader.line_num
         for position, value in by_line.get(start, ()):
             record.extend([""] * (position + 1 - len(record)))
-            record[position] = value or ""
+            record[position] = defuse(value or "")
+        starts[start] = written
+        written += 1 + sum(cell.count("\n") for cell in record)
         writer.writerow(record)
     output.write_bytes(encode(buffer.getvalue(), encoding, has_bom))
+    return starts

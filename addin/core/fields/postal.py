@@ -113,6 +113,10 @@ _US = _Rule(
     digits=5,
     prefixes=("US",),
 )
+#: The row names a country that is not recognised: only the generic shape applies, never the
+#: default country's rules (Brussels' "1000" must not become the French "01000").
+UNKNOWN_COUNTRY = "ZZ"
+
 _OTHER = _Rule(
     pattern=re.compile(r"[A-Za-z0-9][A-Za-z0-9 \-]{0,8}[A-Za-z0-9]"),
     canonical=_same,
@@ -199,8 +203,11 @@ class PostalCodeChecker:
             letters, digits = compact[0::2], compact[1::2].translate(_LOOKALIKE_DIGITS)
             candidate = _canadian("".join(a + b for a, b in zip(letters, digits, strict=True)))
             suggestion = candidate if rule.pattern.fullmatch(candidate) else None
-        name = country_name(code) or code
-        name_en = country_name(code, "en_name") or code
+        if code == UNKNOWN_COUNTRY:
+            name, name_en = "un pays non reconnu", "an unrecognised country"
+        else:
+            name = country_name(code) or code
+            name_en = country_name(code, "en_name") or code
         return Outcome(
             None,
             (
