@@ -7,6 +7,7 @@ part fits. Parts are named ``OUT-1.xlsx``, ``OUT-2.xlsx``... so they sort in imp
 
 from __future__ import annotations
 
+import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,8 +41,21 @@ def _check_output(profile: Profile, output: Path, rejects: Path | None, overwrit
     if rejects is not None and rejects.resolve() == output.resolve():
         raise UsageError("le fichier des rejets doit être distinct du fichier d'export")
     for path in (output, rejects):
-        if path is not None and path.exists() and not overwrite:
+        if path is None:
+            continue
+        if not path.parent.is_dir():
+            raise UsageError(f"le dossier « {path.parent} » n'existe pas : créez-le d'abord")
+        if path.exists() and not overwrite:
             raise UsageError(f"« {path} » existe déjà : choisissez un autre nom ou ajoutez --force")
+    if (
+        rejects is not None
+        and rejects.suffix.lower() == output.suffix.lower()
+        and re.fullmatch(rf"{re.escape(output.stem)}-\d+", rejects.stem)
+    ):
+        raise UsageError(
+            f"« {rejects.name} » est le nom d'une partie de l'export quand il est découpé : "
+            "choisissez un autre nom pour les rejets"
+        )
 
 
 def export_file(
@@ -58,14 +72,14 @@ def export_file(
     _check_output(profile, output, rejects, overwrite)
     table = read_table(path, sheet=sheet, preferred_sheet=profile.file.export.sheet_name)
     plan = plan_export(table, profile, lang)
-    files = _write_parts(plan, profile, output)
+    files = _write_parts(plan, profile, output, overwrite)
     if rejects is not None:
         separator = profile.file.export.separator
         write_held_back(rejects, plan.source_headers, plan.held_back, lang, separator)
     return ExportResult(plan, files, rejects)
 
 
-def _write_parts(plan: ExportPlan, profile: Profile, output: Path) -> list[Path]:
+def _write_parts(plan: ExportPlan, profile: Profile, output: Path, overwrite: bool) -> list[Path]:
     """One file, or numbered parts when the platform's row or size limit requires it."""
     settings = profile.file.export
     limit = profile.file.max_size_bytes.get(output.suffix.lower().lstrip("."))
@@ -89,6 +103,12 @@ def _write_parts(plan: ExportPlan, profile: Profile, output: Path) -> list[Path]
             output.with_name(f"{output.stem}-{n}{output.suffix}")
             for n in range(1, len(written) + 1)
         ]
+        existing = [name for name in names if name.exists()]
+        if existing and not overwrite:
+            raise UsageError(
+                f"« {existing[0]} » existe déjà (l'export est découpé en {len(names)} "
+                "fichiers) : choisissez un autre nom ou ajoutez --force"
+            )
         for source, target in zip(written, names, strict=True):
             source.replace(target)
         return names

@@ -710,7 +710,7 @@ JUNK = ["xyz", "Docteur", "123", "n/a", "?", "0", "1.5", "06 12", "É", "=1+1", 
 
 
 def pools(name: str) -> dict[str, list[str | None]]:
-    """Per column: empty, the example, the sample's cells, junk (see the xfail tests below)."""
+    """Per column: empty, the example, the sample's cells, junk."""
     profile = get_profile(name)
     sample = read_table(SAMPLES / SAMPLE_FILES[name])
     found: dict[str, list[str | None]] = {}
@@ -884,18 +884,9 @@ def test_export_file_refuses_what_the_cli_refuses(tmp_path: Path) -> None:
     assert export_file(SAMPLES / "hokus.csv", profile, tmp_path / "o.csv", overwrite=True).files
 
 
-# --- product bugs found while writing these tests (strict xfail: they pass once fixed) --------
+# --- cases found while writing these tests: each was a product bug, fixed since ---------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "addin/io/csv_writer.py defuse() (called by write_csv for every field) prefixes an "
-        "apostrophe to a value starting with - + = @, but Aptimyz forbids the apostrophe "
-        "(templates/aptimyz.toml file.characters.forbidden): a valid Comments '- VIP' is "
-        'exported as "\'- VIP", a row Aptimyz refuses (forbidden-character on re-validation)'
-    ),
-)
 def test_aptimyz_export_of_a_dash_comment_validates(tmp_path: Path) -> None:
     profile = get_profile("aptimyz")
     cells = {
@@ -914,16 +905,6 @@ def test_aptimyz_export_of_a_dash_comment_validates(tmp_path: Path) -> None:
         assert errors(revalidate(tmp_path / "out.csv", profile)) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "addin/core/export.py plan_export writes validate_values' normalised value, which is "
-        "None for a cell whose check failed even when the profile makes that failure a warning "
-        "(Aptimyz Phone: severity invalid-phone = warning, 'any text up to 30 characters'): the "
-        "row counts as valid and is exported with an empty Phone, a required column; expected "
-        "the phone as typed (or the row held back), got ''"
-    ),
-)
 def test_aptimyz_phone_with_only_a_warning_is_not_emptied(tmp_path: Path) -> None:
     profile = get_profile("aptimyz")
     cells = {
@@ -945,14 +926,6 @@ def test_aptimyz_phone_with_only_a_warning_is_not_emptied(tmp_path: Path) -> Non
         assert errors(revalidate(tmp_path / "out.csv", profile)) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "addin/core/export.py plan_export: Evoliz contacts' Civilité 'Docteur' is only a "
-        "warning (severity invalid-choice = warning, the API's list is unknown), so the row is "
-        "exported, but with Civilité '' instead of what the user typed: the value is lost"
-    ),
-)
 def test_evoliz_contact_civility_with_only_a_warning_is_not_emptied(tmp_path: Path) -> None:
     profile = get_profile("evoliz-contacts")
     cells = {"Code client": "C1", "Civilité": "Docteur", "Nom": "Roy", "Consentement": "Autorisé"}
@@ -963,14 +936,6 @@ def test_evoliz_contact_civility_with_only_a_warning_is_not_emptied(tmp_path: Pa
     assert rows[0][headers.index("Civilité")] == "Docteur"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "addin/exporting.py _check_output checks only OUT.xlsx for an existing file, but a "
-        "split export writes OUT-1.xlsx, OUT-2.xlsx... (_write_parts, source.replace(target)): "
-        "an existing OUT-1.xlsx is replaced without --force; expected UsageError 'existe déjà'"
-    ),
-)
 def test_split_export_does_not_overwrite_existing_parts(tmp_path: Path) -> None:
     reveal = get_profile("reveal")
     two = reveal.model_copy(update={"file": reveal.file.model_copy(update={"max_rows": 2})})
@@ -981,14 +946,6 @@ def test_split_export_does_not_overwrite_existing_parts(tmp_path: Path) -> None:
     assert (tmp_path / "OUT-1.xlsx").read_bytes() == b"keep me"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "addin/exporting.py _check_output compares --rejects with OUT.xlsx only: with "
-        "--rejects OUT-2.xlsx a split export writes its part 2 there, then write_held_back "
-        "replaces it with the rejects, and the rows of part 2 are lost; expected UsageError"
-    ),
-)
 def test_rejects_named_like_a_part_is_refused(tmp_path: Path) -> None:
     reveal = get_profile("reveal")
     two = reveal.model_copy(update={"file": reveal.file.model_copy(update={"max_rows": 2})})
@@ -997,15 +954,6 @@ def test_rejects_named_like_a_part_is_refused(tmp_path: Path) -> None:
         export_file(source, two, tmp_path / "OUT.xlsx", rejects=tmp_path / "OUT-2.xlsx")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "addin/exporting.py _write_parts: tempfile.TemporaryDirectory(dir=output.parent) raises "
-        "FileNotFoundError when the output's folder does not exist; it is not a "
-        "ClientImportError, so the CLI crashes with a traceback and exit status 1 (the code for "
-        "'rows held back') instead of exit 2 and one 'Erreur : ...' line"
-    ),
-)
 def test_cli_output_in_a_missing_folder_exits_2(tmp_path: Path) -> None:
     output = tmp_path / "no-such-folder" / "out.csv"
     code, out, err = run("export", str(SAMPLES / "hokus.csv"), "-p", "hokus", "-o", str(output))

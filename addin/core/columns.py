@@ -19,7 +19,7 @@ from addin.core.context import Context, FilledOf, ValueOf
 from addin.core.fields.base import Outcome, Problem, as_text, problem
 from addin.core.fields.country import resolve_country
 from addin.core.fields.postal import UNKNOWN_COUNTRY, PostalCodeChecker
-from addin.core.fields.text import CharacterRules
+from addin.core.fields.text import CharacterRules, tidy_spaces
 from addin.core.headers import HeaderMatch
 from addin.core.profile import Column, Severity
 from addin.core.report import Issue
@@ -58,6 +58,8 @@ def _outcome_for(
         for p in problems:
             if p.severity == "error":
                 return Outcome(None, problems)
+        if final is None:  # only warnings (a severity the profile lowered): sent as typed
+            return Outcome(tidy_spaces(as_text(value)), problems)
         if problems is outcome.problems and final is outcome.value:
             return outcome  # nothing added: the checker's outcome stands, not rebuilt
         return Outcome(final, problems)

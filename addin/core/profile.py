@@ -153,6 +153,10 @@ class ExportFormat(_Strict):
     separator: str = ";"
     sheet_name: str | None = None
     bom: bool = False
+    #: how a CSV value that a spreadsheet would run as a formula ("=...", "-x", "@...") is
+    #: neutralised: a leading apostrophe (OWASP), or a leading space where the platform refuses
+    #: apostrophes (Aptimyz)
+    formula_guard: Literal["apostrophe", "space"] = "apostrophe"
 
 
 class FileRules(_Strict):

@@ -20,7 +20,7 @@ from addin.io.csv_reader import SEPARATORS, decode
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def defuse(value: str) -> str:
+def defuse(value: str, guard: str = "apostrophe") -> str:
     """A value that opens in Excel as text, never as a formula (CSV injection).
 
     A leading apostrophe is what OWASP advises and what Excel shows as a text marker; numbers
@@ -29,7 +29,7 @@ def defuse(value: str) -> str:
     """
     if not value.startswith(_FORMULA_STARTS) or _is_number_or_phone(value):
         return value
-    return "'" + value
+    return (" " if guard == "space" else "'") + value
 
 
 def _is_number_or_phone(value: str) -> bool:
@@ -45,12 +45,13 @@ def write_csv(
     separator: str,
     encoding: str = "utf-8",
     bom: bool = False,
+    guard: str = "apostrophe",
 ) -> None:
     """Rows of texts, every field run through ``defuse``; CRLF line ends, as Excel writes."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=separator, lineterminator="\r\n")
-    writer.writerow([defuse(h) for h in headers])
-    writer.writerows([defuse(value) for value in row] for row in rows)
+    writer.writerow([defuse(h, guard) for h in headers])
+    writer.writerows([defuse(value, guard) for value in row] for row in rows)
     path.write_bytes(encode(buffer.getvalue(), encoding, bom))
 
 

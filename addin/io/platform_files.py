@@ -40,6 +40,7 @@ def write_platform_file(
             separator=settings.separator,
             encoding=settings.encoding,
             bom=settings.bom,
+            guard=settings.formula_guard,
         )
         return
     workbook = Workbook(write_only=True)
