@@ -15,12 +15,14 @@ import typer
 from rich.console import Console
 
 from addin.core.catalogue import Lang
+from addin.core.mapping import propose_mapping
 from addin.core.marks import DEFAULT_NOTE_CAP
 from addin.core.profiles import all_profiles, get_profile
 from addin.core.report import Report
 from addin.errors import ClientImportError
 from addin.exporting import export_file
 from addin.fixing import FixFileResult, fix_file, undo_fixes
+from addin.io.reader import read_table
 from addin.marking import clear_file, mark_file
 from addin.render.progress import progress_bar
 from addin.render.terminal import print_report
@@ -328,6 +330,48 @@ def export_command(  # noqa: PLR0917 (typer reads each option from a parameter)
             else "Add --rejects REJECTS.xlsx to get these rows with their reason."
         )
     raise typer.Exit(0 if held == 0 else 1)
+
+
+_REASONS = {
+    "exact": "même en-tête",
+    "spelling": "même en-tête, autre écriture",
+    "alias": "autre nom connu du champ",
+    "numbered": "champ répété, numéroté",
+    "fuzzy": "orthographe proche",
+    "content": "d'après le contenu des cellules",
+    "taken": "champ déjà alimenté par « {rival} »",
+    "label": "type de la valeur voisine, pas une valeur",
+    "blank": "colonne sans en-tête",
+    "none": "aucun champ ne correspond",
+}
+
+
+@app.command("map")
+def map_command(
+    file: Annotated[Path, typer.Argument(help="Fichier .xlsx, .xlsm, .xls, .ods ou .csv")],
+    profile: Annotated[str, typer.Option("--profile", "-p", help="Profil (voir `profiles`)")],
+    sheet: Annotated[str | None, typer.Option("--sheet", help="Feuille à lire")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Sortie JSON")] = False,
+) -> None:
+    """Propose, pour chaque colonne du fichier, le champ de la plateforme qu'elle alimente."""
+    try:
+        chosen = get_profile(profile)
+        table = read_table(file, sheet=sheet, preferred_sheet=chosen.file.export.sheet_name)
+    except ClientImportError as exc:
+        raise _fail(str(exc)) from None
+    proposal = propose_mapping(table, chosen)
+    if as_json:
+        json.dump(proposal.to_dict(), sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return
+    headers = {c.id: c.header for c in chosen.fields}
+    for column in proposal.columns:
+        target = f"« {headers[column.field]} »" if column.field else "—"
+        reason = _REASONS[column.reason].format(rival=column.rival or "")
+        typer.echo(f"{column.column[:30]:<30} → {target:<32} {column.confidence:.0%} ({reason})")
+    if proposal.missing_required:
+        missing = ", ".join(f"« {headers[f]} »" for f in proposal.missing_required)
+        typer.echo(f"Champs obligatoires sans colonne : {missing}")
 
 
 @app.command("template")

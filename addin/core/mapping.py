@@ -206,7 +206,7 @@ def _by_content(
             1
             for value in sample
             if not (column.type == "date" and isinstance(value, int | float))  # codes, amounts
-            and checker.check(value).value is not None
+            and checker.check(value).ok
         )
         share = valid / len(sample)
         if share >= CONTENT_SHARE:
