@@ -11,6 +11,7 @@ from addin.cli import app
 from addin.core.mapping import MappingProposal, propose_mapping
 from addin.core.profiles import get_profile
 from addin.core.table import CellValue, FormulaCell, SourceInfo, Table
+from addin.io.reader import read_table
 
 
 def _propose(
@@ -128,3 +129,45 @@ def test_map_text_output_and_bad_input(tmp_path: Path) -> None:
     assert "« Courriel 1 »" in result.stdout
     missing = CliRunner().invoke(app, ["map", str(tmp_path / "absent.csv"), "-p", "reveal"])
     assert missing.exit_code == 2
+
+
+EXPORTS = Path(__file__).parent / "fixtures" / "exports"
+
+
+def test_real_exports_feed_reveals_fields() -> None:
+    """Real header rows of other tools (sources in tests/fixtures/exports/README.md).
+
+    Only the columns settled so far; expected-mapping.md lists the whole target, which the
+    mapping sheet work (issue 5) will reach column by column.
+    """
+    expected = {
+        "outlook-fr.csv": {
+            "Prénom": "first_name",
+            "Nom": "last_name",
+            "Société": "company",
+            "Téléphone (bureau)": "phone1",
+            "Téléphone 2 (bureau)": "phone2",
+            "Adresse de messagerie": "email1",
+        },
+        "thunderbird-fr.csv": {
+            "Prénom": "first_name",
+            "Nom de famille": "last_name",
+            "Adresse e-mail principale": "email1",
+            "Portable": "mobile1",
+            "Société": "company",
+        },
+        "google-contacts.csv": {
+            "First Name": "first_name",
+            "Last Name": "last_name",
+            "E-mail 1 - Value": "email1",
+            "E-mail 2 - Value": "email2",
+            "Phone 1 - Value": "phone1",
+            "Phone 2 - Value": "phone2",
+            "E-mail 1 - Label": None,
+            "Phone 1 - Label": None,
+        },
+    }
+    for name, fields in expected.items():
+        proposal = propose_mapping(read_table(EXPORTS / name), get_profile("reveal"))
+        found = {c.column: c.field for c in proposal.columns}
+        assert {column: found[column] for column in fields} == fields, name
