@@ -11,26 +11,30 @@ one step; cells holding a formula are never written.
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from addin.core.catalogue import Lang
 from addin.core.fixes import Change, FixResult, fix_label, fix_table, is_safe
-from addin.core.marks import plan_marks
+from addin.core.marks import DEFAULT_NOTE_CAP
 from addin.core.profile import Profile
 from addin.core.report import column_letter
 from addin.core.table import CellValue
 from addin.errors import UsageError
 from addin.io.cell_edits import boolean_cells, formula_cells, set_cells, sort_key
-from addin.io.changes_sheet import LoggedChange, changes_sheet_name, changes_xml, read_changes
+from addin.io.changes_sheet import (
+    CHANGE_HEADERS,
+    LoggedChange,
+    changes_sheet_name,
+    changes_xml,
+    read_changes,
+)
 from addin.io.csv_writer import rewrite_csv, write_csv
-from addin.io.marks_writer import annotate, clear
 from addin.io.product_sheets import CHANGES_SHEETS
 from addin.io.reader import read_table
+from addin.io.safe_files import replace_keeping_backup, write_replacing
 from addin.io.xlsx_package import XlsxPackage
-from addin.marking import backup_path, previous_issues, replace_keeping_backup, save_replacing
+from addin.marking import check_workbook, draw_marks
 from addin.validation import read_and_validate
 
 _WORKBOOKS = {".xlsx", ".xlsm"}
@@ -98,26 +102,27 @@ def fix_file(
 def _fix_csv(path: Path, profile: Profile | None, output: Path | None, lang: Lang) -> FixFileResult:
     table, report = read_and_validate(path, profile, None)
     result = fix_table(table, report.profile, report=report)
+    if output is None and not result.changes:
+        return FixFileResult(result, path, None, None, 0)
+    edits = {(c.row, c.position): c.after for c in result.changes}
+    lines: dict[int, int] = {}  # where each record starts in the fixed file
+
+    def write(fixed: Path) -> None:
+        lines.update(rewrite_csv(table.source, fixed, edits))
+
+    backup = None
+    if output is None:
+        backup = replace_keeping_backup(path, write)
+    else:
+        write_replacing(output, write)
     target = output or path
     log = target.with_name(f"{target.stem}.corrections.csv")
-    backup = None
-    with tempfile.TemporaryDirectory(dir=target.parent) as folder:
-        fixed = Path(folder) / path.name
-        lines = rewrite_csv(
-            table.source, fixed, {(c.row, c.position): c.after for c in result.changes}
-        )
-        if output is None:
-            if not result.changes:
-                return FixFileResult(result, path, None, None, 0)
-            backup = backup_path(path)
-            shutil.copy2(path, backup)
-        fixed.replace(target)
     write_csv(
         log,
-        _HEADERS[lang],
+        CHANGE_HEADERS[lang],
         (
             [
-                c._replace(row=lines.get(c.row, c.row)).cell,  # where the record is now
+                c._replace(row=lines.get(c.row, c.row)).cell,
                 c.column,
                 _text(c.before),
                 c.after,
@@ -131,12 +136,6 @@ def _fix_csv(path: Path, profile: Profile | None, output: Path | None, lang: Lan
     return FixFileResult(result, target, backup, log, 0)
 
 
-_HEADERS = {
-    "fr": ["Cellule", "Colonne", "Avant", "Après", "Correction"],
-    "en": ["Cell", "Column", "Before", "After", "Fix"],
-}
-
-
 def _text(value: CellValue) -> str:
     return "" if value is None else str(value)
 
@@ -144,45 +143,26 @@ def _text(value: CellValue) -> str:
 def _fix_workbook(
     path: Path, profile: Profile | None, output: Path | None, sheet: str | None, lang: Lang
 ) -> FixFileResult:
-    package = XlsxPackage.open(path)
-    previous = previous_issues(path, [entry.name for entry in package.sheets()])
-    with tempfile.TemporaryDirectory() as folder:
-        checked = path
-        marked = clear(package)
-        if marked:  # our marks are not the user's data: check without them
-            checked = Path(folder) / f"unmarked{path.suffix}"
-            package.save(checked)
-        table, report = read_and_validate(checked, profile, sheet)
-        names = [entry.name for entry in package.sheets()]
-        log_sheet = changes_sheet_name(names)
-        logged = read_changes(checked, log_sheet) if log_sheet else []
-    sheet_name = table.source.sheet or names[0]
-    entry = package.sheet(sheet_name)
+    book = check_workbook(path, profile, sheet)
+    package, table = book.package, book.table
+    log_sheet = changes_sheet_name([entry.name for entry in package.sheets()])
+    logged = read_changes(path, log_sheet) if log_sheet else []
+    entry = package.sheet(book.sheet)
     data = package.read(entry.part)
-    formulas = formula_cells(data)
-    locked = {_row_position(ref) for ref in formulas}
-    table.source.path = str(path)  # the reports name the user's file, not our unmarked copy
-    result = fix_table(table, report.profile, locked, report)
+    locked = {_row_position(ref) for ref in formula_cells(data)}
+    result = fix_table(table, book.report.profile, locked, book.report)
     if result.changes:
-        booleans = boolean_cells(data, [c.cell for c in result.changes], sheet_name)
+        booleans = boolean_cells(data, [c.cell for c in result.changes], book.sheet)
         package.write(
-            entry.part, set_cells(data, {c.cell: c.after for c in result.changes}, sheet_name)
+            entry.part, set_cells(data, {c.cell: c.after for c in result.changes}, book.sheet)
         )
         logged += [
-            _logged(sheet_name, _as_boolean(c) if c.cell in booleans else c, lang)
+            _logged(book.sheet, _as_boolean(c) if c.cell in booleans else c, lang)
             for c in result.changes
         ]
         _write_log(package, log_sheet, logged, lang)
-    if marked:  # the marks again, for what is left, with the progress since the last check
-        plan = plan_marks(
-            result.report,
-            sheet_name,
-            max(len(table.headers), 1),
-            max(table.row_numbers, default=table.source.header_row + 1),
-            lang=lang,
-            previous=previous,
-        )
-        annotate(package, plan, lang)
+    if book.marked:  # the marks again, for what is left, with the progress since the last check
+        draw_marks(book, result.report, lang, DEFAULT_NOTE_CAP)
     kept = len(
         {
             (issue.row, issue.position)
@@ -191,11 +171,11 @@ def _fix_workbook(
         }
     )
     if output is not None:
-        save_replacing(package, output)
+        write_replacing(output, package.save)
         return FixFileResult(result, output, None, None, kept)
     if not result.changes:
         return FixFileResult(result, path, None, None, kept)
-    return FixFileResult(result, path, replace_keeping_backup(package, path), None, kept)
+    return FixFileResult(result, path, replace_keeping_backup(path, package.save), None, kept)
 
 
 def _as_boolean(change: Change) -> Change:
@@ -224,18 +204,14 @@ def _write_log(
 ) -> None:
     """The changes sheet, with the earlier fixes first; kept in the language it was made in."""
     if existing is not None:
-        package.write(
-            package.sheet(existing).part, changes_xml(logged, _language_of(existing, lang))
-        )
+        package.write(package.sheet(existing).part, changes_xml(logged, _language_of(existing)))
         return
     package.add_sheet(CHANGES_SHEETS[lang], changes_xml(logged, lang))
 
 
-def _language_of(sheet_name: str, default: Lang) -> Lang:
-    for lang, name in CHANGES_SHEETS.items():
-        if name == sheet_name:
-            return "fr" if lang == "fr" else "en"
-    return default
+def _language_of(sheet_name: str) -> Lang:
+    """The language our changes sheet was made in, told by its name."""
+    return "en" if sheet_name == CHANGES_SHEETS["en"] else "fr"
 
 
 def undo_fixes(path: Path) -> UndoResult:
@@ -279,12 +255,12 @@ def undo_fixes(path: Path) -> UndoResult:
         package.write(entry.part, set_cells(package.read(entry.part), values, sheet_name))
     entry = package.sheet(log_sheet)
     if remaining:
-        package.write(entry.part, changes_xml(remaining[::-1], _language_of(log_sheet, "fr")))
+        package.write(entry.part, changes_xml(remaining[::-1], _language_of(log_sheet)))
     else:
         package.remove_sheet(entry)
     restored = sum(len(values) for values in restore.values())
     kept = [change.cell for change in remaining[::-1]]
-    return UndoResult(restored, kept, replace_keeping_backup(package, path))
+    return UndoResult(restored, kept, replace_keeping_backup(path, package.save))
 
 
 def _cell_values(path: Path, sheet: str) -> dict[str, CellValue]:

@@ -8,21 +8,18 @@ colours, and .xls/.ods would have to be converted, which is the user's call.
 
 from __future__ import annotations
 
-import datetime as dt
-import os
-import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from addin.core.catalogue import Lang
-from addin.core.marks import DEFAULT_NOTE_CAP, IssueKey, issue_key, plan_marks
+from addin.core.marks import DEFAULT_NOTE_CAP, IssueKey, plan_marks
 from addin.core.profile import Profile
 from addin.core.report import Report
-from addin.errors import ClientImportError, UsageError
-from addin.io.marks_writer import annotate, clear
-from addin.io.product_sheets import REPORT_SHEETS
-from addin.io.reader import read_table
+from addin.core.table import Table
+from addin.errors import UsageError
+from addin.io.marks_writer import annotate, clear, previous_issues
+from addin.io.safe_files import replace_keeping_backup, write_replacing
 from addin.io.xlsx_package import XlsxPackage
 from addin.validation import read_and_validate
 
@@ -45,35 +42,54 @@ def check_markable(path: Path) -> None:
         )
 
 
-def backup_path(path: Path, now: dt.datetime | None = None) -> Path:
-    """``clients.xlsx`` → ``clients.sauvegarde-20261125-101500.xlsx``, beside it."""
-    stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
-    candidate = path.with_name(f"{path.stem}.sauvegarde-{stamp}{path.suffix}")
-    number = 2
-    while candidate.exists():
-        candidate = path.with_name(f"{path.stem}.sauvegarde-{stamp}-{number}{path.suffix}")
-        number += 1
-    return candidate
+@dataclass(slots=True)
+class CheckedWorkbook:
+    """A workbook opened, our earlier marks taken out, and its data sheet checked."""
+
+    package: XlsxPackage
+    table: Table
+    report: Report
+    #: the checked sheet's name
+    sheet: str
+    #: whether the workbook carried our marks (they are gone from ``package``)
+    marked: bool
+    #: the issues of the previous check, read from its report sheet
+    previous: set[IssueKey] | None
 
 
-def save_replacing(package: XlsxPackage, target: Path) -> None:
-    """Write beside ``target``, then rename over it: never half a file."""
-    handle, temporary = tempfile.mkstemp(suffix=target.suffix, dir=target.parent)
-    os.close(handle)
-    try:
-        package.save(Path(temporary))
-        Path(temporary).replace(target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+def check_workbook(path: Path, profile: Profile | None, sheet: str | None) -> CheckedWorkbook:
+    """Open ``path``, remove our marks and check it as the user's data alone.
+
+    Our marks are not the user's data: when there are some, the check reads a copy without
+    them. The table and the report still name ``path``.
+    """
+    package = XlsxPackage.open(path)
+    previous = previous_issues(path, [entry.name for entry in package.sheets()])
+    with tempfile.TemporaryDirectory() as folder:
+        checked = path
+        marked = clear(package)
+        if marked:
+            checked = Path(folder) / f"unmarked{path.suffix}"
+            package.save(checked)
+        table, report = read_and_validate(checked, profile, sheet)
+    table.source.path = str(path)  # the report shares the table's source
+    name = table.source.sheet or package.sheets()[0].name
+    return CheckedWorkbook(package, table, report, name, marked, previous)
 
 
-def replace_keeping_backup(package: XlsxPackage, path: Path) -> Path:
-    """Copy ``path`` aside, then replace it by ``package``; returns the copy."""
-    backup = backup_path(path)
-    shutil.copy2(path, backup)
-    save_replacing(package, path)
-    return backup
+def draw_marks(book: CheckedWorkbook, report: Report, lang: Lang, note_cap: int) -> int:
+    """Mark ``report``'s issues on the checked sheet, with the progress since the last check."""
+    table = book.table
+    plan = plan_marks(
+        report,
+        book.sheet,
+        max(len(table.headers), 1),
+        max(table.row_numbers, default=table.source.header_row + 1),
+        lang=lang,
+        note_cap=note_cap,
+        previous=book.previous,
+    )
+    return annotate(book.package, plan, lang)
 
 
 def mark_file(
@@ -104,62 +120,12 @@ def mark_file(
                 f"« {output} » existe déjà : choisissez un autre nom pour la copie marquée, "
                 "ou marquez ce classeur lui-même avec --in-place"
             )
-    package = XlsxPackage.open(path)
-    previous = previous_issues(path, [entry.name for entry in package.sheets()])
-    with tempfile.TemporaryDirectory() as folder:
-        checked = path
-        if clear(package):  # our earlier marks are not the user's data: check without them
-            checked = Path(folder) / f"unmarked{path.suffix}"
-            package.save(checked)
-        table, report = read_and_validate(checked, profile, sheet)
-    report.source.path = table.source.path = str(path)
-    sheet_name = table.source.sheet or package.sheets()[0].name
-    last_row = max(table.row_numbers, default=table.source.header_row + 1)
-    plan = plan_marks(
-        report,
-        sheet_name,
-        max(len(table.headers), 1),
-        last_row,
-        lang=lang,
-        note_cap=note_cap,
-        previous=previous,
-    )
-    notes = annotate(package, plan, lang)
+    book = check_workbook(path, profile, sheet)
+    notes = draw_marks(book, book.report, lang, note_cap)
     if output is not None:
-        save_replacing(package, output)
-        return MarkResult(report, output, None, notes)
-    return MarkResult(report, path, replace_keeping_backup(package, path), notes)
-
-
-def previous_issues(path: Path, sheets: list[str]) -> set[IssueKey] | None:
-    """The issues listed by the report sheet of an earlier mark, if the workbook has one.
-
-    Read through the ordinary readers, so a report Excel has re-saved is read as well; a report
-    the user has reshaped is ignored (the progress line is then left out, nothing else).
-    """
-    name = next((n for n in sheets if n in REPORT_SHEETS.values()), None)
-    if name is None:
-        return None
-    try:
-        table = read_table(path, sheet=name, header_row=_REPORT_HEADER_ROW)
-    except ClientImportError:
-        return None
-    if len(table.columns) < _REPORT_CODE + 1:
-        return None
-    cells, columns, codes = (table.columns[i] for i in (1, 2, _REPORT_CODE))
-    return {
-        issue_key(_text(cell), _text(column), code)
-        for cell, column, code in zip(cells, columns, codes, strict=True)
-        if isinstance(code, str)
-    }
-
-
-_REPORT_HEADER_ROW = 4
-_REPORT_CODE = 7
-
-
-def _text(value: object) -> str | None:
-    return value if isinstance(value, str) else None
+        write_replacing(output, book.package.save)
+        return MarkResult(book.report, output, None, notes)
+    return MarkResult(book.report, path, replace_keeping_backup(path, book.package.save), notes)
 
 
 def clear_file(path: Path) -> Path | None:
@@ -168,4 +134,4 @@ def clear_file(path: Path) -> Path | None:
     package = XlsxPackage.open(path)
     if not clear(package):
         return None
-    return replace_keeping_backup(package, path)
+    return replace_keeping_backup(path, package.save)

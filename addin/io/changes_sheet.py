@@ -17,15 +17,14 @@ from addin.core.table import CellValue
 from addin.errors import InputError
 from addin.io.product_sheets import CHANGES_SHEETS
 from addin.io.reader import read_table
-from addin.io.xlsx_package import xml_text
+from addin.io.sheet_xml import frozen_below, inline_cell, link_cell, worksheet
 
-_MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-
-_HEADERS = {
-    "fr": ("Cellule", "Colonne", "Avant", "Après", "Correction", "client-import (ne pas modifier)"),
-    "en": ("Cell", "Column", "Before", "After", "Fix", "client-import (do not edit)"),
+#: What the user reads (also the headers of a CSV's changes file), then the machine's copy.
+CHANGE_HEADERS = {
+    "fr": ("Cellule", "Colonne", "Avant", "Après", "Correction"),
+    "en": ("Cell", "Column", "Before", "After", "Fix"),
 }
+_RECORD_HEADER = {"fr": "client-import (ne pas modifier)", "en": "client-import (do not edit)"}
 _TITLE = {
     "fr": "Corrections faites par client-import (commande undo pour les annuler)",
     "en": "Fixes made by client-import (the undo command reverts them)",
@@ -54,10 +53,6 @@ class LoggedChange:
         )
 
 
-def _inline(ref: str, text: str) -> str:
-    return f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">{xml_text(text)}</t></is></c>'
-
-
 def _typed(ref: str, value: CellValue) -> str:
     """The value as it was typed: a number stays a number, so ``undo`` gives it back as one."""
     if value is None:
@@ -66,53 +61,45 @@ def _typed(ref: str, value: CellValue) -> str:
         return f'<c r="{ref}" t="b"><v>{int(value)}</v></c>'
     if isinstance(value, int | float):
         return f'<c r="{ref}"><v>{value!r}</v></c>'
-    return _inline(ref, str(value))
+    return inline_cell(ref, str(value))
 
 
 def changes_xml(changes: Sequence[LoggedChange], lang: Lang) -> bytes:
     """The whole changes sheet, newest changes last."""
+    top = _HEADER_ROW
+    headers = (*CHANGE_HEADERS[lang], _RECORD_HEADER[lang])
     rows = [
-        f'<row r="1">{_inline("A1", _TITLE[lang])}</row>',
-        f'<row r="{_HEADER_ROW}">'
+        f'<row r="1">{inline_cell("A1", _TITLE[lang])}</row>',
+        f'<row r="{top}">'
         + "".join(
-            _inline(f"{letter}{_HEADER_ROW}", text)
-            for letter, text in zip("ABCDEF", _HEADERS[lang], strict=True)
+            inline_cell(f"{letter}{top}", text)
+            for letter, text in zip("ABCDEF", headers, strict=True)
         )
         + "</row>",
     ]
-    for number, change in enumerate(changes, start=_HEADER_ROW + 1):
-        sheet = change.sheet.replace("'", "''")
-        target = xml_text(f"\"#'{sheet}'!{change.cell}\"")
+    for number, change in enumerate(changes, start=top + 1):
         rows.append(
-            f'<row r="{number}"><c r="A{number}" t="str"><f>HYPERLINK({target},"{change.cell}")'
-            f"</f><v>{change.cell}</v></c>"
-            + _inline(f"B{number}", change.column)
+            f'<row r="{number}">'
+            + link_cell(f"A{number}", change.sheet, change.cell)
+            + inline_cell(f"B{number}", change.column)
             + _typed(f"C{number}", change.before)
-            + _inline(f"D{number}", change.after)
-            + _inline(f"E{number}", change.reason)
-            + _inline(f"F{number}", change.record())
+            + inline_cell(f"D{number}", change.after)
+            + inline_cell(f"E{number}", change.reason)
+            + inline_cell(f"F{number}", change.record())
             + "</row>"
         )
-    view = (
-        f'<sheetViews><sheetView workbookViewId="0"><pane ySplit="{_HEADER_ROW}" '
-        f'topLeftCell="A{_HEADER_ROW + 1}" activePane="bottomLeft" state="frozen"/>'
-        "</sheetView></sheetViews>"
-    )
     cols = (
         '<cols><col min="1" max="1" width="10" customWidth="1"/><col min="2" max="4" width="28" '
         'customWidth="1"/><col min="5" max="5" width="45" customWidth="1"/>'
         '<col min="6" max="6" width="10" hidden="1" customWidth="1"/></cols>'
     )
-    return (
-        f'{_HEAD}<worksheet xmlns="{_MAIN_NS}">{view}{cols}<sheetData>{"".join(rows)}'
-        "</sheetData></worksheet>"
-    ).encode()
+    return worksheet(rows, before=frozen_below(top) + cols)
 
 
 def read_changes(path: Path, sheet_name: str) -> list[LoggedChange]:
     """The changes logged in ``sheet_name`` of the workbook at ``path``, oldest first."""
     table = read_table(path, sheet=sheet_name, header_row=_HEADER_ROW)
-    if len(table.columns) < len(_HEADERS["fr"]):
+    if len(table.columns) <= len(CHANGE_HEADERS["fr"]):
         raise InputError(
             f"la feuille « {sheet_name} » a été modifiée : les corrections ne peuvent plus être "
             "annulées automatiquement"

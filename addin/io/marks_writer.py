@@ -23,12 +23,16 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
+from pathlib import Path
 
 from addin.core.catalogue import Lang
-from addin.core.marks import MarkPlan, Note, cell_ref
+from addin.core.marks import IssueKey, MarkPlan, Note, cell_ref, issue_key
 from addin.core.report import column_letter
+from addin.errors import ClientImportError
 from addin.io.ooxml import NotSure, parse_text
 from addin.io.product_sheets import MARKS_SHEET, REPORT_SHEETS
+from addin.io.reader import read_table
+from addin.io.sheet_xml import HEAD, MAIN_NS, frozen_below, inline_cell, link_cell, worksheet
 from addin.io.xlsx_package import (
     COMMENTS_CT,
     COMMENTS_TYPE,
@@ -44,8 +48,6 @@ from addin.io.xlsx_package import (
 )
 
 AUTHOR = "client-import"
-_MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-_HEAD = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 
 #: cell error, cell warning, row error, row warning (Excel's own "bad" and "neutral" colours)
 _DXFS = (
@@ -228,10 +230,9 @@ def _comment(note_ref: str, text: str, author_id: int) -> str:
 def _comments_xml(notes: Iterable[Note]) -> bytes:
     body = "".join(_comment(cell_ref(n.row, n.column), n.text, 0) for n in notes)
     return (
-        _HEAD
-        + f'<comments xmlns="{_MAIN_NS}"><authors><author>{AUTHOR}</author></authors>'
-        f"<commentList>{body}</commentList></comments>".encode()
-    )
+        f'{HEAD}<comments xmlns="{MAIN_NS}"><authors><author>{AUTHOR}</author></authors>'
+        f"<commentList>{body}</commentList></comments>"
+    ).encode()
 
 
 def _merge_comments(package: XlsxPackage, part: str, notes: list[Note]) -> None:
@@ -281,10 +282,6 @@ def _vml_shapes(notes: Iterable[Note]) -> bytes:
     return "".join(_vml_shape(n.row, n.column, i) for i, n in enumerate(notes, start=1)).encode()
 
 
-def _inline(ref: str, text: str) -> str:
-    return f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">{xml_text(text)}</t></is></c>'
-
-
 def _marks_xml(plan: MarkPlan, flag_column: int, undo: dict[str, object]) -> bytes:
     """The hidden marks sheet: levels at the cells' addresses, row levels, undo information."""
     by_row: dict[int, list[tuple[int, int]]] = {}
@@ -292,7 +289,7 @@ def _marks_xml(plan: MarkPlan, flag_column: int, undo: dict[str, object]) -> byt
         by_row.setdefault(row, []).append((column, level))
     for row, level in plan.rows.items():
         by_row.setdefault(row, []).append((flag_column, level))
-    lines = [f'<row r="1">{_inline("A1", json.dumps(undo, ensure_ascii=False))}</row>']
+    lines = [f'<row r="1">{inline_cell("A1", json.dumps(undo, ensure_ascii=False))}</row>']
     for row in sorted(by_row):
         if row < 2:
             continue
@@ -301,11 +298,7 @@ def _marks_xml(plan: MarkPlan, flag_column: int, undo: dict[str, object]) -> byt
             for column, level in sorted(by_row[row])
         )
         lines.append(f'<row r="{row}">{cells}</row>')
-    return (
-        _HEAD
-        + f'<worksheet xmlns="{_MAIN_NS}"><sheetData>{"".join(lines)}</sheetData>'
-        '<sheetProtection sheet="1"/></worksheet>'.encode()
-    )
+    return worksheet(lines, after='<sheetProtection sheet="1"/>')
 
 
 _REPORT_WORDS = {
@@ -354,6 +347,11 @@ _REPORT_WORDS = {
 }
 
 
+#: Where the report's table starts, and the columns ``previous_issues`` reads back.
+REPORT_HEADER_ROW = 4
+_CELL_COLUMN, _HEADER_COLUMN, _CODE_COLUMN = 1, 2, 7
+
+
 def _report_xml(plan: MarkPlan, lang: Lang, notes: int) -> bytes:
     words = _REPORT_WORDS[lang]
     totals = str(words["totals"]).format(
@@ -365,35 +363,35 @@ def _report_xml(plan: MarkPlan, lang: Lang, notes: int) -> bytes:
         totals += str(words["progress"]).format(
             resolved=plan.progress.resolved, new=plan.progress.new
         )
+    top = REPORT_HEADER_ROW
     rows = [
-        f'<row r="1">{_inline("A1", str(words["title"]))}</row>',
-        f'<row r="2">{_inline("A2", totals)}</row>',
-        '<row r="4">'
-        + "".join(_inline(f"{column_letter(i)}4", h) for i, h in enumerate(words["headers"]))
+        f'<row r="1">{inline_cell("A1", str(words["title"]))}</row>',
+        f'<row r="2">{inline_cell("A2", totals)}</row>',
+        f'<row r="{top}">'
+        + "".join(
+            inline_cell(f"{column_letter(i)}{top}", h) for i, h in enumerate(words["headers"])
+        )
         + "</row>",
     ]
-    sheet = plan.sheet.replace("'", "''")
-    for number, line in enumerate(plan.lines, start=5):
+    for number, line in enumerate(plan.lines, start=top + 1):
         cells = []
         if line.row is not None:
             cells.append(f'<c r="A{number}"><v>{line.row}</v></c>')
         if line.cell is not None:
-            target = xml_text(f"\"#'{sheet}'!{line.cell}\"")
-            cells.append(
-                f'<c r="B{number}" t="str"><f>HYPERLINK({target},"{line.cell}")</f>'
-                f"<v>{line.cell}</v></c>"
-            )
+            cells.append(link_cell(f"B{number}", plan.sheet, line.cell))
         values = (
-            (2, line.column),
+            (_HEADER_COLUMN, line.column),
             (3, str(words[line.severity])),
             (4, line.message),
             (5, line.value),
             (6, line.suggestion),
-            (7, line.code),
+            (_CODE_COLUMN, line.code),
             (8, str(words["new"]) if line.new else None),
         )
         cells += [
-            _inline(f"{column_letter(i)}{number}", text) for i, text in values if text is not None
+            inline_cell(f"{column_letter(i)}{number}", text)
+            for i, text in values
+            if text is not None
         ]
         rows.append(f'<row r="{number}">{"".join(cells)}</row>')
     cols = (
@@ -401,16 +399,37 @@ def _report_xml(plan: MarkPlan, lang: Lang, notes: int) -> bytes:
         'customWidth="1"/><col min="5" max="5" width="80" customWidth="1"/><col min="6" max="9" '
         'width="22" customWidth="1"/></cols>'
     )
-    view = (
-        '<sheetViews><sheetView workbookViewId="0"><pane ySplit="4" topLeftCell="A5" '
-        'activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>'
+    last = top + len(plan.lines)
+    return worksheet(
+        rows, before=frozen_below(top) + cols, after=f'<autoFilter ref="A{top}:I{last}"/>'
     )
-    last = 4 + len(plan.lines)
-    return (
-        _HEAD
-        + f'<worksheet xmlns="{_MAIN_NS}">{view}{cols}<sheetData>{"".join(rows)}</sheetData>'
-        f'<autoFilter ref="A4:I{last}"/></worksheet>'.encode()
-    )
+
+
+def previous_issues(path: Path, sheets: list[str]) -> set[IssueKey] | None:
+    """The issues listed by the report sheet of an earlier mark, if the workbook has one.
+
+    Read through the ordinary readers, so a report Excel has re-saved is read as well; a report
+    the user has reshaped is ignored (the progress line is then left out, nothing else).
+    """
+    name = next((n for n in sheets if n in REPORT_SHEETS.values()), None)
+    if name is None:
+        return None
+    try:
+        table = read_table(path, sheet=name, header_row=REPORT_HEADER_ROW)
+    except ClientImportError:
+        return None
+    if len(table.columns) <= _CODE_COLUMN:
+        return None
+    cells, columns, codes = (table.columns[i] for i in (_CELL_COLUMN, _HEADER_COLUMN, _CODE_COLUMN))
+    return {
+        issue_key(_text(cell), _text(column), code)
+        for cell, column, code in zip(cells, columns, codes, strict=True)
+        if isinstance(code, str)
+    }
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) else None
 
 
 # --- clear ----------------------------------------------------------------------------------
