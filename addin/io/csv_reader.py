@@ -22,6 +22,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+from collections.abc import Iterator
 from pathlib import Path
 from typing import cast
 
@@ -74,9 +75,6 @@ def read_csv(
         has_bom=has_bom,
         header_row=header_row,
     )
-    reader = csv.reader(
-        io.StringIO(text), delimiter=separator or SEPARATORS[0], quotechar='"', strict=False
-    )
     headers: list[str] | None = None
     rows: list[list[str]] = []
     numbers: list[int] = []
@@ -85,9 +83,7 @@ def read_csv(
     progress(0, total)
     next_report = STEP
     try:
-        for record in reader:
-            start = previous + 1
-            previous = reader.line_num
+        for start, previous, record in records(text, separator or SEPARATORS[0]):
             if previous >= next_report:
                 progress(min(previous, total), total)
                 next_report = previous + STEP
@@ -110,6 +106,18 @@ def read_csv(
     check_header(headers, bool(rows), where, header_row)
     cells = cast("list[list[Cell]]", rows)  # str cells; "" becomes None while transposing
     return build_table(headers, cells, numbers, source, empty_string_is_none=True)
+
+
+def records(text: str, separator: str) -> Iterator[tuple[int, int, list[str]]]:
+    """Each record with the physical lines it starts and ends on (the header is on line 1).
+
+    The numbers users see: a quoted cell over three lines moves the next record by two.
+    """
+    reader = csv.reader(io.StringIO(text), delimiter=separator, quotechar='"', strict=False)
+    end = 0
+    for record in reader:
+        start, end = end + 1, reader.line_num
+        yield start, end, record
 
 
 def decode(path: Path, data: bytes) -> tuple[str, str, bool]:

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from addin.core.table import SourceInfo
-from addin.io.csv_reader import SEPARATORS, decode
+from addin.io.csv_reader import SEPARATORS, decode, records
 
 #: What makes a spreadsheet read a cell as a formula (OWASP's list, tab and CR included).
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -87,15 +87,11 @@ def rewrite_csv(
     by_line: dict[int, list[tuple[int, str | None]]] = {}
     for (line, position), value in edits.items():
         by_line.setdefault(line, []).append((position, value))
-    reader = csv.reader(io.StringIO(text), delimiter=separator, quotechar='"', strict=False)
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=separator, lineterminator=ending)
-    previous = 0
     written = 1
     starts: dict[int, int] = {}
-    for record in reader:
-        start = previous + 1
-        previous = reader.line_num
+    for start, _end, record in records(text, separator):
         for position, value in by_line.get(start, ()):
             record.extend([""] * (position + 1 - len(record)))
             record[position] = defuse(value or "")
