@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -17,6 +19,7 @@ from rich.console import Console
 from addin.core.catalogue import Lang
 from addin.core.mapping import propose_mapping
 from addin.core.marks import DEFAULT_NOTE_CAP
+from addin.core.profile import Profile
 from addin.core.profiles import all_profiles, get_profile
 from addin.core.report import Report
 from addin.errors import ClientImportError
@@ -41,6 +44,20 @@ def _fail(message: str) -> typer.Exit:
     return typer.Exit(2)
 
 
+@contextmanager
+def _clean_errors() -> Iterator[None]:
+    """Our errors become one line on stderr and exit status 2, never a traceback."""
+    try:
+        yield
+    except ClientImportError as exc:
+        raise _fail(str(exc)) from None
+
+
+def _profile_or_none(name: str | None) -> Profile | None:
+    """The profile asked for, or ``None`` to pick one from the file's headers."""
+    return get_profile(name) if name else None
+
+
 def _language(lang: str) -> Lang:
     if lang not in ("fr", "en"):
         raise _fail(f"--lang accepte fr ou en, pas « {lang} »")
@@ -61,12 +78,10 @@ def profiles_command(
     lang: Annotated[str, typer.Option("--lang", help="fr ou en")] = "fr",
 ) -> None:
     """Liste les profils de plateforme disponibles."""
-    try:
+    with _clean_errors():
         for name, profile in all_profiles().items():
             description = profile.description if lang == "fr" else profile.description_en
             typer.echo(f"{name:<18} {description}")
-    except ClientImportError as exc:
-        raise _fail(str(exc)) from None
 
 
 @app.command("validate")
@@ -106,8 +121,8 @@ def validate_command(  # noqa: PLR0917 (typer reads each option from a parameter
             notes_max=notes_max,
         )
     err = Console(stderr=True)
-    try:
-        chosen = get_profile(profile) if profile else None
+    with _clean_errors():
+        chosen = _profile_or_none(profile)
         with progress_bar(err, language) as bar:
             report = validate_file(file, chosen, sheet=sheet, progress=bar)
         if chosen is None and not as_json:
@@ -117,8 +132,6 @@ def validate_command(  # noqa: PLR0917 (typer reads each option from a parameter
                 else "Profile detected from the headers"
             )
             err.print(f"{said} : {report.profile.name}")
-    except ClientImportError as exc:
-        raise _fail(str(exc)) from None
     _show(report, language, as_json)
     raise typer.Exit(0 if report.valid else 1)
 
@@ -135,18 +148,16 @@ def _mark(
     notes_max: int,
 ) -> NoReturn:
     """``validate --annotate/--in-place``: the same check, then the marks written."""
-    try:
+    with _clean_errors():
         result = mark_file(
             file,
-            get_profile(profile) if profile else None,
+            _profile_or_none(profile),
             output=output,
             in_place=in_place,
             sheet=sheet,
             lang=language,
             note_cap=notes_max,
         )
-    except ClientImportError as exc:
-        raise _fail(str(exc)) from None
     report = result.report
     _show(report, language, as_json)
     if not as_json:
@@ -167,10 +178,8 @@ def clear_command(
     file: Annotated[Path, typer.Argument(help="Classeur .xlsx ou .xlsm marqué")],
 ) -> None:
     """Retire les marques, notes et feuilles ajoutées par client-import, et rien d'autre."""
-    try:
+    with _clean_errors():
         backup = clear_file(file)
-    except ClientImportError as exc:
-        raise _fail(str(exc)) from None
     if backup is None:
         typer.echo(f"Aucune marque dans « {file.name} » : rien à retirer.")
     else:
@@ -195,18 +204,16 @@ def fix_command(  # noqa: PLR0917 (typer reads each option from a parameter)
 ) -> None:
     """Applique les corrections sûres (espaces, formats, listes...) et les note une à une."""
     language = _language(lang)
-    try:
+    with _clean_errors():
         result = fix_file(
             file,
-            get_profile(profile) if profile else None,
+            _profile_or_none(profile),
             output=output,
             in_place=in_place,
             sheet=sheet,
             lang=language,
             overwrite=force,
         )
-    except ClientImportError as exc:
-        raise _fail(str(exc)) from None
     _show_fixes(result, language)
     raise typer.Exit(0 if result.fixes.report.valid else 1)
 
@@ -254,10 +261,8 @@ def undo_command(
     file: Annotated[Path, typer.Argument(help="Classeur .xlsx ou .xlsm corrigé")],
 ) -> None:
     """Annule les corrections notées dans la feuille CI_Corrections du classeur."""
-    try:
+    with _clean_errors():
         result = undo_fixes(file)
-    except ClientImportError as exc:
-        raise _fail(str(exc)) from None
     if result.backup is None:
         typer.echo(f"Aucune correction notée dans « {file.name} » : rien à annuler.")
         return
@@ -289,7 +294,7 @@ def export_command(  # noqa: PLR0917 (typer reads each option from a parameter)
 ) -> None:
     """Écrit le fichier d'import de la plateforme avec les seules lignes valides."""
     language = _language(lang)
-    try:
+    with _clean_errors():
         result = export_file(
             file,
             get_profile(profile),
@@ -299,8 +304,6 @@ def export_command(  # noqa: PLR0917 (typer reads each option from a parameter)
             lang=language,
             overwrite=force,
         )
-    except ClientImportError as exc:
-        raise _fail(str(exc)) from None
     plan = result.plan
     fr = language == "fr"
     kept, held = len(plan.rows), len(plan.held_back)
@@ -354,11 +357,9 @@ def map_command(
     as_json: Annotated[bool, typer.Option("--json", help="Sortie JSON")] = False,
 ) -> None:
     """Propose, pour chaque colonne du fichier, le champ de la plateforme qu'elle alimente."""
-    try:
+    with _clean_errors():
         chosen = get_profile(profile)
         table = read_table(file, sheet=sheet, preferred_sheet=chosen.file.export.sheet_name)
-    except ClientImportError as exc:
-        raise _fail(str(exc)) from None
     proposal = propose_mapping(table, chosen)
     if as_json:
         json.dump(proposal.to_dict(), sys.stdout, ensure_ascii=False, indent=2)
@@ -389,7 +390,7 @@ def template_command(
 ) -> None:
     """Crée le modèle Excel d'une plateforme : listes déroulantes, contrôles et aide."""
     language = _language(lang)
-    try:
+    with _clean_errors():
         path = make_template(
             get_profile(profile),
             output,
@@ -397,8 +398,6 @@ def template_command(
             rows=rows,
             overwrite=force,
         )
-    except ClientImportError as exc:
-        raise _fail(str(exc)) from None
     typer.echo(f"Modèle écrit : {path}" if language == "fr" else f"Template written: {path}")
 
 
