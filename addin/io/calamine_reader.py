@@ -40,7 +40,7 @@ from addin.io.progress import STEP, ReadProgress, no_progress
 def list_calamine_sheets(path: Path, kind: str) -> list[tuple[str, bool]]:
     """``(name, visible)`` of each worksheet, in workbook order."""
     with _open_book(path, kind) as book:
-        return _sheets(book)
+        return worksheets(book)
 
 
 def read_calamine(
@@ -55,7 +55,7 @@ def read_calamine(
 ) -> Table:
     """Read one worksheet of an .xls or .ods workbook into a :class:`Table`."""
     with _open_book(path, kind) as book:
-        sheets = _sheets(book)
+        sheets = worksheets(book)
         name = choose_sheet(path, sheets, sheet, preferred_sheet)
         values = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
 
@@ -90,7 +90,8 @@ def read_calamine(
     )
 
 
-def _sheets(book: CalamineWorkbook) -> list[tuple[str, bool]]:
+def worksheets(book: CalamineWorkbook) -> list[tuple[str, bool]]:
+    """``(name, visible)`` of each worksheet of an open book (charts sheets left out)."""
     return [
         (meta.name, meta.visible == SheetVisibleEnum.Visible)
         for meta in book.sheets_metadata

@@ -26,10 +26,11 @@ import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
+from python_calamine import CalamineWorkbook
 
 from addin.core.table import FormulaCell, Table
 from addin.errors import ClientImportError
+from addin.io.calamine_reader import worksheets
 from addin.io.cells import convert, is_special_format, number, with_format
 from addin.io.common import Cell, choose_sheet, workbook_table
 from addin.io.ooxml import NotSure, Package, read_package
@@ -53,11 +54,7 @@ def read_xlsx_hybrid(
     """Read one worksheet like :func:`~addin.io.xlsx_reader.read_xlsx`, or raise NotSure."""
     try:
         with path.open("rb") as handle, CalamineWorkbook.from_filelike(handle) as book:
-            sheets = [
-                (meta.name, meta.visible == SheetVisibleEnum.Visible)
-                for meta in book.sheets_metadata
-                if meta.typ == SheetTypeEnum.WorkSheet
-            ]
+            sheets = worksheets(book)
             name = choose_sheet(path, sheets, sheet, preferred_sheet)
             package, marks = _scan(path, name)
             values = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
