@@ -101,8 +101,8 @@ def _reasons_by_row(issues: Sequence[Issue], lang: Lang) -> dict[int, str]:
         if issue.row is None:
             continue
         if issue.severity == "error" or issue.code in HOLDS_ROW_BACK:
-            where = f"{issue.cell} : " if issue.cell and lang == "fr" else ""
-            where = f"{issue.cell}: " if issue.cell and lang == "en" else where
+            colon = " : " if lang == "fr" else ": "
+            where = f"{issue.cell}{colon}" if issue.cell else ""
             found.setdefault(issue.row, []).append(where + issue.message(lang))
     return {row: " | ".join(messages) for row, messages in found.items()}
 

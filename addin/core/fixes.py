@@ -17,6 +17,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass, replace
 from typing import NamedTuple
 
+from addin.core.catalogue import Lang
 from addin.core.engine import validate
 from addin.core.profile import Profile
 from addin.core.report import Issue, Report, column_letter
@@ -61,7 +62,7 @@ FIX_LABELS: dict[str, tuple[str, str]] = {
 }
 
 
-def fix_label(codes: Iterable[str], lang: str) -> str:
+def fix_label(codes: Iterable[str], lang: Lang) -> str:
     """``"espaces en trop retirées ; date écrite JJ/MM/AAAA"``: why a cell changed."""
     index = 0 if lang == "fr" else 1
     return " ; ".join(FIX_LABELS[code][index] for code in codes if code in FIX_LABELS)
@@ -122,18 +123,20 @@ def fix_table(
     for _ in range(MAX_ROUNDS):
         edits = _edits(found.issues, profile, locked)
         index = {number: i for i, number in enumerate(current.row_numbers)}
-        columns = [list(column) for column in current.columns]
-        changed = False
+        columns = list(current.columns)  # a column is copied only when one of its cells changes
+        copied: set[int] = set()
         for (row, position), (value, codes) in edits.items():
             i = index[row]
             cell = columns[position][i]
             if isinstance(cell, FormulaCell) or cell == value:
                 continue
+            if position not in copied:
+                columns[position] = list(columns[position])
+                copied.add(position)
             original.setdefault((row, position), cell)
             reasons[row, position] = _merge(reasons.get((row, position), ()), codes)
             columns[position][i] = value
-            changed = True
-        if not changed:
+        if not copied:
             break
         current = replace(current, columns=columns)
         found = validate(current, profile)
