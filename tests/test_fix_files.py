@@ -20,7 +20,6 @@ from pathlib import Path
 
 import pytest
 from openpyxl import Workbook, load_workbook
-from openpyxl.chart import BarChart, Reference
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -38,6 +37,7 @@ from addin.io.csv_writer import defuse
 from addin.io.reader import read_table
 from addin.marking import clear_file, mark_file
 from addin.validation import validate_file
+from tests.user_workbooks import X14_VALIDATION, add_other_sheets, replace_in_part
 
 FILES = Path(__file__).parent / "fixtures" / "files"
 SAMPLES = Path(__file__).parent.parent / "demo" / "samples"
@@ -67,14 +67,6 @@ FIXED = {
     "C6": (4185550166, "418-555-0166"),  # a phone typed as a number
 }
 FORMULA = b'<c r="C5" s="2" t="str"><f>"418 555 "&amp;"0177"</f><v>418 555 0177</v></c>'
-X14_VALIDATION = (
-    b'<extLst><ext uri="{CCE6A557-97BC-4b89-ADB6-D9C93CAAB3DF}" '
-    b'xmlns:x14="http://schemas.microsoft.com/office/spreadsheetml/2009/9/main">'
-    b'<x14:dataValidations count="1" xmlns:xm="http://schemas.microsoft.com/office/excel/2006/main">'
-    b'<x14:dataValidation type="list" allowBlank="1"><x14:formula1><xm:f>Listes!$A$1:$A$2</xm:f>'
-    b"</x14:formula1><xm:sqref>D2:D100</xm:sqref></x14:dataValidation></x14:dataValidations>"
-    b"</ext></extLst>"
-)
 runner = CliRunner()
 
 
@@ -90,14 +82,6 @@ def _write_parts(path: Path, parts: dict[str, bytes]) -> None:
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in parts.items():
             archive.writestr(name, data)
-
-
-def _replace(path: Path, part: str, old: bytes, new: bytes) -> None:
-    """Rewrite one part of a package in place (what openpyxl cannot write, a user's edit)."""
-    parts = _parts(path)
-    assert parts[part].count(old) == 1, f"{old!r} is not once in {part}"
-    parts[part] = parts[part].replace(old, new)
-    _write_parts(path, parts)
 
 
 def _user_edit(path: Path, values: dict[str, CellValue], sheet: str = "Clients") -> None:
@@ -161,21 +145,13 @@ def _user_workbook(path: Path) -> Path:
     validation = DataValidation(type="list", formula1='"SMS,appel"', allow_blank=True)
     validation.add("D2:D100")
     sheet.add_data_validation(validation)
-    stats = book.create_sheet("Stats")
-    stats.merge_cells("A1:C1")
-    stats["A1"] = "Occupants par client"
-    for n, value in enumerate([3, 5, 2], start=2):
-        stats.append([f"C{n}", value])
-    chart = BarChart()
-    chart.add_data(Reference(stats, min_col=2, min_row=2, max_row=4))
-    stats.add_chart(chart, "E2")
-    listes = book.create_sheet("Listes")
-    listes.append(["SMS"])
-    listes.append(["appel"])
+    add_other_sheets(book)
     book.save(path)
-    _replace(path, DATA_PART, b"</worksheet>", X14_VALIDATION + b"</worksheet>")
+    replace_in_part(path, DATA_PART, b"</worksheet>", X14_VALIDATION + b"</worksheet>")
     # Excel keeps the formula's last result; openpyxl writes none
-    _replace(path, DATA_PART, b'<c r="C5" s="2"><f>"418 555 "&amp;"0177"</f><v /></c>', FORMULA)
+    replace_in_part(
+        path, DATA_PART, b'<c r="C5" s="2"><f>"418 555 "&amp;"0177"</f><v /></c>', FORMULA
+    )
     return path
 
 
@@ -387,7 +363,7 @@ def test_undo_leaves_a_cell_the_user_turned_into_a_formula(fixed_book: Path) -> 
     old = re.search(rb'<c r="C3".*?</c>', _parts(fixed_book)[DATA_PART])
     assert old is not None
     formula = b'<c r="C3" s="2" t="str"><f>"418-555-"&amp;"0199"</f><v>418-555-0199</v></c>'
-    _replace(fixed_book, DATA_PART, old[0], formula)
+    replace_in_part(fixed_book, DATA_PART, old[0], formula)
     result = undo_fixes(fixed_book)
     assert result.kept == ["C3"]
     assert _parts(fixed_book)[DATA_PART].count(formula) == 1

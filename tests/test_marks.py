@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pytest
 from openpyxl import Workbook, load_workbook
-from openpyxl.chart import BarChart, Reference
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -29,6 +28,7 @@ from addin.io.cell_edits import set_cells
 from addin.io.xlsx_package import XlsxPackage
 from addin.marking import clear_file, mark_file
 from addin.validation import validate_file
+from tests.user_workbooks import X14_VALIDATION, add_other_sheets, replace_in_part
 
 FIXTURES = Path(__file__).parent / "fixtures" / "files"
 HEADERS = ["Prénom", "Nom", "Téléphone", "SMS/Appel", "Adresse", "Adresse Ligne 1", "Ville",
@@ -41,14 +41,6 @@ ROWS = [
     ["Luc", "Côté", "418-555-0177", "Appel", "5 Av. des Pins, Québec, QC, G1R 2T3", None, None,
      None, None, "C4"],
 ]  # fmt: skip
-X14_VALIDATION = (
-    b'<extLst><ext uri="{CCE6A557-97BC-4b89-ADB6-D9C93CAAB3DF}" '
-    b'xmlns:x14="http://schemas.microsoft.com/office/spreadsheetml/2009/9/main">'
-    b'<x14:dataValidations count="1" xmlns:xm="http://schemas.microsoft.com/office/excel/2006/main">'
-    b'<x14:dataValidation type="list" allowBlank="1"><x14:formula1><xm:f>Listes!$A$1:$A$2</xm:f>'
-    b"</x14:formula1><xm:sqref>D2:D100</xm:sqref></x14:dataValidation></x14:dataValidations>"
-    b"</ext></extLst>"
-)
 
 
 def _user_workbook(path: Path) -> Path:
@@ -68,30 +60,12 @@ def _user_workbook(path: Path) -> Path:
     validation = DataValidation(type="list", formula1='"SMS,appel"', allow_blank=True)
     validation.add("D2:D100")
     sheet.add_data_validation(validation)
-    stats = book.create_sheet("Stats")
-    stats.merge_cells("A1:C1")
-    stats["A1"] = "Occupants par client"
-    for n, value in enumerate([3, 5, 2], start=2):
-        stats.append([f"C{n}", value])
-    chart = BarChart()
-    chart.add_data(Reference(stats, min_col=2, min_row=2, max_row=4))
-    stats.add_chart(chart, "E2")
-    listes = book.create_sheet("Listes")
-    listes.append(["SMS"])
-    listes.append(["appel"])
+    add_other_sheets(book)
     book.save(path)
-    _inject(path, "xl/worksheets/sheet1.xml", b"</worksheet>", X14_VALIDATION + b"</worksheet>")
+    replace_in_part(
+        path, "xl/worksheets/sheet1.xml", b"</worksheet>", X14_VALIDATION + b"</worksheet>"
+    )
     return path
-
-
-def _inject(path: Path, part: str, old: bytes, new: bytes) -> None:
-    """Rewrite one part of a package (to add what openpyxl cannot write)."""
-    with zipfile.ZipFile(path) as archive:
-        parts = {i.filename: archive.read(i) for i in archive.infolist()}
-    parts[part] = parts[part].replace(old, new, 1)
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in parts.items():
-            archive.writestr(name, data)
 
 
 def _load(path: Path) -> Workbook:
