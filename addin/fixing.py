@@ -18,8 +18,7 @@ from addin.core.catalogue import Lang
 from addin.core.fixes import Change, FixResult, fix_label, fix_table, is_safe
 from addin.core.marks import DEFAULT_NOTE_CAP
 from addin.core.profile import Profile
-from addin.core.report import column_letter
-from addin.core.table import CellValue
+from addin.core.table import CellValue, FormulaCell, Table
 from addin.errors import UsageError
 from addin.io.cell_edits import boolean_cells, formula_cells, set_cells, sort_key
 from addin.io.changes_sheet import (
@@ -232,7 +231,7 @@ def undo_fixes(path: Path) -> UndoResult:
     logged = read_changes(path, log_sheet)
     restore: dict[str, dict[str, CellValue]] = {}
     remaining: list[LoggedChange] = []
-    tables = {}
+    tables: dict[str, _SheetValues] = {}
     formulas: dict[str, set[str]] = {}
     names = {entry.name for entry in package.sheets()}
     for change in reversed(logged):  # the newest first: a cell fixed twice goes back to the start
@@ -240,12 +239,12 @@ def undo_fixes(path: Path) -> UndoResult:
             remaining.append(change)
             continue
         if change.sheet not in tables:
-            tables[change.sheet] = _cell_values(path, change.sheet)
+            tables[change.sheet] = _SheetValues(read_table(path, sheet=change.sheet))
             formulas[change.sheet] = formula_cells(package.read(package.sheet(change.sheet).part))
         current = tables[change.sheet]
         if change.cell in formulas[change.sheet]:  # the user typed a formula there since
             remaining.append(change)
-        elif current.get(change.cell) == change.after:
+        elif current[change.cell] == change.after:
             restore.setdefault(change.sheet, {})[change.cell] = change.before
             current[change.cell] = change.before
         else:
@@ -263,12 +262,27 @@ def undo_fixes(path: Path) -> UndoResult:
     return UndoResult(restored, kept, replace_keeping_backup(path, package.save))
 
 
-def _cell_values(path: Path, sheet: str) -> dict[str, CellValue]:
-    """Every filled cell of ``sheet`` by reference, as the readers see it."""
-    table = read_table(path, sheet=sheet)
-    values: dict[str, CellValue] = {}
-    for position, column in enumerate(table.columns):
-        for row, value in zip(table.row_numbers, column, strict=True):
-            if value is not None and isinstance(value, str | int | float):
-                values[f"{column_letter(position)}{row}"] = value
-    return values
+class _SheetValues:
+    """A sheet's cells by reference, as the readers see them; ``undo``'s restores on top.
+
+    Only the logged cells are ever looked up, so the table is not turned into a dictionary of
+    every cell.
+    """
+
+    def __init__(self, table: Table) -> None:
+        self.table = table
+        self.index = {number: i for i, number in enumerate(table.row_numbers)}
+        self.changed: dict[str, CellValue] = {}
+
+    def __getitem__(self, ref: str) -> CellValue:
+        if ref in self.changed:
+            return self.changed[ref]
+        row, column = sort_key(ref)
+        i = self.index.get(row)
+        if i is None or column > len(self.table.columns):
+            return None
+        value = self.table.columns[column - 1][i]
+        return None if isinstance(value, FormulaCell) else value
+
+    def __setitem__(self, ref: str, value: CellValue) -> None:
+        self.changed[ref] = value

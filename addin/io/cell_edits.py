@@ -15,7 +15,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 
-from addin.core.report import column_letter
 from addin.core.table import CellValue
 from addin.errors import InputError
 from addin.io.xlsx_package import xml_text
@@ -36,11 +35,6 @@ def sort_key(ref: str) -> tuple[int, int]:
     for letter in match[1]:
         column = column * 26 + ord(letter) - 64
     return int(match[2]), column
-
-
-def cell_ref(row: int, position: int) -> str:
-    """Row 5, position 1 → ``B5``."""
-    return f"{column_letter(position)}{row}"
 
 
 def formula_cells(sheet: bytes) -> set[str]:
