@@ -969,3 +969,10 @@ def test_plan_is_a_pure_function_of_the_table() -> None:
     assert plan.rows[0][:3] == ["C1", "M.", "Martin"]
     assert plan.source_headers == list(row)
     assert plan.held_back == []
+
+
+def test_control_characters_are_left_out_of_a_workbook_export(tmp_path: Path) -> None:
+    """A vertical tab pasted from another tool cannot be stored in a workbook: it is dropped."""
+    path = tmp_path / "contacts.xlsx"
+    write_platform_file(path, ["Prénom"], [["Marie\x0bAnne"]], get_profile("reveal").file.export)
+    assert xlsx_rows(path)[1] == [["Prénom"], ["MarieAnne"]]

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from addin.core.catalogue import Lang
@@ -52,7 +53,9 @@ def write_platform_file(
 
 
 def _text_cell(sheet: WriteOnlyWorksheet, value: str) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet, value=value)
+    # control characters (a vertical tab pasted from another tool) cannot be stored in a
+    # workbook at all: openpyxl would refuse the whole file
+    cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
     cell.data_type = "s"  # openpyxl would take "=..." for a formula
     cell.number_format = "@"
     return cell
@@ -79,7 +82,9 @@ def write_held_back(
     sheet = workbook.create_sheet("Rejets" if lang == "fr" else "Rejected")
     sheet.append([_text_cell(sheet, header) for header in (*headers, *extra)])
     for row in held:
-        sheet.append([*(_typed_cell(sheet, c) for c in row.cells), row.reasons, row.row])
+        sheet.append(
+            [*(_typed_cell(sheet, c) for c in row.cells), _text_cell(sheet, row.reasons), row.row]
+        )
     workbook.save(path)
 
 
