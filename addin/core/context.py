@@ -137,6 +137,10 @@ class Context:
         if severity == "error":
             self.error_rows.update(rows)
 
+    def add_file(self, p: Problem) -> None:
+        """A problem of the whole file (headers, size, format): no row, no column."""
+        self.add(p, None, None, None)
+
     def add(
         self,
         p: Problem,

@@ -97,11 +97,8 @@ def _check_headers(ctx: Context, matches: list[HeaderMatch], unmatched: list[int
         header = table.headers[position]
         if not header.strip():
             if any(v not in (None, "") for v in table.columns[position]):
-                ctx.add(
-                    problem("blank-header", "warning", None, letter=column_letter(position)),
-                    None,
-                    None,
-                    None,
+                ctx.add_file(
+                    problem("blank-header", "warning", None, letter=column_letter(position))
                 )
             continue
         if counts[header.strip()] > 1 and profile.file.unique_headers:
@@ -131,9 +128,7 @@ def _check_headers(ctx: Context, matches: list[HeaderMatch], unmatched: list[int
         )
     for column in profile.fields:
         if column.required and column.id not in ctx.positions:
-            ctx.add(
-                problem("missing-column", "error", None, header=column.header), None, None, None
-            )
+            ctx.add_file(problem("missing-column", "error", None, header=column.header))
     if profile.file.column_order is not None:
         _check_order(ctx, profile.file.column_order)
 
@@ -144,13 +139,10 @@ def _check_order(ctx: Context, severity: Severity) -> None:
     expected = sorted(present, key=lambda m: order[m.field.id])
     for n, (got, want) in enumerate(zip(present, expected, strict=True)):
         if got is not want:
-            ctx.add(
+            ctx.add_file(
                 problem(
                     "column-order", severity, None, header=want.field.header, expected=str(n + 1)
-                ),
-                None,
-                None,
-                None,
+                )
             )
             return
 
@@ -158,23 +150,20 @@ def _check_order(ctx: Context, severity: Severity) -> None:
 def _check_file(ctx: Context) -> None:
     rules, source = ctx.profile.file, ctx.table.source
     if ctx.table.row_count == 0:
-        ctx.add(problem("no-data", "error"), None, None, None)
+        ctx.add_file(problem("no-data", "error"))
     if rules.max_rows is not None and ctx.table.row_count > rules.max_rows:
-        ctx.add(
+        ctx.add_file(
             problem(
                 "too-many-rows",
                 "error",
                 None,
                 count=str(ctx.table.row_count),
                 limit=str(rules.max_rows),
-            ),
-            None,
-            None,
-            None,
+            )
         )
     limit = rules.max_size_bytes.get(source.kind)
     if limit is not None and source.size_bytes > limit:
-        ctx.add(
+        ctx.add_file(
             problem(
                 "file-too-large",
                 "error",
@@ -182,49 +171,37 @@ def _check_file(ctx: Context) -> None:
                 size=_human_size(source.size_bytes),
                 limit=_human_size(limit),
                 kind=source.kind.upper(),
-            ),
-            None,
-            None,
-            None,
+            )
         )
     if source.kind not in rules.accepted_formats:
         accepted = ", ".join(f.upper() for f in rules.accepted_formats)
-        ctx.add(
+        ctx.add_file(
             problem(
                 "format-not-accepted", "warning", None, kind=source.kind.upper(), accepted=accepted
-            ),
-            None,
-            None,
-            None,
+            )
         )
     if source.kind == "csv" and rules.export.format == "csv":
         wanted = rules.export.encoding.lower().replace("_", "-")
         got = (source.encoding or "").lower().replace("_", "-").removesuffix("-sig")
         if got and got != wanted and not (wanted == "utf-8" and got == "ascii"):
-            ctx.add(
+            ctx.add_file(
                 problem(
                     "wrong-encoding",
                     "warning",
                     None,
                     encoding=source.encoding or "?",
                     expected=rules.export.encoding.upper(),
-                ),
-                None,
-                None,
-                None,
+                )
             )
         if source.separator and source.separator != rules.export.separator:
-            ctx.add(
+            ctx.add_file(
                 problem(
                     "wrong-separator",
                     "warning",
                     None,
                     separator=source.separator,
                     expected=rules.export.separator,
-                ),
-                None,
-                None,
-                None,
+                )
             )
     if rules.single_sheet and len(source.sheets) > 1:
         ctx.add(
