@@ -21,20 +21,32 @@ class HeaderMatch:
     field: Column
 
 
-def header_index(profile: Profile) -> dict[str, Column]:
-    """Every spelling the profile knows, keyed by its normalised form; headers win over aliases."""
-    index: dict[str, Column] = {}
-    for column in profile.fields:
-        index.setdefault(choice_key(column.header), column)
-    for column in profile.fields:
-        for alias in column.aliases:
-            index.setdefault(choice_key(alias), column)
-    return index
+class Spellings:
+    """Every spelling a profile knows, normalised once: its headers, then its aliases.
+
+    An alias also keeps its place in its column's list, where the surest come first ("Given
+    name" before "Name" for a first name): the mapping ranks matches with it.
+    """
+
+    def __init__(self, profile: Profile) -> None:
+        self.headers: dict[str, Column] = {}
+        self.aliases: dict[str, Column] = {}
+        self.rank: dict[str, int] = {}
+        for column in profile.fields:
+            self.headers.setdefault(choice_key(column.header), column)
+        for column in profile.fields:
+            for rank, alias in enumerate(column.aliases):
+                key = choice_key(alias)
+                if key not in self.aliases:
+                    self.aliases[key] = column
+                    self.rank[key] = rank
+        #: one lookup for both, headers winning over another column's alias
+        self.all: dict[str, Column] = {**self.aliases, **self.headers}
 
 
 def match_headers(headers: list[str], profile: Profile) -> tuple[list[HeaderMatch], list[int]]:
     """The columns that feed a field (first one wins), and the indexes of those that do not."""
-    index = header_index(profile)
+    index = Spellings(profile).all
     matches: list[HeaderMatch] = []
     unmatched: list[int] = []
     for position, header in enumerate(headers):

@@ -22,6 +22,7 @@ from rapidfuzz import fuzz, process
 
 from addin.core.checkers import build_checker
 from addin.core.fields.choice import choice_key
+from addin.core.headers import Spellings
 from addin.core.profile import Column, Profile
 from addin.core.table import CellValue, FormulaCell, Table
 
@@ -91,23 +92,12 @@ class _Claim:
     reason: str
 
 
-class _Index:
-    """The profile's spellings, normalised once."""
+class _Index(Spellings):
+    """The profile's spellings, told apart: the profile's own header, or an alias."""
 
     def __init__(self, profile: Profile) -> None:
-        self.headers: dict[str, Column] = {}
-        self.aliases: dict[str, Column] = {}
-        #: an alias's place in its column's list: the first ones are the surest
-        self.rank: dict[str, int] = {}
-        for column in profile.fields:
-            self.headers.setdefault(choice_key(column.header), column)
-        for column in profile.fields:
-            for rank, alias in enumerate(column.aliases):
-                key = choice_key(alias)
-                if key not in self.aliases:
-                    self.aliases[key] = column
-                    self.rank[key] = rank
-        self.keys = list({**self.aliases, **self.headers})
+        super().__init__(profile)
+        self.keys = list(self.all)
 
     def get(self, key: str) -> tuple[Column, str] | None:
         if key in self.headers:
