@@ -39,6 +39,16 @@ app = typer.Typer(
 )
 
 
+# Options that several commands take, declared once.
+_Lang = Annotated[str, typer.Option("--lang", help="Langue des messages : fr ou en")]
+_Force = Annotated[bool, typer.Option("--force", help="Remplacer un fichier existant")]
+_Json = Annotated[bool, typer.Option("--json", help="Sortie JSON")]
+_Profile = Annotated[str, typer.Option("--profile", "-p", help="Profil (voir `profiles`)")]
+_MaybeProfile = Annotated[
+    str | None, typer.Option("--profile", "-p", help="Profil (voir `profiles`) ; sinon deviné")
+]
+
+
 def _fail(message: str) -> typer.Exit:
     sys.stderr.write(f"Erreur : {' '.join(message.split())}\n")  # one line, never wrapped
     return typer.Exit(2)
@@ -75,7 +85,7 @@ def _show(report: Report, language: Lang, as_json: bool) -> None:
 
 @app.command("profiles")
 def profiles_command(
-    lang: Annotated[str, typer.Option("--lang", help="fr ou en")] = "fr",
+    lang: _Lang = "fr",
 ) -> None:
     """Liste les profils de plateforme disponibles."""
     with _clean_errors():
@@ -87,12 +97,10 @@ def profiles_command(
 @app.command("validate")
 def validate_command(  # noqa: PLR0917 (typer reads each option from a parameter)
     file: Annotated[Path, typer.Argument(help="Fichier .xlsx, .xlsm, .xls, .ods ou .csv")],
-    profile: Annotated[
-        str | None, typer.Option("--profile", "-p", help="Profil (voir `profiles`)")
-    ] = None,
+    profile: _MaybeProfile = None,
     sheet: Annotated[str | None, typer.Option("--sheet", help="Feuille à vérifier")] = None,
-    lang: Annotated[str, typer.Option("--lang", help="Langue des messages : fr ou en")] = "fr",
-    as_json: Annotated[bool, typer.Option("--json", help="Sortie JSON")] = False,
+    lang: _Lang = "fr",
+    as_json: _Json = False,
     annotate: Annotated[
         Path | None,
         typer.Option(
@@ -189,9 +197,7 @@ def clear_command(
 @app.command("fix")
 def fix_command(  # noqa: PLR0917 (typer reads each option from a parameter)
     file: Annotated[Path, typer.Argument(help="Fichier .xlsx, .xlsm ou .csv")],
-    profile: Annotated[
-        str | None, typer.Option("--profile", "-p", help="Profil (voir `profiles`)")
-    ] = None,
+    profile: _MaybeProfile = None,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Fichier corrigé à écrire")
     ] = None,
@@ -199,8 +205,8 @@ def fix_command(  # noqa: PLR0917 (typer reads each option from a parameter)
         bool, typer.Option("--in-place", help="Corriger le fichier lui-même (sauvegarde avant)")
     ] = False,
     sheet: Annotated[str | None, typer.Option("--sheet", help="Feuille à corriger")] = None,
-    lang: Annotated[str, typer.Option("--lang", help="Langue : fr ou en")] = "fr",
-    force: Annotated[bool, typer.Option("--force", help="Remplacer un fichier existant")] = False,
+    lang: _Lang = "fr",
+    force: _Force = False,
 ) -> None:
     """Applique les corrections sûres (espaces, formats, listes...) et les note une à une."""
     language = _language(lang)
@@ -280,7 +286,7 @@ def undo_command(
 @app.command("export")
 def export_command(  # noqa: PLR0917 (typer reads each option from a parameter)
     file: Annotated[Path, typer.Argument(help="Fichier .xlsx, .xlsm, .xls, .ods ou .csv")],
-    profile: Annotated[str, typer.Option("--profile", "-p", help="Profil (voir `profiles`)")],
+    profile: _Profile,
     output: Annotated[
         Path, typer.Option("--output", "-o", help="Fichier à importer dans la plateforme")
     ],
@@ -289,8 +295,8 @@ def export_command(  # noqa: PLR0917 (typer reads each option from a parameter)
         typer.Option("--rejects", help="Fichier des lignes refusées, avec le motif (.xlsx/.csv)"),
     ] = None,
     sheet: Annotated[str | None, typer.Option("--sheet", help="Feuille à exporter")] = None,
-    lang: Annotated[str, typer.Option("--lang", help="Langue : fr ou en")] = "fr",
-    force: Annotated[bool, typer.Option("--force", help="Remplacer un fichier existant")] = False,
+    lang: _Lang = "fr",
+    force: _Force = False,
 ) -> None:
     """Écrit le fichier d'import de la plateforme avec les seules lignes valides."""
     language = _language(lang)
@@ -352,9 +358,9 @@ _REASONS = {
 @app.command("map")
 def map_command(
     file: Annotated[Path, typer.Argument(help="Fichier .xlsx, .xlsm, .xls, .ods ou .csv")],
-    profile: Annotated[str, typer.Option("--profile", "-p", help="Profil (voir `profiles`)")],
+    profile: _Profile,
     sheet: Annotated[str | None, typer.Option("--sheet", help="Feuille à lire")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Sortie JSON")] = False,
+    as_json: _Json = False,
 ) -> None:
     """Propose, pour chaque colonne du fichier, le champ de la plateforme qu'elle alimente."""
     with _clean_errors():
@@ -382,11 +388,11 @@ def template_command(
         Path | None,
         typer.Option("--output", "-o", help="Fichier .xlsx ou dossier (nom par défaut du profil)"),
     ] = None,
-    lang: Annotated[str, typer.Option("--lang", help="Langue des aides : fr ou en")] = "fr",
+    lang: _Lang = "fr",
     rows: Annotated[
         int | None, typer.Option("--rows", help="Lignes à contrôler sous l'en-tête (1000)")
     ] = None,
-    force: Annotated[bool, typer.Option("--force", help="Remplacer un fichier existant")] = False,
+    force: _Force = False,
 ) -> None:
     """Crée le modèle Excel d'une plateforme : listes déroulantes, contrôles et aide."""
     language = _language(lang)
