@@ -44,6 +44,67 @@ _TYPES: tuple[IssueType, ...] = (
         "Rename it if it matches an expected field; otherwise leave or delete it.",
     ),
     IssueType(
+        "column-taken",
+        "file",
+        "La colonne « {column} » ne sera pas importée : « {rival} » alimente déjà le même champ.",
+        'The column "{column}" will not be imported: "{rival}" already feeds the same field.',
+        "Gardez la colonne voulue ; pour choisir l'autre, créez la feuille de correspondance "
+        "(commande map --write) et changez le champ de chaque colonne.",
+        "Keep the column you want; to pick the other one, write the mapping sheet (map "
+        "--write) and change each column's field.",
+    ),
+    IssueType(
+        "mapping-conflict",
+        "file",
+        "Les colonnes {columns} sont toutes associées à « {header} », qui ne prend qu'une "
+        "valeur : aucune n'est lue.",
+        'The columns {columns} are all mapped to "{header}", which holds one value only: none '
+        "of them is read.",
+        "Dans la feuille de correspondance, gardez « {header} » pour une seule colonne et "
+        "choisissez « (ne pas importer) » ou un autre champ pour les autres.",
+        'In the mapping sheet, keep "{header}" for one column only and choose "(do not '
+        'import)" or another field for the others.',
+    ),
+    IssueType(
+        "mapping-other-profile",
+        "file",
+        "La feuille de correspondance du classeur est faite pour le profil {other}, pas pour "
+        "{platform} : les colonnes sont associées automatiquement.",
+        "The workbook's mapping sheet was made for the {other} profile, not for {platform}: "
+        "the columns are mapped automatically.",
+        "Refaites la feuille de correspondance pour ce profil (commande map --write).",
+        "Write the mapping sheet again for this profile (map --write).",
+    ),
+    IssueType(
+        "mapping-unknown-label",
+        "file",
+        "Dans la feuille de correspondance, « {label} » (colonne « {column} ») n'est pas un "
+        "champ de {platform} : la colonne n'est pas lue.",
+        'In the mapping sheet, "{label}" (column "{column}") is not a field of {platform}: '
+        "the column is not read.",
+        "Choisissez le champ dans la liste déroulante de la cellule.",
+        "Pick the field from the cell's dropdown list.",
+    ),
+    IssueType(
+        "mapping-unlisted",
+        "file",
+        "La colonne « {column} » n'est pas dans la feuille de correspondance : elle est "
+        "associée automatiquement à « {header} ».",
+        'The column "{column}" is not in the mapping sheet: it is mapped automatically to '
+        '"{header}".',
+        "Refaites la feuille de correspondance (commande map --write) pour la choisir vous-même.",
+        "Write the mapping sheet again (map --write) to choose it yourself.",
+    ),
+    IssueType(
+        "mapping-unlisted-ignored",
+        "file",
+        "La colonne « {column} » n'est pas dans la feuille de correspondance et ne correspond "
+        "à aucun champ : elle est ignorée.",
+        'The column "{column}" is not in the mapping sheet and matches no field: it is ignored.',
+        "Refaites la feuille de correspondance (commande map --write) pour la choisir vous-même.",
+        "Write the mapping sheet again (map --write) to choose it yourself.",
+    ),
+    IssueType(
         "duplicate-header",
         "file",
         "L'en-tête « {column} » apparaît {count} fois ; {platform} n'accepte chaque titre "

@@ -11,14 +11,16 @@ from __future__ import annotations
 from collections import Counter
 from types import MappingProxyType
 
+from addin.core.choices import DerivedTable, FeedPlan, derived_table, plan_feeds
 from addin.core.columns import check_column
 from addin.core.context import Context, FilledOf, RowLists, ValueOf
 from addin.core.fields.base import problem
 from addin.core.fields.text import CharacterRules
 from addin.core.gc_pause import cyclic_gc_paused
-from addin.core.headers import HeaderMatch, match_headers
+from addin.core.headers import HeaderMatch
 from addin.core.profile import Column, Profile, Severity
 from addin.core.report import Issue, Report, column_letter
+from addin.core.resolve import Resolved, resolve
 from addin.core.rules import check_example_row, check_rules
 from addin.core.table import Table
 
@@ -44,9 +46,23 @@ def validate_values(table: Table, profile: Profile) -> tuple[Report, RowLists[st
 
 
 def _validate(table: Table, profile: Profile) -> tuple[Report, RowLists[str | None]]:
-    ctx = Context(profile, table, {"platform": profile.platform})
-    matches, unmatched = match_headers(table.headers, profile)
-    _check_headers(ctx, matches, unmatched)
+    resolved = resolve(table, profile)
+    plan = plan_feeds(resolved.choices, profile)
+    derived = derived_table(table, plan)
+    ctx = Context(profile, derived.table, {"platform": profile.platform})
+    matches = [
+        HeaderMatch(j, derived.table.headers[j], column)
+        for j, column in enumerate(derived.fields)
+        if column is not None
+    ]
+    width = len(table.headers)
+    taken = {
+        c.position: c.rival or ""
+        for c in resolved.proposal.columns
+        if c.reason == "taken" and resolved.choices[c.position] is None
+    }
+    _check_headers(ctx, matches, _left_out(resolved, plan, width), width, taken)
+    _check_mapping(ctx, resolved, plan)
     _check_file(ctx)
     characters = CharacterRules.from_profile(profile.file.characters)
     for match in matches:
@@ -60,6 +76,8 @@ def _validate(table: Table, profile: Profile) -> tuple[Report, RowLists[str | No
             ctx.filled.spread(column.id, nothing, FilledOf({None: False}))
     check_rules(ctx)
     check_example_row(ctx)
+    if len(derived.origin) > len(table.headers):
+        ctx.issues = _to_user_columns(ctx.issues, derived)
     # file-level issues keep the order they were found in; cell issues follow the columns
     ctx.issues.sort(
         key=lambda i: (
@@ -78,22 +96,53 @@ def _validate(table: Table, profile: Profile) -> tuple[Report, RowLists[str | No
     return report, ctx.values
 
 
-def _check_headers(ctx: Context, matches: list[HeaderMatch], unmatched: list[int]) -> None:
+def _left_out(resolved: Resolved, plan: FeedPlan, width: int) -> list[int]:
+    """The file's columns that feed nothing and were not left out on the user's word.
+
+    Columns the mapping sheet says not to import, and those a join or split uses, are not
+    worth a warning; a column whose field another column feeds is (``column-taken``).
+    """
+    used = {p for feed in plan.feeds for p in feed.sources}
+    on_purpose: set[int] = set()
+    if resolved.stored is not None:
+        on_purpose = set(range(width)) - set(resolved.stored.unlisted)
+    return [p for p in range(width) if p not in used and p not in on_purpose]
+
+
+def _check_headers(
+    ctx: Context,
+    matches: list[HeaderMatch],
+    left_out: list[int],
+    width: int,
+    taken: dict[int, str],
+) -> None:
+    """Repeated titles, columns that feed nothing, required fields without a column.
+
+    ``width``: the file's own columns (those after it are joined or split fields);
+    ``taken``: columns whose field another column feeds, with that column's header.
+    """
     profile, table = ctx.profile, ctx.table
-    by_field: dict[str, list[HeaderMatch]] = {}
     for match in matches:
-        by_field.setdefault(match.field.id, []).append(match)
-    for found in by_field.values():
-        ctx.positions[found[0].field.id] = found[0]
-        if len(found) > 1 and profile.file.unique_headers:
-            ctx.add(
-                problem("duplicate-header", "error", None, count=str(len(found))),
-                None,
-                found[1],
-                None,
-            )
-    counts = Counter(h.strip() for h in table.headers if h.strip())
-    for position in unmatched:
+        ctx.positions[match.field.id] = match
+    own = [h.strip() for h in table.headers[:width]]
+    counts = Counter(h for h in own if h)
+    repeated: set[int] = set()
+    if profile.file.unique_headers:
+        seen: set[str] = set()
+        for position, header in enumerate(own):
+            if not header or counts[header] < 2:
+                continue
+            if header in seen:
+                repeated.add(position)
+                dup = HeaderMatch(position, header, Column(id=header, header=header, help="-"))
+                ctx.add(
+                    problem("duplicate-header", "error", None, count=str(counts[header])),
+                    None,
+                    dup,
+                    None,
+                )
+            seen.add(header)
+    for position in left_out:
         header = table.headers[position]
         if not header.strip():
             if any(v not in (None, "") for v in table.columns[position]):
@@ -101,27 +150,19 @@ def _check_headers(ctx: Context, matches: list[HeaderMatch], unmatched: list[int
                     problem("blank-header", "warning", None, letter=column_letter(position))
                 )
             continue
-        if counts[header.strip()] > 1 and profile.file.unique_headers:
-            first = table.headers.index(header)
-            if first != position:
-                dup = HeaderMatch(position, header, Column(id=header, header=header, help="-"))
-                ctx.add(
-                    problem("duplicate-header", "error", None, count=str(counts[header.strip()])),
-                    None,
-                    dup,
-                    None,
-                )
-                continue
+        if position in repeated:
+            continue
+        rival = taken.get(position)
         ctx.issues.append(
             Issue(
-                "unknown-column",
+                "unknown-column" if rival is None else "column-taken",
                 "warning",
                 None,
                 header,
                 None,
                 None,
                 None,
-                MappingProxyType({}),
+                MappingProxyType({} if rival is None else {"rival": rival}),
                 position,
                 ctx.lang_params,
             )
@@ -130,12 +171,61 @@ def _check_headers(ctx: Context, matches: list[HeaderMatch], unmatched: list[int
         if column.required and column.id not in ctx.positions:
             ctx.add_file(problem("missing-column", "error", None, header=column.header))
     if profile.file.column_order is not None:
-        _check_order(ctx, profile.file.column_order)
+        _check_order(ctx, profile.file.column_order, width)
 
 
-def _check_order(ctx: Context, severity: Severity) -> None:
+def _check_mapping(ctx: Context, resolved: Resolved, plan: FeedPlan) -> None:
+    """What the mapping sheet says that cannot be followed, or that the checks do not use."""
+    headers = ctx.table.headers
+    for conflict in plan.conflicts:
+        named = ", ".join(f"{column_letter(p)} (« {headers[p]} »)" for p in conflict.sources)
+        ctx.add_file(
+            problem("mapping-conflict", "error", None, columns=named, header=conflict.field.header)
+        )
+    if resolved.other_profile is not None:
+        ctx.add_file(
+            problem("mapping-other-profile", "warning", None, other=resolved.other_profile)
+        )
+    if resolved.stored is None:
+        return
+    for column, label in resolved.stored.unknown_labels:
+        ctx.add_file(problem("mapping-unknown-label", "warning", None, column=column, label=label))
+    for position in resolved.stored.unlisted:
+        choice = resolved.choices[position]
+        field = ctx.profile.field(choice).header if choice and choice[0] != "=" else None
+        ctx.add_file(
+            problem(
+                "mapping-unlisted" if field else "mapping-unlisted-ignored",
+                "warning",
+                None,
+                column=headers[position],
+                header=field or "",
+            )
+        )
+
+
+def _to_user_columns(issues: list[Issue], derived: DerivedTable) -> list[Issue]:
+    """Issues of a joined or split field, moved to the user's column it is built from.
+
+    Their suggestion is dropped: it fits the built value, not the user's cell, so ``fix``
+    must not write it there.
+    """
+    width = derived.width
+    headers = derived.table.headers
+    moved: list[Issue] = []
+    for issue in issues:
+        if issue.position is None or issue.position < width:
+            moved.append(issue)
+            continue
+        origin = derived.origin[issue.position]
+        moved.append(issue._replace(position=origin, column=headers[origin], suggestion=None))
+    return moved
+
+
+def _check_order(ctx: Context, severity: Severity, width: int) -> None:
+    """Only the file's own columns have an order; joined or split fields follow it."""
     order = {c.id: n for n, c in enumerate(ctx.profile.fields)}
-    present = sorted(ctx.positions.values(), key=lambda m: m.index)
+    present = sorted((m for m in ctx.positions.values() if m.index < width), key=lambda m: m.index)
     expected = sorted(present, key=lambda m: order[m.field.id])
     for n, (got, want) in enumerate(zip(present, expected, strict=True)):
         if got is not want:

@@ -263,6 +263,33 @@ class TemplateSettings(_Strict):
     rows: int = Field(default=1000, gt=0, le=1_048_575)
 
 
+class NameParts(_Strict):
+    """The two fields a full name ("Marie Tremblay") is split into, when the user confirms."""
+
+    first: str
+    last: str
+
+
+class AddressParts(_Strict):
+    """The fields a full address ("12 rue X, 75001 Paris") is split into."""
+
+    street: str
+    postal_code: str
+    city: str
+
+
+class MappingSettings(_Strict):
+    """How columns of someone else's file are combined or divided to feed this profile."""
+
+    #: a column holding whole names can be split into these, never without the user's word
+    name: NameParts | None = None
+    #: a column holding whole addresses can be split into these
+    address: AddressParts | None = None
+    #: a file's address parts (street, city, postal code...) are joined into this field; for a
+    #: repeated field, its first repetition ("address1"), the next free one being taken
+    full_address: str | None = None
+
+
 class Profile(_Strict):
     """A platform's import file, complete: columns in order, file rules, cross-field rules."""
 
@@ -278,6 +305,7 @@ class Profile(_Strict):
     rules: list[Rule] = Field(default_factory=list)
     api: ApiSettings = Field(default_factory=ApiSettings)
     template: TemplateSettings = Field(default_factory=TemplateSettings)
+    mapping: MappingSettings = Field(default_factory=MappingSettings)
 
     @model_validator(mode="after")
     def _consistent(self) -> Profile:
@@ -326,6 +354,16 @@ class Profile(_Strict):
         ]
         if self.api.key_field:
             refs.append(("api.key_field", self.api.key_field))
+        parts = self.mapping
+        if parts.name is not None:
+            refs += [("mapping.name", parts.name.first), ("mapping.name", parts.name.last)]
+        if parts.address is not None:
+            refs += [
+                ("mapping.address", f)
+                for f in (parts.address.street, parts.address.postal_code, parts.address.city)
+            ]
+        if parts.full_address is not None:
+            refs.append(("mapping.full_address", parts.full_address))
         refs += [("api.field_names", name) for name in self.api.field_names]
         refs += [("api.value_maps", name) for name in self.api.value_maps]
         return refs

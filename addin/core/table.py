@@ -41,6 +41,25 @@ class SourceInfo:
     header_row: int = 1
 
 
+@dataclass(frozen=True, slots=True)
+class StoredEntry:
+    """One line of a mapping sheet: a column of the file and the label chosen for it."""
+
+    column: str  # the header, as the sheet shows it
+    letter: str  # the column's letter when the mapping was written ("C")
+    label: str  # the dropdown's label: a field's header, "(ne pas importer)", a split
+
+
+@dataclass(frozen=True, slots=True)
+class StoredMapping:
+    """The mapping sheet of a workbook, as read: which profile and sheet it is for, and the
+    user's choice for each column. Read by the IO layer, understood by ``core.choices``."""
+
+    profile: str
+    sheet: str | None
+    entries: tuple[StoredEntry, ...]
+
+
 @dataclass(slots=True)
 class Table:
     """A sheet or CSV as headers and columns.
@@ -54,6 +73,8 @@ class Table:
     columns: list[list[CellValue | FormulaCell]]
     row_numbers: list[int]
     source: SourceInfo
+    #: the mapping the user stored in the workbook, if any (see ``io.mapping_sheet``)
+    mapping: StoredMapping | None = None
 
     @property
     def row_count(self) -> int:

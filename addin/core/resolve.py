@@ -1,0 +1,227 @@
+"""Which mapping a table is checked with: the one the user stored, or the automatic one.
+
+The automatic one is the proposal of ``mapping`` (one column, one field) completed with what
+a column-by-column proposal cannot see: address parts of another tool's export ("Business
+Street", "Business City", "Business Postal Code") joined into a profile's single address
+field, a column of whole addresses split when the profile keeps street, postal code and city
+apart, and a column of whole names pointed out (it is split only on the user's word).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from addin.core.choices import SPLIT_ADDRESS, SPLIT_NAME, Choice, StoredChoices, read_choices
+from addin.core.fields.choice import choice_key
+from addin.core.mapping import MappingProposal, propose_mapping
+from addin.core.profile import Profile
+from addin.core.splits import split_address
+from addin.core.table import FormulaCell, Table
+
+#: share of a column's sampled cells that must hold a postal code to split it automatically
+SPLIT_SHARE = 0.8
+_SAMPLE = 50
+_PART_WORDS = {
+    "street": "street",
+    "rue": "street",
+    "address": "street",
+    "adresse": "street",
+    "city": "city",
+    "ville": "city",
+    "town": "city",
+    "municipalite": "city",
+    "localite": "city",
+    "postal": "postal",
+    "zip": "postal",
+    "postcode": "postal",
+    "cp": "postal",
+    "state": "region",
+    "province": "region",
+    "region": "region",
+    "county": "region",
+    "country": "country",
+    "pays": "country",
+}
+_PART_FILLERS = {
+    "code",
+    "line",
+    "ligne",
+    "po",
+    "box",
+    "extended",
+    "formatted",
+    "formatee",
+    "de",
+    "du",
+    "la",
+    "le",
+    "l",
+    "d",
+}
+_FULL_NAME = {
+    "nom complet",
+    "full name",
+    "display name",
+    "name",
+    "nom et prenom",
+    "prenom et nom",
+    "nom prenom",
+    "prenom nom",
+    "contact name",
+    "nom du contact",
+    "contact",
+    "nom",
+    "file as",
+    "classer sous",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Resolved:
+    """The choice per column the checks use, where it came from, and why each was made."""
+
+    choices: list[Choice]
+    #: ``stored`` (the workbook's mapping sheet) or ``automatic``
+    origin: str
+    proposal: MappingProposal
+    #: per position, the reason of the automatic choice when it differs from the proposal's
+    #: (``joined``, ``split``) or a hint (``split-name``: whole names, split if the user says)
+    notes: dict[int, str] = field(default_factory=dict)
+    stored: StoredChoices | None = None
+    #: the profile the workbook's mapping sheet was made for, when it is another one
+    other_profile: str | None = None
+
+
+def resolve(table: Table, profile: Profile) -> Resolved:
+    """The stored mapping when the workbook has one for ``profile``, else the automatic one."""
+    proposal, choices, notes = automatic_choices(table, profile)
+    stored = table.mapping
+    if stored is None:
+        return Resolved(choices, "automatic", proposal, notes)
+    if stored.profile != profile.name:
+        return Resolved(choices, "automatic", proposal, notes, other_profile=stored.profile)
+    read = read_choices(stored, table.headers, profile, choices)
+    return Resolved(read.choices, "stored", proposal, notes, read)
+
+
+def automatic_choices(
+    table: Table, profile: Profile
+) -> tuple[MappingProposal, list[Choice], dict[int, str]]:
+    """The proposal's field per column, with address joins and splits, and name hints."""
+    proposal = propose_mapping(table, profile)
+    choices: list[Choice] = [c.field for c in proposal.columns]
+    notes: dict[int, str] = {}
+    _join_address_parts(table, profile, proposal, choices, notes)
+    _split_addresses(table, profile, choices, notes)
+    _point_out_names(table, profile, choices, notes)
+    return proposal, choices, notes
+
+
+def _join_address_parts(
+    table: Table,
+    profile: Profile,
+    proposal: MappingProposal,
+    choices: list[Choice],
+    notes: dict[int, str],
+) -> None:
+    """Street, city, postal code... of one address (one prefix: "Business", "Home") → the
+    profile's full-address field, next free repetition first, when the profile has one."""
+    full = profile.mapping.full_address
+    if full is None:
+        return
+    base = full.rstrip("0123456789")
+    repeated = [
+        c.id
+        for c in profile.fields
+        if c.id == full or (c.id.startswith(base) and c.id[len(base) :].isdigit() and base != full)
+    ]
+    groups: dict[str, list[tuple[int, str]]] = {}
+    fed_groups: set[str] = set()
+    for mapped in proposal.columns:
+        parsed = _address_part(mapped.column)
+        if parsed is None:
+            continue
+        key, part = parsed
+        if mapped.field is not None:
+            if mapped.field in repeated:
+                fed_groups.add(key)
+            continue
+        if mapped.reason in ("label", "blank") or not _filled(table.columns[mapped.position]):
+            continue
+        groups.setdefault(key, []).append((mapped.position, part))
+    free = [f for f in repeated if f not in choices]
+    for key, members in groups.items():
+        if key in fed_groups or not free or not any(p == "street" for _, p in members):
+            continue
+        target = free.pop(0)
+        for position, _ in members:
+            choices[position] = target
+            notes[position] = "joined"
+
+
+def _address_part(header: str) -> tuple[str, str] | None:
+    """``"Business Postal Code"`` → ``("business", "postal")``; ``None`` when no part word."""
+    words = choice_key(header).split()
+    parts = [_PART_WORDS[w] for w in words if w in _PART_WORDS]
+    if not parts:
+        return None
+    rest: list[str] = []
+    for n, word in enumerate(words):
+        if word in _PART_WORDS or word in _PART_FILLERS:
+            continue
+        after_street = n > 0 and _PART_WORDS.get(words[n - 1]) == "street"
+        if (
+            word.isdigit()
+            and after_street
+            and any(w not in _PART_WORDS and not w.isdigit() for w in words[: n - 1])
+        ):
+            continue  # "Business Street 2": a second line of the same street
+        rest.append(word)
+    part = "street" if "street" in parts else parts[-1]
+    return " ".join(rest), part
+
+
+def _split_addresses(
+    table: Table, profile: Profile, choices: list[Choice], notes: dict[int, str]
+) -> None:
+    """A street column full of whole addresses, with postal code and city unfed → split."""
+    parts = profile.mapping.address
+    if parts is None or parts.postal_code in choices or parts.city in choices:
+        return
+    for position, choice in enumerate(choices):
+        if choice != parts.street:
+            continue
+        sample = _sample(table.columns[position])
+        whole = sum(1 for text in sample if split_address(text)["postal_code"] is not None)
+        if sample and whole / len(sample) >= SPLIT_SHARE:
+            choices[position] = SPLIT_ADDRESS
+            notes[position] = "split"
+        return
+
+
+def _point_out_names(
+    table: Table, profile: Profile, choices: list[Choice], notes: dict[int, str]
+) -> None:
+    """Whole names in one column while the profile wants first and last apart: say so."""
+    parts = profile.mapping.name
+    if parts is None or (parts.first in choices and parts.last in choices):
+        return
+    for position, header in enumerate(table.headers):
+        if choice_key(header) not in _FULL_NAME or choices[position] == SPLIT_NAME:
+            continue
+        if choices[position] not in (None, parts.first, parts.last):
+            continue
+        sample = _sample(table.columns[position])
+        several = sum(1 for text in sample if len(text.split()) > 1)
+        if sample and several / len(sample) >= SPLIT_SHARE:
+            notes[position] = "split-name"
+
+
+def _sample(cells: Sequence[object]) -> list[str]:
+    texts = [c.strip() for c in cells if isinstance(c, str) and c.strip()]
+    return texts[:_SAMPLE]
+
+
+def _filled(cells: Sequence[object]) -> bool:
+    return any(c not in (None, "") and not isinstance(c, FormulaCell) for c in cells)
