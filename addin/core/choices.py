@@ -131,9 +131,9 @@ def read_choices(
         label = labels.pop(0) if labels else None
         if label is None:
             # a renamed column keeps the choice made at its letter, if that header is gone
-            entry = by_letter.get(_letter(position))
-            if entry is not None and entry.column.strip() not in present:
-                label = entry.label
+            at_letter = by_letter.get(_letter(position))
+            if at_letter is not None and at_letter.column.strip() not in present:
+                label = at_letter.label
         if label is None:
             choices.append(automatic[position] if position < len(automatic) else None)
             if header.strip():
