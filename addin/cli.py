@@ -17,7 +17,7 @@ import typer
 from rich.console import Console
 
 from addin.core.catalogue import Lang
-from addin.core.mapping import propose_mapping
+from addin.core.choices import label_of
 from addin.core.marks import DEFAULT_NOTE_CAP
 from addin.core.profile import Profile
 from addin.core.profiles import all_profiles, get_profile
@@ -25,7 +25,7 @@ from addin.core.report import Report
 from addin.errors import ClientImportError
 from addin.exporting import export_file
 from addin.fixing import FixFileResult, fix_file, undo_fixes
-from addin.io.reader import read_table
+from addin.mapping_file import map_file, write_mapping
 from addin.marking import clear_file, mark_file
 from addin.render.progress import progress_bar
 from addin.render.terminal import print_report
@@ -341,44 +341,64 @@ def export_command(  # noqa: PLR0917 (typer reads each option from a parameter)
     raise typer.Exit(0 if held == 0 else 1)
 
 
-_REASONS = {
-    "exact": "même en-tête",
-    "spelling": "même en-tête, autre écriture",
-    "alias": "autre nom connu du champ",
-    "numbered": "champ répété, numéroté",
-    "fuzzy": "orthographe proche",
-    "content": "d'après le contenu des cellules",
-    "taken": "champ déjà alimenté par « {rival} »",
-    "label": "type de la valeur voisine, pas une valeur",
-    "blank": "colonne sans en-tête",
-    "none": "aucun champ ne correspond",
-}
-
-
 @app.command("map")
-def map_command(
+def map_command(  # noqa: PLR0917 (typer reads each option from a parameter)
     file: Annotated[Path, typer.Argument(help="Fichier .xlsx, .xlsm, .xls, .ods ou .csv")],
     profile: _Profile,
     sheet: Annotated[str | None, typer.Option("--sheet", help="Feuille à lire")] = None,
+    write: Annotated[
+        bool,
+        typer.Option(
+            "--write",
+            help="Enregistrer la correspondance dans le classeur (feuille CI_Correspondance, "
+            "un menu par colonne) pour la corriger dans Excel",
+        ),
+    ] = False,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Avec --write : classeur à écrire (sinon, sur place)"),
+    ] = None,
+    lang: _Lang = "fr",
     as_json: _Json = False,
 ) -> None:
     """Propose, pour chaque colonne du fichier, le champ de la plateforme qu'elle alimente."""
+    language = _language(lang)
     with _clean_errors():
         chosen = get_profile(profile)
-        table = read_table(file, sheet=sheet, preferred_sheet=chosen.file.export.sheet_name)
-    proposal = propose_mapping(table, chosen)
+        if write:
+            written, mapped = write_mapping(file, chosen, sheet, language, output)
+        else:
+            mapped = map_file(file, chosen, sheet, language)
     if as_json:
-        json.dump(proposal.to_dict(), sys.stdout, ensure_ascii=False, indent=2)
+        json.dump(mapped.resolved.proposal.to_dict(), sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
         return
-    headers = {c.id: c.header for c in chosen.fields}
-    for column in proposal.columns:
-        target = f"« {headers[column.field]} »" if column.field else "—"
-        reason = _REASONS[column.reason].format(rival=column.rival or "")
-        typer.echo(f"{column.column[:30]:<30} → {target:<32} {column.confidence:.0%} ({reason})")
-    if proposal.missing_required:
-        missing = ", ".join(f"« {headers[f]} »" for f in proposal.missing_required)
-        typer.echo(f"Champs obligatoires sans colonne : {missing}")
+    fr = language == "fr"
+    if mapped.resolved.origin == "stored":
+        typer.echo(
+            "Correspondance enregistrée dans le classeur :"
+            if fr
+            else "Mapping stored in the workbook:"
+        )
+    for line in mapped.lines:
+        target = f"« {label_of(line.choice, chosen, language)} »" if line.choice else "—"
+        typer.echo(f"{line.column[:30]:<30} → {target:<32} {line.confidence:.0%} ({line.reason})")
+    if mapped.missing_required:
+        headers = {c.id: c.header for c in chosen.fields}
+        missing = ", ".join(f"« {headers[f]} »" for f in mapped.missing_required)
+        typer.echo(
+            f"Champs obligatoires sans colonne : {missing}"
+            if fr
+            else f"Required fields without a column: {missing}"
+        )
+    if write:
+        typer.echo(
+            f"Feuille de correspondance écrite : {written} ; corrigez la colonne « Champ » "
+            "dans Excel, validate, fix et export la suivront."
+            if fr
+            else f"Mapping sheet written: {written}; correct its Field column in Excel, "
+            "validate, fix and export will follow it."
+        )
 
 
 @app.command("template")

@@ -17,7 +17,7 @@ from addin.core.export import ExportPlan, plan_export, split_rows
 from addin.core.profile import Profile
 from addin.errors import UsageError
 from addin.io.platform_files import write_held_back, write_platform_file
-from addin.io.reader import read_table
+from addin.validation import load_table
 
 _EXTENSIONS = {"csv": {".csv"}, "xlsx": {".xlsx"}, "xls": {".xlsx"}, "ods": {".xlsx", ".ods"}}
 
@@ -70,7 +70,7 @@ def export_file(
 ) -> ExportResult:
     """Write the platform file(s) for ``path`` and, if asked, the rejected rows."""
     _check_output(profile, output, rejects, overwrite)
-    table = read_table(path, sheet=sheet, preferred_sheet=profile.file.export.sheet_name)
+    table = load_table(path, sheet, profile)
     plan = plan_export(table, profile, lang)
     files = _write_parts(plan, profile, output, overwrite)
     if rejects is not None:

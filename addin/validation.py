@@ -13,6 +13,8 @@ from addin.core.profiles import all_profiles
 from addin.core.report import Report
 from addin.core.table import Table
 from addin.errors import UsageError
+from addin.io.mapping_sheet import read_mapping_sheet
+from addin.io.progress import ReadProgress, no_progress
 from addin.io.reader import read_table
 
 
@@ -54,6 +56,33 @@ def validate_file(
     return read_and_validate(path, profile, sheet, progress)[1]
 
 
+def load_table(
+    path: Path,
+    sheet: str | None,
+    profile: Profile | None,
+    progress: ReadProgress = no_progress,
+) -> Table:
+    """The file's table, with the mapping the user stored in the workbook when it is for this
+    sheet: every command that checks or sends rows reads the file through here."""
+    preferred = profile.file.export.sheet_name if profile else None
+    table = read_table(path, sheet=sheet, preferred_sheet=preferred, progress=progress)
+    stored = read_mapping_sheet(path)
+    if stored is not None and stored.sheet in (None, "", table.source.sheet):
+        table.mapping = stored
+    return table
+
+
+def profile_for(table: Table, profile: Profile | None) -> Profile:
+    """The profile asked for; else the one the stored mapping was made for; else the best fit."""
+    if profile is not None:
+        return profile
+    if table.mapping is not None:
+        known = all_profiles().get(table.mapping.profile)
+        if known is not None:
+            return known
+    return pick_profile(table.headers)
+
+
 def read_and_validate(
     path: Path,
     profile: Profile | None,
@@ -61,15 +90,9 @@ def read_and_validate(
     progress: ValidationProgress | None = None,
 ) -> tuple[Table, Report]:
     """The table read and its report, for callers that draw on the sheet (marks)."""
-    preferred = profile.file.export.sheet_name if profile else None
     with cyclic_gc_paused():
-        if progress is None:
-            table = read_table(path, sheet=sheet, preferred_sheet=preferred)
-        else:
-            table = read_table(
-                path, sheet=sheet, preferred_sheet=preferred, progress=progress.reading
-            )
-    chosen = profile or pick_profile(table.headers)
+        table = load_table(path, sheet, profile, progress.reading if progress else no_progress)
+    chosen = profile_for(table, profile)
     if progress is not None:
         progress.checking()
     return table, validate(table, chosen)

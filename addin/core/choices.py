@@ -54,7 +54,9 @@ _NOT_JOINABLE = {
     "iban",
     "bic",
 }
-JOIN_SEPARATOR = ", "
+#: an address's parts are joined with commas ("12 rue X, 75001 Paris"); other texts with a
+#: space ("Marie" + "Tremblay" into one name field)
+ADDRESS_SEPARATOR, TEXT_SEPARATOR = ", ", " "
 
 Choice = str | None
 
@@ -171,6 +173,7 @@ class Feed:
     field: Column
     sources: tuple[int, ...]
     part: str | None = None
+    separator: str = TEXT_SEPARATOR
 
     @property
     def derived(self) -> bool:
@@ -222,11 +225,25 @@ def plan_feeds(choices: Sequence[Choice], profile: Profile) -> FeedPlan:
             position, part = parts[column.id][0]
             feeds.append(Feed(column, (position,), part))
         elif len(plain) == 1 or (plain and column.type not in _NOT_JOINABLE):
-            feeds.append(Feed(column, tuple(plain)))
+            feeds.append(Feed(column, tuple(plain), separator=_separator(column, profile)))
         elif plain:
             conflicts.append(Conflict(column, tuple(plain)))
             unused += plain
     return FeedPlan(feeds, conflicts, sorted(set(unused)), skipped)
+
+
+def _separator(column: Column, profile: Profile) -> str:
+    settings = profile.mapping
+    full = settings.full_address
+    addresses = {settings.address.street} if settings.address else set()
+    if full is not None:
+        base = full.rstrip("0123456789")
+        addresses |= {
+            c.id
+            for c in profile.fields
+            if c.id == full or (base != full and c.id.rstrip("0123456789") == base)
+        }
+    return ADDRESS_SEPARATOR if column.id in addresses else TEXT_SEPARATOR
 
 
 def _split_parts(token: str, profile: Profile) -> list[tuple[str, str]]:
@@ -274,7 +291,7 @@ def derived_table(table: Table, plan: FeedPlan) -> DerivedTable:
 def _build(table: Table, feed: Feed) -> list[CellValue | FormulaCell]:
     sources = [table.columns[p] for p in feed.sources]
     if feed.part is None:
-        return [_join(cells) for cells in zip(*sources, strict=True)]
+        return [_join(cells, feed.separator) for cells in zip(*sources, strict=True)]
     cutter = split_name if feed.part in ("first", "last") else split_address
     out: list[CellValue | FormulaCell] = []
     for cell in sources[0]:
@@ -285,12 +302,12 @@ def _build(table: Table, feed: Feed) -> list[CellValue | FormulaCell]:
     return out
 
 
-def _join(cells: Sequence[CellValue | FormulaCell]) -> CellValue | FormulaCell:
+def _join(cells: Sequence[CellValue | FormulaCell], separator: str) -> CellValue | FormulaCell:
     formula = next((c for c in cells if isinstance(c, FormulaCell)), None)
     if formula is not None:
         return formula
     texts = [_text(c) for c in cells if c is not None and _text(c)]
-    return JOIN_SEPARATOR.join(texts) if texts else None
+    return separator.join(texts) if texts else None
 
 
 def _text(cell: CellValue | FormulaCell) -> str:
