@@ -102,7 +102,7 @@ def describe(table: Table, profile: Profile, lang: Lang = "fr") -> FileMapping:
         else:
             code = proposed.reason
         reason = words[code].format(rival=proposed.rival or "", split=split)
-        if note == "split-name" and code != "stored":
+        if note == "split-name" and choice != SPLIT_NAME:
             reason = f"{reason} ; {words['split-name'].format(split=split)}"
         lines.append(ColumnLine(position, proposed.column, choice, confidence, reason))
     fed = {c for c in resolved.choices if c is not None}
