@@ -1,0 +1,1 @@
+"""Sending valid rows to a platform: connectors, modes, journal, resume."""

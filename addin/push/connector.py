@@ -1,0 +1,90 @@
+"""What every platform connector offers the push, whatever the platform's API looks like.
+
+The push (modes, journal, resume, statuses written back) talks to this interface only; the
+generic contract (``docs/api/openapi.yaml``) and Evoliz's own API are two implementations.
+Records carry the platform's field names already (``profile.api.field_names``) and the key
+that identifies a record on both sides, so a batch sent twice is harmless.
+
+Errors are sorted by what the caller may do next: wait and retry (:class:`Transient`), fix
+the credentials (:class:`AuthFailed`), or give up on that request (:class:`Refused`). A
+per-record rejection is not an exception: it is an :class:`Outcome` with status ``error``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Literal, Protocol
+
+Status = Literal["created", "updated", "unchanged", "error"]
+JsonValue = str | int | float | bool | None | dict[str, "JsonValue"] | list["JsonValue"]
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """One valid row of the user's sheet, as the platform will receive it."""
+
+    key: str
+    #: platform field name → value (nested objects for dotted names: ``address.town``)
+    fields: Mapping[str, JsonValue]
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What the platform said about one record, in the order the records were sent."""
+
+    key: str
+    status: Status
+    id: str | None = None
+    message: str | None = None
+    #: platform field name → messages, for the cell notes
+    field_errors: Mapping[str, Sequence[str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class RemoteRecord:
+    """A record the platform holds (for previews, backups and the delete-the-rest modes)."""
+
+    key: str
+    id: str | None
+    fields: Mapping[str, JsonValue]
+
+
+class ConnectorError(Exception):
+    """Base of what a connector raises; the message is for the user, in French."""
+
+
+class Transient(ConnectorError):
+    """Worth retrying: 429, 5xx, timeout, dropped connection. ``retry_after`` in seconds."""
+
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class AuthFailed(ConnectorError):
+    """The token or keys were refused (401/403 after a fresh login): stop and say so."""
+
+
+class Refused(ConnectorError):
+    """The request itself was refused (other 4xx): retrying the same request is useless."""
+
+
+class Connector(Protocol):
+    """One platform's API, seen through the four operations a push needs."""
+
+    #: the most records one ``upsert``/``create`` call takes
+    batch_size: int
+
+    def send(self, records: Sequence[Record], *, create_only: bool) -> list[Outcome]:
+        """Create or update ``records`` (create only: an existing key is left ``unchanged``),
+        one outcome per record, in order. Sending the same batch twice must not duplicate."""
+        ...
+
+    def existing(self) -> Iterator[RemoteRecord]:
+        """Every record the platform holds in this collection, page after page."""
+        ...
+
+    def delete(self, key: str) -> bool:
+        """Delete the record with ``key``; ``False`` when it was already absent."""
+        ...
