@@ -1,0 +1,108 @@
+"""``python -m addin.sandbox --port 8765 --db PATH --token TOKEN``: the sandbox in the foreground.
+
+Standard output gets exactly one line, ``listening on http://127.0.0.1:PORT``, once the port
+is bound, so a parent process that asked for ``--port 0`` reads the port from it. The access
+log goes to standard error (``--quiet`` silences it; a parent that does not read standard
+error should pass it, or its pipe may fill up). The token comes from ``--token`` or, better,
+from the ``CLIENT_IMPORT_SANDBOX_TOKEN`` environment variable, since a command line is visible
+to every user of the machine; it is never printed. Ctrl+C or SIGTERM stop the server cleanly.
+Exit status: 0 when stopped, 2 when it cannot start (one line on standard error).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from types import FrameType
+
+from addin.sandbox.api import Limits
+from addin.sandbox.contract import DEFAULT_MAX_BATCH, DEFAULT_MAX_BODY, DEFAULT_PAGE_SIZE
+from addin.sandbox.errors import SandboxError
+from addin.sandbox.server import HOST, serve
+from addin.sandbox.store import parse_required
+
+#: Where the token is read when ``--token`` is not given.
+TOKEN_ENV = "CLIENT_IMPORT_SANDBOX_TOKEN"
+DEFAULT_PORT = 8765
+DEFAULT_DB = Path("client-import-sandbox.sqlite")
+
+
+class _Stopped(BaseException):
+    """Raised by the SIGTERM handler to leave ``serve_forever`` through its cleanup."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The options, with French help like the rest of the command line."""
+    parser = argparse.ArgumentParser(
+        prog="python -m addin.sandbox",
+        description="Plateforme d'essai locale (127.0.0.1) qui suit le contrat générique "
+        "d'envoi (docs/push-contract.md) et garde les enregistrements dans SQLite.",
+    )
+    parser.add_argument(
+        "--port", type=int, default=DEFAULT_PORT, help="Port d'écoute ; 0 pour un port libre"
+    )
+    parser.add_argument("--db", type=Path, default=DEFAULT_DB, help="Fichier SQLite des données")
+    parser.add_argument(
+        "--token", help=f"Jeton attendu (sinon la variable d'environnement {TOKEN_ENV})"
+    )
+    parser.add_argument(
+        "--require",
+        action="append",
+        default=[],
+        metavar="COLLECTION=CHAMP,...",
+        help="Champs obligatoires d'une collection (répétable)",
+    )
+    parser.add_argument("--max-batch", type=int, default=DEFAULT_MAX_BATCH, help="Lot maximal")
+    parser.add_argument(
+        "--max-body", type=int, default=DEFAULT_MAX_BODY, help="Taille maximale d'un corps (octets)"
+    )
+    parser.add_argument(
+        "--page-size", type=int, default=DEFAULT_PAGE_SIZE, help="Éléments par page de la liste"
+    )
+    parser.add_argument("--quiet", action="store_true", help="Pas de journal des requêtes")
+    return parser
+
+
+def _announce(port: int) -> None:
+    """The one line a parent process waits for."""
+    print(f"listening on http://{HOST}:{port}", flush=True)
+
+
+def _stop(signum: int, frame: FrameType | None) -> None:
+    raise _Stopped
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run until stopped; returns the exit status."""
+    args = build_parser().parse_args(argv)
+    token = args.token or os.environ.get(TOKEN_ENV, "")
+    try:
+        if not token:
+            raise SandboxError(f"Aucun jeton : donnez --token ou la variable {TOKEN_ENV}.")
+        if min(args.max_batch, args.max_body, args.page_size) < 1:
+            raise SandboxError("--max-batch, --max-body et --page-size doivent être positifs.")
+        limits = Limits(args.max_batch, args.max_body, args.page_size)
+        signal.signal(signal.SIGTERM, _stop)
+        serve(
+            args.port,
+            args.db,
+            token,
+            ready=_announce,
+            require=parse_required(args.require),
+            limits=limits,
+            log=None if args.quiet else sys.stderr,
+        )
+    except SandboxError as error:
+        print(error, file=sys.stderr)
+        return 2
+    except (KeyboardInterrupt, _Stopped):
+        return 0
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
