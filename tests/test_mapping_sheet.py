@@ -27,6 +27,7 @@ from addin.core.table import StoredEntry, StoredMapping
 from addin.errors import InputError, UsageError
 from addin.io.mapping_sheet import MappingSheetRow, read_mapping_sheet, write_mapping_sheet
 from addin.io.reader import read_table
+from addin.io.xlsx_package import XlsxPackage
 from addin.validation import validate_file
 from tests.libreoffice import LibreOfficeServer, convert, ods_validations, validation_at
 from tests.user_workbooks import X14_VALIDATION, add_other_sheets, replace_in_part
@@ -253,6 +254,18 @@ def test_rewriting_replaces_the_sheet(user_book: Path, tmp_path: Path) -> None:
     finally:
         book.close()
 
+    # a workbook that somehow has both (a French one added beside the English one)
+    package = XlsxPackage.open(out)
+    package.add_sheet("CI_Correspondance", package.read(package.sheet("CI_Mapping").part))
+    package.save(out)
+    _write(out, rows=again, labels=LABELS_EN, lang="en")
+
+    book = _load(out)
+    try:
+        assert [n for n in book.sheetnames if n.startswith("CI_")] == ["CI_Mapping"]
+    finally:
+        book.close()
+
 
 def test_a_champ_cell_edited_as_in_excel_is_read_back(user_book: Path, tmp_path: Path) -> None:
     out = _write(user_book, tmp_path / "out.xlsx")
@@ -279,6 +292,18 @@ def test_rows_the_user_inserted_above_do_not_matter(user_book: Path, tmp_path: P
     book = _load(out)
     book["CI_Correspondance"].insert_rows(2, amount=3)
     book["CI_Correspondance"]["A2"] = "Mes notes"
+    book.save(out)
+    book.close()
+
+    assert read_mapping_sheet(out) == EXPECTED
+
+
+def test_the_title_and_instruction_rows_deleted_do_not_matter(
+    user_book: Path, tmp_path: Path
+) -> None:
+    out = _write(user_book, tmp_path / "out.xlsx")
+    book = _load(out)
+    book["CI_Correspondance"].delete_rows(1, amount=2)
     book.save(out)
     book.close()
 

@@ -31,7 +31,7 @@ from xml.sax.saxutils import quoteattr
 
 from addin.core.catalogue import Lang
 from addin.core.table import CellValue, FormulaCell, StoredEntry, StoredMapping
-from addin.errors import InputError, UsageError
+from addin.errors import EmptyFileError, InputError, UsageError
 from addin.io.common import header_text
 from addin.io.ooxml import NotSure, read_package, rels_path
 from addin.io.product_sheets import MAPPING_SHEETS
@@ -146,17 +146,18 @@ def put_mapping_sheet(
         rows, labels, profile=profile, platform=platform, data_sheet=data_sheet, lang=lang
     )
     name = MAPPING_SHEETS[lang]
-    for entry in package.sheets():
-        if entry.name == name and entry.part:
-            package.write(entry.part, xml)
-            # what Excel or LibreOffice attached to the old sheet (printer settings...) is not
-            # referenced by ours: its relationships go with it
-            package.remove(rels_path(entry.part))
-            return
-    for entry in package.sheets():
-        if entry.name in MAPPING_SHEETS.values():
+    ours = [entry for entry in package.sheets() if entry.name in MAPPING_SHEETS.values()]
+    same = next((entry for entry in ours if entry.name == name and entry.part), None)
+    for entry in ours:
+        if entry is not same:
             package.remove_sheet(entry)
-    package.add_sheet(name, xml)
+    if same is None:
+        package.add_sheet(name, xml)
+        return
+    package.write(same.part, xml)
+    # what Excel or LibreOffice attached to the old sheet (printer settings...) is not
+    # referenced by ours: its relationships go with it
+    package.remove(rels_path(same.part))
 
 
 def mapping_sheet_xml(
@@ -290,12 +291,7 @@ def read_mapping_sheet(path: Path) -> StoredMapping | None:
     name = mapping_sheet_name(_sheet_names(path))
     if name is None:
         return None
-    table = read_table(path, sheet=name)
-    lines: list[tuple[int, list[CellValue | FormulaCell]]] = [(1, list(table.headers))]
-    lines += [
-        (number, [column[i] for column in table.columns])
-        for i, number in enumerate(table.row_numbers)
-    ]
+    lines = _lines(path, name)
     header = next((n for n, cells in lines if _key(_at(cells, 0)) in _HEADER_KEYS), None)
     above = [cells for n, cells in lines if header is None or n < header]
     profile = _beside(above, "profile")
@@ -312,6 +308,21 @@ def read_mapping_sheet(path: Path) -> StoredMapping | None:
         if number > header and any(_text(cells, i).strip() for i in range(3))
     )
     return StoredMapping(profile, _beside(above, "sheet") or None, entries)
+
+
+def _lines(path: Path, name: str) -> list[tuple[int, list[CellValue | FormulaCell]]]:
+    """Every non-empty row of our sheet with its number, whatever row the user left first."""
+    for first in range(1, HEADER_ROW + 1):
+        try:
+            table = read_table(path, sheet=name, header_row=first)
+        except EmptyFileError:  # the title row deleted, say: the next row leads
+            continue
+        lines: list[tuple[int, list[CellValue | FormulaCell]]] = [(first, list(table.headers))]
+        return lines + [
+            (number, [column[i] for column in table.columns])
+            for i, number in enumerate(table.row_numbers)
+        ]
+    return []
 
 
 _HEADER_KEYS = {_HEADERS[lang][0].casefold() for lang in _HEADERS}
