@@ -5,26 +5,32 @@ The samples hold the mistakes accountants really make (lost leading zeros, "Mada
 product says about them. The templates land in ``demo-output/templates/``: open one in Excel
 or LibreOffice to see its dropdowns, checks and notes. The last part is the accountant's whole
 journey on two files: check, fix what is safe, check again, export the platform's file and the
-rejected rows (``demo-output/parcours/``). Exit status is 0 when every sample was
-read and checked and every template written.
+rejected rows (``demo-output/parcours/``); then a contacts export from Outlook, mapped onto
+Reveal Field's columns (the mapping stored as a sheet to correct in Excel) and exported as a
+Reveal import (``demo-output/autre-outil/``). Exit status is 0 when every sample was read and
+checked and every template written.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import openpyxl
 from rich.console import Console
 from rich.rule import Rule
 
+from addin.core.choices import label_of
 from addin.core.profiles import all_profiles, get_profile
 from addin.exporting import export_file
 from addin.fixing import fix_file
+from addin.mapping_file import write_mapping
 from addin.marking import mark_file
 from addin.render.terminal import print_report
 from addin.template_file import make_template
-from addin.validation import validate_file
+from addin.validation import load_table, validate_file
 
 SAMPLES = Path(__file__).parent / "samples"
+OTHER_TOOLS = Path(__file__).parent / "autres-outils"
 OUTPUT = Path("demo-output")
 
 
@@ -57,10 +63,11 @@ def main() -> None:
         ("hokus.csv", "hokus", ".csv"),
     ):
         journey(console, SAMPLES / sample, name, extension)
+    from_another_tool(console, OTHER_TOOLS / "outlook-contacts.csv")
     console.print(Rule())
     console.print(
         "Démo terminée : chaque fichier a été lu et vérifié, chaque modèle écrit, deux fichiers "
-        "corrigés et exportés."
+        "corrigés et exportés, un export Outlook converti pour Reveal Field."
     )
 
 
@@ -99,6 +106,50 @@ def journey(console: Console, sample: Path, name: str, extension: str) -> None:
         f"{len(exported.plan.held_back)} ligne(s) refusée(s) avec leur motif dans "
         f"{exported.rejects}."
     )
+
+
+def from_another_tool(console: Console, export: Path) -> None:
+    """Outlook's contacts export (its own column names) into a Reveal Field import."""
+    profile = get_profile("reveal")
+    folder = OUTPUT / "autre-outil"
+    folder.mkdir(parents=True, exist_ok=True)
+    console.print(Rule(f"Fichier d'un autre outil — {export.name} vers {profile.platform}"))
+    workbook = folder / "outlook-contacts.xlsx"
+    _as_workbook(export, workbook)
+    path, mapped = write_mapping(workbook, profile)
+    console.print("1. Correspondance des colonnes (automatique) :")
+    for line in mapped.lines:
+        if line.choice is not None:
+            target = label_of(line.choice, profile)
+            console.print(f"     {line.column[:28]:<28} → {target:<18} ({line.reason})")
+    console.print(
+        f"   enregistrée dans {path}, feuille « CI_Correspondance » : un menu par colonne pour "
+        "la corriger dans Excel ; validate, fix et export la suivent."
+    )
+    exported = export_file(
+        path,
+        profile,
+        folder / "reveal-import.xlsx",
+        rejects=folder / "reveal-rejets.xlsx",
+        overwrite=True,
+    )
+    console.print(
+        f"2. Export : {len(exported.plan.rows)} contact(s) dans {exported.files[0]}, "
+        f"{len(exported.plan.held_back)} refusé(s) avec leur motif dans {exported.rejects}."
+    )
+
+
+def _as_workbook(export: Path, workbook: Path) -> None:
+    """The CSV as the workbook an accountant would open it into (the mapping lives in a sheet)."""
+    table = load_table(export, None, None)
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Contacts"
+    sheet.append(table.headers)
+    for row in zip(*table.columns, strict=True):
+        sheet.append(list(row))
+    book.save(workbook)
 
 
 main()

@@ -61,7 +61,9 @@ def _validate(table: Table, profile: Profile) -> tuple[Report, RowLists[str | No
         for c in resolved.proposal.columns
         if c.reason == "taken" and resolved.choices[c.position] is None
     }
-    _check_headers(ctx, matches, _left_out(resolved, plan, width), width, taken)
+    read = {p for feed in plan.feeds for p in feed.sources}
+    left_out = _left_out(resolved, plan, width)
+    _check_headers(ctx, matches, left_out=left_out, width=width, taken=taken, read=read)
     _check_mapping(ctx, resolved, plan)
     _check_file(ctx)
     characters = CharacterRules.from_profile(profile.file.characters)
@@ -112,14 +114,17 @@ def _left_out(resolved: Resolved, plan: FeedPlan, width: int) -> list[int]:
 def _check_headers(
     ctx: Context,
     matches: list[HeaderMatch],
+    *,
     left_out: list[int],
     width: int,
     taken: dict[int, str],
+    read: set[int],
 ) -> None:
     """Repeated titles, columns that feed nothing, required fields without a column.
 
     ``width``: the file's own columns (those after it are joined or split fields);
-    ``taken``: columns whose field another column feeds, with that column's header.
+    ``taken``: columns whose field another column feeds, with that column's header;
+    ``read``: the file's columns a field is read from (as they are, joined or split).
     """
     profile, table = ctx.profile, ctx.table
     for match in matches:
@@ -128,15 +133,18 @@ def _check_headers(
     counts = Counter(h for h in own if h)
     repeated: set[int] = set()
     if profile.file.unique_headers:
+        feeding = {own[p] for p in read}
         seen: set[str] = set()
         for position, header in enumerate(own):
             if not header or counts[header] < 2:
                 continue
             if header in seen:
                 repeated.add(position)
+                # a repeated title nothing reads is left out of our export: only a warning
+                severity: Severity = "error" if header in feeding else "warning"
                 dup = HeaderMatch(position, header, Column(id=header, header=header, help="-"))
                 ctx.add(
-                    problem("duplicate-header", "error", None, count=str(counts[header])),
+                    problem("duplicate-header", severity, None, count=str(counts[header])),
                     None,
                     dup,
                     None,

@@ -59,6 +59,8 @@ _PART_FILLERS = {
     "l",
     "d",
 }
+#: words that make an "address" an e-mail or web one
+_NOT_POSTAL = {"messagerie", "mail", "email", "courriel", "web", "ip", "url", "site", "internet"}
 _FULL_NAME = {
     "nom complet",
     "full name",
@@ -161,23 +163,27 @@ def _join_address_parts(
 
 
 def _address_part(header: str) -> tuple[str, str] | None:
-    """``"Business Postal Code"`` → ``("business", "postal")``; ``None`` when no part word."""
+    """``"Business Postal Code"`` → ``("business", "postal")``; ``None`` when no part word.
+
+    The key groups the parts of one address: what is left once part words and fillers are
+    removed ("business", "bureau", "home"). A number is a line of the street ("Rue (bureau)
+    2") and is dropped, except right after a leading address word, where it numbers the
+    address itself ("Address 1 - City"). E-mail "addresses" are no postal address.
+    """
     words = choice_key(header).split()
+    if not words or any(w in _NOT_POSTAL for w in words):
+        return None
     parts = [_PART_WORDS[w] for w in words if w in _PART_WORDS]
     if not parts:
         return None
-    rest: list[str] = []
-    for n, word in enumerate(words):
-        if word in _PART_WORDS or word in _PART_FILLERS:
-            continue
-        after_street = n > 0 and _PART_WORDS.get(words[n - 1]) == "street"
-        if (
-            word.isdigit()
-            and after_street
-            and any(w not in _PART_WORDS and not w.isdigit() for w in words[: n - 1])
-        ):
-            continue  # "Business Street 2": a second line of the same street
-        rest.append(word)
+    numbered = len(words) > 1 and words[0] in _PART_WORDS and words[1].isdigit()
+    rest = [
+        w
+        for n, w in enumerate(words)
+        if w not in _PART_WORDS
+        and w not in _PART_FILLERS
+        and (not w.isdigit() or (numbered and n == 1))
+    ]
     part = "street" if "street" in parts else parts[-1]
     return " ".join(rest), part
 
