@@ -45,6 +45,8 @@ _PART_WORDS = {
 }
 _PART_FILLERS = {
     "code",
+    "dep",
+    "departement",
     "line",
     "ligne",
     "po",
