@@ -186,6 +186,8 @@ def _address_part(header: str) -> tuple[str, str] | None:
         and w not in _PART_FILLERS
         and (not w.isdigit() or (numbered and n == 1))
     ]
+    if numbered and len(parts) > 1:
+        parts = parts[1:]  # "Address 1 - City": the leading word names the address, not a part
     part = "street" if "street" in parts else parts[-1]
     return " ".join(rest), part
 
