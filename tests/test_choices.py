@@ -433,3 +433,50 @@ def test_a_file_for_one_platform_is_exported_for_another_through_the_mapping(
         "Téléphone 1": "+1 418-555-0134",
         "Mobile 1": "+1 581-555-0199",
     }
+
+
+def test_parts_of_an_address_already_given_whole_are_not_joined_again() -> None:
+    """Google Contacts: "Address 1 - Formatted" feeds Reveal's address 1 as it is; its street
+    and city columns are not glued into another address, while address 2's parts are."""
+    t = table(
+        [
+            "Address 1 - Formatted",
+            "Address 1 - Street",
+            "Address 1 - City",
+            "Address 2 - Street",
+            "Address 2 - City",
+            "Address 2 - Postal Code",
+            "Adresse de messagerie",
+            "Rue (bureau)",
+            "Rue (bureau) 2",
+            "Dép/Région (bureau)",
+        ],
+        [
+            [
+                "1 rue A, Québec",
+                "1 rue A",
+                "Québec",
+                "2 rue B",
+                "Lévis",
+                "G6V 4Z2",
+                "a@b.ca",
+                "3 rue C",
+                "bureau 4",
+                "QC",
+            ]
+        ],
+    )
+    _, choices, _ = automatic_choices(t, get_profile("reveal"))
+    # the e-mail column (an alias or not, depending on the profile) is never an address part
+    assert choices[6] is None or choices[6].startswith("email")
+    assert choices[:6] + choices[7:] == [
+        "address1",
+        None,
+        None,
+        "address2",
+        "address2",
+        "address2",
+        "address3",
+        "address3",
+        "address3",
+    ]
