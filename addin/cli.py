@@ -359,6 +359,7 @@ def map_command(  # noqa: PLR0917 (typer reads each option from a parameter)
         typer.Option("--output", "-o", help="Avec --write : classeur à écrire (sinon, sur place)"),
     ] = None,
     lang: _Lang = "fr",
+    force: _Force = False,
     as_json: _Json = False,
 ) -> None:
     """Propose, pour chaque colonne du fichier, le champ de la plateforme qu'elle alimente."""
@@ -366,7 +367,7 @@ def map_command(  # noqa: PLR0917 (typer reads each option from a parameter)
     with _clean_errors():
         chosen = get_profile(profile)
         if write:
-            written, mapped = write_mapping(file, chosen, sheet, language, output)
+            written, mapped = write_mapping(file, chosen, sheet, language, output, overwrite=force)
         else:
             mapped = map_file(file, chosen, sheet, language)
     if as_json:

@@ -15,6 +15,7 @@ from addin.core.profile import Profile
 from addin.core.report import column_letter
 from addin.core.resolve import Resolved, resolve
 from addin.core.table import FormulaCell, Table
+from addin.errors import UsageError
 from addin.io.mapping_sheet import MappingSheetRow, write_mapping_sheet
 from addin.validation import load_table
 
@@ -126,9 +127,15 @@ def write_mapping(
     sheet: str | None = None,
     lang: Lang = "fr",
     output: Path | None = None,
+    *,
+    overwrite: bool = False,
 ) -> tuple[Path, FileMapping]:
     """Store the mapping (the user's choices kept, the rest automatic) as a sheet of the
-    workbook, with a dropdown per column; in place with a backup, or into ``output``."""
+    workbook, with a dropdown per column; in place with a backup, or into ``output`` (an
+    existing one only with ``overwrite``)."""
+    elsewhere = output is not None and output.resolve() != path.resolve()
+    if output is not None and elsewhere and output.exists() and not overwrite:
+        raise UsageError(f"« {output} » existe déjà : choisissez un autre nom ou ajoutez --force")
     mapped = map_file(path, profile, sheet, lang)
     table = mapped.table
     rows = [

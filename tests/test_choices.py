@@ -480,3 +480,16 @@ def test_parts_of_an_address_already_given_whole_are_not_joined_again() -> None:
         "address3",
         "address3",
     ]
+
+
+def test_the_mapping_sheet_is_written_to_an_existing_copy_only_with_force(tmp_path: Path) -> None:
+    path = _workbook(tmp_path / "c.xlsx", ["Prénom"], [["Marie"]])
+    copy = tmp_path / "copie.xlsx"
+    copy.write_bytes(b"keep")
+    refused = runner.invoke(app, ["map", str(path), "-p", "reveal", "--write", "-o", str(copy)])
+    assert refused.exit_code == 2
+    assert "existe déjà" in refused.output
+    assert copy.read_bytes() == b"keep"
+    forced = ["map", str(path), "-p", "reveal", "--write", "-o", str(copy), "--force"]
+    assert runner.invoke(app, forced).exit_code == 0
+    assert openpyxl.load_workbook(copy).sheetnames == ["Contacts", "CI_Correspondance"]
