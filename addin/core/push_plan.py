@@ -1,0 +1,125 @@
+"""What a push sends, and what each import mode will do with the platform's records.
+
+Pure: the export plan's valid rows (the values the checks normalised) become records under
+the platform's field names, each with the key that identifies it on both sides; the preview
+compares them with what the platform holds, so destructive modes show their consequences
+before anything is sent. Only rows without errors reach this module: a row held back by the
+export plan can never be sent.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from addin.core.export import ExportPlan
+from addin.core.profile import Profile
+
+Mode = Literal["update_only", "create_only", "upsert", "upsert_delete_rest", "replace_all"]
+MODES: tuple[Mode, ...] = (
+    "update_only",
+    "create_only",
+    "upsert",
+    "upsert_delete_rest",
+    "replace_all",
+)
+#: modes that delete records of the platform: backup, preview and confirmation first
+DESTRUCTIVE: frozenset[Mode] = frozenset({"upsert_delete_rest", "replace_all"})
+MODE_LABELS: dict[Mode, str] = {
+    "update_only": "mise à jour seulement (une clé inconnue est une erreur)",
+    "create_only": "création seulement (une clé déjà présente est laissée telle quelle)",
+    "upsert": "créer ou mettre à jour, garder le reste",
+    "upsert_delete_rest": "créer ou mettre à jour, supprimer le reste",
+    "replace_all": "tout remplacer (tout supprimer puis créer)",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class OutgoingRow:
+    """One valid row of the user's file and the record it becomes."""
+
+    row: int
+    key: str
+    fields: dict[str, str]
+
+
+def outgoing_rows(plan: ExportPlan, profile: Profile) -> list[OutgoingRow]:
+    """The records of the valid rows: platform field names, mapped values, empty cells left out
+    (an update must not erase what the platform has and the file leaves blank).
+
+    The key is the profile's API key field, else its file key, else a fingerprint of the row's
+    values (a changed row is then a new record: said in the docs, fine for create-only use).
+    """
+    ids = [f.id for f in profile.fields]
+    names = profile.api.field_names or {i: i for i in ids}
+    value_maps = profile.api.value_maps
+    key_fields = [profile.api.key_field] if profile.api.key_field else list(profile.file.key)
+    rows: list[OutgoingRow] = []
+    for number, values in zip(plan.row_numbers, plan.rows, strict=True):
+        by_id = dict(zip(ids, values, strict=True))
+        fields: dict[str, str] = {}
+        for field_id, name in names.items():
+            value = by_id.get(field_id, "")
+            if value == "":
+                continue
+            fields[name] = value_maps.get(field_id, {}).get(value, value)
+        key = "|".join(by_id[k] for k in key_fields) if key_fields else ""
+        if not key.strip("|"):
+            key = fingerprint(fields)
+        rows.append(OutgoingRow(number, key, fields))
+    return rows
+
+
+def fingerprint(fields: Mapping[str, str]) -> str:
+    """A stable key for a row without one: the same values give the same key on every run."""
+    text = json.dumps(dict(sorted(fields.items())), ensure_ascii=False, separators=(",", ":"))
+    return "empreinte-" + hashlib.sha256(text.encode()).hexdigest()[:20]
+
+
+@dataclass(frozen=True, slots=True)
+class Preview:
+    """What a mode will do, counted before anything is sent."""
+
+    mode: Mode
+    create: list[str] = field(default_factory=list)
+    update: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    delete: list[str] = field(default_factory=list)
+    #: keys that cannot be sent in this mode (update-only: the platform does not know them)
+    refused: list[str] = field(default_factory=list)
+    #: keys the file holds twice: only the first row is sent
+    repeated: list[str] = field(default_factory=list)
+
+
+def preview(
+    rows: Sequence[OutgoingRow], remote: Mapping[str, Mapping[str, object]], mode: Mode
+) -> Preview:
+    """Compare the file's records with the platform's (key → fields) under ``mode``."""
+    result = Preview(mode)
+    seen: set[str] = set()
+    for row in rows:
+        if row.key in seen:
+            result.repeated.append(row.key)
+            continue
+        seen.add(row.key)
+        held = remote.get(row.key)
+        if mode == "replace_all":
+            result.create.append(row.key)
+        elif held is None:
+            (result.refused if mode == "update_only" else result.create).append(row.key)
+        elif mode == "create_only" or _same(row.fields, held):
+            result.unchanged.append(row.key)
+        else:
+            result.update.append(row.key)
+    if mode == "replace_all":
+        result.delete.extend(remote)
+    elif mode == "upsert_delete_rest":
+        result.delete.extend(k for k in remote if k not in seen)
+    return result
+
+
+def _same(sent: Mapping[str, str], held: Mapping[str, object]) -> bool:
+    return all(str(held.get(name, "")) == value for name, value in sent.items())
