@@ -1,0 +1,75 @@
+"""Records built from the valid rows, and what each import mode will do with them."""
+
+from __future__ import annotations
+
+from addin.core.export import plan_export
+from addin.core.profiles import get_profile
+from addin.core.push_plan import OutgoingRow, fingerprint, outgoing_rows, preview
+from addin.core.table import SourceInfo, Table
+
+
+def _table(headers: list[str], rows: list[list[object]]) -> Table:
+    return Table.from_rows(headers, rows, SourceInfo(path="t.csv", kind="csv"))  # type: ignore[arg-type]
+
+
+def test_records_carry_the_platforms_names_mapped_values_and_the_key() -> None:
+    contacts = get_profile("evoliz-contacts")
+    table = _table(
+        ["Code client", "Nom", "Prénom", "Email", "Consentement", "Portable"],
+        [
+            ["C1", "Tremblay", "Marie", "marie@exemple.fr", "Autorisé", ""],
+            ["C2", "", "Luc", "pas-un-email", "Autorisé", ""],  # errors: never a record
+        ],
+    )
+    plan = plan_export(table, contacts)
+    [row] = outgoing_rows(plan, contacts)
+    assert row.row == 2
+    assert row.fields == {
+        "clientid": "C1",
+        "lastname": "Tremblay",
+        "firstname": "Marie",
+        "email": "marie@exemple.fr",
+        "consent": "authorized",
+    }
+    assert row.key.startswith("empreinte-")  # evoliz contacts have no key field
+
+
+def test_the_key_is_the_profiles_key_field() -> None:
+    hokus = get_profile("hokus")
+    plan = plan_export(_table(["distributorId", "personEmail"], [["D-1", "a@b.fr"]]), hokus)
+    assert [(r.key, r.fields) for r in outgoing_rows(plan, hokus)] == [
+        ("D-1", {"distributorId": "D-1", "personEmail": "a@b.fr"})
+    ]
+
+
+def test_a_fingerprint_depends_on_the_values_not_their_order() -> None:
+    assert fingerprint({"a": "1", "b": "2"}) == fingerprint({"b": "2", "a": "1"})
+    assert fingerprint({"a": "1"}) != fingerprint({"a": "2"})
+
+
+ROWS = [
+    OutgoingRow(2, "K1", {"name": "Alpha"}),
+    OutgoingRow(3, "K2", {"name": "Beta"}),
+    OutgoingRow(4, "K3", {"name": "Gamma"}),
+    OutgoingRow(5, "K1", {"name": "Alpha bis"}),
+]
+REMOTE = {"K1": {"name": "Alpha", "id": "9"}, "K2": {"name": "Old"}, "K9": {"name": "Z"}}
+
+
+def test_each_mode_previews_what_it_will_do() -> None:
+    upsert = preview(ROWS, REMOTE, "upsert")
+    assert (upsert.create, upsert.update, upsert.unchanged, upsert.delete, upsert.repeated) == (
+        ["K3"],
+        ["K2"],
+        ["K1"],
+        [],
+        ["K1"],
+    )
+    rest = preview(ROWS, REMOTE, "upsert_delete_rest")
+    assert rest.delete == ["K9"]
+    only_update = preview(ROWS, REMOTE, "update_only")
+    assert (only_update.refused, only_update.update, only_update.create) == (["K3"], ["K2"], [])
+    only_create = preview(ROWS, REMOTE, "create_only")
+    assert (only_create.create, only_create.unchanged) == (["K3"], ["K1", "K2"])
+    replace = preview(ROWS, REMOTE, "replace_all")
+    assert (replace.create, replace.delete) == (["K1", "K2", "K3"], ["K1", "K2", "K9"])
