@@ -38,7 +38,18 @@ class SourceInfo:
     has_bom: bool = False
     sheet: str | None = None
     sheets: list[str] = field(default_factory=list)
-    header_row: int = 1
+    header_row: int = 1  # the row (CSV: line) of the column names; 0 when there are none
+    #: how the header row was found: "asked" (given by the caller), "headers" (the row that fits
+    #: the profile best), "shape" (the first row that looks like column names), "first" (row 1,
+    #: nothing better found), "none" (no header row: see ``headerless``)
+    header_found_by: str = "first"
+    #: the non-empty lines above the header row (a title, a date...), skipped, one text each
+    preamble: list[str] = field(default_factory=list)
+    #: the file has no header row: every row is data, the columns are "Colonne A", "Colonne B"...
+    headerless: bool = False
+    #: how the sheet was chosen: "asked", "profile", "headers" (its header row fits the profile
+    #: best), "first" (the first visible sheet); None for a CSV
+    sheet_chosen_by: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

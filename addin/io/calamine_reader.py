@@ -13,7 +13,7 @@ Values are otherwise converted as for .xlsx (see :mod:`addin.io.cells`).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -29,11 +29,21 @@ from addin.errors import UnsupportedFileError
 from addin.io.cells import convert
 from addin.io.common import (
     Cell,
+    SheetScores,
     choose_sheet,
     encrypted,
     library_errors_as,
     workbook_table,
 )
+from addin.io.header_row import (
+    PEEK_ROWS,
+    HeaderChoice,
+    HeaderScore,
+    Located,
+    best_header_score,
+    locate_header,
+)
+from addin.io.product_sheets import is_product_sheet
 from addin.io.progress import STEP, ReadProgress, no_progress
 
 
@@ -50,23 +60,33 @@ def read_calamine(
     *,
     sheet: str | None = None,
     preferred_sheet: str | None = None,
-    header_row: int = 1,
+    header_row: int | None = None,
+    header_score: HeaderScore | None = None,
     progress: ReadProgress = no_progress,
 ) -> Table:
-    """Read one worksheet of an .xls or .ods workbook into a :class:`Table`."""
+    """Read one worksheet of an .xls or .ods workbook into a :class:`Table`.
+
+    ``header_row`` ``None``: found (see :mod:`addin.io.header_row`), except on our own sheets,
+    whose header is on row 1.
+    """
     with _open_book(path, kind) as book:
         sheets = worksheets(book)
-        name = choose_sheet(path, sheets, sheet, preferred_sheet)
-        values = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        scores = None if header_score is None else sheet_scores(book, header_score)
+        chosen = choose_sheet(path, sheets, sheet, preferred_sheet, scores)
+        values = book.get_sheet_by_name(chosen.name).to_python(skip_empty_area=False)
+    found_by = "asked"
+    if header_row is None and is_product_sheet(chosen.name):
+        header_row, found_by = 1, "first"
 
-    header: list[Cell] = []
+    first = header_row or 1
     rows: list[list[Cell]] = []
     numbers: list[int] = []
-    total = max(len(values) - header_row + 1, 0)
+    total = max(len(values) - first + 1, 0)
     progress(0, total)
-    for number, raw in enumerate(values[header_row - 1 :], start=header_row):
-        if (number - header_row) % STEP == 0 and number > header_row:
-            progress(number - header_row, total)
+    header: list[Cell] = []
+    for number, raw in enumerate(values[first - 1 :], start=first):
+        if (number - first) % STEP == 0 and number > first:
+            progress(number - first, total)
         cells = [convert(value) for value in raw]
         while cells and cells[-1] is None:
             cells.pop()
@@ -77,17 +97,26 @@ def read_calamine(
             numbers.append(number)
 
     progress(total, total)
-    return workbook_table(
-        path,
-        kind,
-        size,
-        sheet=name,
-        sheets=sheets,
-        header_row=header_row,
-        header=header,
-        rows=rows,
-        row_numbers=numbers,
-    )
+    if header_row is None:
+        located = locate_header(rows, numbers, header_score)
+    else:
+        located = Located(HeaderChoice(header_row, found_by), header, rows, numbers)
+    return workbook_table(path, kind, size, sheet=chosen, sheets=sheets, located=located)
+
+
+def sheet_scores(book: CalamineWorkbook, header_score: HeaderScore) -> SheetScores:
+    """How well each sheet's header row fits, from its first rows only."""
+
+    def scores(names: Sequence[str]) -> dict[str, float]:
+        found: dict[str, float] = {}
+        for name in names:
+            sheet = book.get_sheet_by_name(name)
+            first = sheet.to_python(skip_empty_area=False, nrows=PEEK_ROWS)
+            rows = [[convert(value) for value in row] for row in first]
+            found[name] = best_header_score(rows, header_score)
+        return found
+
+    return scores
 
 
 def worksheets(book: CalamineWorkbook) -> list[tuple[str, bool]]:

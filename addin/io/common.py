@@ -1,17 +1,23 @@
 """What every reader shares: turning rows into a :class:`Table`, choosing a sheet, wording sizes.
 
-The readers collect data rows (already converted to :data:`CellValue` or :class:`FormulaCell`)
-together with the row number the user sees, then hand them to :func:`build_table`, which pads
-short rows, keeps the cells of long rows under an empty header, transposes to columns and drops
-the trailing columns that have neither a header nor a value.
+The readers collect rows (already converted to :data:`CellValue` or :class:`FormulaCell`)
+together with the row number the user sees, split them at the header row
+(:mod:`addin.io.header_row`), then hand them to :func:`table_from`, which records how the
+header was found and calls :func:`build_table`: it pads short rows, keeps the cells of long rows
+under an empty header, transposes to columns and drops the trailing columns that have neither a
+header nor a value.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+from openpyxl.utils.cell import get_column_letter
 
 from addin.core.table import CellValue, FormulaCell, SourceInfo, Table
 from addin.errors import (
@@ -23,7 +29,13 @@ from addin.errors import (
 )
 from addin.io.product_sheets import is_product_sheet
 
+if TYPE_CHECKING:
+    from addin.io.header_row import Located
+
 Cell = CellValue | FormulaCell
+
+#: Scores of candidate sheets (by name) for how well their header row fits the profile.
+SheetScores = Callable[[Sequence[str]], dict[str, float]]
 
 #: Rows are transposed by chunks of this many rows, so that ``zip(*chunk)`` stays small.
 _CHUNK = 4096
@@ -71,26 +83,51 @@ def workbook_table(
     kind: str,
     size: int,
     *,
-    sheet: str,
+    sheet: SheetChoice,
     sheets: Sequence[tuple[str, bool]],
-    header_row: int,
-    header: list[Cell],
-    rows: list[list[Cell]],
-    row_numbers: list[int],
+    located: Located,
 ) -> Table:
     """The end of every workbook reader: describe the source, check the header, build the table."""
     source = SourceInfo(
         path=str(path),
         kind=kind,
         size_bytes=size,
-        sheet=sheet,
+        sheet=sheet.name,
         sheets=[name for name, _ in sheets if not is_product_sheet(name)],
-        header_row=header_row,
+        sheet_chosen_by=sheet.chosen_by,
     )
-    headers = [header_text(value) for value in header]
-    where = f"La feuille « {sheet} » du classeur « {path.name} »"
-    check_header(headers, bool(rows), where, header_row)
-    return build_table(headers, rows, row_numbers, source)
+    return table_from(located, source, f"La feuille « {sheet.name} » du classeur « {path.name} »")
+
+
+def table_from(
+    located: Located, source: SourceInfo, where: str, *, empty_string_is_none: bool = False
+) -> Table:
+    """The table of rows split at their header, with how the header was found in ``source``.
+
+    ``where`` names the file (or sheet) in the error raised when there is no header to work
+    with. A file without a header row gets the columns "Colonne A", "Colonne B"...
+    """
+    choice = located.choice
+    source.header_row = choice.row
+    source.header_found_by = choice.found_by
+    source.headerless = choice.headerless
+    source.preamble = located.preamble
+    if choice.headerless:
+        table = build_table(
+            [], located.rows, located.numbers, source, empty_string_is_none=empty_string_is_none
+        )
+        table.headers = column_names(len(table.columns))
+        return table
+    headers = [header_text(value) for value in located.header]
+    check_header(headers, bool(located.rows), where, choice.row)
+    return build_table(
+        headers, located.rows, located.numbers, source, empty_string_is_none=empty_string_is_none
+    )
+
+
+def column_names(count: int) -> list[str]:
+    """Names for the columns of a file without headers: "Colonne A", "Colonne B"..."""
+    return [f"Colonne {get_column_letter(index + 1)}" for index in range(count)]
 
 
 def check_header(headers: list[str], has_data: bool, where: str, header_row: int) -> None:
@@ -125,17 +162,29 @@ def header_text(value: Cell) -> str:
     return str(value)
 
 
+@dataclass(frozen=True, slots=True)
+class SheetChoice:
+    """The sheet to read, and why: ``"asked"`` (by the user), ``"profile"`` (the profile's
+    preferred sheet), ``"headers"`` (its header row fits the profile best) or ``"first"`` (the
+    first visible sheet)."""
+
+    name: str
+    chosen_by: str
+
+
 def choose_sheet(
     path: Path,
     sheets: Sequence[tuple[str, bool]],
     sheet: str | None,
     preferred_sheet: str | None,
-) -> str:
+    scores: SheetScores | None = None,
+) -> SheetChoice:
     """Pick the sheet to read among ``(name, visible)`` pairs, in workbook order.
 
     ``sheet`` (asked for by the user) must exist; ``preferred_sheet`` (suggested by the profile)
-    is used when present; otherwise the first visible sheet. Names are compared exactly first,
-    then without case and surrounding spaces.
+    is used when present; otherwise, given ``scores``, the visible sheet (not one of ours) whose
+    header row fits the profile best, the first on a tie; otherwise the first visible sheet.
+    Names are compared exactly first, then without case and surrounding spaces.
     """
     names = [name for name, _ in sheets]
     if not names:
@@ -151,15 +200,22 @@ def choose_sheet(
                 f"La feuille « {sheet} » n'existe pas dans le classeur « {path.name} ». "
                 f"Feuilles disponibles : {listed}."
             )
-        return found
+        return SheetChoice(found, "asked")
     if preferred_sheet is not None:
         found = _match_sheet(names, preferred_sheet)
         if found is not None:
-            return found
-    for name, visible in sheets:
-        if visible and not is_product_sheet(name):
-            return name
-    return next((name for name in names if not is_product_sheet(name)), names[0])
+            return SheetChoice(found, "profile")
+    candidates = [name for name, visible in sheets if visible and not is_product_sheet(name)]
+    if scores is not None and len(candidates) > 1:
+        scored = scores(candidates)
+        best = max(candidates, key=lambda name: scored.get(name, 0.0))  # the first on a tie
+        if scored.get(best, 0.0) > 0:
+            return SheetChoice(best, "headers")
+    if candidates:
+        return SheetChoice(candidates[0], "first")
+    return SheetChoice(
+        next((name for name in names if not is_product_sheet(name)), names[0]), "first"
+    )
 
 
 def _match_sheet(names: Sequence[str], wanted: str) -> str | None:

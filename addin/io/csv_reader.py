@@ -13,8 +13,12 @@ has a single column and ``SourceInfo.separator`` is ``None``.
 
 Cells are the strings of the file, untouched (no stripping, no type guessing); an empty cell is
 ``None``. Line breaks are normalised to ``\\n``, inside quoted cells too. ``row_numbers`` are the
-physical line numbers where each record starts (header on line 1), so a quoted cell spanning
-three lines moves the following numbers by two.
+physical line numbers where each record starts (the file's first line is line 1, whatever lines
+come before the header), so a quoted cell spanning three lines moves the following numbers by
+two.
+
+Header: the line given by the caller, or found among the first lines (title lines above it are
+skipped, a file of data without column names is recognised): see :mod:`addin.io.header_row`.
 """
 
 from __future__ import annotations
@@ -28,7 +32,8 @@ from typing import cast
 
 from addin.core.table import SourceInfo, Table
 from addin.errors import EmptyFileError, InputError, UnsupportedFileError
-from addin.io.common import Cell, build_table, check_header
+from addin.io.common import Cell, table_from
+from addin.io.header_row import HeaderChoice, HeaderScore, Located, locate_header
 from addin.io.progress import STEP, ReadProgress, no_progress
 
 #: Separators looked for, in order of preference when two are equally plausible.
@@ -49,10 +54,16 @@ _BOMS = (
 
 
 def read_csv(
-    path: Path, data: bytes, header_row: int = 1, progress: ReadProgress = no_progress
+    path: Path,
+    data: bytes,
+    header_row: int | None = None,
+    progress: ReadProgress = no_progress,
+    header_score: HeaderScore | None = None,
 ) -> Table:
     """Read a delimited text file whose bytes are ``data`` (the dispatcher already read them).
 
+    ``header_row``: the line of the column names (the first record starting on or after it);
+    ``None`` finds it (see :mod:`addin.io.header_row`, which ``header_score`` helps).
     ``progress`` counts physical lines (a quoted cell over three lines counts three), out of
     the text's line count, which Python counts at C speed before parsing.
     """
@@ -73,9 +84,8 @@ def read_csv(
         encoding=encoding,
         separator=separator,
         has_bom=has_bom,
-        header_row=header_row,
     )
-    headers: list[str] | None = None
+    header: list[str] | None = None
     rows: list[list[str]] = []
     numbers: list[int] = []
     previous = 0
@@ -87,9 +97,9 @@ def read_csv(
             if previous >= next_report:
                 progress(min(previous, total), total)
                 next_report = previous + STEP
-            if headers is None:
+            if header is None and header_row is not None:
                 if start >= header_row:
-                    headers = record
+                    header = record
                 continue
             if any(record):
                 rows.append(record)
@@ -99,13 +109,16 @@ def read_csv(
 
     progress(total, total)
     where = f"Le fichier « {path.name} »"
-    if headers is None:
+    cells = cast("list[list[Cell]]", rows)  # str cells; "" becomes None while transposing
+    if header_row is None:
+        located = locate_header(cells, numbers, header_score)
+    elif header is None:
         raise EmptyFileError(
             f"{where} n'a pas de ligne {header_row} : il n'y a aucune donnée à vérifier."
         )
-    check_header(headers, bool(rows), where, header_row)
-    cells = cast("list[list[Cell]]", rows)  # str cells; "" becomes None while transposing
-    return build_table(headers, cells, numbers, source, empty_string_is_none=True)
+    else:
+        located = Located(HeaderChoice(header_row, "asked"), list(header), cells, numbers)
+    return table_from(located, source, where, empty_string_is_none=True)
 
 
 def records(text: str, separator: str) -> Iterator[tuple[int, int, list[str]]]:

@@ -38,6 +38,7 @@ from addin.errors import (
 from addin.io.calamine_reader import list_calamine_sheets, read_calamine
 from addin.io.common import encrypted, format_size
 from addin.io.csv_reader import read_csv
+from addin.io.header_row import HeaderScore
 from addin.io.ooxml import NotSure
 from addin.io.progress import ReadProgress, no_progress
 from addin.io.xlsx_hybrid import read_xlsx_hybrid
@@ -101,21 +102,29 @@ def read_table(
     sheet: str | None = None,
     preferred_sheet: str | None = None,
     max_bytes: int | None = None,
-    header_row: int = 1,
+    header_row: int | None = None,
     *,
+    header_score: HeaderScore | None = None,
     progress: ReadProgress = no_progress,
 ) -> Table:
     """Read the user's file into a :class:`Table`.
 
     ``sheet``: the worksheet asked for by the user (an error if missing); ``preferred_sheet``:
-    the one a profile suggests, used when present; otherwise the first visible worksheet.
-    ``max_bytes`` replaces the default size limits; ``header_row`` is the row (CSV: the line)
-    holding the column names, 1 by default. CSV files ignore the sheet arguments.
-    ``progress(done, total)`` is told the rows (CSV: lines) read so far (see
-    :mod:`addin.io.progress`).
+    the one a profile suggests, used when present; otherwise, given ``header_score``, the
+    visible sheet whose header row fits best; otherwise the first visible worksheet
+    (``SourceInfo.sheet_chosen_by`` says which). CSV files ignore the sheet arguments.
+
+    ``header_row``: the row (CSV: the line) holding the column names; ``None`` finds it among
+    the first rows, skipping title lines above it, or recognises a file without column names
+    (see :mod:`addin.io.header_row`; ``SourceInfo.header_found_by``, ``preamble`` and
+    ``headerless`` say what was found). ``header_score(headers)`` says how well a row of headers
+    fits the profile, from 0 to 1: the best row wins. Row numbers stay those the user sees.
+
+    ``max_bytes`` replaces the default size limits. ``progress(done, total)`` is told the rows
+    (CSV: lines) read so far (see :mod:`addin.io.progress`).
     """
     path = Path(path)
-    if header_row < 1:
+    if header_row is not None and header_row < 1:
         raise UsageError(
             f"La ligne des en-têtes doit être un numéro de ligne (1 ou plus), pas {header_row}."
         )
@@ -127,7 +136,8 @@ def read_table(
     if size > limit:
         raise _too_large(path, size, limit, container, custom=max_bytes is not None)
     if container == "text":
-        return read_csv(path, _guard(path, path.read_bytes), header_row, progress)
+        data = _guard(path, path.read_bytes)
+        return read_csv(path, data, header_row, progress, header_score)
     kind = _workbook_kind(path, container)
 
     def read(reader: Callable[..., Table]) -> Table:
@@ -138,6 +148,7 @@ def read_table(
             sheet=sheet,
             preferred_sheet=preferred_sheet,
             header_row=header_row,
+            header_score=header_score,
             progress=progress,
         )
 

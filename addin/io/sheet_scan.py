@@ -23,16 +23,26 @@ shared-string table (:func:`check_strings`).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+import zipfile
+import zlib
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import IO
+from xml.parsers import expat
 
-from addin.io.ooxml import NotSure, parse_text
+from addin.io.common import SheetScores
+from addin.io.header_row import PEEK_ROWS, HeaderScore, best_header_score
+from addin.io.ooxml import NotSure, Package, parse_text, read_package
 
 #: Zero-based (row, column) of a cell.
 Position = tuple[int, int]
 
 _BLOCK = 1 << 22
+#: Blocks read when only the first rows are wanted.
+_PEEK_BLOCK = 1 << 16
+#: Columns of a worksheet (XFD).
+_MAX_COLUMNS = 16_384
 #: A row longer than this (16,384 cells of long texts) means the file is not what it seems.
 _MAX_CARRY = 1 << 26
 
@@ -250,3 +260,199 @@ def _last_end(data: bytes, closing: re.Pattern[bytes], element: bytes) -> int:
             return found + len(suffix)
         end = found
     return -1
+
+
+# --- the first rows of sheets, to choose among them -------------------------------------------
+
+#: Texts of a sheet's first rows, by sheet name (``None`` for an empty cell).
+FirstRows = dict[str, list[list[str | None]]]
+
+
+def first_rows(
+    archive: zipfile.ZipFile, package: Package, names: Sequence[str], count: int
+) -> FirstRows:
+    """The first ``count`` rows of each named sheet (empty rows included), as texts.
+
+    Each sheet's XML is streamed and left after ``count`` rows; the shared strings are parsed
+    only as far as those rows need. A number comes as the text of its stored value (``45306``
+    for a date): enough to score headers, which are texts.
+    """
+    strings = _SharedStrings(archive, package.shared_strings)
+    found: FirstRows = {}
+    try:
+        for name in names:
+            part = package.sheet_paths.get(name)
+            if part is not None and part in archive.NameToInfo:
+                with archive.open(part) as stream:
+                    found[name] = _FirstRows(strings, count).read(stream)
+    finally:
+        strings.close()
+    return found
+
+
+def xlsx_sheet_scores(path: Path, header_score: HeaderScore) -> SheetScores:
+    """Scores of an .xlsx workbook's sheets for :func:`~addin.io.common.choose_sheet`.
+
+    From the first :data:`~addin.io.header_row.PEEK_ROWS` rows of each sheet only. A package
+    this light reading cannot follow gets no scores (the first sheet is then read), never an
+    error: the reader itself will say what is wrong with the file.
+    """
+
+    def scores(names: Sequence[str]) -> dict[str, float]:
+        try:
+            with zipfile.ZipFile(path) as archive:
+                rows = first_rows(archive, read_package(archive), names, PEEK_ROWS)
+        except (NotSure, KeyError, ValueError, OSError, EOFError, zipfile.BadZipFile, zlib.error):
+            return {}
+        return {name: best_header_score(rows[name], header_score) for name in rows}
+
+    return scores
+
+
+class _Enough(Exception):
+    """Raised from inside the XML parser once the rows asked for are read."""
+
+
+class _Texts:
+    """Collects the character data of ``<t>``/``<v>`` elements, phonetic runs left out."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.inside = False
+        self.phonetic = 0
+        self.parser = expat.ParserCreate()
+        self.parser.StartDoctypeDeclHandler = _refuse_dtd
+        self.parser.EntityDeclHandler = _refuse_dtd
+        self.parser.StartElementHandler = lambda name, attributes: self.start(
+            name.rpartition(":")[2], attributes
+        )
+        self.parser.EndElementHandler = lambda name: self.end(name.rpartition(":")[2])
+        self.parser.CharacterDataHandler = self._text
+
+    def feed(self, data: bytes, last: bool) -> None:
+        try:
+            self.parser.Parse(data, last)
+        except expat.ExpatError as error:
+            raise NotSure(f"XML illisible ({error})") from None
+
+    def start(self, tag: str, attributes: dict[str, str]) -> None:
+        if tag in ("t", "v"):
+            self.inside = True
+        elif tag == "rPh":
+            self.phonetic += 1
+
+    def end(self, tag: str) -> None:
+        if tag in ("t", "v"):
+            self.inside = False
+        elif tag == "rPh":
+            self.phonetic -= 1
+
+    def take(self) -> str:
+        text = "".join(self.parts)
+        self.parts.clear()
+        return text
+
+    def _text(self, data: str) -> None:
+        if self.inside and not self.phonetic:
+            self.parts.append(data)
+
+
+def _refuse_dtd(*_: object) -> None:
+    raise NotSure("une déclaration de type de document (DTD) dans le classeur")
+
+
+class _SharedStrings(_Texts):
+    """The shared-string table, parsed only as far as the indexes asked for."""
+
+    def __init__(self, archive: zipfile.ZipFile, part: str | None) -> None:
+        super().__init__()
+        self.items: list[str] = []
+        self.stream: IO[bytes] | None = None
+        if part is not None and part in archive.NameToInfo:
+            self.stream = archive.open(part)
+
+    def get(self, index: int) -> str | None:
+        while len(self.items) <= index and self.stream is not None:
+            chunk = self.stream.read(_PEEK_BLOCK)
+            self.feed(chunk, not chunk)
+            if not chunk:
+                self.close()
+        return self.items[index] if index < len(self.items) else None
+
+    def close(self) -> None:
+        if self.stream is not None:
+            self.stream.close()
+            self.stream = None
+
+    def start(self, tag: str, attributes: dict[str, str]) -> None:
+        if tag == "si":
+            self.take()
+        super().start(tag, attributes)
+
+    def end(self, tag: str) -> None:
+        if tag == "si":
+            self.items.append(self.take())
+        super().end(tag)
+
+
+class _FirstRows(_Texts):
+    """A sheet's first rows, read until there are enough."""
+
+    def __init__(self, strings: _SharedStrings, count: int) -> None:
+        super().__init__()
+        self.strings = strings
+        self.count = count
+        self.rows: list[list[str | None]] = []
+        self.cell: dict[str, str] = {}
+        self.column = 0
+
+    def read(self, stream: IO[bytes]) -> list[list[str | None]]:
+        try:
+            while chunk := stream.read(_PEEK_BLOCK):
+                self.feed(chunk, False)
+            self.feed(b"", True)
+        except _Enough:
+            pass
+        return self.rows[: self.count]
+
+    def start(self, tag: str, attributes: dict[str, str]) -> None:
+        if tag == "row":
+            number = attributes.get("r", "")
+            wanted = int(number) - 1 if number.isdigit() else len(self.rows)
+            while len(self.rows) < min(wanted, self.count):
+                self.rows.append([])  # rows the file leaves out are empty
+            if len(self.rows) >= self.count:
+                raise _Enough
+            self.rows.append([])
+            self.column = 0
+        elif tag == "c":
+            self.cell = attributes
+            self.take()
+        super().start(tag, attributes)
+
+    def end(self, tag: str) -> None:
+        if tag == "c" and self.rows:
+            self._put(self.take())
+        elif tag == "row" and len(self.rows) >= self.count:
+            raise _Enough
+        super().end(tag)
+
+    def _put(self, raw: str) -> None:
+        reference = _REFERENCE.fullmatch(self.cell.get("r", "").encode())
+        column = self.column
+        if reference is not None:
+            column = -1
+            for letter in reference.group(1):
+                column = (column + 1) * 26 + letter - 65
+        self.column = column + 1
+        kind = self.cell.get("t", "n")
+        if kind == "s":
+            value = self.strings.get(int(raw)) if raw.strip().isdigit() else None
+        elif kind == "b":
+            value = "TRUE" if raw.strip() in ("1", "true") else "FALSE"
+        else:
+            value = raw or None
+        row = self.rows[-1]
+        if value is not None and column < _MAX_COLUMNS:
+            row.extend([None] * (column + 1 - len(row)))
+            row[column] = value

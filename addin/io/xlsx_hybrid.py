@@ -33,9 +33,11 @@ from addin.errors import ClientImportError
 from addin.io.calamine_reader import worksheets
 from addin.io.cells import convert, is_special_format, number, with_format
 from addin.io.common import Cell, choose_sheet, workbook_table
+from addin.io.header_row import HeaderChoice, HeaderScore, Located, locate_header
 from addin.io.ooxml import NotSure, Package, read_package
+from addin.io.product_sheets import is_product_sheet
 from addin.io.progress import STEP, ReadProgress, no_progress
-from addin.io.sheet_scan import SheetMarks, check_strings, scan_sheet
+from addin.io.sheet_scan import SheetMarks, check_strings, scan_sheet, xlsx_sheet_scores
 
 _DATES = (dt.datetime, dt.date, dt.time, dt.timedelta)
 _BIG = 1e15
@@ -48,45 +50,44 @@ def read_xlsx_hybrid(
     *,
     sheet: str | None = None,
     preferred_sheet: str | None = None,
-    header_row: int = 1,
+    header_row: int | None = None,
+    header_score: HeaderScore | None = None,
     progress: ReadProgress = no_progress,
 ) -> Table:
     """Read one worksheet like :func:`~addin.io.xlsx_reader.read_xlsx`, or raise NotSure."""
     try:
         with path.open("rb") as handle, CalamineWorkbook.from_filelike(handle) as book:
             sheets = worksheets(book)
-            name = choose_sheet(path, sheets, sheet, preferred_sheet)
-            package, marks = _scan(path, name)
-            values = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            scores = None if header_score is None else xlsx_sheet_scores(path, header_score)
+            chosen = choose_sheet(path, sheets, sheet, preferred_sheet, scores)
+            package, marks = _scan(path, chosen.name)
+            values = book.get_sheet_by_name(chosen.name).to_python(skip_empty_area=False)
     except (NotSure, ClientImportError, MemoryError):
         raise  # a sheet that does not exist is missing for openpyxl too
     except Exception as error:  # calamine's errors share no base class but Exception
         raise NotSure(f"calamine ou le XML du classeur : {error}") from error
 
-    grid = _convert(values, header_row, package, marks, progress)
-    header = grid[0] if grid else []
+    found_by = "asked"
+    if header_row is None and is_product_sheet(chosen.name):
+        header_row, found_by = 1, "first"
+    first = header_row or 1
+    header: list[Cell] = []
     rows: list[list[Cell]] = []
     numbers: list[int] = []
-    for offset, cells in enumerate(grid[1:], start=header_row + 1):
+    for row_number, cells in enumerate(_convert(values, first, package, marks, progress), first):
         while cells and cells[-1] is None:
             cells.pop()
-        if cells:
+        if row_number == header_row:
+            header = cells
+        elif cells:
             rows.append(cells)
-            numbers.append(offset)
-    while header and header[-1] is None:
-        header.pop()
+            numbers.append(row_number)
 
-    return workbook_table(
-        path,
-        kind,
-        size,
-        sheet=name,
-        sheets=sheets,
-        header_row=header_row,
-        header=header,
-        rows=rows,
-        row_numbers=numbers,
-    )
+    if header_row is None:
+        located = locate_header(rows, numbers, header_score)
+    else:
+        located = Located(HeaderChoice(header_row, found_by), header, rows, numbers)
+    return workbook_table(path, kind, size, sheet=chosen, sheets=sheets, located=located)
 
 
 def _scan(path: Path, name: str) -> tuple[Package, SheetMarks]:
@@ -118,13 +119,13 @@ def _watched_styles(package: Package) -> set[int]:
 
 def _convert(
     values: Sequence[Sequence[object]],
-    header_row: int,
+    first_row: int,
     package: Package,
     marks: SheetMarks,
     progress: ReadProgress,
 ) -> list[list[Cell]]:
-    """calamine's rows from the header down, as openpyxl's reader would give them."""
-    total = max(len(values) - header_row + 1, 0)
+    """calamine's rows from ``first_row`` down, as openpyxl's reader would give them."""
+    total = max(len(values) - first_row + 1, 0)
     progress(0, total)
     grid: list[list[Cell]] = []
     dates: list[object] = []  # the date-like values calamine gave, checked against the styles
@@ -138,13 +139,13 @@ def _convert(
             dates.append(value)
         return convert(value)
 
-    for index, row_values in enumerate(values[header_row - 1 :], start=1):
+    for index, row_values in enumerate(values[first_row - 1 :], start=1):
         # texts (most cells) stay in the comprehension; the rest goes through ``other``
         grid.append([(v or None) if type(v) is str else other(v) for v in row_values])
         if index % STEP == 0:
             progress(index, total)
 
-    first = header_row - 1
+    first = first_row - 1
     seen_dates = 0
     date_styles = package.date_styles()
     for (row, column), style in marks.styled.items():

@@ -45,8 +45,10 @@ from addin.io.common import (
     library_errors_as,
     workbook_table,
 )
+from addin.io.header_row import HeaderChoice, HeaderScore, Located, locate_header
+from addin.io.product_sheets import is_product_sheet
 from addin.io.progress import STEP, ReadProgress, no_progress
-from addin.io.sheet_scan import UNCACHED_FORMULAS
+from addin.io.sheet_scan import UNCACHED_FORMULAS, xlsx_sheet_scores
 
 
 def list_xlsx_sheets(path: Path) -> list[tuple[str, bool]]:
@@ -62,18 +64,24 @@ def read_xlsx(
     *,
     sheet: str | None = None,
     preferred_sheet: str | None = None,
-    header_row: int = 1,
+    header_row: int | None = None,
+    header_score: HeaderScore | None = None,
     progress: ReadProgress = no_progress,
 ) -> Table:
     """Read one worksheet of an .xlsx/.xlsm workbook into a :class:`Table`.
 
-    ``progress`` gets the rows read with no total: openpyxl only knows it once it has read them
-    all (the stored size is not trusted).
+    ``header_row`` ``None``: found (see :mod:`addin.io.header_row`), except on our own sheets,
+    whose header is on row 1. ``progress`` gets the rows read with no total: openpyxl only
+    knows it once it has read them all (the stored size is not trusted).
     """
     with library_errors_as(_damaged(path)), _workbook(path, data_only=True) as book:
         sheets = _sheets(book)
-        name = choose_sheet(path, sheets, sheet, preferred_sheet)
-        worksheet = book[name]
+        scores = None if header_score is None else xlsx_sheet_scores(path, header_score)
+        chosen = choose_sheet(path, sheets, sheet, preferred_sheet, scores)
+        found_by = "asked"
+        if header_row is None and is_product_sheet(chosen.name):
+            header_row, found_by = 1, "first"
+        worksheet = book[chosen.name]
         worksheet.reset_dimensions()  # the stored size is sometimes wrong: read every cell
         special_formats = _has_special_formats(book)
         two_passes = _may_hold_uncached_formulas(book, worksheet)
@@ -82,7 +90,7 @@ def read_xlsx(
             grid.read(worksheet, special_formats)
         else:
             with _workbook(path, data_only=False) as formulas_book:
-                formulas_sheet = formulas_book[name]
+                formulas_sheet = formulas_book[chosen.name]
                 formulas_sheet.reset_dimensions()
                 grid.read(formulas_sheet, special_formats)
             if grid.waiting:
@@ -90,24 +98,19 @@ def read_xlsx(
 
     progress(grid.seen, grid.seen)
     rows, numbers = grid.data_rows()
-    return workbook_table(
-        path,
-        kind,
-        size,
-        sheet=name,
-        sheets=sheets,
-        header_row=header_row,
-        header=grid.header,
-        rows=rows,
-        row_numbers=numbers,
-    )
+    if header_row is None:
+        located = locate_header(rows, numbers, header_score)
+    else:
+        located = Located(HeaderChoice(header_row, found_by), grid.header, rows, numbers)
+    return workbook_table(path, kind, size, sheet=chosen, sheets=sheets, located=located)
 
 
 @dataclass
 class _Grid:
     """Rows read so far, with the formulas still waiting for their cached result."""
 
-    header_row: int
+    #: ``None``: the header is not known yet, every non-empty row is kept from row 1
+    header_row: int | None
     #: Whether the worksheet was opened with ``data_only=False``, so that formulas show as text.
     formulas: bool
     header: list[Cell] = field(default_factory=list)
@@ -141,9 +144,9 @@ class _Grid:
 
     def read_values(self, worksheet: Any) -> None:
         """Plain values: enough when no number format can change what the user sees."""
-        row_number = self.header_row
+        row_number = self.header_row or 1
         detect = self.formulas
-        for row in worksheet.iter_rows(min_row=self.header_row, values_only=True):
+        for row in worksheet.iter_rows(min_row=row_number, values_only=True):
             cells: list[Cell] = []
             formulas: list[tuple[int, str]] = []
             for value in row:
@@ -166,8 +169,8 @@ class _Grid:
 
     def read_cells(self, worksheet: Any) -> None:
         """Cell by cell, to see number formats and tell formulas from text."""
-        row_number = self.header_row
-        for row in worksheet.iter_rows(min_row=self.header_row):
+        row_number = self.header_row or 1
+        for row in worksheet.iter_rows(min_row=row_number):
             cells: list[Cell] = []
             formulas: list[tuple[int, str]] = []
             for cell in row:

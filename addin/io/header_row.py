@@ -1,0 +1,253 @@
+"""Where the table starts: the header row of a file that does not begin with it.
+
+Exports often open with a title, a date and a blank line before the column names; some files
+have no column names at all. Only the first :data:`SCAN_ROWS` non-empty rows are looked at, so
+finding the header costs the same on a 100,000-row file as on a 10-row one.
+
+The header is, in this order:
+
+1. the row the caller scores best, when it gives ``header_score`` (how well a row of headers
+   fits the profile, 0 to 1): the highest positive score wins, the first on a tie;
+2. otherwise, the first row that *looks like headers* (:func:`find_header`): at least two
+   non-empty cells, all of them short texts that are not values (numbers, dates, e-mails, phone
+   numbers, postal codes, web addresses); as wide as the table (at least two thirds of the usual
+   width of the rows scanned, so that a two-cell "Société ; Export du 12/03" line above an
+   eight-column table is not taken); followed by at least one row; and above the first row
+   that is data (a row as wide as the table whose cells are mostly values);
+3. no header at all when no row looks like headers and the first row is such a row of data:
+   the columns are then named "Colonne A", "Colonne B"... and every row is data;
+4. otherwise row 1, as before detection existed: its emptiness, if it is empty, is reported.
+
+The rows above the header are the *preamble*, kept as text for the message that says they were
+skipped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from itertools import islice
+
+from openpyxl.utils.cell import get_column_letter
+
+from addin.io.common import Cell, header_text
+
+#: How a row of headers fits what the caller expects: 0 (not at all) to 1.
+HeaderScore = Callable[[Sequence[str]], float]
+
+#: How many non-empty rows the detection looks at (and the sheet choice, per sheet).
+SCAN_ROWS = 30
+#: How many rows, empty ones included, the sheet choice reads of each sheet.
+PEEK_ROWS = 2 * SCAN_ROWS
+#: A header cell longer than this is a sentence (a title, a note), not a column name.
+MAX_LABEL = 80
+
+_SPACES = " \t\u00a0\u202f"
+_NUMBER = re.compile(r"[-+]?(?:\d[\d \u00a0\u202f.,']*)?\d(?: ?[%€$£])?|[-+]?[.,]\d+")
+_DATE = re.compile(
+    r"\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}(?:[ T]\d{1,2}[:h]\d{2}(?::\d{2}(?:\.\d+)?)?)?"
+    r"|\d{1,2}:\d{2}(?::\d{2})?"
+)
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+_PHONE = re.compile(r"(?:\+|00)?[\d(][\d ().\-/\u00a0]{5,22}\d")
+_POSTAL = re.compile(r"[A-Z]\d[A-Z] ?\d[A-Z]\d|[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}")
+_WEB = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+_BOOLEANS = frozenset({"TRUE", "FALSE", "VRAI", "FAUX"})
+
+
+def is_value(cell: Cell) -> bool:
+    """Whether a cell holds data rather than a column name: a number, a date, an e-mail..."""
+    if isinstance(cell, (int, float, dt.date)):
+        return True
+    if not isinstance(cell, str):
+        return False
+    text = cell.strip(_SPACES)
+    if not text or text in _BOOLEANS:
+        return bool(text)
+    if text[0].isdigit() or text[0] in "+-(.,":
+        if _NUMBER.fullmatch(text) or _DATE.fullmatch(text):
+            return True
+        if _PHONE.fullmatch(text):
+            digits = sum(c.isdigit() for c in text)
+            return 8 <= digits <= 15
+        return False
+    return bool(_EMAIL.fullmatch(text) or _WEB.fullmatch(text) or _POSTAL.fullmatch(text.upper()))
+
+
+def is_blank(cell: Cell) -> bool:
+    return cell is None or (isinstance(cell, str) and not cell.strip(_SPACES))
+
+
+@dataclass(frozen=True, slots=True)
+class _Shape:
+    """What the detection needs to know of one row."""
+
+    filled: int  # non-empty cells
+    span: int  # up to the last non-empty cell
+    labels: bool  # every non-empty cell is a short text that is not a value
+    values: int  # cells that hold values
+
+    @classmethod
+    def of(cls, cells: Sequence[Cell]) -> _Shape:
+        filled = span = values = 0
+        labels = True
+        for position, cell in enumerate(cells):
+            if is_blank(cell):
+                continue
+            filled += 1
+            span = position + 1
+            if is_value(cell):
+                values += 1
+                labels = False
+            elif not isinstance(cell, str) or len(cell.strip()) > MAX_LABEL:
+                labels = False
+        return cls(filled, span, labels, values)
+
+    def is_data(self) -> bool:
+        """Mostly values: at least half of the non-empty cells."""
+        return self.values > 0 and 2 * self.values >= self.filled
+
+    def is_wide(self, width: int) -> bool:
+        """At least two thirds as many cells as the table is wide."""
+        return 3 * self.filled >= 2 * width
+
+    def may_be_scored(self, width: int) -> bool:
+        """Whether the caller's score may make this row the header: as wide as the table and
+        mostly names (a row of data can hold a word the profile knows, "Mobile", "Société")."""
+        return self.is_wide(width) and 4 * self.values < self.filled
+
+
+@dataclass(frozen=True, slots=True)
+class HeaderChoice:
+    """Which row holds the column names, and how it was found.
+
+    ``row`` is the number the user sees (sheet row, CSV line), 0 when the file has no header.
+    ``found_by``: ``"asked"`` (the caller gave the row), ``"headers"`` (``header_score``),
+    ``"shape"`` (the first row that looks like headers), ``"first"`` (row 1, nothing better
+    found) or ``"none"`` (no header row: the first row is data).
+    """
+
+    row: int
+    found_by: str
+    score: float = 0.0
+
+    @property
+    def headerless(self) -> bool:
+        return self.found_by == "none"
+
+
+class _Scan:
+    """The first :data:`SCAN_ROWS` non-empty rows, their shapes and the table's usual width."""
+
+    def __init__(self, numbered: Iterable[tuple[int, Sequence[Cell]]]) -> None:
+        self.rows = [
+            (number, cells)
+            for number, cells in numbered
+            if not all(is_blank(cell) for cell in cells)
+        ][:SCAN_ROWS]
+        self.shapes = [_Shape.of(cells) for _, cells in self.rows]
+        # the span most rows have (the wider on a tie): the table's width, preamble aside
+        counts = Counter(shape.span for shape in self.shapes)
+        self.width = max(counts, key=lambda span: (counts[span], span), default=0)
+
+    def best_scored(self, header_score: HeaderScore) -> HeaderChoice | None:
+        """The row the caller scores best (positive; the first on a tie), if any."""
+        best: HeaderChoice | None = None
+        for (number, cells), shape in zip(self.rows, self.shapes, strict=True):
+            if not shape.may_be_scored(self.width):
+                continue
+            score = header_score([header_text(cell) for cell in cells])
+            if score > 0 and (best is None or score > best.score):
+                best = HeaderChoice(number, "headers", score)
+        return best
+
+    def by_shape(self) -> HeaderChoice:
+        """The first row that looks like headers; else no header when the first row is data;
+        else row 1."""
+        for index, shape in enumerate(self.shapes):
+            wide = shape.is_wide(self.width)
+            if wide and shape.is_data():
+                if index == 0:
+                    return HeaderChoice(0, "none")
+                break  # the data has begun: a header would have been above it
+            if wide and shape.labels and shape.filled >= 2 and index + 1 < len(self.shapes):
+                return HeaderChoice(self.rows[index][0], "shape")
+        return HeaderChoice(1, "first")
+
+
+def find_header(
+    rows: Sequence[Sequence[Cell]],
+    numbers: Sequence[int],
+    header_score: HeaderScore | None = None,
+) -> HeaderChoice:
+    """The header among ``rows``, the file's non-empty rows in order (numbered by ``numbers``).
+
+    Only the first :data:`SCAN_ROWS` rows are looked at, whatever the length of ``rows``.
+    """
+    scan = _Scan(islice(zip(numbers, rows, strict=False), SCAN_ROWS))
+    if header_score is not None:
+        best = scan.best_scored(header_score)
+        if best is not None:
+            return best
+    return scan.by_shape()
+
+
+def best_header_score(rows: Iterable[Sequence[Cell]], header_score: HeaderScore) -> float:
+    """How well the header row of a sheet whose first rows are ``rows`` fits (0 to 1).
+
+    Only the first :data:`PEEK_ROWS` rows are looked at (empty ones included).
+    """
+    best = _Scan(enumerate(islice(rows, PEEK_ROWS), start=1)).best_scored(header_score)
+    return 0.0 if best is None else best.score
+
+
+@dataclass
+class Located:
+    """A sheet's rows split at the header: the header's cells, the data rows, the preamble."""
+
+    choice: HeaderChoice
+    header: list[Cell]
+    rows: list[list[Cell]]
+    numbers: list[int]
+    preamble: list[str] = field(default_factory=list)
+
+
+def locate_header(
+    rows: list[list[Cell]],
+    numbers: list[int],
+    header_score: HeaderScore | None = None,
+) -> Located:
+    """Find the header among a sheet's non-empty rows (from row 1) and split them there.
+
+    ``rows`` and ``numbers`` are taken over, not copied: the data rows are what follows the
+    header in them.
+    """
+    choice = find_header(rows, numbers, header_score)
+    if choice.headerless:
+        return Located(choice, [], rows, numbers)
+    index = 0
+    while index < len(numbers) and numbers[index] < choice.row:
+        index += 1
+    preamble = [line_text(cells) for cells in rows[:index]]
+    if index < len(numbers) and numbers[index] == choice.row:
+        header = rows[index]
+        index += 1
+    else:
+        header = []  # row 1 is empty: the caller says so
+    if index:
+        del rows[:index]
+        del numbers[:index]
+    return Located(choice, header, rows, numbers, preamble)
+
+
+def line_text(cells: Sequence[Cell]) -> str:
+    """A preamble row as one line: its non-empty cells, separated by spaces."""
+    return " ".join(header_text(cell).strip() for cell in cells if not is_blank(cell))
+
+
+def column_names(count: int) -> list[str]:
+    """Names for the columns of a file without headers: "Colonne A", "Colonne B"..."""
+    return [f"Colonne {get_column_letter(index + 1)}" for index in range(count)]
