@@ -23,6 +23,7 @@ import pytest
 import requests
 
 from addin.sandbox.__main__ import TOKEN_ENV
+from addin.sandbox.contract import ERRORS
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "jeton-de-test-4f9a"
@@ -550,3 +551,91 @@ def test_the_token_is_never_printed_even_when_given_on_the_command_line(tmp_path
         assert process.stop() == 0
     printed = process.first_line + process.rest_of_stdout + (tmp_path / "e.log").read_text("utf-8")
     assert "secret-cli" not in printed
+
+
+# --- the documented contract ----------------------------------------------------------------
+
+OPENAPI = ROOT / "docs" / "api" / "openapi.yaml"
+PROSE = ROOT / "docs" / "push-contract.md"
+
+
+@pytest.fixture(scope="module")
+def openapi() -> dict[str, Any]:
+    yaml = pytest.importorskip("yaml")
+    document: dict[str, Any] = yaml.safe_load(OPENAPI.read_text(encoding="utf-8"))
+    return document
+
+
+def conforms(openapi: dict[str, Any], schema: str, instance: object) -> None:
+    """Fail unless ``instance`` fits ``#/components/schemas/<schema>`` of the OpenAPI file."""
+    jsonschema = pytest.importorskip("jsonschema")
+    referencing = pytest.importorskip("referencing")
+    resource = referencing.Resource.from_contents(
+        openapi, default_specification=referencing.jsonschema.DRAFT202012
+    )
+    registry = referencing.Registry().with_resource("urn:openapi", resource)
+    validator = jsonschema.Draft202012Validator(
+        {"$ref": f"urn:openapi#/components/schemas/{schema}"}, registry=registry
+    )
+    problems = [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(instance)]
+    assert problems == [], problems
+
+
+def test_the_openapi_file_describes_the_three_calls(openapi: dict[str, Any]) -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    assert openapi["openapi"].startswith("3.1")
+    operations = {
+        (path, method): operation["responses"]
+        for path, item in openapi["paths"].items()
+        for method, operation in item.items()
+    }
+    assert set(operations) == {
+        ("/records/{collection}/batch", "post"),
+        ("/records/{collection}", "get"),
+        ("/records/{collection}/{key}", "delete"),
+    }
+    for responses in operations.values():
+        assert {"401", "429", "5XX"} <= set(responses)
+    assert openapi["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
+    retry = openapi["components"]["responses"]["TooManyRequests"]["headers"]
+    assert "Retry-After" in retry
+    for schema in openapi["components"]["schemas"].values():
+        jsonschema.Draft202012Validator.check_schema(schema)
+
+
+def test_the_sandbox_answers_fit_the_openapi_file(
+    sandbox: SandboxProcess, http: requests.Session, openapi: dict[str, Any]
+) -> None:
+    sent = {"upsert": [rec("K1", a=1), rec("K2", a="x", b=None, c=True, d=1.5), rec("K1", a=2)]}
+    conforms(openapi, "UpsertBatch", sent)
+    first = http.post(f"{sandbox.url}/records/fits/batch", json=sent, timeout=5)
+    second = batch(http, sandbox.url, "fits", [rec("K2", a="x", b=None, c=True, d=1.5), {}, "x"])
+    page = http.get(f"{sandbox.url}/records/fits", timeout=5)
+
+    for response in (first, second):
+        conforms(openapi, "BatchResponse", response.json())
+    statuses = [r["status"] for r in first.json()["results"] + second.json()["results"]]
+    assert statuses == ["created", "created", "updated", "unchanged", "error", "error"]
+    conforms(openapi, "Page", page.json())
+
+    refusals = [
+        requests.get(f"{sandbox.url}/records/fits", timeout=5),
+        http.get(f"{sandbox.url}/records/fits?page=0", timeout=5),
+        http.delete(f"{sandbox.url}/records/fits/absent", timeout=5),
+        batch(http, sandbox.url, "fits", [rec(f"B{i}") for i in range(MAX_BATCH + 1)]),
+        http.post(f"{sandbox.url}/records/fits/batch", data=b"{", timeout=5),
+    ]
+    assert [r.status_code for r in refusals] == [401, 400, 404, 413, 400]
+    for response in refusals:
+        conforms(openapi, "Error", response.json())
+
+
+def test_every_error_code_is_documented(openapi: dict[str, Any]) -> None:
+    described = openapi["components"]["schemas"]["Error"]["properties"]["error"]
+    listed = described["properties"]["code"]["description"]
+    prose = PROSE.read_text(encoding="utf-8")
+    for code in ERRORS:
+        assert code in listed, f"{code} missing from openapi.yaml"
+        assert f"`{code}`" in prose, f"{code} missing from push-contract.md"
+    for status in ("created", "updated", "unchanged", "error"):
+        assert f"| `{status}`" in prose
