@@ -7,16 +7,23 @@ finding the header costs the same on a 100,000-row file as on a 10-row one.
 The header is, in this order:
 
 1. the row the caller scores best, when it gives ``header_score`` (how well a row of headers
-   fits the profile, 0 to 1): the highest positive score wins, the first on a tie;
-2. otherwise, the first row that *looks like headers* (:func:`find_header`): at least two
-   non-empty cells, all of them short texts that are not values (numbers, dates, e-mails, phone
-   numbers, postal codes, web addresses); as wide as the table (at least two thirds of the usual
-   width of the rows scanned, so that a two-cell "Société ; Export du 12/03" line above an
-   eight-column table is not taken); followed by at least one row; and above the first row
-   that is data (a row as wide as the table whose cells are mostly values);
+   fits the profile, 0 to 1): the highest positive score wins, the first on a tie. Only rows
+   as wide as the table (at least two thirds of the usual width of the rows scanned) and made
+   mostly of names (under a quarter of values) are scored: a sparse row of data holding a word
+   the profile knows ("Mobile", "Société") would otherwise beat a wide export's header row,
+   whose many unknown columns lower its score;
+2. otherwise, the first row that *looks like headers*: at least two non-empty cells, all of
+   them short texts that are not values (numbers, dates, e-mails, phone numbers, postal codes,
+   web addresses, see :func:`is_value`); as wide as the table, so that a two-cell
+   "Société ; Export du 12/03" line above an eight-column table is not taken; followed by at
+   least one row; and above the first row that is data (as wide as the table, at least half of
+   its cells values);
 3. no header at all when no row looks like headers and the first row is such a row of data:
    the columns are then named "Colonne A", "Colonne B"... and every row is data;
 4. otherwise row 1, as before detection existed: its emptiness, if it is empty, is reported.
+
+A header further down than :data:`SCAN_ROWS` non-empty rows is not found: the caller gives
+``header_row`` then.
 
 The rows above the header are the *preamble*, kept as text for the message that says they were
 skipped.
@@ -58,23 +65,42 @@ _WEB = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 _BOOLEANS = frozenset({"TRUE", "FALSE", "VRAI", "FAUX"})
 
 
+#: What :func:`value_kind` says of a cell.
+NAME, VALUE, SURE_VALUE = 0, 1, 2
+
+
+def value_kind(cell: Cell) -> int:
+    """Whether a cell holds data rather than a column name.
+
+    :data:`SURE_VALUE`: an e-mail or web address, a phone number, a date, which no column name
+    is; :data:`VALUE`: a number (a year can head a column), a postal code, a boolean;
+    :data:`NAME` otherwise (a text, an empty cell, a formula).
+    """
+    if isinstance(cell, dt.date):
+        return SURE_VALUE
+    if isinstance(cell, (int, float)):
+        return VALUE
+    if not isinstance(cell, str):
+        return NAME
+    text = cell.strip(_SPACES)
+    if not text:
+        return NAME
+    if text[0].isdigit() or text[0] in "+-(.,":
+        if _DATE.fullmatch(text):
+            return SURE_VALUE
+        if _PHONE.fullmatch(text) and 8 <= sum(c.isdigit() for c in text) <= 15:
+            return SURE_VALUE
+        return VALUE if _NUMBER.fullmatch(text) else NAME
+    if _EMAIL.fullmatch(text) or _WEB.fullmatch(text):
+        return SURE_VALUE
+    if text in _BOOLEANS or _POSTAL.fullmatch(text.upper()):
+        return VALUE
+    return NAME
+
+
 def is_value(cell: Cell) -> bool:
     """Whether a cell holds data rather than a column name: a number, a date, an e-mail..."""
-    if isinstance(cell, (int, float, dt.date)):
-        return True
-    if not isinstance(cell, str):
-        return False
-    text = cell.strip(_SPACES)
-    if not text or text in _BOOLEANS:
-        return bool(text)
-    if text[0].isdigit() or text[0] in "+-(.,":
-        if _NUMBER.fullmatch(text) or _DATE.fullmatch(text):
-            return True
-        if _PHONE.fullmatch(text):
-            digits = sum(c.isdigit() for c in text)
-            return 8 <= digits <= 15
-        return False
-    return bool(_EMAIL.fullmatch(text) or _WEB.fullmatch(text) or _POSTAL.fullmatch(text.upper()))
+    return value_kind(cell) != NAME
 
 
 def is_blank(cell: Cell) -> bool:
@@ -89,26 +115,29 @@ class _Shape:
     span: int  # up to the last non-empty cell
     labels: bool  # every non-empty cell is a short text that is not a value
     values: int  # cells that hold values
+    sure: int  # cells that hold values no column name looks like
 
     @classmethod
     def of(cls, cells: Sequence[Cell]) -> _Shape:
-        filled = span = values = 0
+        filled = span = values = sure = 0
         labels = True
         for position, cell in enumerate(cells):
             if is_blank(cell):
                 continue
             filled += 1
             span = position + 1
-            if is_value(cell):
+            kind = value_kind(cell)
+            if kind != NAME:
                 values += 1
+                sure += kind == SURE_VALUE
                 labels = False
             elif not isinstance(cell, str) or len(cell.strip()) > MAX_LABEL:
                 labels = False
-        return cls(filled, span, labels, values)
+        return cls(filled, span, labels, values, sure)
 
     def is_data(self) -> bool:
-        """Mostly values: at least half of the non-empty cells."""
-        return self.values > 0 and 2 * self.values >= self.filled
+        """A row of data: an e-mail, a phone number or a date in it, or mostly values."""
+        return self.sure > 0 or 2 * self.values > self.filled
 
     def is_wide(self, width: int) -> bool:
         """At least two thirds as many cells as the table is wide."""
@@ -140,23 +169,30 @@ class HeaderChoice:
 
 
 class _Scan:
-    """The first :data:`SCAN_ROWS` non-empty rows, their shapes and the table's usual width."""
+    """The first non-empty rows, their shapes and the table's usual width.
+
+    The candidates are the first :data:`SCAN_ROWS`; the row after them is kept too, so that the
+    last one can be seen to be followed by a row.
+    """
 
     def __init__(self, numbered: Iterable[tuple[int, Sequence[Cell]]]) -> None:
         self.rows = [
             (number, cells)
             for number, cells in numbered
             if not all(is_blank(cell) for cell in cells)
-        ][:SCAN_ROWS]
+        ][: SCAN_ROWS + 1]
         self.shapes = [_Shape.of(cells) for _, cells in self.rows]
-        # the span most rows have (the wider on a tie): the table's width, preamble aside
-        counts = Counter(shape.span for shape in self.shapes)
+        # The table's width: the span most rows of two cells or more have (the wider on a tie);
+        # one-cell rows are titles and notes, unless every row has one cell.
+        counts = Counter(shape.span for shape in self.shapes if shape.filled >= 2)
+        if not counts:
+            counts = Counter(shape.span for shape in self.shapes)
         self.width = max(counts, key=lambda span: (counts[span], span), default=0)
 
     def best_scored(self, header_score: HeaderScore) -> HeaderChoice | None:
         """The row the caller scores best (positive; the first on a tie), if any."""
         best: HeaderChoice | None = None
-        for (number, cells), shape in zip(self.rows, self.shapes, strict=True):
+        for (number, cells), shape in islice(zip(self.rows, self.shapes, strict=True), SCAN_ROWS):
             if not shape.may_be_scored(self.width):
                 continue
             score = header_score([header_text(cell) for cell in cells])
@@ -167,7 +203,7 @@ class _Scan:
     def by_shape(self) -> HeaderChoice:
         """The first row that looks like headers; else no header when the first row is data;
         else row 1."""
-        for index, shape in enumerate(self.shapes):
+        for index, shape in enumerate(self.shapes[:SCAN_ROWS]):
             wide = shape.is_wide(self.width)
             if wide and shape.is_data():
                 if index == 0:
@@ -185,9 +221,9 @@ def find_header(
 ) -> HeaderChoice:
     """The header among ``rows``, the file's non-empty rows in order (numbered by ``numbers``).
 
-    Only the first :data:`SCAN_ROWS` rows are looked at, whatever the length of ``rows``.
+    Only the first :data:`SCAN_ROWS` rows are candidates, whatever the length of ``rows``.
     """
-    scan = _Scan(islice(zip(numbers, rows, strict=False), SCAN_ROWS))
+    scan = _Scan(islice(zip(numbers, rows, strict=False), PEEK_ROWS))
     if header_score is not None:
         best = scan.best_scored(header_score)
         if best is not None:
