@@ -639,3 +639,34 @@ def test_every_error_code_is_documented(openapi: dict[str, Any]) -> None:
         assert f"`{code}`" in prose, f"{code} missing from push-contract.md"
     for status in ("created", "updated", "unchanged", "error"):
         assert f"| `{status}`" in prose
+
+
+def raw_exchange(port: int, request: bytes) -> bytes:
+    """Send bytes no HTTP library would send; return everything answered until closed."""
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as connection:
+        connection.sendall(request)
+        answer = b""
+        while chunk := connection.recv(65536):
+            answer += chunk
+    return answer
+
+
+@pytest.mark.parametrize(
+    ("request_bytes", "status"),
+    [
+        (b"GET /" + b"a" * 70_000 + b" HTTP/1.1\r\n\r\n", b"414"),
+        (b"GET /records/x HTTP/9.9\r\n\r\n", b"505"),
+        (b"GARBAGE\r\n\r\n", b"400"),
+        (b"POST /records/x/batch HTTP/1.1\r\nConnection: close\r\n\r\n", b"411"),
+        (b"POST /records/x/batch HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", b"411"),
+    ],
+)
+def test_malformed_requests_get_an_answer_and_no_traceback(
+    sandbox: SandboxProcess, http: requests.Session, request_bytes: bytes, status: bytes
+) -> None:
+    answer = raw_exchange(sandbox.port, request_bytes)
+    assert answer.startswith(b"HTTP/1.1 " + status + b" "), answer[:200]
+    assert b"application/json" in answer
+    # The sandbox goes on serving and logged no traceback.
+    assert http.get(f"{sandbox.url}/records/x", timeout=5).status_code == 200
+    assert "Traceback" not in sandbox.log.read_text(encoding="utf-8")

@@ -53,6 +53,8 @@ class SandboxHandler(BaseHTTPRequestHandler):
     server: SandboxServer
     protocol_version = "HTTP/1.1"
     server_version = "client-import-sandbox"
+    # Refusals of a malformed request line get a status line too (HTTP/0.9 would omit it).
+    default_request_version = "HTTP/1.0"
     #: Seconds an idle keep-alive connection is kept open.
     timeout = 30.0
     # Headers and body leave in two writes; with Nagle's algorithm and the client's delayed
@@ -110,7 +112,9 @@ class SandboxHandler(BaseHTTPRequestHandler):
         if self.command != "HEAD":
             self.wfile.write(data)
         self.wfile.flush()
-        self.server.log_line(f"{self.command} {self.path} {int(reply.status)} {reply.summary}")
+        # A request line the stdlib refused leaves no command or path behind.
+        target = f"{self.command or '-'} {getattr(self, 'path', '-')}"
+        self.server.log_line(f"{target} {int(reply.status)} {reply.summary}".rstrip())
 
     def version_string(self) -> str:
         """``Server: client-import-sandbox``, without the Python version."""
