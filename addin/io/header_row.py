@@ -38,8 +38,6 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
 
-from openpyxl.utils.cell import get_column_letter
-
 from addin.io.common import Cell, header_text
 
 #: How a row of headers fits what the caller expects: 0 (not at all) to 1.
@@ -267,7 +265,7 @@ def locate_header(
     index = 0
     while index < len(numbers) and numbers[index] < choice.row:
         index += 1
-    preamble = [line_text(cells) for cells in rows[:index]]
+    preamble = [text for text in map(line_text, rows[:index]) if text]
     if index < len(numbers) and numbers[index] == choice.row:
         header = rows[index]
         index += 1
@@ -282,8 +280,3 @@ def locate_header(
 def line_text(cells: Sequence[Cell]) -> str:
     """A preamble row as one line: its non-empty cells, separated by spaces."""
     return " ".join(header_text(cell).strip() for cell in cells if not is_blank(cell))
-
-
-def column_names(count: int) -> list[str]:
-    """Names for the columns of a file without headers: "Colonne A", "Colonne B"..."""
-    return [f"Colonne {get_column_letter(index + 1)}" for index in range(count)]
