@@ -23,7 +23,7 @@ import addin.io.reader as reader_module
 from addin.core.headers import score
 from addin.core.profiles import get_profile
 from addin.core.table import FormulaCell, Table
-from addin.io.header_row import SCAN_ROWS, HeaderScore, find_header, is_value
+from addin.io.header_row import SCAN_ROWS, HeaderScore, describe_shape, find_header, is_value
 from addin.io.ooxml import read_package
 from addin.io.reader import read_table
 from addin.io.sheet_scan import _SharedStrings, first_rows, xlsx_sheet_scores
@@ -566,3 +566,35 @@ def test_a_workbook_that_cannot_be_peeked_gets_no_scores(tmp_path: Path) -> None
             target.writestr(item, data)
     scores: Callable[[Sequence[str]], dict[str, float]] = xlsx_sheet_scores(path, CLIENT_SCORE)
     assert scores(["Notes", "Clients"]) == {}
+
+
+# --- what the user is told -----------------------------------------------------------------
+
+
+def test_what_the_user_is_told(tmp_path: Path) -> None:
+    assert describe_shape(read_table(FILES / "clients_utf8.csv").source) == []
+    assert describe_shape(read_table(SHAPE / "export-clients-cp1252.csv").source) == [
+        "Les en-têtes sont sur la ligne 3 : la ligne au-dessus (« Export des clients — "
+        "12/03/2025 ») a été ignorée."
+    ]
+    (headerless,) = describe_shape(read_table(SHAPE / "contacts-sans-entetes.csv").source)
+    assert headerless.startswith("Le fichier n'a pas de ligne d'en-têtes")
+    assert "« Colonne A »" in headerless
+
+    sheet, title = describe_shape(
+        read_table(SHAPE / "classeur-notes.ods", header_score=evoliz_score).source
+    )
+    assert sheet.startswith("La feuille « Clients » a été lue : ses en-têtes")
+    assert title.startswith("Les en-têtes sont sur la ligne 3")
+
+    long_title = "Liste complète des clients actifs au 12 mars 2025, toutes agences confondues"
+    data = (
+        f"{long_title}\nSociété Dupont\nFiltre : actifs\nUtilisateur : Marie\n\n"
+        "Code;Nom;Ville\nC1;Dupont;Lyon\n"
+    ).encode()
+    (note,) = describe_shape(read_table(write(tmp_path, "export.csv", data)).source)
+    assert note == (
+        "Les en-têtes sont sur la ligne 6 : les 4 lignes au-dessus (« Liste complète des "
+        "clients actifs au 12 mars 2025, toutes a… », « Société Dupont », "
+        "« Filtre : actifs »…) ont été ignorées."
+    )

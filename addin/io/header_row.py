@@ -38,6 +38,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
 
+from addin.core.table import SourceInfo
 from addin.io.common import Cell, header_text
 
 #: How a row of headers fits what the caller expects: 0 (not at all) to 1.
@@ -280,3 +281,48 @@ def locate_header(
 def line_text(cells: Sequence[Cell]) -> str:
     """A preamble row as one line: its non-empty cells, separated by spaces."""
     return " ".join(header_text(cell).strip() for cell in cells if not is_blank(cell))
+
+
+def describe_shape(source: SourceInfo) -> list[str]:
+    """What the reader did about the file's shape, in French sentences for the user.
+
+    Nothing when the header is on row 1 of the only (or asked, or profile's) sheet; otherwise
+    which sheet was taken and why, which lines above the header were skipped, or that the file
+    has no header row.
+    """
+    notes: list[str] = []
+    if source.sheet_chosen_by == "headers" and source.sheet is not None:
+        notes.append(
+            f"La feuille « {source.sheet} » a été lue : ses en-têtes sont ceux qui correspondent "
+            "le mieux au profil parmi les feuilles du classeur."
+        )
+    if source.headerless:
+        notes.append(
+            "Le fichier n'a pas de ligne d'en-têtes : sa première ligne contient déjà des "
+            "données. Les colonnes sont nommées d'après leur position (« Colonne A », "
+            "« Colonne B »…) et chaque ligne est lue comme une ligne de données."
+        )
+    elif source.preamble:
+        shown = [_shorten(text) for text in source.preamble[:_SHOWN_LINES]]
+        quoted = ", ".join(f"« {text} »" for text in shown)
+        if len(source.preamble) > _SHOWN_LINES:
+            quoted += "…"
+        count = len(source.preamble)
+        skipped = (
+            f"la ligne au-dessus ({quoted}) a été ignorée"
+            if count == 1
+            else f"les {count} lignes au-dessus ({quoted}) ont été ignorées"
+        )
+        notes.append(f"Les en-têtes sont sur la ligne {source.header_row} : {skipped}.")
+    return notes
+
+
+_SHOWN_LINES = 3
+_SHOWN_CHARACTERS = 60
+
+
+def _shorten(text: str) -> str:
+    text = " ".join(text.split())
+    if len(text) <= _SHOWN_CHARACTERS:
+        return text
+    return text[: _SHOWN_CHARACTERS - 1].rstrip() + "…"
