@@ -3,11 +3,25 @@
 Files rarely come from our template: Outlook, Google Contacts, an accounting package or a
 colleague's sheet each name columns their own way. Each column is tried, from the surest to
 the loosest: the platform's own header, the same header spelt differently (case, accents,
-punctuation, spaces), a declared alias, a numbered repeat ("E-mail 2 Address", "Phone 1 -
-Value"), a close spelling (rapidfuzz), and last what the cells hold (a column of e-mails is an
-e-mail column). The surest claims are served first; a field takes one column, and a second
-claim goes to the next free repetition of the field (Reveal's five e-mails) or is refused with
-the reason, never silently dropped.
+punctuation, spaces, ``camelCase``, ``snake_case``), a declared alias, a numbered repeat
+("E-mail 2 Address", "Phone 1 - Value", "Address 1 - City"), the same with its qualifier set
+aside ("Business Phone", "Ville (domicile)", "email_work"), a close spelling (rapidfuzz), and
+last what the cells hold (a column of e-mails is an e-mail column).
+
+The file as a whole is read too. A qualifier says which group a column belongs to: business
+numbers and addresses come first (our platforms are business ones), home and "other" ones
+after, and a field about a person's home (Hokus' ``personHomeCity``) takes the home group
+while its company twin (``companyCity``) takes the business one. Address parts without a
+qualifier of their own ("Ville", "Code postal" after "Adresse privée") belong to the group of
+the address before them. A file without a first-name column and with company columns (SIRET,
+VAT number, legal form...) is a list of companies: its "Nom" is the company's name, never a
+person's. A street column next to city and postal-code columns is one part of an address, not
+the whole address a profile's single address field wants: the profile's street field takes
+it, or nothing (the parts are then joined, see ``resolve``).
+
+The surest claims are served first; a field takes one column, and a second claim goes to the
+next free repetition of the field (Reveal's five e-mails, numbered in the file's order, the
+business group first) or is refused with the reason, never silently dropped.
 
 Pure: headers and a sample of cells in, a :class:`MappingProposal` out.
 """
@@ -15,32 +29,158 @@ Pure: headers and a sample of cells in, a :class:`MappingProposal` out.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
 
 from rapidfuzz import fuzz, process
 
 from addin.core.checkers import build_checker
+from addin.core.fields.base import FieldChecker
 from addin.core.fields.choice import choice_key
-from addin.core.headers import Spellings
 from addin.core.profile import Column, Profile
 from addin.core.table import CellValue, FormulaCell, Table
 
 #: Confidence of each way of matching, before the conflicts are settled.
 CONFIDENCE = {"exact": 1.0, "spelling": 0.95, "alias": 0.9, "numbered": 0.85}
+#: Confidence kept when the header's qualifier had to be set aside to find the spelling.
+QUALIFIED = 0.9
 FUZZY_CUTOFF = 88
 #: Share of a column's sampled cells that must be valid for a content-based match.
 CONTENT_SHARE = 0.8
 SAMPLE = 50
-_CONTENT_TYPES = ("email", "phone", "date", "postal_code", "country", "siret", "iban")
+#: Only kinds of values that say which field they are: a column of dates or of countries could
+#: feed any of a profile's dates (birth, expiry) or countries (nationality, residence...).
+_CONTENT_TYPES = ("email", "phone", "siret", "vat", "iban")
 #: Words that describe a value's slot, not the value ("Phone 1 - Value", "Address 1 -
 #: Formatted"); after the number, "address" too ("E-mail 2 Address").
 _FILLERS = {"value", "valeur", "formatted", "formatee"}
+#: Words that add nothing to a header's meaning: "Email(s)", "Pays (Alpha-2)", "state_abbr",
+#: Hokus' "personEmail" and "civilTitle".
+_NOISE = {"s", "alpha", "abbr", "abbreviation", "person", "personne", "civil"}
 _TRAILING_FILLERS = {*_FILLERS, "address", "adresse", "name", "nom"}
 #: Columns that hold the kind of the next value ("Phone 1 - Type"): never data for a field.
 _LABEL_WORDS = {"type", "label", "libelle", "etiquette"}
 _NUMBER = re.compile(r"^(.*?)\s*\b(\d{1,2})\b\s*(.*)$")
 _REPEAT_ID = re.compile(r"^(.*?)(\d+)$")
+#: "Address 2 - City", "Adresse 1 Code postal": one part of a numbered address group
+_ADDRESS_GROUP = re.compile(r"^(?:address|adresse) (\d{1,2}) (.+)$")
+
+#: Words that say which group of values a column belongs to, and the group.
+_QUALIFIERS = {
+    **dict.fromkeys(
+        ["business", "work", "bureau", "professionnel", "professionnelle", "pro", "office"],
+        "work",
+    ),
+    **dict.fromkeys(["company", "societe", "entreprise"], "company"),
+    **dict.fromkeys(["billing", "facturation"], "billing"),
+    **dict.fromkeys(["primary", "main", "principal", "principale"], "main"),
+    **dict.fromkeys(
+        ["home", "domicile", "prive", "privee", "personnel", "personnelle", "personal"],
+        "home",
+    ),
+    **dict.fromkeys(["other", "autre", "secondary", "secondaire"], "other"),
+    **dict.fromkeys(["shipping", "livraison", "delivery"], "shipping"),
+}
+#: When two groups are named ("Company Main Phone"), the first of these wins.
+_QUALIFIER_ORDER = ("company", "work", "billing", "home", "main", "other", "shipping")
+#: Which side of a person/company pair of fields a group feeds.
+_SIDE_OF = {"work": "work", "company": "work", "home": "home"}
+#: Order of the groups for a field with no side (most fields): business first, home after.
+_RANK: dict[str | None, int] = {
+    **{"work": 0, "billing": 0, "main": 0, None: 1, "home": 2, "company": 2},
+    **{"other": 3, "shipping": 3},
+}
+#: ... and for a field about a person's home (Hokus' ``personPhone``).
+_HOME_RANK: dict[str | None, int] = {
+    **{"home": 0, "main": 1, None: 1, "work": 2, "billing": 2, "company": 2},
+    **{"other": 3, "shipping": 3},
+}
+#: Headers of a company's name: the same contact details again after one are the company's.
+_COMPANY_NAMES = {
+    "raison sociale",
+    "societe",
+    "company",
+    "company name",
+    "entreprise",
+    "organization",
+    "organisation",
+    "nom de l entreprise",
+    "nom d entreprise",
+    "denomination",
+}
+#: Words of a contact detail (address, phone, e-mail).
+_DETAIL_WORDS = {
+    *{"telephone", "phone", "tel", "mobile", "portable", "fax", "email", "mail", "courriel"},
+}
+#: Words of a field's id or header that put it on a side ("personHomeCity", "companyZip").
+_SIDE_WORDS = {
+    **dict.fromkeys(["person", "home", "domicile", "personne"], "home"),
+    **dict.fromkeys(["company", "business", "entreprise", "societe"], "work"),
+}
+
+#: Words of address parts: a part without qualifier takes the group of the address before it.
+_STREET_WORDS = {"adresse", "address", "rue", "street", "voie", "ligne", "line", "l"}
+_PLACE_WORDS = {"ville", "city", "town", "commune", "localite", "municipalite"}
+_POSTAL_WORDS = {"zip", "zipcode", "postcode", "postal", "cp"}
+_PART_WORDS = {
+    *_STREET_WORDS,
+    *_PLACE_WORDS,
+    *_POSTAL_WORDS,
+    *{"code", "pays", "country", "region", "state", "etat", "province", "county", "dep"},
+    *{"alpha", "iso"},
+}
+#: Words that make an address column a whole address, not its street.
+_WHOLE_ADDRESS = {"complete", "full", "formatted", "formatee", "entiere", "postale"}
+#: Words a file's columns start with when they all belong to one record ("client_name").
+_RECORD_PREFIXES = {"client", "customer", "contact", "cust", "tiers", "partner"}
+#: Headers of a name that, in a list of companies, is the company's.
+_GENERIC_NAMES = {
+    "nom",
+    "name",
+    "nom du client",
+    "nom client",
+    "client name",
+    "customer name",
+    "nom du tiers",
+}
+#: Headers of a person's name, when each row is a person.
+_PERSON_NAMES = {
+    *_GENERIC_NAMES,
+    "display name",
+    "full name",
+    "nom complet",
+    "nom a afficher",
+    "file as",
+    "classer sous",
+}
+#: Words and phrases that say the file is about companies.
+_COMPANY_WORDS = {
+    "siret",
+    "siren",
+    "tva",
+    "vat",
+    "capital",
+    "naf",
+    "ape",
+    "sector",
+    "secteur",
+    "industry",
+    "revenue",
+    "effectif",
+    "juridique",
+    "legale",
+}
+_COMPANY_PHRASES = ("identifiant professionnel", "tax id", "tax code", "tax number", "forme")
+
+
+def header_key(text: str) -> str:
+    """The spelling-blind form of a header: ``"personHomeZip"`` → ``"person home zip"``,
+    ``"client_address_1"`` → ``"client address 1"``, ``"Ville (bureau)"`` → ``"ville bureau"``.
+    """
+    spaced = re.sub(
+        r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z]{2})(?=[A-Z][a-z])|(?<=[A-Za-z])(?=\d)", " ", text
+    )
+    return choice_key(spaced.replace("_", " "))
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +195,9 @@ class ColumnMapping:
     reason: str
     #: for ``taken``: the column that feeds the field instead
     rival: str | None = None
+    #: the group the column belongs to ("work", "home", "other"...), when its header or the
+    #: address before it says so
+    qualifier: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,14 +233,54 @@ class _Claim:
     field: Column
     confidence: float
     reason: str
+    #: 0 by header (exact, spelling, alias, numbered), 1 fuzzy, 2 content: surest first
+    tier: int = 0
 
 
-class _Index(Spellings):
-    """The profile's spellings, told apart: the profile's own header, or an alias."""
+class _Index:
+    """The profile's spellings by :func:`header_key`, told apart: its own header, or an alias.
+
+    An alias keeps its place in its column's list, where the surest come first ("Given name"
+    before "Name" for a first name). Each field also gets its side (a person's home or a
+    company) and the fields on the other side with the same meaning (its twins).
+    """
 
     def __init__(self, profile: Profile) -> None:
-        super().__init__(profile)
-        self.keys = list(self.all)
+        self.headers: dict[str, Column] = {}
+        self.aliases: dict[str, Column] = {}
+        self.rank: dict[str, int] = {}
+        for column in profile.fields:
+            self.headers.setdefault(header_key(column.header), column)
+        for column in profile.fields:
+            for rank, alias in enumerate(column.aliases):
+                key = header_key(alias)
+                if key not in self.aliases:
+                    self.aliases[key] = column
+                    self.rank[key] = rank
+        self.keys = list({**self.aliases, **self.headers})
+        self.by_id = {c.id: c for c in profile.fields}
+        #: the id stems of repeated fields ("email" for Reveal's email1..email5)
+        self.repeated = {c.id.replace("{n}", "") for c in profile.columns if c.repeat}
+        self.side: dict[str, str] = {}
+        twins: dict[tuple[str, ...], dict[str, Column]] = {}
+        for column in profile.fields:
+            words = header_key(column.id).split()
+            sides = {_SIDE_WORDS[w] for w in words if w in _SIDE_WORDS}
+            if len(sides) == 1:
+                side = sides.pop()
+                self.side[column.id] = side
+                base = tuple(w for w in words if w not in _SIDE_WORDS)
+                twins.setdefault(base, {})[side] = column
+        self.twin: dict[tuple[str, str], Column] = {}
+        for pair in twins.values():
+            for column in pair.values():
+                for side, other in pair.items():
+                    if other is not column:
+                        self.twin[column.id, side] = other
+        company = (self.get(k) for k in ("raison sociale", "company", "company name", "societe"))
+        self.company = next((found[0] for found in company if found is not None), None)
+        names = profile.mapping.name
+        self.person_names = {names.first, names.last} if names is not None else set()
 
     def get(self, key: str) -> tuple[Column, str] | None:
         if key in self.headers:
@@ -106,55 +289,153 @@ class _Index(Spellings):
             return self.aliases[key], "alias"
         return None
 
+    def penalty(self, key: str) -> float:
+        """ "Given name" before "Name" when both claim a first name: aliases surest first."""
+        return 0.001 * min(self.rank.get(key, 0), 50) if key in self.aliases else 0.0
+
+    def order(self, field: Column, qualifier: str | None) -> int:
+        """Where a column of this group comes for this field: 0 first."""
+        ranks = _HOME_RANK if self.side.get(field.id) == "home" else _RANK
+        return ranks[qualifier]
+
+
+@dataclass(frozen=True, slots=True)
+class _Context:
+    """What the file's headers say as a whole."""
+
+    keys: list[str]
+    #: per position, the group its header (or the address before it) names
+    qualifiers: list[str | None]
+    #: no first-name column, and company columns: each row is a company
+    about_companies: bool
+    #: a first-name column: each row is a person
+    about_persons: bool
+    #: the file has a city or postal-code column: its street columns are parts of an address
+    has_place: bool
+    #: the file has an explicit first address line ("Adresse Ligne 1", "Address 1")
+    has_line1: bool
+
+    @classmethod
+    def of(cls, headers: Sequence[str]) -> _Context:
+        keys = [_drop_prefix(header_key(h), headers) for h in headers]
+        qualifiers: list[str | None] = []
+        previous: str | None = None
+        previous_part = False
+        seen: dict[str, int] = {}
+        companies = [p for p, k in enumerate(keys) if k in _COMPANY_NAMES]
+        for position, key in enumerate(keys):
+            words = key.split()
+            qualifier = _qualifier(words)
+            group = _ADDRESS_GROUP.match(key)
+            if qualifier is None and group is not None and int(group.group(1)) > 1:
+                qualifier = "other"  # "Address 2 - City": a second address
+            part = bool(words) and all(w in _PART_WORDS or w.isdigit() for w in _plain(words))
+            part = part and any(w in _PART_WORDS for w in words)
+            if qualifier is None and part and previous_part:
+                qualifier = previous
+            earlier = seen.setdefault(key, position)
+            detail = part or bool(set(words) & _DETAIL_WORDS)
+            if qualifier is None and detail and any(earlier < p < position for p in companies):
+                qualifier = "company"  # the contact's address, then the company's again
+            qualifiers.append(qualifier)
+            previous, previous_part = qualifier, part
+        words_of = [set(k.split()) for k in keys]
+        first_name = any(
+            "prenom" in w
+            or "firstname" in w
+            or "forename" in w
+            or ({"name"} <= w and w & {"first", "given"})
+            for w in words_of
+        )
+        company = any(w & _COMPANY_WORDS for w in words_of) or any(
+            phrase in key for key in keys for phrase in _COMPANY_PHRASES
+        )
+        has_place = any(w & (_PLACE_WORDS | _POSTAL_WORDS) for w in words_of)
+        has_line1 = any(
+            _street_like(k.split()) and bool({"1", "ligne", "line"} & set(k.split())) for k in keys
+        )
+        return cls(keys, qualifiers, not first_name and company, first_name, has_place, has_line1)
+
 
 def propose_mapping(table: Table, profile: Profile) -> MappingProposal:
     """The best field for each column of ``table``, with the reason and a confidence."""
     index = _Index(profile)
+    context = _Context.of(table.headers)
     claims: list[_Claim] = []
     outcome: dict[int, ColumnMapping] = {}
     for position, header in enumerate(table.headers):
+        qualifier = context.qualifiers[position]
         if not header.strip():
             outcome[position] = ColumnMapping(position, header, None, 0.0, "blank")
             continue
-        claim = _by_header(position, header, profile, index)
-        if claim is None and _is_label(header):
-            outcome[position] = ColumnMapping(position, header, None, 0.0, "label")
+        if _is_label(header):
+            outcome[position] = ColumnMapping(position, header, None, 0.0, "label", None, qualifier)
             continue
+        claim = _by_header(position, header, context.keys[position], profile, index)
+        claim = _fits(claim, table.columns[position], profile)
+        found = _in_context(claim, position, context, index, profile)
+        if found is None and claim is not None:
+            outcome[position] = ColumnMapping(position, header, None, 0.0, "none", None, qualifier)
+            continue
+        claim = found
         if claim is None:
             claim = _by_content(position, table.columns[position], profile)
         if claim is None:
-            outcome[position] = ColumnMapping(position, header, None, 0.0, "none")
+            outcome[position] = ColumnMapping(position, header, None, 0.0, "none", None, qualifier)
         else:
             claims.append(claim)
-    outcome.update(_settle(claims, table.headers, profile))
+    outcome.update(_settle(claims, table.headers, context.qualifiers, index))
     columns = [outcome[p] for p in range(len(table.headers))]
     fed = {c.field for c in columns if c.field is not None}
     missing = [c.id for c in profile.fields if c.required and c.id not in fed]
     return MappingProposal(profile, columns, missing)
 
 
-def _by_header(position: int, header: str, profile: Profile, index: _Index) -> _Claim | None:
+def _by_header(
+    position: int, header: str, key: str, profile: Profile, index: _Index
+) -> _Claim | None:
     for column in profile.fields:
         if header.strip() == column.header:
             return _Claim(position, column, CONFIDENCE["exact"], "exact")
-    key = choice_key(header)
-    found = index.get(key)
-    if found is not None:
-        # "Given name" before "Name" when both claim a first name: aliases are listed surest first
-        penalty = 0.001 * min(index.rank.get(key, 0), 50) if found[1] == "alias" else 0.0
-        return _Claim(position, found[0], CONFIDENCE[found[1]] - penalty, found[1])
-    numbered = _numbered(key, index)
-    if numbered is not None:
-        return _Claim(position, numbered, CONFIDENCE["numbered"], "numbered")
+    keys = [key] if key == header_key(header) else [header_key(header), key]
+    for candidate in keys:
+        claim = _by_spelling(position, candidate, index)
+        if claim is not None:
+            return claim
     best = process.extractOne(key, index.keys, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
     if best is None:
         return None
     close = index.get(best[0])
     assert close is not None
-    return _Claim(position, close[0], 0.85 * best[1] / 100, "fuzzy")
+    return _Claim(position, close[0], 0.85 * best[1] / 100, "fuzzy", tier=1)
 
 
-def _numbered(key: str, index: _Index) -> Column | None:
+def _by_spelling(position: int, key: str, index: _Index) -> _Claim | None:
+    """The key itself or without its qualifier ("Business Phone" → "Phone"), then a numbered
+    repeat of either, or a part of a numbered address ("Address 1 - City")."""
+    plain = " ".join(_plain(key.split()))
+    candidates = [(key, 1.0)] if plain in (key, "") else [(key, 1.0), (plain, QUALIFIED)]
+    for candidate, factor in candidates:
+        found = index.get(candidate)
+        if found is not None:
+            confidence = (CONFIDENCE[found[1]] - index.penalty(candidate)) * factor
+            return _Claim(position, found[0], confidence, found[1])
+    for candidate, factor in candidates:
+        numbered = _numbered(candidate, index) or _address_part(candidate, index)
+        if numbered is not None:
+            field, spelling = numbered
+            confidence = (CONFIDENCE["numbered"] - index.penalty(spelling)) * factor
+            return _Claim(position, field, confidence, "numbered")
+    words = plain.split()
+    if len(words) == 2:
+        # "Postcode/Zip", "Town/City": two names of one field
+        first, second = index.get(words[0]), index.get(words[1])
+        if first is not None and second is not None and first[0] is second[0]:
+            return _Claim(position, first[0], CONFIDENCE["alias"] * QUALIFIED, "alias")
+    return None
+
+
+def _numbered(key: str, index: _Index) -> tuple[Column, str] | None:
     """``e mail 2 address`` → the alias ``e mail address 2``; ``phone 1 value`` → ``phone 1``;
     ``business phone 2`` → the field of ``business phone`` (the settling picks the repetition)."""
     match = _NUMBER.match(key)
@@ -162,15 +443,143 @@ def _numbered(key: str, index: _Index) -> Column | None:
         return None
     before, number, after = match.groups()
     words = [*before.split(), *after.split()]
-    kept = [w for w in words if w not in _FILLERS]
+    kept = [w for w in words if w not in _FILLERS and w not in _NOISE]
     trimmed = [*before.split(), *(w for w in after.split() if w not in _TRAILING_FILLERS)]
     for base in (words, kept, trimmed):
         # "Business Phone 2": the field of "Business Phone", whose next repetition is free
         for candidate in (" ".join([*base, number]), " ".join(base)):
             found = index.get(candidate)
-            if found is not None:
-                return found[0]
+            if found is None:
+                continue
+            # "Address 2 - Formatted" is a second address, not the line "Address 2" of one
+            if after and candidate.endswith(number) and not _repeated_base(found[0].id, index):
+                continue
+            return found[0], candidate
     return None
+
+
+def _address_part(key: str, index: _Index) -> tuple[Column, str] | None:
+    """``address 1 city`` → the field of ``city``: one part of a numbered address."""
+    match = _ADDRESS_GROUP.match(key)
+    if match is None:
+        return None
+    found = index.get(match.group(2))
+    return (found[0], match.group(2)) if found is not None else None
+
+
+def _plain(words: Iterable[str]) -> list[str]:
+    """The words of a header without its qualifier and slot words."""
+    return [w for w in words if w not in _QUALIFIERS and w not in _NOISE]
+
+
+def _qualifier(words: list[str]) -> str | None:
+    """The group a header names ("Business Phone" → ``work``), if it names anything else."""
+    found = {_QUALIFIERS[w] for w in words if w in _QUALIFIERS}
+    if not found or not _plain(words):
+        return None
+    return next(q for q in _QUALIFIER_ORDER if q in found)
+
+
+def _drop_prefix(key: str, headers: Sequence[str]) -> str:
+    """``client address 1`` → ``address 1`` when most headers start with ``client``."""
+    words = key.split()
+    if len(words) < 2 or words[0] not in _RECORD_PREFIXES:
+        return key
+    same = sum(1 for h in headers if header_key(h).split()[:1] == words[:1])
+    return " ".join(words[1:]) if same * 2 >= len(headers) else key
+
+
+def _in_context(
+    claim: _Claim | None, position: int, context: _Context, index: _Index, profile: Profile
+) -> _Claim | None:
+    """The claim once the file as a whole is taken into account, or ``None`` when the column
+    must feed nothing (a company's name in a person's name field, a street in a whole
+    address field)."""
+    key = context.keys[position]
+    if context.about_companies and key in _GENERIC_NAMES:
+        # a list of companies: its "Nom" is the company's name
+        if index.company is not None:
+            if claim is None:
+                return _Claim(position, index.company, CONFIDENCE["alias"] * QUALIFIED, "alias")
+            return replace(claim, field=index.company)
+        if claim is None or claim.field.id in index.person_names:
+            return None
+    if claim is None:
+        return None
+    field = claim.field
+    if context.about_companies and field.id in index.person_names:
+        return None
+    if context.about_persons and field is index.company and key in _PERSON_NAMES:
+        # "Nom", "Display Name" of a person: the company column names the client first
+        claim = replace(claim, confidence=claim.confidence * QUALIFIED)
+    side = _SIDE_OF.get(context.qualifiers[position] or "")
+    if side is None and context.about_companies:
+        side = "work"
+    if side is not None and index.side.get(field.id, side) != side:
+        twin = index.twin.get((field.id, side))
+        if twin is not None:
+            claim = replace(claim, field=twin)
+    return _street_or_whole(claim, key, context, index, profile)
+
+
+def _fits(
+    claim: _Claim | None, cells: Sequence[CellValue | FormulaCell], profile: Profile
+) -> _Claim | None:
+    """A list's field by another name only when the column holds the list's values: not
+    "Categories" for "Catégorie" (close spelling) with the file's tags in it, nor a client
+    type column for Aptimyz' address type ("Type"); and a close spelling of a typed field
+    only when the cells fit it ("Birth Day" holds days, not dates)."""
+    if claim is None or claim.field.type == "text" or claim.reason in ("exact", "spelling"):
+        return claim
+    if claim.field.type != "choice" and claim.reason != "fuzzy":
+        return claim
+    sample = [c for c in cells if c not in (None, "") and not isinstance(c, FormulaCell)][:SAMPLE]
+    if not sample:
+        return None if claim.reason == "fuzzy" and claim.field.type == "choice" else claim
+    checker = build_checker(claim.field, profile, sample)
+    share = sum(1 for value in sample if _valid(claim.field, checker, value)) / len(sample)
+    needed = CONTENT_SHARE if claim.reason == "fuzzy" else 1 - CONTENT_SHARE
+    return claim if share >= needed else None
+
+
+def _street_or_whole(
+    claim: _Claim, key: str, context: _Context, index: _Index, profile: Profile
+) -> _Claim | None:
+    """A street and a whole address told apart. Next to city and postal-code columns, a
+    street is one part of an address: not what a whole-address field wants. Without them,
+    or beside an explicit "line 1", an address column holds the whole address: what a street
+    field takes only for want of better, and a second one is never a street's line 2."""
+    words = key.split()
+    if not _street_like(words):
+        return claim
+    street = profile.mapping.address.street if profile.mapping.address is not None else None
+    whole = profile.mapping.full_address
+    base = _repeated_base(whole, index) if whole is not None else None
+    fills_whole = whole is not None and (
+        claim.field.id == whole
+        or (base is not None and _repeated_base(claim.field.id, index) == base)
+    )
+    number = next((int(w) for w in words if w.isdigit()), 1)
+    bare = not (set(words) & {"ligne", "line", "l"}) and not any(w.isdigit() for w in words)
+    if set(words) & _WHOLE_ADDRESS or not context.has_place or (bare and context.has_line1):
+        if fills_whole:
+            return claim
+        if number > 1 and not context.has_place:
+            return None  # "Adresse 2" of a list of whole addresses: a second address
+        if claim.field.id == street and whole is not None and not context.has_place:
+            return replace(claim, field=index.by_id[whole])
+        if claim.field.id == street:
+            return replace(claim, tier=1)  # any street column first
+        return claim
+    if not fills_whole:
+        return claim
+    return replace(claim, field=index.by_id[street]) if street is not None else None
+
+
+def _street_like(words: list[str]) -> bool:
+    """``adresse``, ``address 1``, ``rue bureau``, ``address line 1 formatted``..."""
+    plain = set(_plain(words)) - _FILLERS - _WHOLE_ADDRESS
+    return bool(plain & _STREET_WORDS) and all(w in _STREET_WORDS or w.isdigit() for w in plain)
 
 
 def _is_label(header: str) -> bool:
@@ -192,52 +601,102 @@ def _by_content(
             continue
         tried.add(column.type)
         checker = build_checker(column, profile, sample)
-        valid = sum(
-            1
-            for value in sample
-            if not (column.type == "date" and isinstance(value, int | float))  # codes, amounts
-            and checker.check(value).ok
-        )
+        valid = sum(1 for value in sample if _valid(column, checker, value))
         share = valid / len(sample)
         if share >= CONTENT_SHARE:
-            return _Claim(position, column, round(0.7 * share, 2), "content")
+            return _Claim(position, column, round(0.7 * share, 2), "content", tier=2)
     return None
 
 
+def _valid(column: Column, checker: FieldChecker, value: CellValue) -> bool:
+    """The checker's word, except that a bare number is no evidence of a date (codes, days,
+    amounts) nor of a phone number (a SIREN, a code)."""
+    if column.type == "date" and (
+        isinstance(value, int | float) or (isinstance(value, str) and value.strip().isdigit())
+    ):
+        return False
+    if column.type == "phone" and not _written_like_a_phone(value):
+        return False
+    return checker.check(value).ok
+
+
+def _written_like_a_phone(value: CellValue) -> bool:
+    """``+33 1 42...``, ``04 74...``, ``(514) 555-0142``; not a bare number (``812345676`` is
+    a SIREN, an amount or a code more often than a phone number)."""
+    if not isinstance(value, str):
+        return False
+    text = value.strip()
+    return text[:1] in ("+", "0", "(") or any(c in text for c in " .-/")
+
+
 def _settle(
-    claims: list[_Claim], headers: Sequence[str], profile: Profile
+    claims: list[_Claim],
+    headers: Sequence[str],
+    qualifiers: Sequence[str | None],
+    index: _Index,
 ) -> dict[int, ColumnMapping]:
-    """Surest claims first; a field feeds from one column, repeats go to the next number."""
+    """Surest claims first, and for one field the preferred group first; a field feeds from
+    one column, repeats go to the next number, numbered afterwards in the file's order."""
     taken: dict[str, int] = {}
     settled: dict[int, ColumnMapping] = {}
-    by_id = {c.id: c for c in profile.fields}
-    for claim in sorted(claims, key=lambda c: (-c.confidence, c.position)):
+
+    def order(claim: _Claim) -> tuple[int, int, int, float, int]:
+        group = index.order(claim.field, qualifiers[claim.position])
+        # within a group, "Home Phone" before "Home Phone 2"
+        repetition = claim.field.id[len(_repeated_base(claim.field.id, index) or claim.field.id) :]
+        return claim.tier, group, int(repetition or 0), -claim.confidence, claim.position
+
+    for claim in sorted(claims, key=order):
         field = claim.field
         if field.id in taken or claim.reason == "content":
-            field = _free_sibling(field, taken, by_id) or field
-        header = headers[claim.position]
+            field = _free_sibling(field, taken, index) or field
+        header, qualifier = headers[claim.position], qualifiers[claim.position]
         if field.id in taken:
             rival = headers[taken[field.id]]
             settled[claim.position] = ColumnMapping(
-                claim.position, header, None, claim.confidence, "taken", rival
+                claim.position, header, None, claim.confidence, "taken", rival, qualifier
             )
             continue
         taken[field.id] = claim.position
         settled[claim.position] = ColumnMapping(
-            claim.position, header, field.id, claim.confidence, claim.reason
+            claim.position, header, field.id, claim.confidence, claim.reason, None, qualifier
         )
+    return _renumber(settled, index)
+
+
+def _renumber(settled: dict[int, ColumnMapping], index: _Index) -> dict[int, ColumnMapping]:
+    """Repetitions of one field numbered in the file's order, the preferred group first."""
+    groups: dict[str, list[ColumnMapping]] = {}
+    for mapped in settled.values():
+        base = _repeated_base(mapped.field or "", index)
+        if base is not None:
+            groups.setdefault(base, []).append(mapped)
+    for base, members in groups.items():
+        slots = sorted(m.field for m in members if m.field is not None)
+        slots.sort(key=lambda f: int(f[len(base) :]))
+        ranked = sorted(
+            members,
+            key=lambda m: (index.order(index.by_id[m.field or ""], m.qualifier), m.position),
+        )
+        for mapped, slot in zip(ranked, slots, strict=True):
+            settled[mapped.position] = replace(mapped, field=slot)
     return settled
 
 
-def _free_sibling(field: Column, taken: dict[str, int], by_id: dict[str, Column]) -> Column | None:
+def _free_sibling(field: Column, taken: dict[str, int], index: _Index) -> Column | None:
     """The first repetition of ``field``'s group nobody feeds yet (``email1`` → ``email2``)."""
-    match = _REPEAT_ID.match(field.id)
-    if match is None:
+    base = _repeated_base(field.id, index)
+    if base is None:
         return None if field.id in taken else field
-    base = match.group(1)
     number = 1
-    while f"{base}{number}" in by_id:
+    while f"{base}{number}" in index.by_id:
         if f"{base}{number}" not in taken:
-            return by_id[f"{base}{number}"]
+            return index.by_id[f"{base}{number}"]
         number += 1
     return None
+
+
+def _repeated_base(field_id: str, index: _Index) -> str | None:
+    """``email2`` → ``email`` for a repeated field; ``None`` for a single one (``address2``)."""
+    match = _REPEAT_ID.match(field_id)
+    return match.group(1) if match is not None and match.group(1) in index.repeated else None
