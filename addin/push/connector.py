@@ -88,3 +88,7 @@ class Connector(Protocol):
     def delete(self, key: str) -> bool:
         """Delete the record with ``key``; ``False`` when it was already absent."""
         ...
+
+    def close(self) -> None:
+        """Let go of the network connections."""
+        ...

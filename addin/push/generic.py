@@ -88,6 +88,10 @@ class GenericConnector:
         return reply.status != 404
 
 
+    def close(self) -> None:
+        self.http.close()
+
+
 def _outcome(key: str, result: JsonValue) -> Outcome:
     if not isinstance(result, dict) or result.get("status") not in _STATUSES:
         raise Refused("La plateforme a renvoyé un résultat sans statut reconnu.")

@@ -1,0 +1,293 @@
+"""The push use case: send a file's valid rows to a platform, resumably, and say what happened.
+
+read (with the stored mapping) → ``plan_export`` (rows with errors never leave) → records
+with their keys → journal (resume the unfinished push of the same records) → preview of the
+mode (what the platform holds, downloaded to a backup first when the mode deletes) → batches:
+``mark_sent``, send with retries, ``record`` → deletions the mode asks for → each row's
+outcome written back into the sheet, and a history line.
+
+A crash, a closed laptop or a dead network leaves rows ``sent`` or ``pending`` in the
+journal; the next run with the same file sends exactly those again, and upsert by key (or
+Evoliz's lookup by code) makes a batch sent twice harmless.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+
+from addin.core.catalogue import Lang
+from addin.core.export import plan_export
+from addin.core.profile import Profile
+from addin.core.push_plan import (
+    DESTRUCTIVE,
+    MODES,
+    Mode,
+    OutgoingRow,
+    Preview,
+    outgoing_rows,
+    preview,
+)
+from addin.errors import UsageError
+from addin.push.connector import AuthFailed, Connector, ConnectorError, Outcome, Record
+from addin.push.evoliz import EvolizConnector
+from addin.push.generic import GenericConnector
+from addin.push.http import HttpClient
+from addin.push.journal import Entry, Journal, Push, records_fingerprint
+from addin.push.retry import GaveUp, RetryPolicy, retry
+from addin.push.secrets import EVOLIZ_PUBLIC_KEY, EVOLIZ_SECRET_KEY, TOKEN, read_secret
+from addin.validation import load_table
+
+#: what the user reads in the status column, by the journal's status
+STATUS_LABELS: dict[Lang, dict[str, str]] = {
+    "fr": {
+        "created": "créé",
+        "updated": "mis à jour",
+        "unchanged": "inchangé",
+        "error": "refusé",
+        "not-sent": "non envoyé",
+        "invalid": "non envoyé (erreurs à corriger)",
+    },
+    "en": {
+        "created": "created",
+        "updated": "updated",
+        "unchanged": "unchanged",
+        "error": "rejected",
+        "not-sent": "not sent",
+        "invalid": "not sent (errors to fix)",
+    },
+}
+
+
+class ConfirmationNeeded(UsageError):
+    """A mode that deletes records was asked for without ``--yes``: the preview is shown and
+    nothing is sent."""
+
+    def __init__(self, message: str, shown: Preview) -> None:
+        super().__init__(message)
+        self.preview = shown
+
+
+@dataclass(frozen=True, slots=True)
+class PushRequest:
+    path: Path
+    profile: Profile
+    target: str
+    mode: Mode
+    sheet: str | None = None
+    dry_run: bool = False
+    confirmed: bool = False
+    lang: Lang = "fr"
+    #: where the platform's records are saved before a mode deletes any (default: next to
+    #: the file)
+    backup_dir: Path | None = None
+
+
+@dataclass(slots=True)
+class PushResult:
+    """What a run did, for the summary and the sheet."""
+
+    push: Push | None
+    preview: Preview | None
+    #: rows held back by the checks (never sent), by row number, with their reasons
+    invalid: dict[int, str]
+    entries: list[Entry] = field(default_factory=list)
+    deleted: int = 0
+    backup: Path | None = None
+    #: why the run stopped before the end (network gave up, credentials refused)
+    stopped: str | None = None
+
+
+Progress = Callable[[int, int], None]
+
+
+def open_connector(profile: Profile, target: str) -> Connector:
+    """The platform's connector, with its credentials from the environment or the keyring.
+
+    Evoliz has its own API; every other profile is pushed through the generic contract (the
+    sandbox, or an integrator's endpoint in front of the platform).
+    """
+    if profile.api.connector == "evoliz":
+        public = read_secret(target, EVOLIZ_PUBLIC_KEY)
+        secret = read_secret(target, EVOLIZ_SECRET_KEY)
+        return EvolizConnector(profile.api, target, public.value, secret.value)
+    token = read_secret(target, TOKEN)
+    http = HttpClient(target, name=profile.platform)
+    collection = profile.api.collection or profile.name
+    return GenericConnector(http, collection, token.value, profile.api.batch_size)
+
+
+def choose_mode(profile: Profile, asked: str | None) -> Mode:
+    """The mode asked for, if the platform has it; else the profile's default, else upsert."""
+    allowed: Sequence[str] = profile.api.modes or MODES
+    wanted = asked or profile.api.default_mode or ("upsert" if "upsert" in allowed else allowed[0])
+    if wanted not in allowed:
+        listed = ", ".join(allowed)
+        raise UsageError(f"{profile.platform} n'accepte pas le mode « {wanted} » : {listed}")
+    for mode in MODES:
+        if mode == wanted:
+            return mode
+    raise UsageError(f"mode inconnu : « {wanted} » ({', '.join(MODES)})")
+
+
+def push_file(
+    request: PushRequest,
+    connector: Connector,
+    journal: Journal,
+    *,
+    policy: RetryPolicy | None = None,
+    progress: Progress | None = None,
+) -> PushResult:
+    """Run (or resume) the push of ``request.path``; see the module docstring for the steps."""
+    profile, lang = request.profile, request.lang
+    table = load_table(request.path, request.sheet, profile)
+    plan = plan_export(table, profile, lang)
+    invalid = {held.row: held.reasons for held in plan.held_back}
+    rows = _first_of_each_key(outgoing_rows(plan, profile))
+    needs_remote = (
+        request.dry_run
+        or request.mode in DESTRUCTIVE
+        or (request.mode != "upsert" and profile.api.connector != "evoliz")
+    )
+    shown: Preview | None = None
+    remote: dict[str, dict[str, object]] = {}
+    if needs_remote:
+        remote = {r.key: {**r.fields, "__id": r.id} for r in connector.existing()}
+        shown = preview(rows, remote, request.mode)
+    if request.dry_run:
+        return PushResult(None, shown, invalid)
+    backup: Path | None = None
+    if request.mode in DESTRUCTIVE:
+        assert shown is not None
+        if shown.delete and not request.confirmed:
+            raise ConfirmationNeeded(
+                f"ce mode supprime {len(shown.delete)} enregistrement(s) de la plateforme : "
+                "relisez l'aperçu, puis relancez avec --yes pour confirmer",
+                shown,
+            )
+        backup = _save_backup(request, remote)
+    records = [Record(r.key, r.fields) for r in rows]
+    push = journal.start_or_resume(
+        file=request.path,
+        fingerprint=records_fingerprint(records),
+        profile=profile.name,
+        target=request.target,
+        collection=profile.api.collection or profile.name,
+        mode=request.mode,
+        rows=[(r.key, r.row) for r in rows],
+        sheet=table.source.sheet,
+    )
+    result = PushResult(push, shown, invalid, backup=backup)
+    policy = policy or RetryPolicy()
+    if request.mode == "replace_all" and not push.resumed:
+        result.deleted += _delete(connector, list(remote), policy)
+    by_key = {r.key: r for r in records}
+    pending = [entry.key for entry in journal.pending(push)]
+    if shown is not None:
+        _settle_without_sending(journal, push, shown, remote, lang)
+        done = set(shown.refused) | (
+            set(shown.unchanged) if request.mode == "create_only" else set()
+        )
+        pending = [key for key in pending if key not in done]
+    create_only = request.mode == "create_only"
+    result.stopped = _send_batches(
+        _Batches(connector, journal, push, by_key, create_only, policy), pending, progress
+    )
+    if result.stopped is None and request.mode == "upsert_delete_rest" and shown is not None:
+        result.deleted += _delete(connector, shown.delete, policy)
+    result.push = journal.finish(push)
+    result.entries = journal.entries(push)
+    return result
+
+
+@dataclass(frozen=True, slots=True)
+class _Batches:
+    """What sending batches needs, held together."""
+
+    connector: Connector
+    journal: Journal
+    push: Push
+    records: dict[str, Record]
+    create_only: bool
+    policy: RetryPolicy
+
+
+def _send_batches(run: _Batches, pending: list[str], progress: Progress | None) -> str | None:
+    """Each batch marked sent, sent with retries, its answers recorded before the next one.
+
+    On a failure retries cannot cure, the rest is marked not sent (to be sent by the next
+    run) and the reason returned.
+    """
+    size = run.connector.batch_size
+    for start in range(0, len(pending), size):
+        keys = pending[start : start + size]
+        run.journal.mark_sent(run.push, keys)
+        batch = [run.records[k] for k in keys]
+        try:
+            outcomes = retry(
+                partial(run.connector.send, batch, create_only=run.create_only), run.policy
+            )
+        except (GaveUp, AuthFailed, ConnectorError) as error:
+            run.journal.mark_not_sent(run.push, pending[start:], str(error))
+            return str(error)
+        run.journal.record(run.push, outcomes)
+        if progress is not None:
+            progress(start + len(keys), len(pending))
+    return None
+
+
+def _first_of_each_key(rows: list[OutgoingRow]) -> list[OutgoingRow]:
+    """Two rows with one key would be one record: the first is sent, the second reported."""
+    seen: set[str] = set()
+    kept: list[OutgoingRow] = []
+    for row in rows:
+        if row.key not in seen:
+            seen.add(row.key)
+            kept.append(row)
+    return kept
+
+
+def _settle_without_sending(
+    journal: Journal,
+    push: Push,
+    shown: Preview,
+    remote: dict[str, dict[str, object]],
+    lang: Lang,
+) -> None:
+    """Rows the mode decides without a request: unknown keys of an update-only push."""
+    if not shown.refused:
+        return
+    message = (
+        "clé inconnue de la plateforme : ce mode ne met à jour que des fiches existantes"
+        if lang == "fr"
+        else "key unknown to the platform: this mode only updates existing records"
+    )
+    pending = {e.key for e in journal.pending(push)}
+    refused = [k for k in shown.refused if k in pending]
+    if refused:
+        journal.mark_sent(push, refused)
+        journal.record(push, [Outcome(k, "error", None, message) for k in refused])
+
+
+def _delete(connector: Connector, keys: Sequence[str], policy: RetryPolicy) -> int:
+    deleted = 0
+    for key in keys:
+        if retry(partial(connector.delete, key), policy):
+            deleted += 1
+    return deleted
+
+
+def _save_backup(request: PushRequest, remote: dict[str, dict[str, object]]) -> Path:
+    """The platform's records as they were, before a mode that deletes runs."""
+    folder = request.backup_dir or request.path.parent
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    path = folder / f"{request.path.stem}.plateforme-{request.profile.name}-{stamp}.json"
+    path.write_text(
+        json.dumps({"target": request.target, "records": remote}, ensure_ascii=False, indent=1),
+        encoding="utf-8",
+    )
+    return path
