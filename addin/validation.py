@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Protocol
 
@@ -65,11 +66,26 @@ def load_table(
     """The file's table, with the mapping the user stored in the workbook when it is for this
     sheet: every command that checks or sends rows reads the file through here."""
     preferred = profile.file.export.sheet_name if profile else None
-    table = read_table(path, sheet=sheet, preferred_sheet=preferred, progress=progress)
+    table = read_table(
+        path,
+        sheet=sheet,
+        preferred_sheet=preferred,
+        progress=progress,
+        header_score=_header_score(profile),
+    )
     stored = read_mapping_sheet(path)
     if stored is not None and stored.sheet in (None, "", table.source.sheet):
         table.mapping = stored
     return table
+
+
+def _header_score(profile: Profile | None) -> Callable[[Sequence[str]], float]:
+    """How well a row of headers fits: the profile's, or the best of all when none is given
+    (to find the header row under a title, and the sheet that holds the data)."""
+    if profile is not None:
+        return lambda headers: score(list(headers), profile)
+    profiles = list(all_profiles().values())
+    return lambda headers: max(score(list(headers), p) for p in profiles)
 
 
 def profile_for(table: Table, profile: Profile | None) -> Profile:
@@ -80,6 +96,11 @@ def profile_for(table: Table, profile: Profile | None) -> Profile:
         known = all_profiles().get(table.mapping.profile)
         if known is not None:
             return known
+    if table.source.headerless:
+        raise UsageError(
+            "le fichier n'a pas de ligne d'en-têtes : précisez --profile pour que ses colonnes "
+            "soient reconnues d'après leur contenu"
+        )
     return pick_profile(table.headers)
 
 

@@ -493,3 +493,26 @@ def test_the_mapping_sheet_is_written_to_an_existing_copy_only_with_force(tmp_pa
     forced = ["map", str(path), "-p", "reveal", "--write", "-o", str(copy), "--force"]
     assert runner.invoke(app, forced).exit_code == 0
     assert openpyxl.load_workbook(copy).sheetnames == ["Contacts", "CI_Correspondance"]
+
+
+SHAPE = Path(__file__).parent / "fixtures" / "shape"
+
+
+def test_commands_find_the_header_under_a_title_and_say_so() -> None:
+    report = validate_file(SHAPE / "export-clients-cp1252.csv", None)
+    assert report.source.header_row == 3
+    assert report.source.preamble == ["Export des clients — 12/03/2025"]
+    shown = runner.invoke(app, ["validate", str(SHAPE / "export-clients-cp1252.csv")]).output
+    assert "Les en-têtes sont sur la ligne 3" in " ".join(shown.split())
+
+
+def test_a_file_without_headers_needs_a_profile_and_is_mapped_by_content() -> None:
+    refused = runner.invoke(app, ["validate", str(SHAPE / "contacts-sans-entetes.csv")])
+    assert refused.exit_code == 2
+    assert "n'a pas de ligne d'en-têtes : précisez --profile" in refused.output
+    listing = runner.invoke(
+        app, ["map", str(SHAPE / "contacts-sans-entetes.csv"), "-p", "evoliz-contacts"]
+    ).output
+    assert "Colonne C" in listing
+    assert "« Email »" in listing
+    assert "d'après le contenu des cellules" in listing

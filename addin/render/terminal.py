@@ -9,6 +9,7 @@ from rich.table import Table as RichTable
 
 from addin.core.catalogue import Lang
 from addin.core.report import Report
+from addin.io.header_row import describe_shape
 
 _WORDS = {
     "fr": {
@@ -65,6 +66,8 @@ def print_report(report: Report, console: Console, lang: Lang = "fr") -> None:
         f"[bold]{words['profile']}[/] : {report.profile.name} ({report.profile.platform})"
     )
     console.print(f"[bold]{words['read']}[/] : {describe_source(report, lang)}")
+    for sentence in describe_shape(report.source):
+        console.print(sentence)
     if report.issues:
         table = RichTable(show_lines=False, header_style="bold")
         table.add_column(words["row"], justify="right")
