@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -481,11 +482,16 @@ def test_records_survive_a_killed_process(tmp_path: Path) -> None:
     assert again[0]["id"] == created[0]["id"]
 
 
-def test_sigterm_stops_it_cleanly(tmp_path: Path) -> None:
-    process = SandboxProcess(tmp_path / "r.sqlite", tmp_path / "err.log")
-    with requests.Session() as http:  # an idle keep-alive connection must not block the stop
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_sigterm_or_ctrl_c_stops_it_cleanly(tmp_path: Path, signum: int) -> None:
+    with (
+        SandboxProcess(tmp_path / "r.sqlite", tmp_path / "err.log") as process,
+        requests.Session() as http,  # an idle keep-alive connection must not block the stop
+    ):
         http.headers.update(AUTH)
         assert http.get(f"{process.url}/records/x", timeout=5).status_code == 200
+        process.process.send_signal(signum)
+        assert process.process.wait(timeout=10) == 0
         assert process.stop() == 0
     assert process.rest_of_stdout == ""
     assert "Traceback" not in (tmp_path / "err.log").read_text(encoding="utf-8")

@@ -13,11 +13,9 @@ from __future__ import annotations
 
 import argparse
 import os
-import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from types import FrameType
 
 from addin.sandbox.api import Limits
 from addin.sandbox.contract import DEFAULT_MAX_BATCH, DEFAULT_MAX_BODY, DEFAULT_PAGE_SIZE
@@ -29,10 +27,6 @@ from addin.sandbox.store import parse_required
 TOKEN_ENV = "CLIENT_IMPORT_SANDBOX_TOKEN"
 DEFAULT_PORT = 8765
 DEFAULT_DB = Path("client-import-sandbox.sqlite")
-
-
-class _Stopped(BaseException):
-    """Raised by the SIGTERM handler to leave ``serve_forever`` through its cleanup."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -72,10 +66,6 @@ def _announce(port: int) -> None:
     print(f"listening on http://{HOST}:{port}", flush=True)
 
 
-def _stop(signum: int, frame: FrameType | None) -> None:
-    raise _Stopped
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Run until stopped; returns the exit status."""
     args = build_parser().parse_args(argv)
@@ -86,7 +76,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         if min(args.max_batch, args.max_body, args.page_size) < 1:
             raise SandboxError("--max-batch, --max-body et --page-size doivent être positifs.")
         limits = Limits(args.max_batch, args.max_body, args.page_size)
-        signal.signal(signal.SIGTERM, _stop)
         serve(
             args.port,
             args.db,
@@ -99,7 +88,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SandboxError as error:
         print(error, file=sys.stderr)
         return 2
-    except (KeyboardInterrupt, _Stopped):
+    except KeyboardInterrupt:  # before the server's own handling of Ctrl+C is in place
         return 0
     return 0
 

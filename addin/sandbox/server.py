@@ -23,6 +23,7 @@ import contextlib
 import datetime as dt
 import errno
 import os
+import signal
 import socket
 import socketserver
 import sys
@@ -33,6 +34,7 @@ from contextlib import AbstractContextManager, contextmanager
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from types import FrameType
 from typing import Any, TextIO
 
 from addin.sandbox.api import Limits, Reply, Request, SandboxApi
@@ -98,7 +100,13 @@ class SandboxHandler(BaseHTTPRequestHandler):
         return Request(self.command, self.path, self.headers.get("Authorization"), body)
 
     def send_reply(self, reply: Reply) -> None:
-        """Write the status line, headers and JSON body; log one line."""
+        """Log one line, then write the status line, headers and JSON body.
+
+        Logged first, so that a client holding its answer knows the line is in the log.
+        """
+        # A request line the stdlib refused leaves no command or path behind.
+        target = f"{self.command or '-'} {getattr(self, 'path', '-')}"
+        self.server.log_line(f"{target} {int(reply.status)} {reply.summary}".rstrip())
         data = reply.encoded()
         self.send_response(reply.status)
         for name, value in reply.headers.items():
@@ -112,9 +120,6 @@ class SandboxHandler(BaseHTTPRequestHandler):
         if self.command != "HEAD":
             self.wfile.write(data)
         self.wfile.flush()
-        # A request line the stdlib refused leaves no command or path behind.
-        target = f"{self.command or '-'} {getattr(self, 'path', '-')}"
-        self.server.log_line(f"{target} {int(reply.status)} {reply.summary}".rstrip())
 
     def version_string(self) -> str:
         """``Server: client-import-sandbox``, without the Python version."""
@@ -264,18 +269,44 @@ def serve(
     limits: Limits | None = None,
     log: TextIO | None = None,
 ) -> None:
-    """Serve the contract on 127.0.0.1 until interrupted (Ctrl+C, or SystemExit from a signal).
+    """Serve the contract on 127.0.0.1 until Ctrl+C or SIGTERM, then return.
 
     ``ready(port)`` is called once the port is bound, with the port actually chosen, so a
     caller that asked for port 0 learns it. Everything is closed on the way out.
     """
     server = make_server(port, db, token, require=require, limits=limits, log=log)
     try:
-        if ready is not None:
-            ready(server.port)
-        server.serve_forever()
+        with _stopped_by_signals(server):
+            if ready is not None:
+                ready(server.port)
+            server.serve_forever(poll_interval=0.2)
     finally:
         server.server_close()
+
+
+@contextmanager
+def _stopped_by_signals(server: SandboxServer) -> Iterator[None]:
+    """Ctrl+C and SIGTERM end ``serve_forever`` between two requests, never in the middle.
+
+    An exception raised by a signal handler lands wherever the main thread is: inside the
+    stdlib's accept-and-start-a-thread step it closes a connection that its new thread still
+    reads, and closing the server then waits for that thread. So the handler only asks the
+    loop to stop, from another thread since ``shutdown`` waits for the loop. Outside the main
+    thread signals cannot be caught, and nothing is installed.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        threading.Thread(target=server.shutdown, name="sandbox-stop", daemon=True).start()
+
+    previous = {number: signal.signal(number, stop) for number in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
 @contextmanager
