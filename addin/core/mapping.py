@@ -227,6 +227,10 @@ class MappingProposal:
         return {c.position: c.field for c in self.columns if c.field is not None}
 
 
+#: The spelling place of a claim found by a close spelling or by the cells.
+_LOOSE = 1000
+
+
 @dataclass(frozen=True, slots=True)
 class _Claim:
     position: int
@@ -235,6 +239,9 @@ class _Claim:
     reason: str
     #: 0 by header (exact, spelling, alias, numbered), 1 fuzzy, 2 content: surest first
     tier: int = 0
+    #: the place in the field's list of the spelling found, qualifier set aside: -1 for the
+    #: platform's own header; "Mobile phone" before "Phone" for Flokon's number to alert
+    spelling: int = _LOOSE
 
 
 class _Index:
@@ -288,6 +295,20 @@ class _Index:
         if key in self.aliases:
             return self.aliases[key], "alias"
         return None
+
+    def place(self, key: str, plain: str, field: Column) -> int:
+        """Where the spelling ``key`` (or, naming the same field, ``plain``) comes in the
+        field's list: -1 for its own header, after every alias for its header with a
+        qualifier ("Téléphone (bureau)"), else its place among the aliases."""
+        plain = " ".join(_plain(plain.split()))
+        for spelling in (plain, key):
+            found = self.get(spelling)
+            if found is not None and found[0] is field:
+                if found[1] == "spelling":
+                    own = spelling == " ".join(_meaningful(key.split()))
+                    return -1 if own else len(field.aliases)
+                return self.rank.get(spelling, 0)
+        return _LOOSE - 1
 
     def penalty(self, key: str) -> float:
         """ "Given name" before "Name" when both claim a first name: aliases surest first."""
@@ -396,7 +417,7 @@ def _by_header(
 ) -> _Claim | None:
     for column in profile.fields:
         if header.strip() == column.header:
-            return _Claim(position, column, CONFIDENCE["exact"], "exact")
+            return _Claim(position, column, CONFIDENCE["exact"], "exact", spelling=-1)
     keys = [key] if key == header_key(header) else [header_key(header), key]
     for candidate in keys:
         claim = _by_spelling(position, candidate, index)
@@ -419,19 +440,22 @@ def _by_spelling(position: int, key: str, index: _Index) -> _Claim | None:
         found = index.get(candidate)
         if found is not None:
             confidence = (CONFIDENCE[found[1]] - index.penalty(candidate)) * factor
-            return _Claim(position, found[0], confidence, found[1])
+            place = index.place(key, plain, found[0])
+            return _Claim(position, found[0], confidence, found[1], spelling=place)
     for candidate, factor in candidates:
         numbered = _numbered(candidate, index) or _address_part(candidate, index)
         if numbered is not None:
             field, spelling = numbered
             confidence = (CONFIDENCE["numbered"] - index.penalty(spelling)) * factor
-            return _Claim(position, field, confidence, "numbered")
+            place = index.place(key, spelling, field)
+            return _Claim(position, field, confidence, "numbered", spelling=place)
     words = plain.split()
     if len(words) == 2:
         # "Postcode/Zip", "Town/City": two names of one field
         first, second = index.get(words[0]), index.get(words[1])
         if first is not None and second is not None and first[0] is second[0]:
-            return _Claim(position, first[0], CONFIDENCE["alias"] * QUALIFIED, "alias")
+            confidence = CONFIDENCE["alias"] * QUALIFIED
+            return _Claim(position, first[0], confidence, "alias", spelling=_LOOSE - 1)
     return None
 
 
@@ -468,8 +492,21 @@ def _address_part(key: str, index: _Index) -> tuple[Column, str] | None:
 
 
 def _plain(words: Iterable[str]) -> list[str]:
-    """The words of a header without its qualifier and slot words."""
-    return [w for w in words if w not in _QUALIFIERS and w not in _NOISE]
+    """The words of a header without its qualifier and noise words."""
+    return [w for w in _meaningful(words) if w not in _QUALIFIERS]
+
+
+def _meaningful(words: Iterable[str]) -> list[str]:
+    """The words of a header without noise: ``pays alpha 2`` → ``pays``."""
+    kept: list[str] = []
+    after_alpha = False
+    for word in words:
+        if word in _NOISE or (after_alpha and word.isdigit()):
+            after_alpha = word == "alpha"
+            continue
+        kept.append(word)
+        after_alpha = False
+    return kept
 
 
 def _qualifier(words: list[str]) -> str | None:
@@ -527,11 +564,11 @@ def _fits(
 ) -> _Claim | None:
     """A list's field by another name only when the column holds the list's values: not
     "Categories" for "Catégorie" (close spelling) with the file's tags in it, nor a client
-    type column for Aptimyz' address type ("Type"); and a close spelling of a typed field
-    only when the cells fit it ("Birth Day" holds days, not dates)."""
-    if claim is None or claim.field.type == "text" or claim.reason in ("exact", "spelling"):
+    type column for Aptimyz' address type ("Type"); and a close spelling of a date only
+    when the cells hold dates ("Birth Day" holds days)."""
+    if claim is None or claim.reason in ("exact", "spelling"):
         return claim
-    if claim.field.type != "choice" and claim.reason != "fuzzy":
+    if claim.field.type != "choice" and (claim.reason != "fuzzy" or claim.field.type != "date"):
         return claim
     sample = [c for c in cells if c not in (None, "") and not isinstance(c, FormulaCell)][:SAMPLE]
     if not sample:
@@ -640,11 +677,16 @@ def _settle(
     taken: dict[str, int] = {}
     settled: dict[int, ColumnMapping] = {}
 
-    def order(claim: _Claim) -> tuple[int, int, int, float, int]:
+    def order(claim: _Claim) -> tuple[int, int, int, int, float, int]:
         group = index.order(claim.field, qualifiers[claim.position])
         # within a group, "Home Phone" before "Home Phone 2"
         repetition = claim.field.id[len(_repeated_base(claim.field.id, index) or claim.field.id) :]
-        return claim.tier, group, int(repetition or 0), -claim.confidence, claim.position
+        # the slots of a repeated field are filled by group, whatever the spelling
+        spelling = 0 if repetition else claim.spelling
+        return (
+            *(claim.tier, spelling, group, int(repetition or 0)),
+            *(-claim.confidence, claim.position),
+        )
 
     for claim in sorted(claims, key=order):
         field = claim.field
