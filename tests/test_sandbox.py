@@ -23,6 +23,7 @@ from urllib.parse import quote
 import pytest
 import requests
 
+from addin.sandbox import RecordStore, sandbox_in_thread
 from addin.sandbox.__main__ import TOKEN_ENV
 from addin.sandbox.contract import ERRORS
 
@@ -676,3 +677,18 @@ def test_malformed_requests_get_an_answer_and_no_traceback(
     # The sandbox goes on serving and logged no traceback.
     assert http.get(f"{sandbox.url}/records/x", timeout=5).status_code == 200
     assert "Traceback" not in sandbox.log.read_text(encoding="utf-8")
+
+
+def test_in_a_thread_for_tests_and_the_demo(tmp_path: Path) -> None:
+    db = tmp_path / "r.sqlite"
+    with requests.Session() as http:
+        http.headers.update(AUTH)
+        with sandbox_in_thread(db, TOKEN, require={"clients": ["name"]}) as server:
+            results = upsert(http, server.url, "clients", [rec("A", name="a"), rec("B")])
+            assert [r["status"] for r in results] == ["created", "error"]
+            port = server.port
+            # The session keeps its connection open: leaving the block must not wait for it.
+        with pytest.raises(requests.ConnectionError):
+            http.get(f"http://127.0.0.1:{port}/records/clients", timeout=2)
+    with RecordStore(db) as store:  # closed by the server, readable again
+        assert [item.key for item in store.page("clients", 1).items] == ["A"]
