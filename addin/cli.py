@@ -29,6 +29,7 @@ from addin.mapping_file import map_file, write_mapping
 from addin.marking import clear_file, mark_file
 from addin.render.progress import progress_bar
 from addin.render.terminal import print_report
+from addin.sandbox.__main__ import main as sandbox_main
 from addin.template_file import make_template
 from addin.validation import validate_file
 
@@ -426,6 +427,30 @@ def template_command(
             overwrite=force,
         )
     typer.echo(f"Modèle écrit : {path}" if language == "fr" else f"Template written: {path}")
+
+
+@app.command("sandbox")
+def sandbox_command(
+    port: Annotated[int, typer.Option("--port", help="Port d'écoute (0 : un port libre)")] = 8765,
+    db: Annotated[Path, typer.Option("--db", help="Fichier SQLite des enregistrements")] = Path(
+        "client-import-sandbox.sqlite"
+    ),
+    require: Annotated[
+        list[str] | None,
+        typer.Option("--require", help="Champs obligatoires : COLLECTION=CHAMP,... (répétable)"),
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", help="Sans journal des requêtes")] = False,
+) -> None:
+    """Plateforme d'essai sur 127.0.0.1 (contrat générique d'envoi) pour répéter un envoi.
+
+    Le jeton attendu vient de la variable CLIENT_IMPORT_SANDBOX_TOKEN.
+    """
+    argv = ["--port", str(port), "--db", str(db)]
+    for rule in require or []:
+        argv += ["--require", rule]
+    if quiet:
+        argv.append("--quiet")
+    raise typer.Exit(sandbox_main(argv))
 
 
 def main() -> None:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+import requests
 from openpyxl import Workbook
 from typer.testing import CliRunner
 
@@ -162,3 +165,33 @@ def test_workbook_json_is_clean_and_no_bar_off_a_terminal(tmp_path: Path) -> Non
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["rows"] == 1
     assert done.stderr == ""
+
+
+def test_the_sandbox_command_serves_the_contract_until_stopped(tmp_path: Path) -> None:
+    command = [
+        str(Path(sys.executable).parent / "client-import"),
+        "sandbox",
+        "--port",
+        "0",
+        "--db",
+        str(tmp_path / "s.sqlite"),
+        "--quiet",
+    ]
+    env = {**os.environ, "CLIENT_IMPORT_SANDBOX_TOKEN": "jeton-essai"}
+    with subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=env) as server:
+        try:
+            assert server.stdout is not None
+            line = server.stdout.readline()
+            assert line.startswith("listening on http://127.0.0.1:")
+            base = line.split()[-1]
+            with requests.Session() as http:
+                assert http.get(f"{base}/records/clients?page=1").status_code == 401
+                reply = http.post(
+                    f"{base}/records/clients/batch",
+                    json={"upsert": [{"key": "C1", "fields": {"name": "Alpha"}}]},
+                    headers={"Authorization": "Bearer jeton-essai"},
+                )
+                assert [r["status"] for r in reply.json()["results"]] == ["created"]
+        finally:
+            server.send_signal(signal.SIGTERM)
+            assert server.wait(timeout=10) == 0
