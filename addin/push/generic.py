@@ -87,7 +87,6 @@ class GenericConnector:
         )
         return reply.status != 404
 
-
     def close(self) -> None:
         self.http.close()
 
