@@ -11,7 +11,6 @@ from addin.cli import app
 from addin.core.mapping import MappingProposal, propose_mapping
 from addin.core.profiles import get_profile
 from addin.core.table import CellValue, FormulaCell, SourceInfo, Table
-from addin.io.reader import read_table
 
 
 def _propose(
@@ -131,43 +130,76 @@ def test_map_text_output_and_bad_input(tmp_path: Path) -> None:
     assert missing.exit_code == 2
 
 
-EXPORTS = Path(__file__).parent / "fixtures" / "exports"
+def _field_list(
+    headers: list[str], profile: str, rows: list[list[CellValue | FormulaCell]] | None = None
+) -> list[str | None]:
+    return [c.field for c in _propose(headers, profile, rows).columns]
 
 
-def test_real_exports_feed_reveals_fields() -> None:
-    """Real header rows of other tools (sources in tests/fixtures/exports/README.md).
+def test_a_qualifier_is_set_aside_to_find_the_field_and_the_business_group_comes_first() -> None:
+    headers = ["Home City", "Business City", "Ville (domicile)", "Ville (bureau)"]
+    assert _field_list(headers[:2], "evoliz-clients") == [None, "town"]
+    assert _field_list(headers[2:], "evoliz-clients") == [None, "town"]
+    # Hokus is about persons: the home group feeds the person, the business one the company
+    assert _field_list(headers[:2], "hokus") == ["personHomeCity", "companyCity"]
 
-    Only the columns settled so far; expected-mapping.md lists the whole target, which the
-    mapping sheet work (issue 5) will reach column by column.
-    """
-    expected = {
-        "outlook-fr.csv": {
-            "Prénom": "first_name",
-            "Nom": "last_name",
-            "Société": "company",
-            "Téléphone (bureau)": "phone1",
-            "Téléphone 2 (bureau)": "phone2",
-            "Adresse de messagerie": "email1",
-        },
-        "thunderbird-fr.csv": {
-            "Prénom": "first_name",
-            "Nom de famille": "last_name",
-            "Adresse e-mail principale": "email1",
-            "Portable": "mobile1",
-            "Société": "company",
-        },
-        "google-contacts.csv": {
-            "First Name": "first_name",
-            "Last Name": "last_name",
-            "E-mail 1 - Value": "email1",
-            "E-mail 2 - Value": "email2",
-            "Phone 1 - Value": "phone1",
-            "Phone 2 - Value": "phone2",
-            "E-mail 1 - Label": None,
-            "Phone 1 - Label": None,
-        },
-    }
-    for name, fields in expected.items():
-        proposal = propose_mapping(read_table(EXPORTS / name), get_profile("reveal"))
-        found = {c.column: c.field for c in proposal.columns}
-        assert {column: found[column] for column in fields} == fields, name
+
+def test_address_parts_without_a_group_take_the_group_of_the_address_before_them() -> None:
+    headers = [
+        "Adresse privée",
+        "Ville",
+        "Code postal",
+        "Adresse professionnelle",
+        "Ville",
+        "Code postal",
+    ]
+    assert _field_list(headers, "evoliz-clients") == [
+        None,
+        None,
+        None,
+        "address",
+        "town",
+        "postcode",
+    ]
+    proposal = _propose(headers, "evoliz-clients")
+    assert [c.qualifier for c in proposal.columns] == ["home"] * 3 + ["work"] * 3
+
+
+def test_a_list_of_companies_feeds_its_name_to_the_company_never_to_a_person() -> None:
+    headers = ["Nom", "SIRET", "Ville"]
+    assert _field_list(headers, "reveal")[0] == "company"
+    assert _field_list(headers, "hokus")[0] == "companyDenomination"
+    assert _field_list(headers, "evoliz-contacts")[0] is None
+    # with a first name, the same "Nom" is a person's
+    assert _field_list(["Nom", "Prénom", "SIRET"], "reveal")[:2] == ["last_name", "first_name"]
+
+
+def test_a_street_next_to_a_city_is_a_part_and_alone_a_whole_address() -> None:
+    parts = ["Adresse", "Code postal", "Ville"]
+    assert _field_list(parts, "reveal") == [None, None, None]  # joined later (resolve)
+    assert _field_list(parts, "flokon") == ["address_line1", "postal_code", "city"]
+    assert _field_list(["Adresse"], "flokon") == ["address"]
+    assert _field_list(["Adresse 1", "Adresse 2"], "evoliz-clients") == ["address", None]
+
+
+def test_camel_case_snake_case_and_a_prefix_shared_by_the_headers() -> None:
+    hokus_row: list[list[CellValue | FormulaCell]] = [["claire@exemple.fr", "Mme"]]
+    assert _field_list(["personEmail", "civilTitle"], "evoliz-contacts", hokus_row) == [
+        "email",
+        "civility",
+    ]
+    headers = ["client_first_name", "client_zip", "client_email"]
+    assert _field_list(headers, "aptimyz") == ["first_name", "postcode", "email"]
+
+
+def test_flokon_takes_a_mobile_as_the_number_to_alert() -> None:
+    headers = ["Business Phone", "Mobile Phone", "Home Phone"]
+    assert _field_list(headers, "flokon") == [None, "phone", None]
+    assert _field_list(headers, "evoliz-clients") == ["phone", "mobile", None]
+
+
+def test_a_bare_number_is_not_a_phone_by_its_cells() -> None:
+    rows: list[list[CellValue | FormulaCell]] = [["812345676"], ["798654323"], ["552100554"]]
+    assert _field_list(["Identifiant"], "reveal", rows) == [None]
+    written: list[list[CellValue | FormulaCell]] = [["418-555-0134"], ["+1 514 555 0142"]]
+    assert _field_list(["Joindre"], "reveal", written) == ["phone1"]
