@@ -3,25 +3,27 @@
 Files rarely come from our template: Outlook, Google Contacts, an accounting package or a
 colleague's sheet each name columns their own way. Each column is tried, from the surest to
 the loosest: the platform's own header, the same header spelt differently (case, accents,
-punctuation, spaces, ``camelCase``, ``snake_case``), a declared alias, a numbered repeat
-("E-mail 2 Address", "Phone 1 - Value", "Address 1 - City"), the same with its qualifier set
-aside ("Business Phone", "Ville (domicile)", "email_work"), a close spelling (rapidfuzz), and
-last what the cells hold (a column of e-mails is an e-mail column).
+punctuation, spaces, ``camelCase``, ``snake_case``, a prefix all headers share), a declared
+alias, the same with its qualifier set aside ("Business Phone", "Ville (domicile)",
+"email_work"), a numbered repeat ("E-mail 2 Address", "Phone 1 - Value", "Address 1 - City"),
+a close spelling (rapidfuzz), and last what the cells hold (a column of e-mails is an e-mail
+column; dates and countries say nothing of which field they are).
 
-The file as a whole is read too. A qualifier says which group a column belongs to: business
-numbers and addresses come first (our platforms are business ones), home and "other" ones
-after, and a field about a person's home (Hokus' ``personHomeCity``) takes the home group
-while its company twin (``companyCity``) takes the business one. Address parts without a
-qualifier of their own ("Ville", "Code postal" after "Adresse privée") belong to the group of
-the address before them. A file without a first-name column and with company columns (SIRET,
-VAT number, legal form...) is a list of companies: its "Nom" is the company's name, never a
-person's. A street column next to city and postal-code columns is one part of an address, not
-the whole address a profile's single address field wants: the profile's street field takes
-it, or nothing (the parts are then joined, see ``resolve``).
+The file as a whole is read too. A qualifier names a column's group: business first (our
+platforms are business ones), then no group, then home and the company's own line, then
+"other" and delivery; a field about a person (Hokus' ``personHomeCity``) takes the home group
+and its company twin (``companyCity``) the business one. Address parts without a qualifier of
+their own ("Ville" after "Adresse privée") belong to the group of the address before them. A
+file without a first-name column and with company columns (SIRET, VAT number...) lists
+companies: its "Nom" is the company's, never a person's. A street next to city and
+postal-code columns is one part of an address: a whole-address field leaves it to be joined
+(see ``resolve``); without them an address column is a whole address.
 
-The surest claims are served first; a field takes one column, and a second claim goes to the
-next free repetition of the field (Reveal's five e-mails, numbered in the file's order, the
-business group first) or is refused with the reason, never silently dropped.
+Conflicts are settled surest first: a field's surest spelling (its header, then its aliases in
+the profile's order), then the preferred group, then confidence and the file's order. A field
+takes one column; a second claim goes to the next free repetition of the field (Reveal's five
+e-mails, numbered afterwards by group and in the file's order) or is refused with the reason,
+never silently dropped.
 
 Pure: headers and a sample of cells in, a :class:`MappingProposal` out.
 """
@@ -87,13 +89,13 @@ _QUALIFIER_ORDER = ("company", "work", "billing", "home", "main", "other", "ship
 _SIDE_OF = {"work": "work", "company": "work", "home": "home"}
 #: Order of the groups for a field with no side (most fields): business first, home after.
 _RANK: dict[str | None, int] = {
-    **{"work": 0, "billing": 0, "main": 0, None: 1, "home": 2, "company": 2},
-    **{"other": 3, "shipping": 3},
+    **{"work": 0, "billing": 0, "main": 0, "home": 2, "company": 2, "other": 3, "shipping": 3},
+    None: 1,
 }
 #: ... and for a field about a person's home (Hokus' ``personPhone``).
 _HOME_RANK: dict[str | None, int] = {
-    **{"home": 0, "main": 1, None: 1, "work": 2, "billing": 2, "company": 2},
-    **{"other": 3, "shipping": 3},
+    **{"home": 0, "main": 1, "work": 2, "billing": 2, "company": 2, "other": 3, "shipping": 3},
+    None: 1,
 }
 #: Headers of a company's name: the same contact details again after one are the company's.
 _COMPANY_NAMES = {
@@ -108,9 +110,17 @@ _COMPANY_NAMES = {
     "nom d entreprise",
     "denomination",
 }
-#: Words of a contact detail (address, phone, e-mail).
+#: Words of a contact detail other than an address part (phone, e-mail).
 _DETAIL_WORDS = {
-    *{"telephone", "phone", "tel", "mobile", "portable", "fax", "email", "mail", "courriel"},
+    "telephone",
+    "phone",
+    "tel",
+    "mobile",
+    "portable",
+    "fax",
+    "email",
+    "mail",
+    "courriel",
 }
 #: Words of a field's id or header that put it on a side ("personHomeCity", "companyZip").
 _SIDE_WORDS = {
@@ -126,8 +136,7 @@ _PART_WORDS = {
     *_STREET_WORDS,
     *_PLACE_WORDS,
     *_POSTAL_WORDS,
-    *{"code", "pays", "country", "region", "state", "etat", "province", "county", "dep"},
-    *{"alpha", "iso"},
+    *{"code", "pays", "country", "region", "state", "etat", "province", "county", "dep", "iso"},
 }
 #: Words that make an address column a whole address, not its street.
 _WHOLE_ADDRESS = {"complete", "full", "formatted", "formatee", "entiere", "postale"}
@@ -142,16 +151,6 @@ _GENERIC_NAMES = {
     "client name",
     "customer name",
     "nom du tiers",
-}
-#: Headers of a person's name, when each row is a person.
-_PERSON_NAMES = {
-    *_GENERIC_NAMES,
-    "display name",
-    "full name",
-    "nom complet",
-    "nom a afficher",
-    "file as",
-    "classer sous",
 }
 #: Words and phrases that say the file is about companies.
 _COMPANY_WORDS = {
@@ -170,7 +169,7 @@ _COMPANY_WORDS = {
     "juridique",
     "legale",
 }
-_COMPANY_PHRASES = ("identifiant professionnel", "tax id", "tax code", "tax number", "forme")
+_COMPANY_PHRASES = ("identifiant professionnel", "tax id", "tax code", "tax number")
 
 
 def header_key(text: str) -> str:
@@ -311,7 +310,7 @@ class _Index:
         return _LOOSE - 1
 
     def penalty(self, key: str) -> float:
-        """ "Given name" before "Name" when both claim a first name: aliases surest first."""
+        """Aliases surest first: "Given name" before "Name" when both claim a first name."""
         return 0.001 * min(self.rank.get(key, 0), 50) if key in self.aliases else 0.0
 
     def order(self, field: Column, qualifier: str | None) -> int:
@@ -329,16 +328,15 @@ class _Context:
     qualifiers: list[str | None]
     #: no first-name column, and company columns: each row is a company
     about_companies: bool
-    #: a first-name column: each row is a person
-    about_persons: bool
     #: the file has a city or postal-code column: its street columns are parts of an address
     has_place: bool
-    #: the file has an explicit first address line ("Adresse Ligne 1", "Address 1")
-    has_line1: bool
+    #: the file names its address lines ("Adresse Ligne 1", "Address 1"): a bare "Adresse"
+    #: beside them is the whole address
+    has_lines: bool
 
     @classmethod
     def of(cls, headers: Sequence[str]) -> _Context:
-        keys = [_drop_prefix(header_key(h), headers) for h in headers]
+        keys = _drop_prefix([header_key(h) for h in headers])
         qualifiers: list[str | None] = []
         previous: str | None = None
         previous_part = False
@@ -369,13 +367,14 @@ class _Context:
             for w in words_of
         )
         company = any(w & _COMPANY_WORDS for w in words_of) or any(
-            phrase in key for key in keys for phrase in _COMPANY_PHRASES
+            f" {phrase} " in f" {key} " for key in keys for phrase in _COMPANY_PHRASES
         )
         has_place = any(w & (_PLACE_WORDS | _POSTAL_WORDS) for w in words_of)
-        has_line1 = any(
-            _street_like(k.split()) and bool({"1", "ligne", "line"} & set(k.split())) for k in keys
+        has_lines = any(
+            _street_like(k.split()) and {"1", "ligne", "line"} & w
+            for k, w in zip(keys, words_of, strict=True)
         )
-        return cls(keys, qualifiers, not first_name and company, first_name, has_place, has_line1)
+        return cls(keys, qualifiers, not first_name and company, has_place, has_lines)
 
 
 def propose_mapping(table: Table, profile: Profile) -> MappingProposal:
@@ -394,13 +393,12 @@ def propose_mapping(table: Table, profile: Profile) -> MappingProposal:
             continue
         claim = _by_header(position, header, context.keys[position], profile, index)
         claim = _fits(claim, table.columns[position], profile)
-        found = _in_context(claim, position, context, index, profile)
-        if found is None and claim is not None:
+        placed = _in_context(claim, position, context, index, profile)
+        if placed is None and claim is not None:
+            # the header names a field the file rules out: no second guess from the cells
             outcome[position] = ColumnMapping(position, header, None, 0.0, "none", None, qualifier)
             continue
-        claim = found
-        if claim is None:
-            claim = _by_content(position, table.columns[position], profile)
+        claim = placed or _by_content(position, table.columns[position], profile)
         if claim is None:
             outcome[position] = ColumnMapping(position, header, None, 0.0, "none", None, qualifier)
         else:
@@ -517,13 +515,14 @@ def _qualifier(words: list[str]) -> str | None:
     return next(q for q in _QUALIFIER_ORDER if q in found)
 
 
-def _drop_prefix(key: str, headers: Sequence[str]) -> str:
+def _drop_prefix(keys: list[str]) -> list[str]:
     """``client address 1`` → ``address 1`` when most headers start with ``client``."""
-    words = key.split()
-    if len(words) < 2 or words[0] not in _RECORD_PREFIXES:
-        return key
-    same = sum(1 for h in headers if header_key(h).split()[:1] == words[:1])
-    return " ".join(words[1:]) if same * 2 >= len(headers) else key
+    firsts = [k.split()[0] if k else "" for k in keys]
+    common = {w for w in _RECORD_PREFIXES if firsts.count(w) * 2 >= len(keys)}
+    return [
+        " ".join(k.split()[1:]) if first in common and " " in k else k
+        for k, first in zip(keys, firsts, strict=True)
+    ]
 
 
 def _in_context(
@@ -546,9 +545,6 @@ def _in_context(
     field = claim.field
     if context.about_companies and field.id in index.person_names:
         return None
-    if context.about_persons and field is index.company and key in _PERSON_NAMES:
-        # "Nom", "Display Name" of a person: the company column names the client first
-        claim = replace(claim, confidence=claim.confidence * QUALIFIED)
     side = _SIDE_OF.get(context.qualifiers[position] or "")
     if side is None and context.about_companies:
         side = "work"
@@ -598,7 +594,7 @@ def _street_or_whole(
     )
     number = next((int(w) for w in words if w.isdigit()), 1)
     bare = not (set(words) & {"ligne", "line", "l"}) and not any(w.isdigit() for w in words)
-    if set(words) & _WHOLE_ADDRESS or not context.has_place or (bare and context.has_line1):
+    if set(words) & _WHOLE_ADDRESS or not context.has_place or (bare and context.has_lines):
         if fills_whole:
             return claim
         if number > 1 and not context.has_place:
