@@ -180,6 +180,9 @@ _MERGE = re.compile(rb"""<(?:\w+:)?mergeCell\b[^>]*?\sref\s*=\s*["']([A-Z0-9:]+)
 _SPANS = re.compile(rb"""\sspans\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _AFTER_NAME = (b" ", b"\t", b"\r", b"\n", b"/", b">")
 _COLUMNS: dict[bytes, int] = {}
+_COLUMN_NAMES: dict[str, int] = {}
+#: (a row's spans hint, first and last column written) → the hint covering both
+_SPANS_CACHE: dict[tuple[bytes, int, int], bytes] = {}
 
 
 class _Row(NamedTuple):
@@ -188,7 +191,7 @@ class _Row(NamedTuple):
     open_end: int  # after its start tag
     close: int  # where its end tag starts (``open_end`` for ``<row/>``)
     end: int  # after the element
-    last: int  # column of its last cell (A = 1), 0 without cells, -1 if that cell has no ``r``
+    last: int  # column of its last cell (A = 1), 0 without cells
 
 
 @dataclass(frozen=True, slots=True)
@@ -259,9 +262,10 @@ def index_rows(sheet: bytes, sheet_name: str) -> SheetRows:
             ref = first_ref.match(sheet, at) or _CELL_REF.search(sheet, at, sheet.find(b">", at))
             last = _column(ref.group(1)) if ref else -1
         row = _Row(number, match.start(), open_end, close, close + len(close_tag), last)
-        rows.append(row)
-        if last < 0:
+        if last < 0:  # a cell without its reference: it follows the one before
             last = max(column for column, *_ in _cells_of(sheet, row))
+            row = row._replace(last=last)
+        rows.append(row)
         last_column = max(last_column, last)
         match = row_tag.search(sheet, row.end, data_end)
     for merged in _MERGE.finditer(sheet, data_end):
@@ -303,7 +307,10 @@ def put_cells(
     out = _Writer(sheet, sheet_name, index.prefix)
     dimension = _DIMENSION.search(sheet, 0, index.sheet_data[0])
     if dimension is not None:
-        out.replace(dimension.start(1), dimension.end(1), _widened(dimension.group(1), values))
+        written = [
+            (n, c.column) for n, cells in wanted.items() for c in cells if c.value is not None
+        ]
+        out.replace(dimension.start(1), dimension.end(1), _widened(dimension.group(1), written))
     numbers = [row.number for row in index.rows]
     new_rows: list[bytes] = []
     for number in sorted(wanted):
@@ -341,7 +348,11 @@ def _split(ref: str) -> tuple[int, int]:
     match = _REF.fullmatch(ref)
     if match is None:
         raise ValueError(f"not a cell reference: {ref}")
-    return int(match[2]), _column(match[1].encode())
+    letters, number = match.groups()
+    column = _COLUMN_NAMES.get(letters)
+    if column is None:
+        column = _COLUMN_NAMES[letters] = _column(letters.encode())
+    return int(number), column
 
 
 def _cells_of(sheet: bytes, row: _Row) -> list[tuple[int, int, int, bool]]:
@@ -406,7 +417,7 @@ class _Writer:
             self.replace(row.start, row.open_end, _spans_widened(start_tag, cells))
         edits: list[tuple[int, int, bytes]] = []  # (start, end of what it replaces, bytes)
         for cell in cells:
-            if row.last >= 0 and cell.column > row.last:  # after the row's last cell
+            if cell.column > row.last:  # after the row's last cell
                 edits.append((row.close, row.close, self.new_cell(cell)))
                 continue
             tag = _cell_tag_of(sheet, cell.ref, row.open_end, row.close)
@@ -484,21 +495,26 @@ def _spans_widened(tag: bytes, cells: list[_Wanted]) -> bytes:
     found = _SPANS.search(tag)
     if found is None:
         return tag
-    hint = (found.group(1) if found.group(1) is not None else found.group(2)).strip()
-    low, _, high = hint.partition(b":")
-    if not (low.isdigit() and high.isdigit()):
-        return tag[: found.start()] + tag[found.end() :]
-    first, last = min(int(low), cells[0].column), max(int(high), cells[-1].column)
-    return tag[: found.start()] + b' spans="%d:%d"' % (first, last) + tag[found.end() :]
+    key = (found.group(0), cells[0].column, cells[-1].column)
+    spans = _SPANS_CACHE.get(key)
+    if spans is None:
+        hint = (found.group(1) if found.group(1) is not None else found.group(2)).strip()
+        low, _, high = hint.partition(b":")
+        spans = b""
+        if low.isdigit() and high.isdigit():
+            first, last = min(int(low), key[1]), max(int(high), key[2])
+            spans = b' spans="%d:%d"' % (first, last)
+        if len(_SPANS_CACHE) < 1000:
+            _SPANS_CACHE[key] = spans
+    return tag[: found.start()] + spans + tag[found.end() :]
 
 
-def _widened(ref: bytes, values: Mapping[str, CellValue]) -> bytes:
-    """A ``<dimension>`` reference covering the cells given a value too."""
+def _widened(ref: bytes, written: list[tuple[int, int]]) -> bytes:
+    """A ``<dimension>`` reference covering the cells ``written`` (row, column) too."""
     ends = ref.decode().split(":")
     if len(ends) > 2 or not all(_REF.fullmatch(end) for end in ends):
         return ref
-    keys = [_split(end) for end in ends]
-    keys += [_split(cell) for cell, value in values.items() if value is not None]
+    keys = [_split(end) for end in ends] + written
     top = min(row for row, _ in keys), min(column for _, column in keys)
     bottom = max(row for row, _ in keys), max(column for _, column in keys)
     first = f"{column_letter(top[1] - 1)}{top[0]}"
