@@ -256,7 +256,8 @@ def _history_lines(path: Path, package: XlsxPackage) -> list[list[CellValue]]:
         if entry.name not in HISTORY_SHEETS.values():
             continue
         try:
-            table = read_table(path, sheet=entry.name, header_row=1)
+            # only our small sheet is read: the size limit for data does not apply
+            table = read_table(path, sheet=entry.name, header_row=1, max_bytes=path.stat().st_size)
         except EmptyFileError:
             continue
         for i in range(len(table.row_numbers)):
