@@ -734,3 +734,72 @@ def test_libreoffice_opens_it_and_a_push_after_its_resave_keeps_the_history(
     assert _history(saved) == [list(HISTORY_HEADERS["fr"]), HISTORY_CELLS, HISTORY_CELLS]
     again = convert(saved, "xlsx", tmp_path / "lo2", soffice=soffice)
     assert _ours(again, "LMNOPQ")["M4"] == "créé"
+
+
+# --- size ---------------------------------------------------------------------------------------
+
+BIG_ROWS = 100_000
+
+
+def big_workbook(path: Path, rows: int = BIG_ROWS) -> Path:
+    """``rows`` clients under a header, ten columns, rows as Excel writes them (``spans``)."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Clients"
+    book.save(path)
+    book.close()
+    texts = ("Client {n}", "Nom {n}", "0450{n:06d}", "SMS", "{n} rue du Lac", "Lévis", "G6V 1A1")
+    headers = "".join(
+        f'<c r="{letter}1" t="inlineStr"><is><t>{name}</t></is></c>'
+        for letter, name in zip("ABCDEFGHIJ", HEADERS, strict=False)
+    )
+    lines = [f'<row r="1" spans="1:10">{headers}</row>']
+    for n in range(2, rows + 2):
+        cells = "".join(
+            f'<c r="{letter}{n}" t="inlineStr"><is><t>{text.format(n=n)}</t></is></c>'
+            for letter, text in zip("ABCDEFG", texts, strict=True)
+        )
+        numbers = f'<c r="I{n}"><v>{n}</v></c><c r="J{n}"><v>{n / 7}</v></c>'
+        lines.append(f'<row r="{n}" spans="1:10">{cells}{numbers}</row>')
+    parts = _parts(path)
+    xml = re.sub(
+        rb'<dimension ref="[^"]*"', b'<dimension ref="A1:J%d"' % (rows + 1), parts[DATA_PART]
+    )
+    start, end = xml.index(b"<sheetData"), xml.index(b"<pageMargins")
+    parts[DATA_PART] = xml[:start] + f"<sheetData>{''.join(lines)}</sheetData>".encode() + xml[end:]
+    _write_parts(path, parts)
+    return path
+
+
+def big_outcomes(rows: int = BIG_ROWS) -> dict[int, RowOutcome]:
+    """Every row pushed: most created, one in ten refused with the platform's message."""
+    return {
+        n: RowOutcome("refusé", None, f"Email : format invalide ({n})")
+        if n % 10 == 0
+        else RowOutcome("créé", f"cli_{n:06d}", None)
+        for n in range(2, rows + 2)
+    }
+
+
+@pytest.mark.slow
+def test_a_hundred_thousand_rows(tmp_path: Path) -> None:
+    """Written in one walk over the sheet (the time is measured in bench/, not asserted)."""
+    path = big_workbook(tmp_path / "gros.xlsx")
+    _push(path, big_outcomes())
+
+    data = _parts(path)[DATA_PART]
+    assert _dimension(data) == f"A1:L{BIG_ROWS + 1}".encode()
+    assert data.count(b'<c r="K') == BIG_ROWS + 1
+    assert data.count(b'<c r="L') == BIG_ROWS - BIG_ROWS // 10 + 1
+    assert data.count(b' spans="1:12"') == BIG_ROWS + 1
+    last = BIG_ROWS + 1
+    table = read_table(path, sheet="Clients", header_row=1)
+    assert table.headers[-2:] == list(FR_HEADERS)
+    assert [column[-1] for column in table.columns[-3:]] == [last / 7, "créé", f"cli_{last:06d}"]
+    assert table.columns[-2][7:9] == ["créé", "refusé : Email : format invalide (10)"]  # rows 9, 10
+
+    _push(path, {10: RowOutcome("créé", "cli_000010", None)})  # the columns are found again
+    table = read_table(path, sheet="Clients", header_row=1)
+    assert len(table.headers) == 12
+    assert (table.columns[-2][8], table.columns[-1][8]) == ("créé", "cli_000010")
