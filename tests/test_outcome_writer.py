@@ -33,6 +33,7 @@ from addin.io.outcome_writer import (
     HISTORY_HEADERS,
     HistoryLine,
     RowOutcome,
+    shown_target,
     side_files,
     status_text,
     write_outcomes,
@@ -539,6 +540,16 @@ def test_status_text() -> None:
     )
     assert status_text(RowOutcome("rejected", None, "bad"), "en") == "rejected: bad"
     assert len(status_text(RowOutcome("refusé", None, "x" * 40_000))) == 32_767
+
+
+def test_the_history_never_keeps_a_secret_of_the_target() -> None:
+    assert shown_target("https://jean:s3cret@api.flokon.io/v1/?token=abc#x") == (
+        "https://api.flokon.io/v1/"
+    )
+    assert shown_target("http://127.0.0.1:8765") == "http://127.0.0.1:8765"
+    assert shown_target("evoliz") == "evoliz"
+    line = HistoryLine(WHEN, "evoliz", "https://k:v@www.evoliz.io?api_key=1", "create", {})
+    assert line.cells()[2] == "https://www.evoliz.io"
 
 
 def test_refused_requests(user_book: Path, tmp_path: Path) -> None:

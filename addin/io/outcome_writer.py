@@ -38,6 +38,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 from addin.core.catalogue import Lang
 from addin.core.report import column_letter
@@ -106,13 +107,25 @@ class HistoryLine:
     counts: Mapping[str, int]
 
     def cells(self) -> list[CellValue]:
+        """The line as written: the date as sortable text, the target without secrets."""
         unknown = set(self.counts) - set(COUNT_KEYS)
         if unknown:
             raise ValueError(f"unknown counts {sorted(unknown)}: the keys are {COUNT_KEYS}")
         when = self.when.strftime("%Y-%m-%d %H:%M:%S")
-        return [when, self.profile, self.target, self.mode] + [
+        return [when, self.profile, shown_target(self.target), self.mode] + [
             self.counts.get(key, 0) for key in COUNT_KEYS
         ]
+
+
+def shown_target(target: str) -> str:
+    """A platform's URL without what may carry a secret: ``user:password@``, query, fragment.
+
+    Secrets never go into the workbook or its side files, even when the caller's URL has one.
+    """
+    parts = urlsplit(target)
+    if parts.scheme.lower() not in ("http", "https"):
+        return target
+    return urlunsplit((parts.scheme, parts.netloc.rpartition("@")[2], parts.path, "", ""))
 
 
 def status_text(outcome: RowOutcome, lang: Lang = "fr") -> str:
