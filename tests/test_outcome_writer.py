@@ -618,6 +618,11 @@ def test_put_cells_in_an_empty_sheet_and_with_a_prefix() -> None:
         b'<worksheet><dimension ref="A1:B2"/><sheetData><row r="2"><c r="B2" t="inlineStr">'
         b'<is><t xml:space="preserve">x</t></is></c></row></sheetData></worksheet>'
     )
+    empty_row = b'<worksheet><sheetData><row r="1" spans="1:1"></row></sheetData></worksheet>'
+    assert put_cells(empty_row, {"B1": 1}, "S") == (
+        b'<worksheet><sheetData><row r="1" spans="1:2"><c r="B1"><v>1</v></c></row></sheetData>'
+        b"</worksheet>"
+    )
     prefixed = b'<x:worksheet><x:sheetData><x:row r="1"><x:c r="A1"><x:v>1</x:v></x:c></x:row>'
     prefixed += b"</x:sheetData></x:worksheet>"
     assert put_cells(prefixed, {"B1": "y", "A2": 2}, "S") == (

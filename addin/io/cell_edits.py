@@ -189,7 +189,7 @@ class _Row(NamedTuple):
     number: int
     start: int  # the "<" of the row
     open_end: int  # after its start tag
-    close: int  # where its end tag starts (``open_end`` for ``<row/>``)
+    close: int  # where its end tag starts (``open_end`` for ``<row/>`` and ``<row></row>``)
     end: int  # after the element
     last: int  # column of its last cell (A = 1), 0 without cells
 
@@ -406,7 +406,7 @@ class _Writer:
         """Write ``cells`` (in column order) into ``row``."""
         sheet = self.sheet
         start_tag = sheet[row.start : row.open_end]
-        if row.close == row.open_end:  # <row .../>: no cell yet
+        if start_tag.endswith(b"/>"):  # <row .../>: no cell yet
             inserted = b"".join(self.new_cell(cell) for cell in cells)
             if inserted:
                 opened = _spans_widened(start_tag, cells)[:-2].rstrip() + b">"
