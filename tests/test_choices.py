@@ -516,3 +516,12 @@ def test_a_file_without_headers_needs_a_profile_and_is_mapped_by_content() -> No
     assert "Colonne C" in listing
     assert "« Email »" in listing
     assert "d'après le contenu des cellules" in listing
+
+
+def test_a_profile_with_one_address_given_by_its_parts_gets_no_second_joined_address() -> None:
+    t = table(
+        ["Business Street", "Business City", "Business Postal Code", "Home Street", "Home City"],
+        [["999 Rue exemple", "Québec", "G1P 0A0", "1 rue B", "Lévis"]],
+    )
+    _, choices, _ = automatic_choices(t, get_profile("flokon"))
+    assert choices == ["address_line1", "city", "postal_code", None, None]

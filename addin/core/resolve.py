@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from addin.core.choices import SPLIT_ADDRESS, SPLIT_NAME, Choice, StoredChoices, read_choices
 from addin.core.fields.choice import choice_key
 from addin.core.mapping import MappingProposal, propose_mapping
-from addin.core.profile import Profile
+from addin.core.profile import AddressParts, Profile
 from addin.core.splits import split_address
 from addin.core.table import FormulaCell, Table
 
@@ -148,13 +148,16 @@ def _join_address_parts(
             continue
         key, part = parsed
         if mapped.field is not None:
-            if mapped.field in repeated:
-                fed_groups.add(key)
+            # the address is already given whole, or its parts feed fields of their own
+            fed_groups.add(key)
             continue
         if mapped.reason in ("label", "blank") or not _filled(table.columns[mapped.position]):
             continue
         groups.setdefault(key, []).append((mapped.position, part))
     free = [f for f in repeated if f not in choices]
+    parts = profile.mapping.address
+    if len(repeated) == 1 and parts is not None and any(f in choices for f in _parts_ids(parts)):
+        return  # one address per row, already given by its parts (Flokon's line 1, city...)
     for key, members in groups.items():
         if key in fed_groups or not free or not any(p == "street" for _, p in members):
             continue
@@ -162,6 +165,10 @@ def _join_address_parts(
         for position, _ in members:
             choices[position] = target
             notes[position] = "joined"
+
+
+def _parts_ids(parts: AddressParts) -> tuple[str, str, str]:
+    return parts.street, parts.postal_code, parts.city
 
 
 def _address_part(header: str) -> tuple[str, str] | None:
