@@ -92,10 +92,19 @@ def _user_edit(path: Path, values: dict[str, CellValue], sheet: str = "Clients")
 
 
 def _load(path: Path) -> Workbook:
-    """openpyxl warns that it would drop the x14 validation (the product does not)."""
+    """openpyxl warns that it would drop the x14 validation (the product does not).
+
+    With ``keep_vba`` openpyxl keeps the macros in a zip opened for writing on a memory
+    buffer and never closes it; left to the garbage collector it fails in ``__del__`` during
+    whichever test runs then. Only the cells are read here, so it is closed at once.
+    """
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
-        return load_workbook(path, keep_vba=path.suffix == ".xlsm")
+        book = load_workbook(path, keep_vba=path.suffix == ".xlsm")
+    archive = getattr(book, "vba_archive", None)
+    if archive is not None:
+        archive.close()
+    return book
 
 
 def _cells(table: Table) -> dict[str, tuple[type, CellValue]]:
