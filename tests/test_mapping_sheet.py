@@ -10,13 +10,12 @@ still be on the Champ cells.
 from __future__ import annotations
 
 import shutil
-import warnings
 import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Font
 
@@ -30,7 +29,7 @@ from addin.io.reader import read_table
 from addin.io.xlsx_package import XlsxPackage
 from addin.validation import validate_file
 from tests.libreoffice import LibreOfficeServer, convert, ods_validations, validation_at
-from tests.user_workbooks import X14_VALIDATION, add_other_sheets, replace_in_part
+from tests.user_workbooks import X14_VALIDATION, add_other_sheets, load_closed_vba, replace_in_part
 
 FILES = Path(__file__).parent / "fixtures" / "files"
 REVEAL = get_profile("reveal")
@@ -70,9 +69,7 @@ def _parts(path: Path) -> dict[str, bytes]:
 
 def _load(path: Path) -> Workbook:
     """openpyxl warns that it would drop the x14 validation (the product does not)."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)
-        return load_workbook(path, keep_vba=path.suffix == ".xlsm")
+    return load_closed_vba(path)
 
 
 def _write(

@@ -9,7 +9,6 @@ including an Excel 2010 (x14) extension that openpyxl would drop, and an .xlsm w
 from __future__ import annotations
 
 import json
-import warnings
 import zipfile
 from pathlib import Path
 
@@ -28,7 +27,7 @@ from addin.io.cell_edits import set_cells
 from addin.io.xlsx_package import XlsxPackage
 from addin.marking import clear_file, mark_file
 from addin.validation import validate_file
-from tests.user_workbooks import X14_VALIDATION, add_other_sheets, replace_in_part
+from tests.user_workbooks import X14_VALIDATION, add_other_sheets, load_closed_vba, replace_in_part
 
 FIXTURES = Path(__file__).parent / "fixtures" / "files"
 HEADERS = ["Prénom", "Nom", "Téléphone", "SMS/Appel", "Adresse", "Adresse Ligne 1", "Ville",
@@ -70,9 +69,7 @@ def _user_workbook(path: Path) -> Path:
 
 def _load(path: Path) -> Workbook:
     """Read a result back; openpyxl warns that it would drop the x14 validation (we do not)."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)
-        return load_workbook(path, keep_vba=path.suffix == ".xlsm")
+    return load_closed_vba(path)
 
 
 def _parts(path: Path) -> dict[str, bytes]:

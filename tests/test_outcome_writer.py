@@ -15,12 +15,11 @@ import datetime as dt
 import io
 import re
 import shutil
-import warnings
 import zipfile
 from pathlib import Path
 
 import pytest
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.cell import Cell
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
@@ -40,7 +39,7 @@ from addin.io.outcome_writer import (
 )
 from addin.io.product_sheets import is_product_sheet
 from addin.io.reader import read_table
-from tests.user_workbooks import X14_VALIDATION, add_other_sheets, replace_in_part
+from tests.user_workbooks import X14_VALIDATION, add_other_sheets, load_closed_vba, replace_in_part
 
 FILES = Path(__file__).parent / "fixtures" / "files"
 DATA_PART = "xl/worksheets/sheet1.xml"
@@ -88,9 +87,7 @@ def _write_parts(path: Path, parts: dict[str, bytes]) -> None:
 
 def _load(path: Path) -> Workbook:
     """openpyxl warns that it would drop the x14 validation (the product does not)."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)
-        return load_workbook(path, keep_vba=path.suffix == ".xlsm")
+    return load_closed_vba(path)
 
 
 def _values(path: Path, sheet: str = "Clients") -> dict[str, object]:

@@ -8,10 +8,11 @@ sheet (its rows are what it checks) and calls these for the rest.
 
 from __future__ import annotations
 
+import warnings
 import zipfile
 from pathlib import Path
 
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 from openpyxl.chart import BarChart, Reference
 
 #: A list validation on D2:D100 as Excel 2010 writes it when the list is on another sheet.
@@ -49,3 +50,19 @@ def replace_in_part(path: Path, part: str, old: bytes, new: bytes) -> None:
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in parts.items():
             archive.writestr(name, data)
+
+
+def load_closed_vba(path: Path) -> Workbook:
+    """``load_workbook`` for reading cells back, x14 warnings silenced, the macro zip closed.
+
+    With ``keep_vba`` openpyxl keeps the macros in a zip opened for writing on a memory buffer
+    and never closes it; left to the garbage collector it fails in ``__del__`` during
+    whichever test runs then.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        book = load_workbook(path, keep_vba=path.suffix == ".xlsm")
+    archive = getattr(book, "vba_archive", None)
+    if archive is not None:
+        archive.close()
+    return book
