@@ -10,6 +10,7 @@ the token renewed before it expires and after a 401; 429/5xx/timeouts/refused co
 from __future__ import annotations
 
 import logging
+import secrets
 import socket
 import time
 from collections.abc import Iterator
@@ -24,8 +25,11 @@ from addin.push.evoliz import TOKEN_LIFETIME, EvolizConnector, nest, token_lifet
 from addin.push.http import Pacer, check_base_url
 from tests.fake_evoliz import FakeEvolizServer, Fault, fake_evoliz
 
-PUBLIC = "pk-7f3a9c2e-public"
-SECRET = "sk-91b2e4d8c7-SECRET-a0f3"
+#: made up per run: no key-shaped literal in the repository, and a leak test cannot pass by
+#: chance on a value some code happens to contain
+PUBLIC = f"public-{secrets.token_hex(8)}"
+SECRET = f"secret-{secrets.token_hex(12)}"
+WRONG_SECRET = f"wrong-{secrets.token_hex(8)}"
 CLIENTS_PATH = "/api/v1/clients"
 CONTACTS_PATH = "/api/v1/contacts-clients"
 
@@ -383,7 +387,7 @@ def test_a_401_after_a_fresh_login_is_auth_failed(
 
 def test_wrong_keys_are_auth_failed(evoliz: FakeEvolizServer, clock: FakeClock) -> None:
     with (
-        connector(evoliz, clock, secret="sk-mauvaise-cle") as conn,
+        connector(evoliz, clock, secret=WRONG_SECRET) as conn,
         pytest.raises(AuthFailed, match="clé publique et la clé secrète") as caught,
     ):
         conn.send([client("CLI900")], create_only=True)
@@ -510,7 +514,7 @@ def test_no_secret_in_messages_or_logs(caplog: pytest.LogCaptureFixture, clock: 
     caplog.set_level(logging.DEBUG)
     messages: list[str] = []
     with fake_evoliz(PUBLIC, SECRET, echo_credentials=True) as server:
-        with connector(server, clock, secret="sk-wrong-9f8e7d6c5b") as conn:
+        with connector(server, clock, secret=WRONG_SECRET) as conn:
             with pytest.raises(AuthFailed) as refused:
                 conn.send([client("CLI1600")], create_only=True)
             messages.append(str(refused.value))
@@ -530,7 +534,7 @@ def test_no_secret_in_messages_or_logs(caplog: pytest.LogCaptureFixture, clock: 
     assert tokens and "***" in messages[0] and "***" in messages[1]
     logged = caplog.text + " ".join(str(r.args) for r in caplog.records)
     assert "Connecté à Evoliz" in logged  # the logs did capture the connector's lines
-    for secret in {SECRET, PUBLIC, "sk-wrong-9f8e7d6c5b", *tokens}:
+    for secret in {SECRET, PUBLIC, WRONG_SECRET, *tokens}:
         for text in [*messages, logged]:
             assert secret not in text
 

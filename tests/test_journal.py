@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import secrets
 import signal
 import sqlite3
 import subprocess
@@ -552,7 +553,7 @@ def test_a_new_journal_is_readable_by_its_owner_only(journal: Journal, path: Pat
 def test_the_journal_file_never_holds_a_secret_or_a_field_value(
     path: Path, clock: Clock, tmp_path: Path
 ) -> None:
-    token = "tok_9f8e7d6c5b4a"
+    token = f"token-{secrets.token_hex(8)}"
     value = "jean.dupont.secret-value@example.fr"
     records = [Record("C001", {"email": value, "api_token": token})]
     with Journal.open(path, now=clock) as journal:
