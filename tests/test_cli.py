@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -177,7 +178,8 @@ def test_the_sandbox_command_serves_the_contract_until_stopped(tmp_path: Path) -
         str(tmp_path / "s.sqlite"),
         "--quiet",
     ]
-    env = {**os.environ, "CLIENT_IMPORT_SANDBOX_TOKEN": "jeton-essai"}
+    token = secrets.token_hex(8)
+    env = {**os.environ, "CLIENT_IMPORT_SANDBOX_TOKEN": token}
     with subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=env) as server:
         try:
             assert server.stdout is not None
@@ -189,7 +191,7 @@ def test_the_sandbox_command_serves_the_contract_until_stopped(tmp_path: Path) -
                 reply = http.post(
                     f"{base}/records/clients/batch",
                     json={"upsert": [{"key": "C1", "fields": {"name": "Alpha"}}]},
-                    headers={"Authorization": "Bearer jeton-essai"},
+                    headers={"Authorization": f"Bearer {token}"},
                 )
                 assert [r["status"] for r in reply.json()["results"]] == ["created"]
         finally:

@@ -7,6 +7,7 @@ what decides whether a retry can create a duplicate.
 
 from __future__ import annotations
 
+import secrets
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,7 +18,7 @@ import requests
 
 from tests.fault_server import Delay, Drop, FaultServer, Rule, Status, Truncate
 
-TOKEN = "jeton-pannes"
+TOKEN = f"jeton-{secrets.token_hex(8)}"
 CLIENT_TIMEOUT = 0.3
 
 

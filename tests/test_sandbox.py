@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import secrets
 import signal
 import socket
 import subprocess
@@ -28,7 +29,7 @@ from addin.sandbox.__main__ import TOKEN_ENV
 from addin.sandbox.contract import ERRORS
 
 ROOT = Path(__file__).resolve().parent.parent
-TOKEN = "jeton-de-test-4f9a"
+TOKEN = f"jeton-{secrets.token_hex(8)}"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 #: The shared process's settings, small so limits and pages are reached with few records.
 MAX_BATCH = 20
