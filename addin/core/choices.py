@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 from addin.core.fields.choice import choice_key
 from addin.core.profile import Column, Profile
+from addin.core.report import column_letter
 from addin.core.splits import split_address, split_name
 from addin.core.table import CellValue, FormulaCell, StoredEntry, StoredMapping, Table
 
@@ -36,23 +37,6 @@ _SPLIT_LABELS = {
         "fr": "{street} + {postal_code} + {city} (découper l'adresse)",
         "en": "{street} + {postal_code} + {city} (split the address)",
     },
-}
-#: field types whose values cannot be glued together: two such columns are a conflict
-_NOT_JOINABLE = {
-    "email",
-    "phone",
-    "country",
-    "date",
-    "postal_code",
-    "choice",
-    "flag",
-    "decimal",
-    "integer",
-    "siret",
-    "siren",
-    "vat",
-    "iban",
-    "bic",
 }
 #: an address's parts are joined with commas ("12 rue X, 75001 Paris"); other texts with a
 #: space ("Marie" + "Tremblay" into one name field)
@@ -133,7 +117,7 @@ def read_choices(
         label = labels.pop(0) if labels else None
         if label is None:
             # a renamed column keeps the choice made at its letter, if that header is gone
-            at_letter = by_letter.get(_letter(position))
+            at_letter = by_letter.get(column_letter(position))
             if at_letter is not None and at_letter.column.strip() not in present:
                 label = at_letter.label
         if label is None:
@@ -150,15 +134,6 @@ def read_choices(
             unknown.append((header, label))
             choices.append(None)
     return StoredChoices(choices, unlisted, unknown)
-
-
-def _letter(position: int) -> str:
-    letters = ""
-    n = position + 1
-    while n:
-        n, rest = divmod(n - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,7 +199,8 @@ def plan_feeds(choices: Sequence[Choice], profile: Profile) -> FeedPlan:
         if not plain and column.id in parts:
             position, part = parts[column.id][0]
             feeds.append(Feed(column, (position,), part))
-        elif len(plain) == 1 or (plain and column.type not in _NOT_JOINABLE):
+        # only plain text can hold several columns glued together; a typed value cannot
+        elif len(plain) == 1 or (plain and column.type == "text"):
             feeds.append(Feed(column, tuple(plain), separator=_separator(column, profile)))
         elif plain:
             conflicts.append(Conflict(column, tuple(plain)))
