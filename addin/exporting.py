@@ -17,6 +17,7 @@ from addin.core.export import ExportPlan, plan_export, split_rows
 from addin.core.profile import Profile
 from addin.errors import UsageError
 from addin.io.platform_files import write_held_back, write_platform_file
+from addin.io.safe_files import refuse_existing
 from addin.validation import load_table
 
 _EXTENSIONS = {"csv": {".csv"}, "xlsx": {".xlsx"}, "xls": {".xlsx"}, "ods": {".xlsx", ".ods"}}
@@ -45,8 +46,7 @@ def _check_output(profile: Profile, output: Path, rejects: Path | None, overwrit
             continue
         if not path.parent.is_dir():
             raise UsageError(f"le dossier « {path.parent} » n'existe pas : créez-le d'abord")
-        if path.exists() and not overwrite:
-            raise UsageError(f"« {path} » existe déjà : choisissez un autre nom ou ajoutez --force")
+        refuse_existing(path, overwrite)
     if (
         rejects is not None
         and rejects.suffix.lower() == output.suffix.lower()

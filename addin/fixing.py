@@ -31,7 +31,7 @@ from addin.io.changes_sheet import (
 from addin.io.csv_writer import rewrite_csv, write_csv
 from addin.io.product_sheets import CHANGES_SHEETS
 from addin.io.reader import read_table
-from addin.io.safe_files import replace_keeping_backup, write_replacing
+from addin.io.safe_files import refuse_existing, replace_keeping_backup, write_replacing
 from addin.io.xlsx_package import XlsxPackage
 from addin.marking import check_workbook, draw_marks
 from addin.validation import read_and_validate
@@ -77,8 +77,7 @@ def _check_paths(path: Path, output: Path | None, in_place: bool, overwrite: boo
         )
     if output.resolve() == path.resolve():
         raise UsageError("pour corriger le fichier lui-même, utilisez --in-place")
-    if output.exists() and not overwrite:
-        raise UsageError(f"« {output} » existe déjà : choisissez un autre nom ou ajoutez --force")
+    refuse_existing(output, overwrite)
 
 
 def fix_file(

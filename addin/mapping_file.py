@@ -15,8 +15,8 @@ from addin.core.profile import Profile
 from addin.core.report import column_letter
 from addin.core.resolve import Resolved, resolve
 from addin.core.table import FormulaCell, Table
-from addin.errors import UsageError
 from addin.io.mapping_sheet import MappingSheetRow, write_mapping_sheet
+from addin.io.safe_files import refuse_existing
 from addin.validation import load_table
 
 #: why a column got its field, for people (the ``map`` listing and the mapping sheet)
@@ -133,9 +133,8 @@ def write_mapping(
     """Store the mapping (the user's choices kept, the rest automatic) as a sheet of the
     workbook, with a dropdown per column; in place with a backup, or into ``output`` (an
     existing one only with ``overwrite``)."""
-    elsewhere = output is not None and output.resolve() != path.resolve()
-    if output is not None and elsewhere and output.exists() and not overwrite:
-        raise UsageError(f"« {output} » existe déjà : choisissez un autre nom ou ajoutez --force")
+    if output is not None and output.resolve() != path.resolve():
+        refuse_existing(output, overwrite)
     mapped = map_file(path, profile, sheet, lang)
     table = mapped.table
     rows = [

@@ -14,6 +14,8 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+from addin.errors import UsageError
+
 
 def backup_path(path: Path, now: dt.datetime | None = None) -> Path:
     """``clients.xlsx`` → ``clients.sauvegarde-20261125-101500.xlsx``, beside it."""
@@ -44,3 +46,9 @@ def replace_keeping_backup(path: Path, write: Callable[[Path], object]) -> Path:
     shutil.copy2(path, backup)
     write_replacing(path, write)
     return backup
+
+
+def refuse_existing(path: Path, overwrite: bool) -> None:
+    """A file the user already has is replaced only when they said so (``--force``)."""
+    if path.exists() and not overwrite:
+        raise UsageError(f"« {path} » existe déjà : choisissez un autre nom ou ajoutez --force")
