@@ -33,7 +33,7 @@ from addin.core.catalogue import Lang
 from addin.core.table import CellValue, FormulaCell, StoredEntry, StoredMapping
 from addin.errors import EmptyFileError, InputError, UsageError
 from addin.io.common import header_text
-from addin.io.ooxml import NotSure, read_package, rels_path
+from addin.io.ooxml import NotSure, read_package
 from addin.io.product_sheets import MAPPING_SHEETS
 from addin.io.reader import list_sheets, read_table
 from addin.io.safe_files import replace_keeping_backup, write_replacing
@@ -145,19 +145,7 @@ def put_mapping_sheet(
     xml = mapping_sheet_xml(
         rows, labels, profile=profile, platform=platform, data_sheet=data_sheet, lang=lang
     )
-    name = MAPPING_SHEETS[lang]
-    ours = [entry for entry in package.sheets() if entry.name in MAPPING_SHEETS.values()]
-    same = next((entry for entry in ours if entry.name == name and entry.part), None)
-    for entry in ours:
-        if entry is not same:
-            package.remove_sheet(entry)
-    if same is None:
-        package.add_sheet(name, xml)
-        return
-    package.write(same.part, xml)
-    # what Excel or LibreOffice attached to the old sheet (printer settings...) is not
-    # referenced by ours: its relationships go with it
-    package.remove(rels_path(same.part))
+    package.put_own_sheet(MAPPING_SHEETS[lang], xml, other_names=MAPPING_SHEETS.values())
 
 
 def mapping_sheet_xml(

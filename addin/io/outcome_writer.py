@@ -47,7 +47,7 @@ from addin.errors import EmptyFileError, InputError, SheetNotFoundError, UsageEr
 from addin.io.cell_edits import MAX_COLUMN, index_rows, put_cells
 from addin.io.csv_reader import decode, detect_separator
 from addin.io.csv_writer import write_csv
-from addin.io.ooxml import NotSure, read_package, rels_path
+from addin.io.ooxml import NotSure, read_package
 from addin.io.product_sheets import HISTORY_SHEETS, is_product_sheet
 from addin.io.reader import read_table
 from addin.io.safe_files import replace_keeping_backup, write_replacing
@@ -312,19 +312,8 @@ def _history_row(number: int, values: Sequence[CellValue]) -> str:
 def _put_history(package: XlsxPackage, lines: list[list[CellValue]], lang: Lang) -> None:
     """Our history sheet rewritten where it stands, or added last; one of the other language
     goes (its lines are in ``lines``)."""
-    name = HISTORY_SHEETS[lang]
-    ours = [entry for entry in package.sheets() if entry.name in HISTORY_SHEETS.values()]
-    same = next((entry for entry in ours if entry.name == name and entry.part), None)
-    for entry in ours:
-        if entry is not same:
-            package.remove_sheet(entry)
     xml = history_xml(lines, lang)
-    if same is None:
-        package.add_sheet(name, xml)
-        return
-    package.write(same.part, xml)
-    # what Excel or LibreOffice attached to the old sheet (printer settings...) is not ours
-    package.remove(rels_path(same.part))
+    package.put_own_sheet(HISTORY_SHEETS[lang], xml, other_names=HISTORY_SHEETS.values())
 
 
 # --- side files -------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr, unescape
@@ -212,6 +213,23 @@ class XlsxPackage:
         self.remove_override(entry.part)
         self.remove(entry.part)
         self.remove(rels_path(entry.part))
+
+    def put_own_sheet(self, name: str, xml: bytes, *, other_names: Collection[str]) -> None:
+        """Our sheet ``name`` (a mapping, a history) holding ``xml``: rewritten where it
+        stands when present, so the sheets' order and indexes do not move, else appended; our
+        sheets of ``other_names`` (the same sheet in the other language) are removed."""
+        ours = [e for e in self.sheets() if e.name == name or e.name in other_names]
+        same = next((e for e in ours if e.name == name and e.part), None)
+        for entry in ours:
+            if entry is not same:
+                self.remove_sheet(entry)
+        if same is None:
+            self.add_sheet(name, xml)
+            return
+        self.write(same.part, xml)
+        # what Excel or LibreOffice attached to the old sheet (printer settings...) is not
+        # referenced by ours: its relationships go with it
+        self.remove(rels_path(same.part))
 
     # --- saving ---------------------------------------------------------------------------
 
