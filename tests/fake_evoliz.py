@@ -52,6 +52,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
+from addin.sandbox.server import serving
+
 HOST = "127.0.0.1"
 TYPES = ("Particulier", "Professionnel", "Administration publique")
 CONSENTS = ("without", "authorized", "unauthorized")
@@ -537,15 +539,6 @@ class FakeEvolizServer(ThreadingHTTPServer):
 @contextmanager
 def fake_evoliz(public_key: str, secret_key: str, **options: Any) -> Iterator[FakeEvolizServer]:
     """A fake Evoliz on a free port for the ``with`` block: ``server.url``, ``server.api``."""
-    server = FakeEvolizServer(FakeEvoliz(public_key, secret_key, **options))
-    thread = threading.Thread(
-        target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="fake-evoliz"
-    )
-    thread.start()
-    try:
+    with serving(FakeEvolizServer(FakeEvoliz(public_key, secret_key, **options))) as server:
         yield server
-    finally:
-        server.shutdown()
-        thread.join()
-        server.server_close()
     assert not server.errors, server.errors[0]

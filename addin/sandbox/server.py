@@ -35,12 +35,14 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import FrameType
-from typing import Any, TextIO
+from typing import Any, TextIO, TypeVar
 
 from addin.sandbox.api import Limits, Reply, Request, SandboxApi
 from addin.sandbox.contract import ApiError
 from addin.sandbox.errors import SandboxError
 from addin.sandbox.store import RecordStore
+
+_Server = TypeVar("_Server", bound=socketserver.BaseServer)
 
 #: The only address the sandbox listens on: it is a rehearsal, never reachable from outside.
 HOST = "127.0.0.1"
@@ -310,10 +312,15 @@ def _stopped_by_signals(server: SandboxServer) -> Iterator[None]:
 
 
 @contextmanager
-def serving(server: SandboxServer) -> Iterator[SandboxServer]:
-    """Serve ``server`` in a background thread for the ``with`` block, then close everything."""
+def serving(server: _Server) -> Iterator[_Server]:
+    """Serve ``server`` in a background thread for the ``with`` block, then close everything.
+
+    Any ``socketserver`` server: the tests' fake platforms run the same way.
+    """
     thread = threading.Thread(
-        target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="sandbox"
+        target=server.serve_forever,
+        kwargs={"poll_interval": 0.05},
+        name=type(server).__name__,
     )
     thread.start()
     try:
