@@ -128,10 +128,9 @@ def choose_mode(profile: Profile, asked: str | None) -> Mode:
     if wanted not in allowed:
         listed = ", ".join(allowed)
         raise UsageError(f"{profile.platform} n'accepte pas le mode « {wanted} » : {listed}")
-    for mode in MODES:
-        if mode == wanted:
-            return mode
-    raise UsageError(f"mode inconnu : « {wanted} » ({', '.join(MODES)})")
+    if wanted not in MODES:
+        raise UsageError(f"mode inconnu : « {wanted} » ({', '.join(MODES)})")
+    return wanted
 
 
 def push_file(
