@@ -103,6 +103,8 @@ class PushResult:
 
 
 Progress = Callable[[int, int], None]
+#: where a downloaded record keeps the platform's id (saved in the backup, given to unchanged rows)
+_REMOTE_ID = "__id"
 
 
 def open_connector(profile: Profile, target: str) -> Connector:
@@ -155,7 +157,7 @@ def push_file(
     shown: Preview | None = None
     remote: dict[str, dict[str, object]] = {}
     if needs_remote:
-        remote = {r.key: {**r.fields, "__id": r.id} for r in connector.existing()}
+        remote = {r.key: {**r.fields, _REMOTE_ID: r.id} for r in connector.existing()}
         shown = preview(rows, remote, request.mode)
     if request.dry_run:
         return PushResult(None, shown, invalid)
@@ -185,13 +187,9 @@ def push_file(
     if request.mode == "replace_all" and not push.resumed:
         result.deleted += _delete(connector, list(remote), policy)
     by_key = {r.key: r for r in records}
-    pending = [entry.key for entry in journal.pending(push)]
     if shown is not None:
         _settle_without_sending(journal, push, shown, remote, lang)
-        done = set(shown.refused) | (
-            set(shown.unchanged) if request.mode == "create_only" else set()
-        )
-        pending = [key for key in pending if key not in done]
+    pending = [entry.key for entry in journal.pending(push)]
     create_only = request.mode == "create_only"
     result.stopped = _send_batches(
         _Batches(connector, journal, push, by_key, create_only, policy), pending, progress
@@ -257,19 +255,27 @@ def _settle_without_sending(
     remote: dict[str, dict[str, object]],
     lang: Lang,
 ) -> None:
-    """Rows the mode decides without a request: unknown keys of an update-only push."""
-    if not shown.refused:
-        return
+    """Rows the mode decides without a request, recorded like answers so that the push can
+    finish: unknown keys of an update-only push (errors), keys a create-only push finds on the
+    platform already (unchanged, with the platform's id)."""
     message = (
         "clé inconnue de la plateforme : ce mode ne met à jour que des fiches existantes"
         if lang == "fr"
         else "key unknown to the platform: this mode only updates existing records"
     )
+    decided = [Outcome(k, "error", None, message) for k in shown.refused]
+    if shown.mode == "create_only":
+        decided += [Outcome(k, "unchanged", _remote_id(remote[k])) for k in shown.unchanged]
     pending = {e.key for e in journal.pending(push)}
-    refused = [k for k in shown.refused if k in pending]
-    if refused:
-        journal.mark_sent(push, refused)
-        journal.record(push, [Outcome(k, "error", None, message) for k in refused])
+    decided = [o for o in decided if o.key in pending]
+    if decided:
+        journal.mark_sent(push, [o.key for o in decided])
+        journal.record(push, decided)
+
+
+def _remote_id(fields: dict[str, object]) -> str | None:
+    identifier = fields.get(_REMOTE_ID)
+    return None if identifier is None else str(identifier)
 
 
 def _delete(connector: Connector, keys: Sequence[str], policy: RetryPolicy) -> int:
