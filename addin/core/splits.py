@@ -8,6 +8,8 @@ checks then say so in the user's cell) rather than invented.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from functools import lru_cache
 
 #: "75001", "G1P 0A0" / "G1P0A0", "1000" (Belgium), "H3Z 2Y7"
 _POSTAL = re.compile(r"(?<!^)\b(\d{5}|\d{4}|[A-Za-z]\d[A-Za-z] ?\d[A-Za-z]\d)\b")
@@ -43,7 +45,13 @@ _PARENTHESES = re.compile(r"\s*\([^)]*\)$")
 _CEDEX = re.compile(r"\s+cedex(\s+\d+)?$", re.IGNORECASE)
 
 
-def split_name(text: str) -> dict[str, str | None]:
+#: distinct cells remembered: a split column feeds two or three fields, each asking for its
+#: piece of the same cells, and a column repeats its values
+_CACHE = 65_536
+
+
+@lru_cache(maxsize=_CACHE)
+def split_name(text: str) -> Mapping[str, str | None]:
     """``{"first": ..., "last": ...}`` from a whole name.
 
     "Tremblay, Marie" (comma: last name first), "DUPONT Jean" or "Jean DUPONT" (the word in
@@ -75,7 +83,8 @@ def _is_capitals(word: str) -> bool:
     return len(letters) > 1 and all(c.isupper() for c in letters)
 
 
-def split_address(text: str) -> dict[str, str | None]:
+@lru_cache(maxsize=_CACHE)
+def split_address(text: str) -> Mapping[str, str | None]:
     """``{"street", "postal_code", "city"}`` from a whole address.
 
     "12 rue de la Paix, 75002 Paris" and "999 Rue exemple, Québec, QC, G1P 0A0" both work: the
