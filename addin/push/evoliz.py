@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import requests
@@ -213,26 +213,45 @@ class EvolizConnector:
                 "Code client vide : il est nécessaire pour l'envoi par l'API, sinon un nouvel "
                 "essai après une coupure créerait ce client deux fois."
             )
-            return Outcome(record.key, "error", message=message, field_errors={"code": [message]})
+            return _error(record.key, message, "code")
         body["code"] = code
-        found = self._find_client(code)
+        return self._create_unless_found(
+            record.key,
+            body,
+            lambda: self._find_client(code),
+            lambda new_id: self._client_ids.__setitem__(code.casefold(), new_id),
+            exists=f"Le client « {code} » existe déjà dans Evoliz : laissé tel quel "
+            "(l'API Evoliz ne permet pas de le modifier).",
+            what="ce client",
+            id_name="clientid",
+        )
+
+    def _create_unless_found(
+        self,
+        key: str,
+        body: dict[str, JsonValue],
+        lookup: Callable[[], JsonValue],
+        remember: Callable[[JsonValue], None],
+        *,
+        exists: str,
+        what: str,
+        id_name: str,
+    ) -> Outcome:
+        """Look the record up first (what makes a retry after a lost answer safe), create it
+        when absent; a creation answer without the id is followed by a lookup rather than
+        losing the id."""
+        found = lookup()
         if found is not None:
-            return Outcome(
-                record.key,
-                "unchanged",
-                _id(found),
-                message=f"Le client « {code} » existe déjà dans Evoliz : laissé tel quel "
-                "(l'API Evoliz ne permet pas de le modifier).",
-            )
+            return Outcome(key, "unchanged", _id(found), message=exists)
         response = self._call("POST", self._paths["create"], json_body=body, accept=_REJECTED)
         if response.status in _REJECTED:
-            return self._rejected(record.key, response, "ce client")
-        new_id = _created_id(response.body, "clientid")
-        if new_id is None:  # an answer without the id: ask for it rather than lose it
-            new_id = self._find_client(code)
+            return self._rejected(key, response, what)
+        new_id = _created_id(response.body, id_name)
+        if new_id is None:
+            new_id = lookup()
         else:
-            self._client_ids[code.casefold()] = new_id
-        return Outcome(record.key, "created", _id(new_id))
+            remember(new_id)
+        return Outcome(key, "created", _id(new_id))
 
     def _find_client(self, code: str) -> JsonValue:
         """The Evoliz id of the client with ``code`` (compared without case), or ``None``.
@@ -275,24 +294,18 @@ class EvolizConnector:
             message = "E-mail vide : l'API Evoliz l'exige pour créer un contact."
             return _error(record.key, message, "email")
         body[_CLIENT_FIELD] = client_id
-        found = self._find_contact(client_id, email)
-        if found is not None:
-            return Outcome(
-                record.key,
-                "unchanged",
-                _id(found),
-                message=f"Le contact « {email} » existe déjà pour le client « {code} » : "
-                "laissé tel quel (l'API Evoliz ne permet pas de le modifier).",
-            )
-        response = self._call("POST", self._paths["create"], json_body=body, accept=_REJECTED)
-        if response.status in _REJECTED:
-            return self._rejected(record.key, response, "ce contact")
-        new_id = _created_id(response.body, "contactid")
-        if new_id is None:
-            new_id = self._find_contact(client_id, email)
-        else:
-            self._contact_ids[(str(client_id), email.casefold())] = new_id
-        return Outcome(record.key, "created", _id(new_id))
+        return self._create_unless_found(
+            record.key,
+            body,
+            lambda: self._find_contact(client_id, email),
+            lambda new_id: self._contact_ids.__setitem__(
+                (str(client_id), email.casefold()), new_id
+            ),
+            exists=f"Le contact « {email} » existe déjà pour le client « {code} » : "
+            "laissé tel quel (l'API Evoliz ne permet pas de le modifier).",
+            what="ce contact",
+            id_name="contactid",
+        )
 
     def _find_contact(self, client_id: JsonValue, email: str) -> JsonValue:
         """The id of the contact with ``email`` (without case) attached to ``client_id``.
