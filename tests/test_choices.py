@@ -21,6 +21,7 @@ from addin.core.splits import split_address, split_name
 from addin.core.table import SourceInfo, StoredEntry, StoredMapping, Table
 from addin.exporting import export_file
 from addin.validation import validate_file
+from tests.user_workbooks import write_rows
 
 runner = CliRunner()
 
@@ -298,18 +299,6 @@ def test_a_renamed_column_keeps_the_choice_made_at_its_letter() -> None:
 # --- end to end: the real command, the sheet edited as in Excel -----------------------------
 
 
-def _workbook(path: Path, headers: list[str], rows: list[list[object]]) -> Path:
-    book = openpyxl.Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = "Contacts"
-    sheet.append(headers)
-    for row in rows:
-        sheet.append(row)
-    book.save(path)
-    return path
-
-
 def _choose(path: Path, column: str, label: str) -> None:
     """What a user does in Excel: pick another label in the mapping sheet's dropdown."""
     book = openpyxl.load_workbook(path)
@@ -324,13 +313,14 @@ def _choose(path: Path, column: str, label: str) -> None:
 
 
 def test_validation_and_export_follow_an_edit_of_the_mapping_sheet(tmp_path: Path) -> None:
-    path = _workbook(
+    path = write_rows(
         tmp_path / "contacts.xlsx",
         ["Prénom", "Nom", "Perso", "Adresse e-mail"],
         [
             ["Marie", "Tremblay", "581 555 0199", "marie@exemple.ca"],
             ["Luc", "Roy", "pas de numéro", "luc@exemple.ca"],
         ],
+        sheet="Contacts",
     )
     result = runner.invoke(app, ["map", str(path), "-p", "reveal", "--write"])
     assert result.exit_code == 0, result.output
@@ -364,7 +354,9 @@ def test_validation_and_export_follow_an_edit_of_the_mapping_sheet(tmp_path: Pat
 
 
 def test_writing_the_sheet_again_keeps_the_users_choices(tmp_path: Path) -> None:
-    path = _workbook(tmp_path / "c.xlsx", ["Prénom", "Perso"], [["Marie", "581 555 0199"]])
+    path = write_rows(
+        tmp_path / "c.xlsx", ["Prénom", "Perso"], [["Marie", "581 555 0199"]], sheet="Contacts"
+    )
     assert runner.invoke(app, ["map", str(path), "-p", "reveal", "--write"]).exit_code == 0
     _choose(path, "Perso", "Mobile 2")
     assert runner.invoke(app, ["map", str(path), "-p", "reveal", "--write"]).exit_code == 0
@@ -378,13 +370,14 @@ def test_writing_the_sheet_again_keeps_the_users_choices(tmp_path: Path) -> None
 
 def test_a_whole_name_split_chosen_in_the_sheet_reaches_the_export(tmp_path: Path) -> None:
     contacts = get_profile("evoliz-contacts")
-    path = _workbook(
+    path = write_rows(
         tmp_path / "contacts.xlsx",
         ["Code client", "Nom complet", "Email", "Consentement"],
         [
             ["C1", "Marie Tremblay", "marie@exemple.fr", "Autorisé"],
             ["C2", "DUPONT Jean", "jean@exemple.fr", "Non autorisé"],
         ],
+        sheet="Contacts",
     )
     assert runner.invoke(app, ["map", str(path), "-p", "evoliz-contacts", "--write"]).exit_code == 0
     listing = runner.invoke(app, ["map", str(path), "-p", "evoliz-contacts"]).output
@@ -403,7 +396,7 @@ def test_a_file_for_one_platform_is_exported_for_another_through_the_mapping(
     tmp_path: Path,
 ) -> None:
     """An Evoliz contacts file (its own template's headers) becomes a Reveal import."""
-    path = _workbook(
+    path = write_rows(
         tmp_path / "evoliz-contacts.xlsx",
         ["Code client", "Civilité", "Nom", "Prénom", "Fonction", "Email", "Téléphone", "Portable"],
         [
@@ -418,6 +411,7 @@ def test_a_file_for_one_platform_is_exported_for_another_through_the_mapping(
                 "581 555 0199",
             ]
         ],
+        sheet="Contacts",
     )
     out = tmp_path / "reveal.xlsx"
     result = export_file(path, get_profile("reveal"), out)
@@ -483,7 +477,7 @@ def test_parts_of_an_address_already_given_whole_are_not_joined_again() -> None:
 
 
 def test_the_mapping_sheet_is_written_to_an_existing_copy_only_with_force(tmp_path: Path) -> None:
-    path = _workbook(tmp_path / "c.xlsx", ["Prénom"], [["Marie"]])
+    path = write_rows(tmp_path / "c.xlsx", ["Prénom"], [["Marie"]], sheet="Contacts")
     copy = tmp_path / "copie.xlsx"
     copy.write_bytes(b"keep")
     refused = runner.invoke(app, ["map", str(path), "-p", "reveal", "--write", "-o", str(copy)])

@@ -14,15 +14,11 @@ import csv
 import io
 import re
 import shutil
-import warnings
-import zipfile
 from pathlib import Path
 
 import pytest
-from openpyxl import Workbook, load_workbook
-from openpyxl.comments import Comment
-from openpyxl.styles import Font, PatternFill
-from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl import load_workbook
+from openpyxl.styles import Font
 from typer.testing import CliRunner
 
 from addin.cli import app
@@ -37,12 +33,21 @@ from addin.io.csv_writer import defuse
 from addin.io.reader import read_table
 from addin.marking import clear_file, mark_file
 from addin.validation import validate_file
-from tests.user_workbooks import X14_VALIDATION, add_other_sheets, replace_in_part
+from tests.user_workbooks import (
+    DATA_PART,
+    X14_VALIDATION,
+    load_closed_vba,
+    read_parts,
+    replace_in_part,
+    write_macro_workbook,
+    write_parts,
+    write_rows,
+    write_user_workbook,
+)
 
 FILES = Path(__file__).parent / "fixtures" / "files"
 SAMPLES = Path(__file__).parent.parent / "demo" / "samples"
 FLOKON = get_profile("flokon")
-DATA_PART = "xl/worksheets/sheet1.xml"
 #: the parts a fix may rewrite besides adding the changes sheet
 FIX_PARTS = {DATA_PART, "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "[Content_Types].xml"}
 
@@ -73,38 +78,11 @@ runner = CliRunner()
 # --- helpers -----------------------------------------------------------------------------------
 
 
-def _parts(path: Path) -> dict[str, bytes]:
-    with zipfile.ZipFile(path) as archive:
-        return {name: archive.read(name) for name in archive.namelist()}
-
-
-def _write_parts(path: Path, parts: dict[str, bytes]) -> None:
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in parts.items():
-            archive.writestr(name, data)
-
-
 def _user_edit(path: Path, values: dict[str, CellValue], sheet: str = "Clients") -> None:
     """The user retyping cells after the fix (and saving)."""
-    parts = _parts(path)
+    parts = read_parts(path)
     parts[DATA_PART] = set_cells(parts[DATA_PART], values, sheet)
-    _write_parts(path, parts)
-
-
-def _load(path: Path) -> Workbook:
-    """openpyxl warns that it would drop the x14 validation (the product does not).
-
-    With ``keep_vba`` openpyxl keeps the macros in a zip opened for writing on a memory
-    buffer and never closes it; left to the garbage collector it fails in ``__del__`` during
-    whichever test runs then. Only the cells are read here, so it is closed at once.
-    """
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)
-        book = load_workbook(path, keep_vba=path.suffix == ".xlsm")
-    archive = getattr(book, "vba_archive", None)
-    if archive is not None:
-        archive.close()
-    return book
+    write_parts(path, parts)
 
 
 def _cells(table: Table) -> dict[str, tuple[type, CellValue]]:
@@ -136,27 +114,19 @@ def _cell_tag(sheet_xml: bytes, ref: str) -> dict[str, str]:
 
 def _user_workbook(path: Path) -> Path:
     """A Flokon file as a user keeps it: formats, a formula, notes, chart, x14 validation."""
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = "Clients"
-    sheet.append(HEADERS)
-    for row in ROWS:
-        sheet.append(row)
-    sheet.merge_cells("K1:L1")  # the user's own heading over two columns
-    sheet["A3"].fill = PatternFill("solid", fgColor="00B050")
-    sheet["C3"].font = Font(bold=True, color="FF0000")
-    sheet["D3"].font = Font(italic=True)
-    sheet["C5"] = '="418 555 "&"0177"'
-    sheet["C5"].font = Font(bold=True, color="FF0000")
-    sheet["C3"].comment = Comment("Numéro à vérifier avec Paul", "Alice")
-    sheet.row_dimensions[4].hidden = True
-    validation = DataValidation(type="list", formula1='"SMS,appel"', allow_blank=True)
-    validation.add("D2:D100")
-    sheet.add_data_validation(validation)
-    add_other_sheets(book)
-    book.save(path)
-    replace_in_part(path, DATA_PART, b"</worksheet>", X14_VALIDATION + b"</worksheet>")
+    write_user_workbook(
+        path,
+        HEADERS,
+        ROWS,
+        merged="K1:L1",  # the user's own heading over two columns
+        fills={"A3": "00B050"},
+        fonts={
+            "C3": Font(bold=True, color="FF0000"),
+            "D3": Font(italic=True),
+            "C5": Font(bold=True, color="FF0000"),
+        },
+        formulas={"C5": '="418 555 "&"0177"'},
+    )
     # Excel keeps the formula's last result; openpyxl writes none
     replace_in_part(
         path, DATA_PART, b'<c r="C5" s="2"><f>"418 555 "&amp;"0177"</f><v /></c>', FORMULA
@@ -176,45 +146,15 @@ def fixed_book(user_book: Path, tmp_path: Path) -> Path:
     return out
 
 
-def _shared_string_rows(rows: list[list[CellValue]], first: int) -> tuple[bytes, list[str]]:
-    """``<sheetData>`` as Excel writes it: texts in the shared-string table from ``first``."""
-    strings: list[str] = []
-    xml = []
-    for number, row in enumerate(rows, start=1):
-        cells = []
-        for position, value in enumerate(row):
-            ref = f"{_letter(position)}{number}"
-            if isinstance(value, str):
-                cells.append(f'<c r="{ref}" s="1" t="s"><v>{first + len(strings)}</v></c>')
-                strings.append(value)
-            elif value is not None:
-                cells.append(f'<c r="{ref}" s="1"><v>{value}</v></c>')
-        xml.append(f'<row r="{number}">{"".join(cells)}</row>')
-    return f"<sheetData>{''.join(xml)}</sheetData>".encode(), strings
-
-
 @pytest.fixture
 def macro_book(tmp_path: Path) -> Path:
     """xlwings' quickstart.xlsm as Excel saved it, with Flokon rows in shared strings."""
-    path = tmp_path / "macro.xlsm"
-    shutil.copy(FILES / "xlwings_quickstart.xlsm", path)
     rows: list[list[CellValue]] = [
         HEADERS[:10],
         ["Marie", "Tremblay", "4185550134", "texto", ADDRESS, None, None, None, None, "C1"],
         ["Paul", "Roy", 4185550199, "appel", ADDRESS, None, None, None, None, "C2"],
     ]
-    data, strings = _shared_string_rows(rows, first=15)
-    parts = _parts(path)
-    parts[DATA_PART] = parts[DATA_PART].replace(b"<sheetData/>", data)
-    shared = parts["xl/sharedStrings.xml"]
-    total = 15 + len(strings)
-    shared = shared.replace(
-        b'count="15" uniqueCount="15"', f'count="{total}" uniqueCount="{total}"'.encode()
-    )
-    added = "".join(f"<si><t>{text}</t></si>" for text in strings).encode()
-    parts["xl/sharedStrings.xml"] = shared.replace(b"</sst>", added + b"</sst>")
-    _write_parts(path, parts)
-    return path
+    return write_macro_workbook(tmp_path / "macro.xlsm", rows)
 
 
 # --- workbooks ---------------------------------------------------------------------------------
@@ -227,7 +167,7 @@ def test_fix_rewrites_only_the_fixed_cells(user_book: Path, tmp_path: Path) -> N
     assert (result.output, result.backup, result.log) == (out, None, None)
     assert {c.cell: (c.before, c.after) for c in result.fixes.changes} == FIXED
     assert result.formulas_kept == 1  # C5's value is fixable, its formula is the user's
-    before, after = _parts(user_book), _parts(out)
+    before, after = read_parts(user_book), read_parts(out)
     assert set(before) <= set(after)
     changed = {name for name in before if before[name] != after[name]}
     assert changed == FIX_PARTS
@@ -259,7 +199,7 @@ def test_the_changes_sheet_lists_each_change(user_book: Path, tmp_path: Path) ->
         LoggedChange("Clients", c.cell, c.column, c.before, c.after, fix_label(c.codes, "fr"))
         for c in result.fixes.changes
     ]
-    book = _load(out)
+    book = load_closed_vba(out)
     assert book.sheetnames == ["Clients", "Stats", "Listes", "CI_Corrections"]
     changes = book["CI_Corrections"]
     assert "undo" in str(changes["A1"].value)
@@ -287,7 +227,7 @@ def test_english_changes_sheet(user_book: Path, tmp_path: Path) -> None:
     assert [entry.reason for entry in logged] == [
         fix_label(c.codes, "en") for c in result.fixes.changes
     ]
-    assert "CI_Corrections" not in _load(out).sheetnames
+    assert "CI_Corrections" not in load_closed_vba(out).sheetnames
 
 
 def test_fixing_the_fixed_file_changes_nothing(fixed_book: Path, tmp_path: Path) -> None:
@@ -295,7 +235,7 @@ def test_fixing_the_fixed_file_changes_nothing(fixed_book: Path, tmp_path: Path)
     result = fix_file(fixed_book, FLOKON, output=again)
     assert result.fixes.changes == []
     assert result.formulas_kept == 1
-    assert _parts(again) == _parts(fixed_book)
+    assert read_parts(again) == read_parts(fixed_book)
     # in place, nothing to do: no backup, the file is not touched
     stamp = fixed_book.stat().st_mtime_ns
     result = fix_file(fixed_book, FLOKON, in_place=True)
@@ -303,19 +243,19 @@ def test_fixing_the_fixed_file_changes_nothing(fixed_book: Path, tmp_path: Path)
 
 
 def test_undo_gives_back_the_original(user_book: Path, fixed_book: Path) -> None:
-    fixed_parts = _parts(fixed_book)
+    fixed_parts = read_parts(fixed_book)
     result = undo_fixes(fixed_book)
 
     assert (result.restored, result.kept) == (len(FIXED), [])
     assert result.backup is not None
     assert re.fullmatch(r"corrige\.sauvegarde-\d{8}-\d{6}\.xlsx", result.backup.name)
-    assert _parts(result.backup) == fixed_parts
+    assert read_parts(result.backup) == fixed_parts
     assert _cells(read_table(fixed_book)) == _cells(read_table(user_book))
     # the changes sheet is gone: every part but the data sheet is the original's again
-    before, after = _parts(user_book), _parts(fixed_book)
+    before, after = read_parts(user_book), read_parts(fixed_book)
     assert set(after) == set(before)
     assert {name for name in before if before[name] != after[name]} == {DATA_PART}
-    assert _load(fixed_book)["Clients"]["C6"].value == 4185550166
+    assert load_closed_vba(fixed_book)["Clients"]["C6"].value == 4185550166
     nothing = undo_fixes(fixed_book)  # nothing left to undo
     assert (nothing.restored, nothing.kept, nothing.backup) == (0, [], None)
 
@@ -338,7 +278,7 @@ def test_undo_keeps_the_cells_the_user_changed_since(user_book: Path, fixed_book
     again = undo_fixes(fixed_book)
     assert (again.restored, again.kept) == (1, [])
     assert _cells(read_table(fixed_book)) == _cells(read_table(user_book))
-    assert "CI_Corrections" not in _load(fixed_book).sheetnames
+    assert "CI_Corrections" not in load_closed_vba(fixed_book).sheetnames
 
 
 def test_a_second_fix_extends_the_log_and_undo_takes_the_newest_first(
@@ -369,27 +309,22 @@ def test_a_second_fix_extends_the_log_and_undo_takes_the_newest_first(
 
 
 def test_undo_leaves_a_cell_the_user_turned_into_a_formula(fixed_book: Path) -> None:
-    old = re.search(rb'<c r="C3".*?</c>', _parts(fixed_book)[DATA_PART])
+    old = re.search(rb'<c r="C3".*?</c>', read_parts(fixed_book)[DATA_PART])
     assert old is not None
     formula = b'<c r="C3" s="2" t="str"><f>"418-555-"&amp;"0199"</f><v>418-555-0199</v></c>'
     replace_in_part(fixed_book, DATA_PART, old[0], formula)
     result = undo_fixes(fixed_book)
     assert result.kept == ["C3"]
-    assert _parts(fixed_book)[DATA_PART].count(formula) == 1
+    assert read_parts(fixed_book)[DATA_PART].count(formula) == 1
 
 
 def test_undo_gives_back_a_boolean_cell_as_a_boolean(tmp_path: Path) -> None:
     headers = [column.header for column in get_profile("aptimyz").columns]
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.append(headers)
     row: list[CellValue | bool] = [None] * len(headers)
     row[0], row[3], row[4], row[6] = "anne@exemple.fr", "Anne", "Roy", "+1 418-692-2121"
     row[headers.index("Marketing Allowed")] = True
-    sheet.append(row)
     path, out = tmp_path / "flags.xlsx", tmp_path / "flags-fixed.xlsx"
-    book.save(path)
+    write_rows(path, headers, [row])
     result = fix_file(path, get_profile("aptimyz"), output=out)
     assert [(c.cell, c.before, c.after) for c in result.fixes.changes] == [("U2", "TRUE", "Y")]
     undo_fixes(out)
@@ -397,7 +332,7 @@ def test_undo_gives_back_a_boolean_cell_as_a_boolean(tmp_path: Path) -> None:
 
 
 def test_macro_workbook_keeps_its_vba_and_its_shared_strings(macro_book: Path) -> None:
-    original = _parts(macro_book)
+    original = read_parts(macro_book)
     result = fix_file(macro_book, FLOKON, in_place=True)
 
     assert {c.cell: (c.before, c.after) for c in result.fixes.changes} == {
@@ -407,8 +342,8 @@ def test_macro_workbook_keeps_its_vba_and_its_shared_strings(macro_book: Path) -
     }
     assert result.backup is not None and result.backup.suffix == ".xlsm"
     assert result.backup.read_bytes() != macro_book.read_bytes()
-    assert _parts(result.backup) == original
-    fixed = _parts(macro_book)
+    assert read_parts(result.backup) == original
+    fixed = read_parts(macro_book)
     assert fixed["xl/vbaProject.bin"] == original["xl/vbaProject.bin"]
     assert fixed["xl/sharedStrings.xml"] == original["xl/sharedStrings.xml"]
     assert {name for name in original if original[name] != fixed[name]} == FIX_PARTS
@@ -423,11 +358,11 @@ def test_macro_workbook_keeps_its_vba_and_its_shared_strings(macro_book: Path) -
 
     assert undone.restored == 3 and undone.backup is not None
     assert undone.backup.suffix == ".xlsm"
-    back = _parts(macro_book)
+    back = read_parts(macro_book)
     assert {name for name in original if original[name] != back[name]} == {DATA_PART}
     assert set(back) == set(original)
     assert _cells(read_table(macro_book)) == _cells(read_table(result.backup))
-    assert _load(macro_book)["Sheet1"]["C3"].value == 4185550199
+    assert load_closed_vba(macro_book)["Sheet1"]["C3"].value == 4185550199
 
 
 def test_a_marked_workbook_is_marked_again_for_what_is_left(
@@ -446,7 +381,7 @@ def test_a_marked_workbook_is_marked_again_for_what_is_left(
     ]
     # on the fixed cells, only what a fix cannot settle (is this number a mobile?)
     assert {(i.cell, i.code) for i in left if i.cell in FIXED} == {("C3", "sms-unknown-line")}
-    book = _load(out)
+    book = load_closed_vba(out)
     assert {"CI_Marques", "CI_Rapport", "CI_Corrections"} <= set(book.sheetnames)
     lines = list(book["CI_Rapport"].iter_rows(min_row=5, values_only=True))
     assert [(line[0], line[7], line[5]) for line in lines] == [
@@ -465,9 +400,9 @@ def test_a_marked_workbook_is_marked_again_for_what_is_left(
     fixed_cells = _cells(read_table(out))
     assert clear_file(out) is not None
     assert _cells(read_table(out)) == fixed_cells
-    assert _load(out).sheetnames == ["Clients", "Stats", "Listes", "CI_Corrections"]
+    assert load_closed_vba(out).sheetnames == ["Clients", "Stats", "Listes", "CI_Corrections"]
     assert undo_fixes(out).restored == len(FIXED)
-    assert _parts(out) == _parts(user_book) | {DATA_PART: _parts(out)[DATA_PART]}
+    assert read_parts(out) == read_parts(user_book) | {DATA_PART: read_parts(out)[DATA_PART]}
 
 
 def test_the_report_of_a_marked_workbook_names_the_users_file(
@@ -521,17 +456,17 @@ def test_refused_requests(
 def test_undo_refuses_a_csv_and_an_edited_log(fixed_book: Path, tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="CSV"):
         undo_fixes(tmp_path / "x.csv")
-    parts = _parts(fixed_book)
+    parts = read_parts(fixed_book)
     log_part = next(
         name
         for name in parts
         if name.startswith("xl/worksheets/") and b"client-import (ne pas modifier)" in parts[name]
     )
     parts[log_part] = parts[log_part].replace(b'{"sheet": "Clients", "cell": "C3"', b"{oops", 1)
-    _write_parts(fixed_book, parts)
+    write_parts(fixed_book, parts)
     with pytest.raises(InputError, match="colonne F"):
         undo_fixes(fixed_book)
-    assert _parts(fixed_book) == parts  # nothing written
+    assert read_parts(fixed_book) == parts  # nothing written
 
 
 # --- cell edits --------------------------------------------------------------------------------

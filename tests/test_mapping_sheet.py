@@ -10,13 +10,10 @@ still be on the Champ cells.
 from __future__ import annotations
 
 import shutil
-import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
-from openpyxl import Workbook
-from openpyxl.comments import Comment
 from openpyxl.styles import Font
 
 from addin.core.catalogue import Lang
@@ -29,14 +26,21 @@ from addin.io.reader import read_table
 from addin.io.xlsx_package import XlsxPackage
 from addin.validation import validate_file
 from tests.libreoffice import LibreOfficeServer, convert, ods_validations, validation_at
-from tests.user_workbooks import X14_VALIDATION, add_other_sheets, load_closed_vba, replace_in_part
+from tests.user_workbooks import (
+    DATA_PART,
+    X14_VALIDATION,
+    load_closed_vba,
+    read_parts,
+    replace_in_part,
+    write_rows,
+    write_user_workbook,
+)
 
 FILES = Path(__file__).parent / "fixtures" / "files"
 REVEAL = get_profile("reveal")
 LABELS = list(choice_labels(REVEAL, "fr"))
 LABELS_EN = list(choice_labels(REVEAL, "en"))
 SPLIT = next(label for label in LABELS if "découper" in label)
-DATA_PART = "xl/worksheets/sheet1.xml"
 #: the index parts adding a sheet touches; every other part of the user's keeps its bytes
 INDEX_PARTS = {"xl/workbook.xml", "xl/_rels/workbook.xml.rels", "[Content_Types].xml"}
 
@@ -60,16 +64,6 @@ EXPECTED = StoredMapping(
     entries=tuple(StoredEntry(row.column, row.letter, row.label) for row in MAPPING),
 )
 FIRST, LAST = 7, 6 + len(MAPPING)  # the Champ cells: C7:C12
-
-
-def _parts(path: Path) -> dict[str, bytes]:
-    with zipfile.ZipFile(path) as archive:
-        return {name: archive.read(name) for name in archive.namelist()}
-
-
-def _load(path: Path) -> Workbook:
-    """openpyxl warns that it would drop the x14 validation (the product does not)."""
-    return load_closed_vba(path)
 
 
 def _write(
@@ -96,23 +90,17 @@ def _write(
 @pytest.fixture
 def user_book(tmp_path: Path) -> Path:
     """A contacts workbook as a user keeps it: a formula, merged cells, a note, an x14 list."""
-    path = tmp_path / "contacts.xlsx"
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = "Clients"
-    sheet.append(HEADERS)
-    for row in ROWS:
-        sheet.append(row)
-    sheet["F4"] = "=SUM(F2:F3)"
-    sheet["F4"].font = Font(bold=True)
-    sheet.merge_cells("G1:H1")
-    sheet["A2"].comment = Comment("Cliente depuis 2019", "Alice")
-    add_other_sheets(book)
-    book.save(path)
-    book.close()
-    replace_in_part(path, DATA_PART, b"</worksheet>", X14_VALIDATION + b"</worksheet>")
-    return path
+    return write_user_workbook(
+        tmp_path / "contacts.xlsx",
+        HEADERS,
+        ROWS,
+        fonts={"F4": Font(bold=True)},
+        formulas={"F4": "=SUM(F2:F3)"},
+        merged="G1:H1",
+        note=("A2", "Cliente depuis 2019"),
+        hidden_row=None,
+        list_validation=False,
+    )
 
 
 # --- writing into the user's workbook -----------------------------------------------------------
@@ -121,19 +109,19 @@ def user_book(tmp_path: Path) -> Path:
 def test_the_users_parts_keep_their_bytes_and_ours_is_added(
     user_book: Path, tmp_path: Path
 ) -> None:
-    original = _parts(user_book)
+    original = read_parts(user_book)
     out = _write(user_book, tmp_path / "avec-correspondance.xlsx")
 
     assert out == tmp_path / "avec-correspondance.xlsx"
-    assert _parts(user_book) == original  # the source is not touched
-    written = _parts(out)
+    assert read_parts(user_book) == original  # the source is not touched
+    written = read_parts(out)
     added = set(written) - set(original)
     assert len(added) == 1 and next(iter(added)).startswith("xl/worksheets/sheet")
     assert not set(original) - set(written)
     assert {name for name in original if original[name] != written[name]} == INDEX_PARTS
     assert X14_VALIDATION in written[DATA_PART]
 
-    book = _load(out)
+    book = load_closed_vba(out)
     try:
         assert book.sheetnames == ["Clients", "Stats", "Listes", "CI_Correspondance"]
         ours = book["CI_Correspondance"]
@@ -178,14 +166,11 @@ def test_the_data_sheet_is_still_the_one_read_and_ours_is_never_counted(
     table = read_table(out)
     assert (table.source.sheet, table.source.sheets) == ("Clients", ["Clients", "Stats", "Listes"])
     # Reveal wants one sheet: ours does not make a second one
-    single = tmp_path / "single.xlsx"
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.append(["Prénom", "Nom de famille", "Mobile 1"])
-    sheet.append(["Marie", "Tremblay", "+14185550134"])
-    book.save(single)
-    book.close()
+    single = write_rows(
+        tmp_path / "single.xlsx",
+        ["Prénom", "Nom de famille", "Mobile 1"],
+        [["Marie", "Tremblay", "+14185550134"]],
+    )
     _write(single, data_sheet="Sheet")
     assert "several-sheets" not in {issue.code for issue in validate_file(single, REVEAL).issues}
 
@@ -215,7 +200,7 @@ def test_english_sheet(user_book: Path, tmp_path: Path) -> None:
     rows = [MappingSheetRow("E-mail Address", "B", "Email 1", 0.95, "alias (E-mail)", "m@x.ca")]
     out = _write(user_book, tmp_path / "out.xlsx", rows=rows, labels=LABELS_EN, lang="en")
 
-    book = _load(out)
+    book = load_closed_vba(out)
     try:
         ours = book["CI_Mapping"]
         assert [c.value for c in ours[6]][:3] == ["File column", "Letter", "Field"]
@@ -229,12 +214,12 @@ def test_english_sheet(user_book: Path, tmp_path: Path) -> None:
 
 def test_rewriting_replaces_the_sheet(user_book: Path, tmp_path: Path) -> None:
     out = _write(user_book, tmp_path / "out.xlsx")
-    order = _load(out).sheetnames
+    order = load_closed_vba(out).sheetnames
     again = [MappingSheetRow("E-mail Address", "B", "Courriel 2", 0.5, "choisi", "m@x.ca")]
 
     _write(out, rows=again)
 
-    book = _load(out)
+    book = load_closed_vba(out)
     try:
         assert book.sheetnames == order  # rewritten where it stands
     finally:
@@ -245,7 +230,7 @@ def test_rewriting_replaces_the_sheet(user_book: Path, tmp_path: Path) -> None:
 
     _write(out, rows=again, labels=LABELS_EN, lang="en")  # another language: one sheet still
 
-    book = _load(out)
+    book = load_closed_vba(out)
     try:
         assert [n for n in book.sheetnames if n.startswith("CI_")] == ["CI_Mapping"]
     finally:
@@ -257,7 +242,7 @@ def test_rewriting_replaces_the_sheet(user_book: Path, tmp_path: Path) -> None:
     package.save(out)
     _write(out, rows=again, labels=LABELS_EN, lang="en")
 
-    book = _load(out)
+    book = load_closed_vba(out)
     try:
         assert [n for n in book.sheetnames if n.startswith("CI_")] == ["CI_Mapping"]
     finally:
@@ -266,7 +251,7 @@ def test_rewriting_replaces_the_sheet(user_book: Path, tmp_path: Path) -> None:
 
 def test_a_champ_cell_edited_as_in_excel_is_read_back(user_book: Path, tmp_path: Path) -> None:
     out = _write(user_book, tmp_path / "out.xlsx")
-    book = _load(out)
+    book = load_closed_vba(out)
     book["CI_Correspondance"][f"C{FIRST}"] = "Prénom"  # not the split after all
     book["CI_Correspondance"][f"C{FIRST + 3}"] = None  # cleared: not imported
     book.save(out)
@@ -286,7 +271,7 @@ def test_a_champ_cell_edited_as_in_excel_is_read_back(user_book: Path, tmp_path:
 
 def test_rows_the_user_inserted_above_do_not_matter(user_book: Path, tmp_path: Path) -> None:
     out = _write(user_book, tmp_path / "out.xlsx")
-    book = _load(out)
+    book = load_closed_vba(out)
     book["CI_Correspondance"].insert_rows(2, amount=3)
     book["CI_Correspondance"]["A2"] = "Mes notes"
     book.save(out)
@@ -299,7 +284,7 @@ def test_the_title_and_instruction_rows_deleted_do_not_matter(
     user_book: Path, tmp_path: Path
 ) -> None:
     out = _write(user_book, tmp_path / "out.xlsx")
-    book = _load(out)
+    book = load_closed_vba(out)
     book["CI_Correspondance"].delete_rows(1, amount=2)
     book.save(out)
     book.close()
@@ -309,7 +294,7 @@ def test_the_title_and_instruction_rows_deleted_do_not_matter(
 
 def test_a_sheet_that_lost_its_profile_is_refused(user_book: Path, tmp_path: Path) -> None:
     out = _write(user_book, tmp_path / "out.xlsx")
-    book = _load(out)
+    book = load_closed_vba(out)
     book["CI_Correspondance"].delete_rows(3)
     book.save(out)
     book.close()
@@ -334,11 +319,11 @@ def test_reading_never_opens_the_data_sheet(user_book: Path, tmp_path: Path) -> 
 def test_a_macro_workbook_keeps_its_vba(tmp_path: Path) -> None:
     path = tmp_path / "macro.xlsm"
     shutil.copy(FILES / "xlwings_quickstart.xlsm", path)
-    original = _parts(path)
+    original = read_parts(path)
 
     _write(path, data_sheet="Sheet1")
 
-    written = _parts(path)
+    written = read_parts(path)
     assert written["xl/vbaProject.bin"] == original["xl/vbaProject.bin"]
     assert {name for name in original if original[name] != written[name]} == INDEX_PARTS
     assert b"macroEnabled.main+xml" in written["[Content_Types].xml"]
@@ -387,7 +372,7 @@ def test_a_workbook_resaved_by_libreoffice_still_reads_and_keeps_its_dropdown(
     out = _write(user_book, tmp_path / "out.xlsx")
     saved = convert(out, "xlsx", tmp_path / "lo", soffice=soffice)
     assert b"inlineStr" not in b"".join(
-        data for name, data in _parts(saved).items() if name.startswith("xl/worksheets/")
+        data for name, data in read_parts(saved).items() if name.startswith("xl/worksheets/")
     )
 
     assert read_mapping_sheet(saved) == EXPECTED

@@ -13,10 +13,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from openpyxl import Workbook, load_workbook
-from openpyxl.comments import Comment
-from openpyxl.styles import Font, PatternFill
-from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl import load_workbook
+from openpyxl.styles import Font
 from typer.testing import CliRunner
 
 from addin.cli import app
@@ -27,7 +25,13 @@ from addin.io.cell_edits import set_cells
 from addin.io.xlsx_package import XlsxPackage
 from addin.marking import clear_file, mark_file
 from addin.validation import validate_file
-from tests.user_workbooks import X14_VALIDATION, add_other_sheets, load_closed_vba, replace_in_part
+from tests.user_workbooks import (
+    X14_VALIDATION,
+    load_closed_vba,
+    read_parts,
+    write_rows,
+    write_user_workbook,
+)
 
 FIXTURES = Path(__file__).parent / "fixtures" / "files"
 HEADERS = ["Prénom", "Nom", "Téléphone", "SMS/Appel", "Adresse", "Adresse Ligne 1", "Ville",
@@ -42,44 +46,17 @@ ROWS = [
 ]  # fmt: skip
 
 
-def _user_workbook(path: Path) -> Path:
-    """A Flokon file as a user keeps it: formats, formulas, notes, chart, x14 validation."""
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = "Clients"
-    sheet.append(HEADERS)
-    for row in ROWS:
-        sheet.append(row)
-    sheet["A2"].fill = PatternFill("solid", fgColor="00B050")
-    sheet["B3"].font = Font(bold=True, color="FF0000")
-    sheet["I5"] = '=CONCATENATE("Client ",J5)'
-    sheet["C3"].comment = Comment("Numéro à vérifier avec Paul", "Alice")
-    sheet.row_dimensions[4].hidden = True
-    validation = DataValidation(type="list", formula1='"SMS,appel"', allow_blank=True)
-    validation.add("D2:D100")
-    sheet.add_data_validation(validation)
-    add_other_sheets(book)
-    book.save(path)
-    replace_in_part(
-        path, "xl/worksheets/sheet1.xml", b"</worksheet>", X14_VALIDATION + b"</worksheet>"
-    )
-    return path
-
-
-def _load(path: Path) -> Workbook:
-    """Read a result back; openpyxl warns that it would drop the x14 validation (we do not)."""
-    return load_closed_vba(path)
-
-
-def _parts(path: Path) -> dict[str, bytes]:
-    with zipfile.ZipFile(path) as archive:
-        return {name: archive.read(name) for name in archive.namelist()}
-
-
 @pytest.fixture
 def user_book(tmp_path: Path) -> Path:
-    return _user_workbook(tmp_path / "clients.xlsx")
+    """A Flokon file as a user keeps it: formats, formulas, notes, chart, x14 validation."""
+    return write_user_workbook(
+        tmp_path / "clients.xlsx",
+        HEADERS,
+        ROWS,
+        fills={"A2": "00B050"},
+        fonts={"B3": Font(bold=True, color="FF0000")},
+        formulas={"I5": '=CONCATENATE("Client ",J5)'},
+    )
 
 
 @pytest.fixture
@@ -110,7 +87,7 @@ def test_marks_are_exactly_on_the_cells_with_issues(user_book: Path, tmp_path: P
     assert expected  # the file has problems: phone without dashes, "texto", missing address
     out = tmp_path / "marked.xlsx"
     result = mark_file(user_book, get_profile("flokon"), output=out)
-    book = _load(out)
+    book = load_closed_vba(out)
     marks = book["CI_Marques"]
     assert marks.sheet_state == "hidden"
     found = {
@@ -129,7 +106,7 @@ def test_marks_are_exactly_on_the_cells_with_issues(user_book: Path, tmp_path: P
 def test_notes_carry_the_message_and_keep_the_users_own(user_book: Path, tmp_path: Path) -> None:
     out = tmp_path / "marked.xlsx"
     result = mark_file(user_book, get_profile("flokon"), output=out)
-    sheet = _load(out)["Clients"]
+    sheet = load_closed_vba(out)["Clients"]
     notes = {
         c.coordinate: c.comment for row in sheet.iter_rows() for c in row if c.comment is not None
     }
@@ -152,7 +129,7 @@ def test_report_sheet_matches_validate_json(user_book: Path, tmp_path: Path) -> 
     mark_file(user_book, get_profile("flokon"), output=out)
     code = CliRunner().invoke(app, ["validate", str(user_book), "-p", "flokon", "--json"])
     issues = json.loads(code.stdout)["issues"]
-    report = _load(out)["CI_Rapport"]
+    report = load_closed_vba(out)["CI_Rapport"]
     lines = list(report.iter_rows(min_row=5, values_only=True))
     assert len(lines) == len(issues)
     for line, issue in zip(lines, issues, strict=True):
@@ -197,23 +174,23 @@ def test_marking_again_shows_the_progress_since_the_last_check(
     assert f"{len(after_fix - latest)} problème(s) résolu(s), {len(new)} nouveau(x)" in (
         _totals(remarked)
     )
-    lines = _load(remarked)["CI_Rapport"].iter_rows(min_row=5, values_only=True)
+    lines = load_closed_vba(remarked)["CI_Rapport"].iter_rows(min_row=5, values_only=True)
     assert {(line[1], line[7]) for line in lines if line[8] == "nouveau"} == new
 
 
 def _report_keys(path: Path) -> set[tuple[object, object]]:
-    lines = _load(path)["CI_Rapport"].iter_rows(min_row=5, values_only=True)
+    lines = load_closed_vba(path)["CI_Rapport"].iter_rows(min_row=5, values_only=True)
     return {(line[1], line[7]) for line in lines}
 
 
 def _totals(path: Path) -> str:
-    return str(_load(path)["CI_Rapport"]["A2"].value)
+    return str(load_closed_vba(path)["CI_Rapport"]["A2"].value)
 
 
 def test_everything_else_stays_byte_identical(user_book: Path, tmp_path: Path) -> None:
     out = tmp_path / "marked.xlsx"
     mark_file(user_book, get_profile("flokon"), output=out)
-    before, after = _parts(user_book), _parts(out)
+    before, after = read_parts(user_book), read_parts(out)
     changed = {name for name in before if before[name] != after.get(name)}
     assert changed <= {
         "[Content_Types].xml",
@@ -234,19 +211,19 @@ def test_clear_gives_back_the_original_part_for_part(user_book: Path, tmp_path: 
     mark_file(user_book, get_profile("flokon"), output=out)
     backup = clear_file(out)
     assert backup is not None and backup.exists()
-    assert _parts(out) == _parts(user_book)
+    assert read_parts(out) == read_parts(user_book)
     assert clear_file(out) is None  # nothing left to clear
 
 
 def test_macro_workbook_keeps_its_vba_and_clears_back(macro_book: Path) -> None:
-    original = _parts(macro_book)
+    original = read_parts(macro_book)
     result = mark_file(macro_book, get_profile("flokon"), in_place=True)
-    assert result.backup is not None and _parts(result.backup) == original
-    marked = _parts(macro_book)
+    assert result.backup is not None and read_parts(result.backup) == original
+    marked = read_parts(macro_book)
     assert marked["xl/vbaProject.bin"] == original["xl/vbaProject.bin"]
-    assert "CI_Rapport" in _load(macro_book).sheetnames
+    assert "CI_Rapport" in load_closed_vba(macro_book).sheetnames
     clear_file(macro_book)
-    assert _parts(macro_book) == original
+    assert read_parts(macro_book) == original
 
 
 def test_marking_twice_shows_the_last_check_only(user_book: Path, tmp_path: Path) -> None:
@@ -254,7 +231,7 @@ def test_marking_twice_shows_the_last_check_only(user_book: Path, tmp_path: Path
     mark_file(user_book, get_profile("flokon"), output=once)
     mark_file(once, get_profile("flokon"), output=twice)
     report = XlsxPackage.open(twice).sheet("CI_Rapport").part
-    first, second = _parts(once), _parts(twice)
+    first, second = read_parts(once), read_parts(twice)
     progress = "Depuis la vérification précédente : 0 problème(s) résolu(s), 0 nouveau(x)."
     assert first.pop(report) == second.pop(report).replace(f" {progress}".encode(), b"")
     assert first == second
@@ -270,30 +247,26 @@ def test_an_existing_marked_copy_is_not_replaced(user_book: Path, tmp_path: Path
         mark_file(user_book, get_profile("flokon"), output=out)
     assert out.read_bytes() == b"work done in the copy"
     mark_file(user_book, get_profile("flokon"), output=out, overwrite=True)
-    assert "CI_Rapport" in _load(out).sheetnames
+    assert "CI_Rapport" in load_closed_vba(out).sheetnames
 
 
 def test_notes_are_capped_and_the_report_has_everything(tmp_path: Path) -> None:
     """10,000 rows, 5,000 of them with a bad phone: 500 notes, 5,000 report lines."""
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.append(HEADERS)
+    rows: list[list[object]] = []
     for n in range(10_000):
         phone = f"418-555-{n % 10_000:04d}" if n % 2 else f"418555{n % 10_000:04d}"
-        sheet.append(["A", "B", phone, "appel", "1 rue X, Québec, QC, G1P 0A0", None, None, None,
-                      None, f"C{n}"])  # fmt: skip
-    path = tmp_path / "big.xlsx"
-    book.save(path)
+        rows.append(["A", "B", phone, "appel", "1 rue X, Québec, QC, G1P 0A0", None, None, None,
+                     None, f"C{n}"])  # fmt: skip
+    path = write_rows(tmp_path / "big.xlsx", HEADERS, rows)
     out = tmp_path / "big-marked.xlsx"
     result = mark_file(path, get_profile("flokon"), output=out)
     phone_issues = [i for i in result.report.issues if i.column == "Téléphone"]
     assert len(phone_issues) == 5_000
     assert result.notes == 500
-    marked = _load(out)
+    marked = load_closed_vba(out)
     assert len(list(marked["CI_Rapport"].iter_rows(min_row=5))) == len(result.report.issues)
     assert "500 premières cellules" in str(marked["CI_Rapport"]["A2"].value)
-    comments = _parts(out)["xl/comments/commentCI1.xml"].count(b"<comment ")
+    comments = read_parts(out)["xl/comments/commentCI1.xml"].count(b"<comment ")
     assert comments == 500
 
 
@@ -316,7 +289,7 @@ def test_cli_annotate_and_clear(user_book: Path, tmp_path: Path) -> None:
     assert "Classeur marqué" in result.stderr
     result = runner.invoke(app, ["clear", str(out)])
     assert result.exit_code == 0 and "Marques retirées" in result.stdout
-    assert _parts(out) == _parts(user_book)
+    assert read_parts(out) == read_parts(user_book)
     both = runner.invoke(app, ["validate", str(user_book), "--annotate", str(out), "--in-place"])
     assert both.exit_code == 2 and "soit" in both.stderr
 

@@ -15,15 +15,11 @@ import datetime as dt
 import io
 import re
 import shutil
-import zipfile
 from pathlib import Path
 
 import pytest
-from openpyxl import Workbook
 from openpyxl.cell import Cell
-from openpyxl.comments import Comment
-from openpyxl.styles import Font, PatternFill
-from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.styles import Font
 
 from addin.errors import InputError, SheetNotFoundError, UsageError
 from addin.io.cell_edits import index_rows, put_cells
@@ -39,10 +35,19 @@ from addin.io.outcome_writer import (
 )
 from addin.io.product_sheets import is_product_sheet
 from addin.io.reader import read_table
-from tests.user_workbooks import X14_VALIDATION, add_other_sheets, load_closed_vba, replace_in_part
+from tests.user_workbooks import (
+    DATA_PART,
+    X14_VALIDATION,
+    load_closed_vba,
+    read_parts,
+    replace_in_part,
+    write_macro_workbook,
+    write_parts,
+    write_rows,
+    write_user_workbook,
+)
 
 FILES = Path(__file__).parent / "fixtures" / "files"
-DATA_PART = "xl/worksheets/sheet1.xml"
 INDEX_PARTS = {"xl/workbook.xml", "xl/_rels/workbook.xml.rels", "[Content_Types].xml"}
 FR_HEADERS = ("Statut envoi (client-import)", "ID plateforme (client-import)")
 EN_HEADERS = ("Push status (client-import)", "Platform ID (client-import)")
@@ -74,24 +79,8 @@ HISTORY_CELLS = ["2026-11-25 10:15:00", "flokon", "https://sandbox.local", "upse
 # --- helpers -------------------------------------------------------------------------------------
 
 
-def _parts(path: Path) -> dict[str, bytes]:
-    with zipfile.ZipFile(path) as archive:
-        return {name: archive.read(name) for name in archive.namelist()}
-
-
-def _write_parts(path: Path, parts: dict[str, bytes]) -> None:
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in parts.items():
-            archive.writestr(name, data)
-
-
-def _load(path: Path) -> Workbook:
-    """openpyxl warns that it would drop the x14 validation (the product does not)."""
-    return load_closed_vba(path)
-
-
 def _values(path: Path, sheet: str = "Clients") -> dict[str, object]:
-    book = _load(path)
+    book = load_closed_vba(path)
     try:
         return {
             cell.coordinate: cell.value
@@ -112,7 +101,7 @@ def _ours(path: Path, columns: str = STATUS + PLATFORM_ID) -> dict[str, object]:
 
 
 def _history(path: Path, sheet: str = "CI_Historique") -> list[list[object]]:
-    book = _load(path)
+    book = load_closed_vba(path)
     try:
         return [list(row) for row in book[sheet].iter_rows(values_only=True)]
     finally:
@@ -158,83 +147,34 @@ def _push(
 @pytest.fixture
 def user_book(tmp_path: Path) -> Path:
     """A Flokon file as a user keeps it: styles, a formula, a note, merged cells, x14 list."""
-    path = tmp_path / "clients.xlsx"
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = "Clients"
-    sheet.append(HEADERS)
-    for row in ROWS:
-        sheet.append(row)
-    sheet.merge_cells("K1:L1")  # the user's own heading over two columns
-    sheet["A3"].fill = PatternFill("solid", fgColor="00B050")
-    sheet["C3"].font = Font(bold=True, color="FF0000")
-    sheet["J7"] = "=SUM(J2:J6)"
-    sheet["J7"].font = Font(bold=True)
-    sheet["C3"].comment = Comment("Numéro à vérifier avec Paul", "Alice")
-    sheet.row_dimensions[4].hidden = True
-    validation = DataValidation(type="list", formula1='"SMS,appel"', allow_blank=True)
-    validation.add("D2:D100")
-    sheet.add_data_validation(validation)
-    add_other_sheets(book)
-    book.save(path)
-    book.close()
-    replace_in_part(path, DATA_PART, b"</worksheet>", X14_VALIDATION + b"</worksheet>")
-    return path
-
-
-def _excel_rows(rows: list[list[object]], first_string: int) -> tuple[bytes, list[str]]:
-    """``<sheetData>`` as Excel writes it: ``spans`` on every row, texts as shared strings."""
-    strings: list[str] = []
-    xml = []
-    for number, row in enumerate(rows, start=1):
-        cells = []
-        for position, value in enumerate(row):
-            ref = f"{'ABCDEFGHIJ'[position]}{number}"
-            if isinstance(value, str):
-                cells.append(f'<c r="{ref}" s="1" t="s"><v>{first_string + len(strings)}</v></c>')
-                strings.append(value)
-            elif value is not None:
-                cells.append(f'<c r="{ref}" s="1"><v>{value}</v></c>')
-        xml.append(
-            f'<row r="{number}" spans="1:{len(row)}" x14ac:dyDescent="0.3">{"".join(cells)}</row>'
-        )
-    return f"<sheetData>{''.join(xml)}</sheetData>".encode(), strings
+    return write_user_workbook(
+        tmp_path / "clients.xlsx",
+        HEADERS,
+        ROWS,
+        merged="K1:L1",  # the user's own heading over two columns
+        fills={"A3": "00B050"},
+        fonts={"C3": Font(bold=True, color="FF0000"), "J7": Font(bold=True)},
+        formulas={"J7": "=SUM(J2:J6)"},
+    )
 
 
 @pytest.fixture
 def macro_book(tmp_path: Path) -> Path:
     """xlwings' quickstart.xlsm as Excel saved it, with rows as Excel writes them."""
-    path = tmp_path / "macro.xlsm"
-    shutil.copy(FILES / "xlwings_quickstart.xlsm", path)
     rows: list[list[object]] = [HEADERS[:10], *(row[:10] for row in ROWS[:3])]
-    data, strings = _excel_rows(rows, 15)
-    parts = _parts(path)
-    parts[DATA_PART] = (
-        parts[DATA_PART]
-        .replace(b"<sheetData/>", data)
-        .replace(b'<dimension ref="A1"/>', b'<dimension ref="A1:J4"/>')
-    )
-    total = 15 + len(strings)
-    shared = parts["xl/sharedStrings.xml"].replace(
-        b'count="15" uniqueCount="15"', f'count="{total}" uniqueCount="{total}"'.encode()
-    )
-    added = "".join(f"<si><t>{text}</t></si>" for text in strings).encode()
-    parts["xl/sharedStrings.xml"] = shared.replace(b"</sst>", added + b"</sst>")
-    _write_parts(path, parts)
-    return path
+    return write_macro_workbook(tmp_path / "macro.xlsm", rows, spans=True)
 
 
 # --- the data sheet and the history sheet ---------------------------------------------------------
 
 
 def test_only_our_cells_and_the_history_are_added(user_book: Path, tmp_path: Path) -> None:
-    original = _parts(user_book)
+    original = read_parts(user_book)
     out = _push(user_book, output=tmp_path / "envoye.xlsx")
 
     assert out == tmp_path / "envoye.xlsx"
-    assert _parts(user_book) == original  # the source is not touched
-    written = _parts(out)
+    assert read_parts(user_book) == original  # the source is not touched
+    written = read_parts(out)
     (added,) = set(written) - set(original)
     assert added.startswith("xl/worksheets/sheet")
     assert not set(original) - set(written)
@@ -254,7 +194,7 @@ def test_only_our_cells_and_the_history_are_added(user_book: Path, tmp_path: Pat
 def test_every_cell_of_the_users_reads_the_same(user_book: Path, tmp_path: Path) -> None:
     """Cell by cell through openpyxl: values, formulas, styles, notes, merges, hidden rows."""
     out = _push(user_book, output=tmp_path / "envoye.xlsx")
-    old, new = _load(user_book), _load(out)
+    old, new = load_closed_vba(user_book), load_closed_vba(out)
     try:
         before, after = old["Clients"], new["Clients"]
         assert (after.max_row, after.max_column) == (before.max_row, before.max_column + 2)
@@ -290,7 +230,7 @@ def test_the_history_sheet(user_book: Path, tmp_path: Path) -> None:
     assert _history(out) == [list(HISTORY_HEADERS["fr"]), HISTORY_CELLS]
     part = next(
         data
-        for name, data in _parts(out).items()
+        for name, data in read_parts(out).items()
         if name.startswith("xl/worksheets/") and b"Non envoy" in data
     )
     assert b'state="frozen"' in part and b'ySplit="1"' in part
@@ -324,7 +264,7 @@ def test_a_second_push_reuses_the_columns_and_writes_only_its_rows(
         "M6": "inchangé",
         "N6": "cli_005",
     }
-    one, two = _parts(first)[DATA_PART], _parts(second)[DATA_PART]
+    one, two = read_parts(first)[DATA_PART], read_parts(second)[DATA_PART]
     assert _without_cells(two, STATUS + PLATFORM_ID) == _without_cells(one, STATUS + PLATFORM_ID)
     assert _history(second) == [
         list(HISTORY_HEADERS["fr"]),
@@ -332,9 +272,9 @@ def test_a_second_push_reuses_the_columns_and_writes_only_its_rows(
         ["2026-11-26 10:15:00", "flokon", "https://x", "create", 0, 0, 0, 0, 0, 0],
     ]
     # the history sheet is rewritten where it stands: no index part moves
-    changed = {n for n, data in _parts(first).items() if _parts(second)[n] != data}
+    changed = {n for n, data in read_parts(first).items() if read_parts(second)[n] != data}
     assert DATA_PART in changed and not changed & INDEX_PARTS
-    assert set(_parts(first)) == set(_parts(second))
+    assert set(read_parts(first)) == set(read_parts(second))
 
 
 def test_english_push_finds_the_french_columns_and_keeps_the_french_history(
@@ -346,7 +286,7 @@ def test_english_push_finds_the_french_columns_and_keeps_the_french_history(
     assert second == first
     ours = _ours(second, "LMNOP")
     assert (ours["M1"], ours["N1"], ours["M4"]) == (*FR_HEADERS, "rejected: Email: invalid")
-    book = _load(second)
+    book = load_closed_vba(second)
     try:
         assert book.sheetnames == ["Clients", "Stats", "Listes", "CI_History"]
     finally:
@@ -360,16 +300,15 @@ def test_english_push_finds_the_french_columns_and_keeps_the_french_history(
 
 def test_columns_found_where_the_user_moved_them(tmp_path: Path) -> None:
     """Our headers are found in either language wherever they stand; nothing is added."""
-    path = tmp_path / "deplace.xlsx"
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = "Clients"
-    sheet.append(["Nom", EN_HEADERS[0], "Ville", "  id PLATEFORME (client-import) ", "Notes"])
-    sheet.append(["Marie", "créé", "Québec", "cli_9", "x"])
-    sheet.append(["Paul", None, "Lévis", None, "y"])
-    book.save(path)
-    book.close()
+    path = write_rows(
+        tmp_path / "deplace.xlsx",
+        ["Nom", EN_HEADERS[0], "Ville", "  id PLATEFORME (client-import) ", "Notes"],
+        [
+            ["Marie", "créé", "Québec", "cli_9", "x"],
+            ["Paul", None, "Lévis", None, "y"],
+        ],
+        sheet="Clients",
+    )
 
     _push(path, {3: RowOutcome("créé", "cli_10", None)})
 
@@ -390,7 +329,7 @@ def test_columns_found_where_the_user_moved_them(tmp_path: Path) -> None:
         "D3": "cli_10",  # between C3 and E3
         "E3": "y",
     }
-    row = re.search(rb'<row r="3".*?</row>', _parts(path)[DATA_PART])
+    row = re.search(rb'<row r="3".*?</row>', read_parts(path)[DATA_PART])
     assert row is not None
     assert re.findall(rb'<c r="([A-Z]+)3"', row[0]) == [b"A", b"B", b"C", b"D", b"E"]
 
@@ -406,11 +345,11 @@ def test_in_place_keeps_a_backup(user_book: Path) -> None:
 def test_a_macro_workbook_keeps_its_vba_and_rows_with_spans_widen(
     macro_book: Path, tmp_path: Path
 ) -> None:
-    original = _parts(macro_book)
+    original = read_parts(macro_book)
     out = _push(macro_book, {2: RowOutcome("créé", "1", None), 4: FIRST_PUSH[3]}, sheet="Sheet1")
 
     assert out == macro_book
-    written = _parts(macro_book)
+    written = read_parts(macro_book)
     assert written["xl/vbaProject.bin"] == original["xl/vbaProject.bin"]
     assert written["xl/sharedStrings.xml"] == original["xl/sharedStrings.xml"]
     assert {n for n in original if original[n] != written[n]} == {DATA_PART, *INDEX_PARTS}
@@ -428,7 +367,7 @@ def test_a_macro_workbook_keeps_its_vba_and_rows_with_spans_widen(
         _without_cells(data, "KL").replace(b"1:12", b"1:10").replace(b"A1:L4", b"A1:J4")
         == original[DATA_PART]
     )
-    book = _load(macro_book)
+    book = load_closed_vba(macro_book)
     try:
         sheet = book["Sheet1"]
         assert [sheet[f"K{n}"].value for n in range(1, 5)] == [
@@ -445,16 +384,13 @@ def test_a_macro_workbook_keeps_its_vba_and_rows_with_spans_widen(
 
 def test_a_sheet_that_reaches_far_right(tmp_path: Path) -> None:
     """Ours go up to XFD, Excel's last column; a sheet already at XFC is refused, untouched."""
-    path = tmp_path / "large.xlsx"
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = "Clients"
-    sheet.append(["Nom"])
-    sheet.append(["Marie"])
-    sheet["XFB1"] = "Tout à droite"
-    book.save(path)
-    book.close()
+    path = write_rows(
+        tmp_path / "large.xlsx",
+        ["Nom"],
+        [["Marie"]],
+        sheet="Clients",
+        cells={"XFB1": "Tout à droite"},
+    )
 
     _push(path, {2: RowOutcome("créé", "cli_1", None)})
     assert {ref: v for ref, v in _values(path).items() if ref.startswith("XF")} == {
@@ -465,15 +401,9 @@ def test_a_sheet_that_reaches_far_right(tmp_path: Path) -> None:
         "XFD2": "cli_1",
     }
 
-    far = tmp_path / "far.xlsx"
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = "Clients"
-    sheet.append(["Nom"])
-    sheet["XFC2"] = "Tout à droite"
-    book.save(far)
-    book.close()
+    far = write_rows(
+        tmp_path / "far.xlsx", ["Nom"], sheet="Clients", cells={"XFC2": "Tout à droite"}
+    )
     original = far.read_bytes()
     with pytest.raises(InputError, match=r"jusqu'à XFC.*colonne XFD"):
         _push(far, {2: RowOutcome("créé", "cli_1", None)})
@@ -484,16 +414,12 @@ def test_a_sheet_that_reaches_far_right(tmp_path: Path) -> None:
 def test_a_sheet_whose_rows_lack_our_cells_and_a_row_missing(tmp_path: Path) -> None:
     """Rows that have no cell at our columns, a ``<row/>`` with nothing in it, a row the XML
     does not have at all: each gets its cells in place, in column order."""
-    path = tmp_path / "lignes.xlsx"
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = "Clients"
-    sheet.append(["Nom", "Ville"])
-    sheet.append(["Marie", "Québec"])
-    sheet.append(["Paul", "Lévis"])
-    book.save(path)
-    book.close()
+    path = write_rows(
+        tmp_path / "lignes.xlsx",
+        ["Nom", "Ville"],
+        [["Marie", "Québec"], ["Paul", "Lévis"]],
+        sheet="Clients",
+    )
     replace_in_part(
         path, DATA_PART, b"</sheetData>", b'<row r="5" spans="1:2" ht="20" customHeight="1"/>'
         b"</sheetData>"
@@ -508,7 +434,7 @@ def test_a_sheet_whose_rows_lack_our_cells_and_a_row_missing(tmp_path: Path) -> 
             6: RowOutcome("non envoyé", None, None),
         },
     )
-    data = _parts(path)[DATA_PART]
+    data = read_parts(path)[DATA_PART]
     assert re.findall(rb'<row r="(\d)"', data) == [b"1", b"2", b"3", b"4", b"5", b"6"]
     assert b'<row r="5" spans="1:4" ht="20" customHeight="1"><c r="C5"' in data
     assert _dimension(data) == b"A1:D6"
@@ -733,7 +659,7 @@ def test_libreoffice_opens_it_and_a_push_after_its_resave_keeps_the_history(
 
     out = _push(user_book, output=tmp_path / "envoye.xlsx")
     saved = convert(out, "xlsx", tmp_path / "lo", soffice=soffice)
-    parts = _parts(saved)
+    parts = read_parts(saved)
     assert b"inlineStr" not in b"".join(
         data for name, data in parts.items() if name.startswith("xl/worksheets/")
     )
@@ -756,12 +682,7 @@ BIG_ROWS = 100_000
 
 def big_workbook(path: Path, rows: int = BIG_ROWS) -> Path:
     """``rows`` clients under a header, ten columns, rows as Excel writes them (``spans``)."""
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = "Clients"
-    book.save(path)
-    book.close()
+    write_rows(path, [], sheet="Clients")  # the rows are written into its part below
     texts = ("Client {n}", "Nom {n}", "0450{n:06d}", "SMS", "{n} rue du Lac", "Lévis", "G6V 1A1")
     headers = "".join(
         f'<c r="{letter}1" t="inlineStr"><is><t>{name}</t></is></c>'
@@ -775,13 +696,13 @@ def big_workbook(path: Path, rows: int = BIG_ROWS) -> Path:
         )
         numbers = f'<c r="I{n}"><v>{n}</v></c><c r="J{n}"><v>{n / 7}</v></c>'
         lines.append(f'<row r="{n}" spans="1:10">{cells}{numbers}</row>')
-    parts = _parts(path)
+    parts = read_parts(path)
     xml = re.sub(
         rb'<dimension ref="[^"]*"', b'<dimension ref="A1:J%d"' % (rows + 1), parts[DATA_PART]
     )
     start, end = xml.index(b"<sheetData"), xml.index(b"<pageMargins")
     parts[DATA_PART] = xml[:start] + f"<sheetData>{''.join(lines)}</sheetData>".encode() + xml[end:]
-    _write_parts(path, parts)
+    write_parts(path, parts)
     return path
 
 
@@ -801,7 +722,7 @@ def test_a_hundred_thousand_rows(tmp_path: Path) -> None:
     path = big_workbook(tmp_path / "gros.xlsx")
     _push(path, big_outcomes())
 
-    data = _parts(path)[DATA_PART]
+    data = read_parts(path)[DATA_PART]
     assert _dimension(data) == f"A1:L{BIG_ROWS + 1}".encode()
     assert data.count(b'<c r="K') == BIG_ROWS + 1
     assert data.count(b'<c r="L') == BIG_ROWS - BIG_ROWS // 10 + 1

@@ -1,19 +1,35 @@
-"""What the tests' user-style workbooks share: the parts openpyxl cannot write, the other sheets.
+"""What the tests' workbooks share: how they are built, their parts, the other sheets.
 
 A user's Flokon workbook keeps, beside its data sheet, a "Stats" sheet with merged cells and a
 chart, and a "Listes" sheet that an Excel 2010 (x14) list validation reads; openpyxl drops x14
-validations, so they are injected into the saved package. Each test module builds its own data
-sheet (its rows are what it checks) and calls these for the rest.
+validations, so they are injected into the saved package. Each test module names its own
+headers, rows and the user's touches on them (what it checks) and builds the workbook here, so
+that the files the modules test are made one way; the .xlsm is xlwings' quickstart as Excel
+saved it, with rows written into its part as Excel writes them.
 """
 
 from __future__ import annotations
 
+import shutil
 import warnings
 import zipfile
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.chart import BarChart, Reference
+from openpyxl.comments import Comment
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+#: the first sheet's part in a package openpyxl or Excel wrote: the data sheet of every test file
+DATA_PART = "xl/worksheets/sheet1.xml"
+#: xlwings' quickstart.xlsm, saved by Excel with its VBA project; its first sheet is empty
+QUICKSTART = Path(__file__).parent / "fixtures" / "files" / "xlwings_quickstart.xlsm"
+#: how many shared strings the quickstart's table already holds
+QUICKSTART_STRINGS = 15
 
 #: A list validation on D2:D100 as Excel 2010 writes it when the list is on another sheet.
 X14_VALIDATION = (
@@ -41,23 +57,166 @@ def add_other_sheets(book: Workbook) -> None:
     listes.append(["appel"])
 
 
-def replace_in_part(path: Path, part: str, old: bytes, new: bytes) -> None:
-    """Rewrite one part of a package in place (what openpyxl cannot write, a user's edit)."""
+def write_rows(
+    path: Path,
+    header: Sequence[object],
+    rows: Iterable[Sequence[object]] = (),
+    *,
+    sheet: str | None = None,
+    cells: Mapping[str, object] | None = None,
+) -> Path:
+    """A plain one-sheet workbook: ``header``, ``rows`` under it, then any ``cells`` set.
+
+    For the tests that need a file with given values and nothing of a user's; ``sheet`` renames
+    openpyxl's "Sheet". An empty ``header`` writes no row (a sheet to fill by other means).
+    """
+    book = Workbook()
+    active = book.active
+    assert active is not None
+    if sheet is not None:
+        active.title = sheet
+    active.append(header)
+    for row in rows:
+        active.append(row)
+    for ref, value in (cells or {}).items():
+        active[ref] = value
+    book.save(path)
+    book.close()
+    return path
+
+
+def write_user_workbook(
+    path: Path,
+    headers: Sequence[str],
+    rows: Iterable[Any],
+    *,
+    formulas: Mapping[str, str],
+    merged: str | None = None,
+    fills: Mapping[str, str] | None = None,
+    fonts: Mapping[str, Font] | None = None,
+    note: tuple[str, str] = ("C3", "Numéro à vérifier avec Paul"),
+    hidden_row: int | None = 4,
+    list_validation: bool = True,
+) -> Path:
+    """A "Clients" sheet as a user keeps it, the other sheets beside it, the x14 list injected.
+
+    The user's touches, each where the calling module checks it: ``formulas`` by cell, a
+    ``merged`` range, solid ``fills`` (cell → colour), ``fonts`` by cell, a ``note`` (cell,
+    text) signed by Alice, a ``hidden_row``, and a plain list validation on D2:D100 beside the
+    x14 one; the last three default to the Flokon clients' file of the fix, mark and outcome
+    tests. Fonts are set in the order given, after the fills: that order numbers the styles in
+    the saved file, and the fix tests spell out a cell's ``s="2"``.
+    """
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Clients"
+    sheet.append(list(headers))
+    for row in rows:
+        sheet.append(row)
+    if merged is not None:
+        sheet.merge_cells(merged)
+    for ref, colour in (fills or {}).items():
+        sheet[ref].fill = PatternFill("solid", fgColor=colour)
+    for ref, font in (fonts or {}).items():
+        sheet[ref].font = font
+    for ref, formula in formulas.items():
+        sheet[ref] = formula
+    ref, text = note
+    sheet[ref].comment = Comment(text, "Alice")
+    if hidden_row is not None:
+        sheet.row_dimensions[hidden_row].hidden = True
+    if list_validation:
+        validation = DataValidation(type="list", formula1='"SMS,appel"', allow_blank=True)
+        validation.add("D2:D100")
+        sheet.add_data_validation(validation)
+    add_other_sheets(book)
+    book.save(path)
+    book.close()
+    replace_in_part(path, DATA_PART, b"</worksheet>", X14_VALIDATION + b"</worksheet>")
+    return path
+
+
+def shared_string_rows(
+    rows: Sequence[Sequence[object]], first: int, *, spans: bool = False
+) -> tuple[bytes, list[str]]:
+    """``<sheetData>`` as Excel writes it: texts in the shared-string table from ``first``.
+
+    With ``spans`` each row also carries Excel's ``spans`` and ``x14ac:dyDescent``.
+    Returns the XML and the texts to add to the table, in order.
+    """
+    strings: list[str] = []
+    xml = []
+    for number, row in enumerate(rows, start=1):
+        cells = []
+        for position, value in enumerate(row):
+            ref = f"{get_column_letter(position + 1)}{number}"
+            if isinstance(value, str):
+                cells.append(f'<c r="{ref}" s="1" t="s"><v>{first + len(strings)}</v></c>')
+                strings.append(value)
+            elif value is not None:
+                cells.append(f'<c r="{ref}" s="1"><v>{value}</v></c>')
+        extra = f' spans="1:{len(row)}" x14ac:dyDescent="0.3"' if spans else ""
+        xml.append(f'<row r="{number}"{extra}>{"".join(cells)}</row>')
+    return f"<sheetData>{''.join(xml)}</sheetData>".encode(), strings
+
+
+def write_macro_workbook(
+    path: Path, rows: Sequence[Sequence[object]], *, spans: bool = False
+) -> Path:
+    """xlwings' quickstart.xlsm copied to ``path``, ``rows`` written into its first sheet.
+
+    The rows go in as Excel writes them (see ``shared_string_rows``), their texts added to the
+    quickstart's shared strings; with ``spans``, the sheet's dimension is set to them too.
+    """
+    shutil.copy(QUICKSTART, path)
+    data, strings = shared_string_rows(rows, QUICKSTART_STRINGS, spans=spans)
+    parts = read_parts(path)
+    parts[DATA_PART] = parts[DATA_PART].replace(b"<sheetData/>", data)
+    if spans:
+        last = f"{get_column_letter(max(len(row) for row in rows))}{len(rows)}"
+        parts[DATA_PART] = parts[DATA_PART].replace(
+            b'<dimension ref="A1"/>', f'<dimension ref="A1:{last}"/>'.encode()
+        )
+    total = QUICKSTART_STRINGS + len(strings)
+    shared = parts["xl/sharedStrings.xml"].replace(
+        f'count="{QUICKSTART_STRINGS}" uniqueCount="{QUICKSTART_STRINGS}"'.encode(),
+        f'count="{total}" uniqueCount="{total}"'.encode(),
+    )
+    added = "".join(f"<si><t>{text}</t></si>" for text in strings).encode()
+    parts["xl/sharedStrings.xml"] = shared.replace(b"</sst>", added + b"</sst>")
+    write_parts(path, parts)
+    return path
+
+
+def read_parts(path: Path) -> dict[str, bytes]:
+    """Every part of a package by name, in the package's order: what byte-for-byte checks read."""
     with zipfile.ZipFile(path) as archive:
-        parts = {info.filename: archive.read(info) for info in archive.infolist()}
-    assert parts[part].count(old) == 1, f"{old!r} is not once in {part}"
-    parts[part] = parts[part].replace(old, new)
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+def write_parts(path: Path, parts: dict[str, bytes]) -> None:
+    """Write a package from its parts, in the order given: an edit openpyxl would not make."""
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in parts.items():
             archive.writestr(name, data)
 
 
+def replace_in_part(path: Path, part: str, old: bytes, new: bytes) -> None:
+    """Rewrite one part of a package in place (what openpyxl cannot write, a user's edit)."""
+    parts = read_parts(path)
+    assert parts[part].count(old) == 1, f"{old!r} is not once in {part}"
+    parts[part] = parts[part].replace(old, new)
+    write_parts(path, parts)
+
+
 def load_closed_vba(path: Path) -> Workbook:
     """``load_workbook`` for reading cells back, x14 warnings silenced, the macro zip closed.
 
-    With ``keep_vba`` openpyxl keeps the macros in a zip opened for writing on a memory buffer
-    and never closes it; left to the garbage collector it fails in ``__del__`` during
-    whichever test runs then.
+    openpyxl warns that it would drop the x14 validation (the product does not). With
+    ``keep_vba`` openpyxl keeps the macros in a zip opened for writing on a memory buffer and
+    never closes it; left to the garbage collector it fails in ``__del__`` during whichever
+    test runs then.
     """
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
