@@ -109,6 +109,17 @@ def keys_of(entries: list[Entry]) -> list[str]:
     return [entry.key for entry in entries]
 
 
+def sent_and_recorded(journal: Journal, outcomes: list[Outcome]) -> Push:
+    """A push of one row per outcome (C001, C002, …), all sent at once and their outcomes kept.
+
+    For the tests that check what the journal keeps of given outcomes, not how batches go.
+    """
+    push = start(journal, rows=rows_of(len(outcomes)))
+    journal.mark_sent(push, [outcome.key for outcome in outcomes])
+    journal.record(push, outcomes)
+    return push
+
+
 def send_batches(journal: Journal, push: Push, batches: int, size: int = 3) -> None:
     """Send and confirm ``batches`` batches of pending rows, as the push would."""
     for _ in range(batches):
@@ -143,10 +154,8 @@ def test_a_new_push_has_every_row_pending(journal: Journal, clock: Clock) -> Non
 
 
 def test_outcomes_are_kept_with_ids_messages_and_field_errors(journal: Journal) -> None:
-    push = start(journal, rows=rows_of(4))
-    journal.mark_sent(push, ["C001", "C002", "C003", "C004"])
-    journal.record(
-        push,
+    push = sent_and_recorded(
+        journal,
         [
             Outcome("C001", "created", "rec_1"),
             Outcome("C002", "updated", "rec_2"),
@@ -496,10 +505,8 @@ def test_history_lists_pushes_newest_first_with_their_counts(
 def test_created_ids_lists_what_to_delete_and_mark_undone_takes_them_off(
     journal: Journal,
 ) -> None:
-    push = start(journal, rows=rows_of(4))
-    journal.mark_sent(push, ["C001", "C002", "C003", "C004"])
-    journal.record(
-        push,
+    push = sent_and_recorded(
+        journal,
         [
             Outcome("C001", "created", "rec_1"),
             Outcome("C002", "updated", "rec_2"),
