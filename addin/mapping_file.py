@@ -30,6 +30,7 @@ REASONS: dict[Lang, dict[str, str]] = {
         "content": "d'après le contenu des cellules",
         "taken": "champ déjà alimenté par « {rival} »",
         "label": "type de la valeur voisine, pas une valeur",
+        "ours": "colonne écrite par client-import (résultat d'un envoi)",
         "blank": "colonne sans en-tête",
         "none": "aucun champ ne correspond",
         "joined": "partie d'adresse, réunie avec les autres colonnes de la même adresse",
@@ -46,6 +47,7 @@ REASONS: dict[Lang, dict[str, str]] = {
         "content": "from what the cells hold",
         "taken": "field already fed by “{rival}”",
         "label": "the kind of the next value, not a value",
+        "ours": "column written by client-import (outcome of a push)",
         "blank": "column without a header",
         "none": "no field matches",
         "joined": "address part, joined with the other columns of the same address",
@@ -94,7 +96,9 @@ def describe(table: Table, profile: Profile, lang: Lang = "fr") -> FileMapping:
         position = proposed.position
         note = resolved.notes.get(position)
         confidence = proposed.confidence
-        if resolved.origin == "stored" and position not in (
+        if proposed.reason == "ours":
+            code = "ours"
+        elif resolved.origin == "stored" and position not in (
             resolved.stored.unlisted if resolved.stored else []
         ):
             code, confidence = "stored", 1.0

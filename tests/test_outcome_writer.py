@@ -737,3 +737,29 @@ def test_a_hundred_thousand_rows(tmp_path: Path) -> None:
     table = read_table(path, sheet="Clients", header_row=1)
     assert len(table.headers) == 12
     assert (table.columns[-2][8], table.columns[-1][8]) == ("créé", "cli_000010")
+
+
+def test_the_outcome_columns_are_neither_data_nor_unknown_to_the_next_check(
+    tmp_path: Path,
+) -> None:
+    """A sheet pushed once is checked and pushed again: our two columns feed no field (the
+    platform may have a "Statut" field) and draw no "unknown column" warning."""
+    from addin.core.profiles import get_profile
+    from addin.mapping_file import map_file
+    from addin.validation import validate_file
+
+    profile = get_profile("reveal")
+    path = tmp_path / "contacts.xlsx"
+    write_rows(path, ["Prénom", "Nom de famille", "Statut"], [["Marie", "Tremblay", "Actif"]])
+    before = {(i.code, i.column) for i in validate_file(path, profile).issues}
+    history = HistoryLine(dt.datetime(2026, 11, 25, 9, 0), "reveal", "http://127.0.0.1", "upsert",
+                          {"created": 1})  # fmt: skip
+    for lang in ("fr", "en"):
+        write_outcomes(path, "Sheet", 1, {2: RowOutcome("créé", "c-1", None)}, history, lang=lang)
+    assert read_table(path).headers[-2:] == list(FR_HEADERS)  # found again in English
+    after = {(i.code, i.column) for i in validate_file(path, profile).issues}
+    assert after == before
+    ours = [line for line in map_file(path, profile).lines if "client-import" in line.column]
+    assert len(ours) == 2 and all(line.choice is None for line in ours)
+    reasons = {line.reason for line in ours}
+    assert reasons == {"colonne écrite par client-import (résultat d'un envoi)"}

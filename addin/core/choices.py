@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from addin.core.fields.choice import choice_key
+from addin.core.product_columns import is_product_column
 from addin.core.profile import Column, Profile
 from addin.core.report import column_letter
 from addin.core.splits import split_address, split_name
@@ -113,6 +114,9 @@ def read_choices(
     unlisted: list[int] = []
     unknown: list[tuple[str, str]] = []
     for position, header in enumerate(headers):
+        if is_product_column(header):
+            choices.append(None)  # our outcome columns: never data, never "unlisted"
+            continue
         labels = by_header.get(header.strip())
         label = labels.pop(0) if labels else None
         if label is None:

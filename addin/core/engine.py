@@ -18,6 +18,7 @@ from addin.core.fields.base import problem
 from addin.core.fields.text import CharacterRules
 from addin.core.gc_pause import cyclic_gc_paused
 from addin.core.headers import HeaderMatch
+from addin.core.product_columns import is_product_column
 from addin.core.profile import Column, Profile, Severity
 from addin.core.report import Issue, Report, column_letter
 from addin.core.resolve import Resolved, resolve
@@ -158,7 +159,7 @@ def _check_headers(
                     problem("blank-header", "warning", None, letter=column_letter(position))
                 )
             continue
-        if position in repeated:
+        if position in repeated or is_product_column(header):
             continue
         rival = taken.get(position)
         ctx.issues.append(

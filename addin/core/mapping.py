@@ -39,6 +39,7 @@ from rapidfuzz import fuzz, process
 from addin.core.checkers import build_checker
 from addin.core.fields.base import FieldChecker
 from addin.core.fields.choice import choice_key
+from addin.core.product_columns import is_product_column
 from addin.core.profile import Column, Profile
 from addin.core.table import CellValue, FormulaCell, Table
 
@@ -190,7 +191,8 @@ class ColumnMapping:
     column: str
     field: str | None
     confidence: float
-    #: exact, spelling, alias, numbered, fuzzy, content, taken, label, blank, none
+    #: exact, spelling, alias, numbered, fuzzy, content, taken, label, blank, none, ours (a
+    #: column client-import writes)
     reason: str
     #: for ``taken``: the column that feeds the field instead
     rival: str | None = None
@@ -387,6 +389,9 @@ def propose_mapping(table: Table, profile: Profile) -> MappingProposal:
         qualifier = context.qualifiers[position]
         if not header.strip():
             outcome[position] = ColumnMapping(position, header, None, 0.0, "blank")
+            continue
+        if is_product_column(header):
+            outcome[position] = ColumnMapping(position, header, None, 0.0, "ours", None, qualifier)
             continue
         if _is_label(header):
             outcome[position] = ColumnMapping(position, header, None, 0.0, "label", None, qualifier)

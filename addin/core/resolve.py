@@ -151,7 +151,8 @@ def _join_address_parts(
             # the address is already given whole, or its parts feed fields of their own
             fed_groups.add(key)
             continue
-        if mapped.reason in ("label", "blank") or not _filled(table.columns[mapped.position]):
+        not_data = mapped.reason in ("label", "blank", "ours")
+        if not_data or not _filled(table.columns[mapped.position]):
             continue
         groups.setdefault(key, []).append((mapped.position, part))
     free = [f for f in repeated if f not in choices]

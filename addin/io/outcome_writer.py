@@ -41,6 +41,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 from addin.core.catalogue import Lang
+from addin.core.product_columns import ID_HEADERS, STATUS_HEADERS
 from addin.core.report import column_letter
 from addin.core.table import CellValue, FormulaCell
 from addin.errors import EmptyFileError, InputError, SheetNotFoundError, UsageError
@@ -55,14 +56,6 @@ from addin.io.sheet_scan import first_rows
 from addin.io.sheet_xml import frozen_below, inline_cell, worksheet
 from addin.io.xlsx_package import XlsxPackage
 
-STATUS_HEADERS: dict[Lang, str] = {
-    "fr": "Statut envoi (client-import)",
-    "en": "Push status (client-import)",
-}
-ID_HEADERS: dict[Lang, str] = {
-    "fr": "ID plateforme (client-import)",
-    "en": "Platform ID (client-import)",
-}
 #: The counts of a history line, in the order of its columns.
 COUNT_KEYS = ("created", "updated", "unchanged", "rejected", "not_sent", "deleted")
 HISTORY_HEADERS: dict[Lang, tuple[str, ...]] = {
