@@ -8,21 +8,34 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
 
+from addin.cli_common import (
+    ForceOption,
+    JsonOption,
+    LangOption,
+    MaybeProfileOption,
+    ProfileOption,
+    clean_errors,
+    language_of,
+    profile_or_none,
+)
+from addin.cli_push import (
+    history_command,
+    login_command,
+    logout_command,
+    push_command,
+    undo_push_command,
+)
 from addin.core.catalogue import Lang
 from addin.core.choices import label_of
 from addin.core.marks import DEFAULT_NOTE_CAP
-from addin.core.profile import Profile
 from addin.core.profiles import all_profiles, get_profile
 from addin.core.report import Report
-from addin.errors import ClientImportError
 from addin.exporting import export_file
 from addin.fixing import FixFileResult, fix_file, undo_fixes
 from addin.mapping_file import map_file, write_mapping
@@ -40,41 +53,6 @@ app = typer.Typer(
 )
 
 
-# Options that several commands take, declared once.
-_Lang = Annotated[str, typer.Option("--lang", help="Langue des messages : fr ou en")]
-_Force = Annotated[bool, typer.Option("--force", help="Remplacer un fichier existant")]
-_Json = Annotated[bool, typer.Option("--json", help="Sortie JSON")]
-_Profile = Annotated[str, typer.Option("--profile", "-p", help="Profil (voir `profiles`)")]
-_MaybeProfile = Annotated[
-    str | None, typer.Option("--profile", "-p", help="Profil (voir `profiles`) ; sinon deviné")
-]
-
-
-def _fail(message: str) -> typer.Exit:
-    sys.stderr.write(f"Erreur : {' '.join(message.split())}\n")  # one line, never wrapped
-    return typer.Exit(2)
-
-
-@contextmanager
-def _clean_errors() -> Iterator[None]:
-    """Our errors become one line on stderr and exit status 2, never a traceback."""
-    try:
-        yield
-    except ClientImportError as exc:
-        raise _fail(str(exc)) from None
-
-
-def _profile_or_none(name: str | None) -> Profile | None:
-    """The profile asked for, or ``None`` to pick one from the file's headers."""
-    return get_profile(name) if name else None
-
-
-def _language(lang: str) -> Lang:
-    if lang not in ("fr", "en"):
-        raise _fail(f"--lang accepte fr ou en, pas « {lang} »")
-    return "fr" if lang == "fr" else "en"
-
-
 def _show(report: Report, language: Lang, as_json: bool) -> None:
     """The report on stdout, as JSON or as the readable table."""
     if as_json:
@@ -86,10 +64,10 @@ def _show(report: Report, language: Lang, as_json: bool) -> None:
 
 @app.command("profiles")
 def profiles_command(
-    lang: _Lang = "fr",
+    lang: LangOption = "fr",
 ) -> None:
     """Liste les profils de plateforme disponibles."""
-    with _clean_errors():
+    with clean_errors():
         for name, profile in all_profiles().items():
             description = profile.description if lang == "fr" else profile.description_en
             typer.echo(f"{name:<18} {description}")
@@ -98,10 +76,10 @@ def profiles_command(
 @app.command("validate")
 def validate_command(  # noqa: PLR0917 (typer reads each option from a parameter)
     file: Annotated[Path, typer.Argument(help="Fichier .xlsx, .xlsm, .xls, .ods ou .csv")],
-    profile: _MaybeProfile = None,
+    profile: MaybeProfileOption = None,
     sheet: Annotated[str | None, typer.Option("--sheet", help="Feuille à vérifier")] = None,
-    lang: _Lang = "fr",
-    as_json: _Json = False,
+    lang: LangOption = "fr",
+    as_json: JsonOption = False,
     annotate: Annotated[
         Path | None,
         typer.Option(
@@ -117,7 +95,7 @@ def validate_command(  # noqa: PLR0917 (typer reads each option from a parameter
     ] = DEFAULT_NOTE_CAP,
 ) -> None:
     """Vérifie chaque cellule d'un fichier selon les règles d'une plateforme."""
-    language = _language(lang)
+    language = language_of(lang)
     if annotate is not None or in_place:
         _mark(
             file,
@@ -130,8 +108,8 @@ def validate_command(  # noqa: PLR0917 (typer reads each option from a parameter
             notes_max=notes_max,
         )
     err = Console(stderr=True)
-    with _clean_errors():
-        chosen = _profile_or_none(profile)
+    with clean_errors():
+        chosen = profile_or_none(profile)
         with progress_bar(err, language) as bar:
             report = validate_file(file, chosen, sheet=sheet, progress=bar)
         if chosen is None and not as_json:
@@ -157,10 +135,10 @@ def _mark(
     notes_max: int,
 ) -> NoReturn:
     """``validate --annotate/--in-place``: the same check, then the marks written."""
-    with _clean_errors():
+    with clean_errors():
         result = mark_file(
             file,
-            _profile_or_none(profile),
+            profile_or_none(profile),
             output=output,
             in_place=in_place,
             sheet=sheet,
@@ -187,7 +165,7 @@ def clear_command(
     file: Annotated[Path, typer.Argument(help="Classeur .xlsx ou .xlsm marqué")],
 ) -> None:
     """Retire les marques, notes et feuilles ajoutées par client-import, et rien d'autre."""
-    with _clean_errors():
+    with clean_errors():
         backup = clear_file(file)
     if backup is None:
         typer.echo(f"Aucune marque dans « {file.name} » : rien à retirer.")
@@ -198,7 +176,7 @@ def clear_command(
 @app.command("fix")
 def fix_command(  # noqa: PLR0917 (typer reads each option from a parameter)
     file: Annotated[Path, typer.Argument(help="Fichier .xlsx, .xlsm ou .csv")],
-    profile: _MaybeProfile = None,
+    profile: MaybeProfileOption = None,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Fichier corrigé à écrire")
     ] = None,
@@ -206,15 +184,15 @@ def fix_command(  # noqa: PLR0917 (typer reads each option from a parameter)
         bool, typer.Option("--in-place", help="Corriger le fichier lui-même (sauvegarde avant)")
     ] = False,
     sheet: Annotated[str | None, typer.Option("--sheet", help="Feuille à corriger")] = None,
-    lang: _Lang = "fr",
-    force: _Force = False,
+    lang: LangOption = "fr",
+    force: ForceOption = False,
 ) -> None:
     """Applique les corrections sûres (espaces, formats, listes...) et les note une à une."""
-    language = _language(lang)
-    with _clean_errors():
+    language = language_of(lang)
+    with clean_errors():
         result = fix_file(
             file,
-            _profile_or_none(profile),
+            profile_or_none(profile),
             output=output,
             in_place=in_place,
             sheet=sheet,
@@ -268,7 +246,7 @@ def undo_command(
     file: Annotated[Path, typer.Argument(help="Classeur .xlsx ou .xlsm corrigé")],
 ) -> None:
     """Annule les corrections notées dans la feuille CI_Corrections du classeur."""
-    with _clean_errors():
+    with clean_errors():
         result = undo_fixes(file)
     if result.backup is None:
         typer.echo(f"Aucune correction notée dans « {file.name} » : rien à annuler.")
@@ -287,7 +265,7 @@ def undo_command(
 @app.command("export")
 def export_command(  # noqa: PLR0917 (typer reads each option from a parameter)
     file: Annotated[Path, typer.Argument(help="Fichier .xlsx, .xlsm, .xls, .ods ou .csv")],
-    profile: _Profile,
+    profile: ProfileOption,
     output: Annotated[
         Path, typer.Option("--output", "-o", help="Fichier à importer dans la plateforme")
     ],
@@ -296,12 +274,12 @@ def export_command(  # noqa: PLR0917 (typer reads each option from a parameter)
         typer.Option("--rejects", help="Fichier des lignes refusées, avec le motif (.xlsx/.csv)"),
     ] = None,
     sheet: Annotated[str | None, typer.Option("--sheet", help="Feuille à exporter")] = None,
-    lang: _Lang = "fr",
-    force: _Force = False,
+    lang: LangOption = "fr",
+    force: ForceOption = False,
 ) -> None:
     """Écrit le fichier d'import de la plateforme avec les seules lignes valides."""
-    language = _language(lang)
-    with _clean_errors():
+    language = language_of(lang)
+    with clean_errors():
         result = export_file(
             file,
             get_profile(profile),
@@ -345,7 +323,7 @@ def export_command(  # noqa: PLR0917 (typer reads each option from a parameter)
 @app.command("map")
 def map_command(  # noqa: PLR0917 (typer reads each option from a parameter)
     file: Annotated[Path, typer.Argument(help="Fichier .xlsx, .xlsm, .xls, .ods ou .csv")],
-    profile: _Profile,
+    profile: ProfileOption,
     sheet: Annotated[str | None, typer.Option("--sheet", help="Feuille à lire")] = None,
     write: Annotated[
         bool,
@@ -359,13 +337,13 @@ def map_command(  # noqa: PLR0917 (typer reads each option from a parameter)
         Path | None,
         typer.Option("--output", "-o", help="Avec --write : classeur à écrire (sinon, sur place)"),
     ] = None,
-    lang: _Lang = "fr",
-    force: _Force = False,
-    as_json: _Json = False,
+    lang: LangOption = "fr",
+    force: ForceOption = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Propose, pour chaque colonne du fichier, le champ de la plateforme qu'elle alimente."""
-    language = _language(lang)
-    with _clean_errors():
+    language = language_of(lang)
+    with clean_errors():
         chosen = get_profile(profile)
         if write:
             written, mapped = write_mapping(file, chosen, sheet, language, output, overwrite=force)
@@ -410,15 +388,15 @@ def template_command(
         Path | None,
         typer.Option("--output", "-o", help="Fichier .xlsx ou dossier (nom par défaut du profil)"),
     ] = None,
-    lang: _Lang = "fr",
+    lang: LangOption = "fr",
     rows: Annotated[
         int | None, typer.Option("--rows", help="Lignes à contrôler sous l'en-tête (1000)")
     ] = None,
-    force: _Force = False,
+    force: ForceOption = False,
 ) -> None:
     """Crée le modèle Excel d'une plateforme : listes déroulantes, contrôles et aide."""
-    language = _language(lang)
-    with _clean_errors():
+    language = language_of(lang)
+    with clean_errors():
         path = make_template(
             get_profile(profile),
             output,
@@ -453,6 +431,13 @@ def sandbox_command(
     raise typer.Exit(sandbox_main(argv))
 
 
+app.command("push")(push_command)
+app.command("login")(login_command)
+app.command("logout")(logout_command)
+app.command("history")(history_command)
+app.command("undo-push")(undo_push_command)
+
+
 def main() -> None:
-    """Console entry point; usage errors exit 2 through click, ours through ``_fail``."""
+    """Console entry point; usage errors exit 2 through click, ours through ``fail``."""
     app()

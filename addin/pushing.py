@@ -6,6 +6,11 @@ mode (what the platform holds, downloaded to a backup first when the mode delete
 ``mark_sent``, send with retries, ``record`` → deletions the mode asks for → each row's
 outcome written back into the sheet, and a history line.
 
+The journal is the durable record, written batch by batch; the sheet is rewritten from it at
+the end of every run (also a run that stopped), so a run after a crash brings the sheet up to
+date. One run at a time per file: a second one started meanwhile is refused (a lock file in
+the journal's folder, released by the system if the process dies).
+
 A crash, a closed laptop or a dead network leaves rows ``sent`` or ``pending`` in the
 journal; the next run with the same file sends exactly those again, and upsert by key (or
 Evoliz's lookup by code) makes a batch sent twice harmless.
@@ -14,11 +19,15 @@ Evoliz's lookup by code) makes a batch sent twice harmless.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
+
+from filelock import FileLock, Timeout
 
 from addin.core.catalogue import Lang
 from addin.core.export import plan_export
@@ -32,7 +41,8 @@ from addin.core.push_plan import (
     outgoing_rows,
     preview,
 )
-from addin.errors import UsageError
+from addin.errors import ClientImportError, UsageError
+from addin.io.outcome_writer import HistoryLine, RowOutcome, write_outcomes
 from addin.push.connector import AuthFailed, Connector, ConnectorError, Outcome, Record
 from addin.push.evoliz import EvolizConnector
 from addin.push.generic import GenericConnector
@@ -85,6 +95,10 @@ class PushRequest:
     #: where the platform's records are saved before a mode deletes any (default: next to
     #: the file)
     backup_dir: Path | None = None
+    #: write each row's outcome and the history line into the file (side files for a CSV)
+    write_back: bool = True
+    #: write the outcomes into this copy instead of the file itself
+    output: Path | None = None
 
 
 @dataclass(slots=True)
@@ -100,6 +114,10 @@ class PushResult:
     backup: Path | None = None
     #: why the run stopped before the end (network gave up, credentials refused)
     stopped: str | None = None
+    #: the file the outcomes were written into (a CSV's: ``NAME.envoi.csv``)
+    written: Path | None = None
+    #: why they could not be (the file is open elsewhere, the disk is full...)
+    write_error: str | None = None
 
 
 Progress = Callable[[int, int], None]
@@ -148,7 +166,8 @@ def push_file(
     table = load_table(request.path, request.sheet, profile)
     plan = plan_export(table, profile, lang)
     invalid = {held.row: held.reasons for held in plan.held_back}
-    rows = _first_of_each_key(outgoing_rows(plan, profile))
+    rows, repeated = _first_of_each_key(outgoing_rows(plan, profile), lang)
+    invalid.update(repeated)
     needs_remote = (
         request.dry_run
         or request.mode in DESTRUCTIVE
@@ -161,7 +180,6 @@ def push_file(
         shown = preview(rows, remote, request.mode)
     if request.dry_run:
         return PushResult(None, shown, invalid)
-    backup: Path | None = None
     if request.mode in DESTRUCTIVE:
         assert shown is not None
         if shown.delete and not request.confirmed:
@@ -170,7 +188,45 @@ def push_file(
                 "relisez l'aperçu, puis relancez avec --yes pour confirmer",
                 shown,
             )
-        backup = _save_backup(request, remote)
+    with _one_run_per_file(journal, request.path):
+        planned = _Planned(rows, invalid, shown, remote)
+        result = _run(
+            request,
+            connector,
+            journal,
+            planned,
+            policy=policy,
+            progress=progress,
+            sheet=table.source.sheet,
+        )
+        if request.write_back:
+            _write_back(request, table.source.sheet or "", table.source.header_row, result)
+    return result
+
+
+@dataclass(frozen=True, slots=True)
+class _Planned:
+    """What the file and the platform say before anything is sent."""
+
+    rows: list[OutgoingRow]
+    invalid: dict[int, str]
+    shown: Preview | None
+    remote: dict[str, dict[str, object]]
+
+
+def _run(
+    request: PushRequest,
+    connector: Connector,
+    journal: Journal,
+    planned: _Planned,
+    *,
+    policy: RetryPolicy | None,
+    progress: Progress | None,
+    sheet: str | None,
+) -> PushResult:
+    """Backup, journal, deletions and batches: the part of a push that changes the platform."""
+    profile, rows, shown, remote = request.profile, planned.rows, planned.shown, planned.remote
+    backup = _save_backup(request, remote) if request.mode in DESTRUCTIVE else None
     records = [Record(r.key, r.fields) for r in rows]
     push = journal.start_or_resume(
         file=request.path,
@@ -180,15 +236,15 @@ def push_file(
         collection=profile.api.collection or profile.name,
         mode=request.mode,
         rows=[(r.key, r.row) for r in rows],
-        sheet=table.source.sheet,
+        sheet=sheet,
     )
-    result = PushResult(push, shown, invalid, backup=backup)
+    result = PushResult(push, shown, planned.invalid, backup=backup)
     policy = policy or RetryPolicy()
     if request.mode == "replace_all" and not push.resumed:
         result.deleted += _delete(connector, list(remote), policy)
     by_key = {r.key: r for r in records}
     if shown is not None:
-        _settle_without_sending(journal, push, shown, remote, lang)
+        _settle_without_sending(journal, push, shown, remote, request.lang)
     pending = [entry.key for entry in journal.pending(push)]
     create_only = request.mode == "create_only"
     result.stopped = _send_batches(
@@ -199,6 +255,27 @@ def push_file(
     result.push = journal.finish(push)
     result.entries = journal.entries(push)
     return result
+
+
+@contextmanager
+def _one_run_per_file(journal: Journal, path: Path) -> Iterator[None]:
+    """Refuse a second push of the same file while one runs (another window, a double click).
+
+    The lock is the system's (``filelock``): a process that dies lets go of it.
+    """
+    name = hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:16]
+    lock = FileLock(journal.path.parent / f"push-{name}.lock", timeout=0)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise UsageError(
+            f"« {path.name} » est déjà en cours d'envoi (une autre fenêtre ?) : attendez la fin "
+            "de cet envoi, puis relancez si besoin"
+        ) from None
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,15 +314,25 @@ def _send_batches(run: _Batches, pending: list[str], progress: Progress | None) 
     return None
 
 
-def _first_of_each_key(rows: list[OutgoingRow]) -> list[OutgoingRow]:
-    """Two rows with one key would be one record: the first is sent, the second reported."""
-    seen: set[str] = set()
+def _first_of_each_key(
+    rows: list[OutgoingRow], lang: Lang
+) -> tuple[list[OutgoingRow], dict[int, str]]:
+    """Two rows with one key would be one record: the first is sent, the others are held back
+    with the row that is sent instead."""
+    first: dict[str, int] = {}
     kept: list[OutgoingRow] = []
+    repeated: dict[int, str] = {}
     for row in rows:
-        if row.key not in seen:
-            seen.add(row.key)
-            kept.append(row)
-    return kept
+        if row.key in first:
+            repeated[row.row] = (
+                f"même clé « {row.key} » que la ligne {first[row.key]}, seule envoyée"
+                if lang == "fr"
+                else f"same key “{row.key}” as row {first[row.key]}, the one sent"
+            )
+            continue
+        first[row.key] = row.row
+        kept.append(row)
+    return kept, repeated
 
 
 def _settle_without_sending(
@@ -296,3 +383,70 @@ def _save_backup(request: PushRequest, remote: dict[str, dict[str, object]]) -> 
         encoding="utf-8",
     )
     return path
+
+
+def row_outcomes(result: PushResult, profile: Profile, lang: Lang) -> dict[int, RowOutcome]:
+    """Each row's outcome as the status column shows it: held back, or the platform's answer
+    with its message and its per-field messages under the columns' names."""
+    labels = STATUS_LABELS[lang]
+    outcomes = {
+        row: RowOutcome(labels["invalid"], None, reasons) for row, reasons in result.invalid.items()
+    }
+    headers = _headers_by_platform_name(profile)
+    for entry in result.entries:
+        message = entry.message
+        if entry.field_errors:
+            per_field = "; ".join(
+                f"{headers.get(name, name)} : {', '.join(texts)}"
+                for name, texts in entry.field_errors.items()
+            )
+            message = per_field if not message else f"{message} ({per_field})"
+        status = entry.status or "not-sent"
+        outcomes[entry.row] = RowOutcome(labels[status], entry.platform_id, message, entry.key)
+    return outcomes
+
+
+def history_line(result: PushResult, request: PushRequest) -> HistoryLine:
+    """The push's line in the history sheet: the whole push's counts, resumed runs included;
+    rows held back by the checks count as not sent."""
+    counts = result.push.counts if result.push is not None else None
+    return HistoryLine(
+        dt.datetime.now(),
+        request.profile.name,
+        request.target,
+        request.mode,
+        {
+            "created": counts.created if counts else 0,
+            "updated": counts.updated if counts else 0,
+            "unchanged": counts.unchanged if counts else 0,
+            "rejected": counts.error if counts else 0,
+            "not_sent": (counts.not_sent if counts else 0) + len(result.invalid),
+            "deleted": result.deleted,
+        },
+    )
+
+
+def _headers_by_platform_name(profile: Profile) -> dict[str, str]:
+    names = profile.api.field_names or {}
+    return {names.get(column.id, column.id): column.header for column in profile.fields}
+
+
+def _write_back(request: PushRequest, sheet: str, header_row: int, result: PushResult) -> None:
+    """The outcomes into the sheet; a file that cannot be written is said, not raised: the
+    journal holds every answer, and the next run writes them."""
+    outcomes = row_outcomes(result, request.profile, request.lang)
+    try:
+        result.written = write_outcomes(
+            request.path,
+            sheet,
+            header_row,
+            outcomes,
+            history_line(result, request),
+            lang=request.lang,
+            output=request.output,
+        )
+    except (OSError, ClientImportError) as error:
+        result.write_error = (
+            f"les résultats n'ont pas pu être écrits dans « {request.path.name} » ({error}) : "
+            "fermez le fichier s'il est ouvert, puis relancez l'envoi (rien ne sera créé deux fois)"
+        )

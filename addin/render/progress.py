@@ -1,4 +1,4 @@
-"""The progress bar drawn on stderr while ``validate`` reads and checks a file.
+"""The progress bar drawn on stderr while ``validate`` reads and checks a file, or a push sends.
 
 Drawn only on a terminal: in a pipe, a CI log or a test, stderr gets nothing (and stdout, which
 may carry ``--json``, never does). The bar disappears once the report is ready.
@@ -6,7 +6,7 @@ may carry ``--json``, never does). The bar disappears once the report is ready.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from rich.console import Console
@@ -43,6 +43,16 @@ class ProgressBar:
         task = self._progress.tasks[self._read]
         self._progress.update(self._read, total=task.completed or 1, completed=task.completed or 1)
         self._progress.add_task(self._words["check"], total=None)
+
+    def counting(self, description: str) -> Callable[[int, int], None]:
+        """A new line of the bar, and the ``done, total`` callback that moves it (a push's
+        batches, an undo's deletions)."""
+        task = self._progress.add_task(description, total=None)
+
+        def advance(done: int, total: int) -> None:
+            self._progress.update(task, completed=done, total=total)
+
+        return advance
 
 
 @contextmanager
