@@ -111,7 +111,7 @@ def test_a_key_twice_in_one_batch_is_created_once(store: RecordStore) -> None:
     assert store.count("clients") == 1
 
 
-def test_fields_are_replaced_as_a_whole_and_compared_with_their_types(
+def test_fields_sent_are_merged_into_the_stored_ones_and_compared_with_their_types(
     store: RecordStore,
 ) -> None:
     store.upsert("things", [rec("K", a=1, b="x")])
@@ -122,11 +122,26 @@ def test_fields_are_replaced_as_a_whole_and_compared_with_their_types(
     # 1, 1.0 and true are equal for Python but not for a platform.
     assert store.upsert("things", [rec("K", a=1.0, b="x")])[0].status == "updated"
     assert store.upsert("things", [rec("K", a=True, b="x")])[0].status == "updated"
-    # A member not sent is removed.
-    assert store.upsert("things", [rec("K", a=True)])[0].status == "updated"
+    # A member not sent is kept: a blank cell of the file never erases the platform's value.
+    assert store.upsert("things", [rec("K", a=True)])[0].status == "unchanged"
+    assert store.upsert("things", [rec("K", c="new")])[0].status == "updated"
+    # null removes a member.
+    assert store.upsert("things", [rec("K", b=None)])[0].status == "updated"
     stored = store.get("things", "K")
     assert stored is not None
-    assert stored.fields == {"a": True}
+    assert stored.fields == {"a": True, "c": "new"}
+
+
+def test_a_required_field_may_come_from_the_stored_record(tmp_path: Path) -> None:
+    """An update sends what the file has: a required field the platform holds already counts,
+    and removing it with null is refused."""
+    with RecordStore(tmp_path / "r.sqlite", required={"c": ["name"]}) as store:
+        assert store.upsert("c", [rec("K", name="Dupont")])[0].status == "created"
+        assert store.upsert("c", [rec("K", email="a@b.fr")])[0].status == "updated"
+        (refused,) = store.upsert("c", [rec("K", name=None)])
+        stored = store.get("c", "K")
+    assert refused.status == "error"
+    assert stored is not None and stored.fields == {"name": "Dupont", "email": "a@b.fr"}
 
 
 def test_keys_are_exact_and_collections_are_separate(store: RecordStore) -> None:

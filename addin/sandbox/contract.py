@@ -233,12 +233,15 @@ def batch_records(body: object, max_batch: int) -> list[object]:
     return records
 
 
-def check_record(raw: object, required: Sequence[str] = ()) -> Record | Result:
+def check_record(
+    raw: object, required: Sequence[str] = (), stored: Mapping[str, object] | None = None
+) -> Record | Result:
     """One element of ``upsert`` → the :class:`Record` to store, or the error answered for it.
 
     Every problem of the record is reported at once (key, shape of ``fields``, values that are
     not scalars, required fields missing or blank), as a platform would, so the user fixes a
-    row in one go.
+    row in one go. ``stored``: the fields the key already has; the fields sent are merged
+    into them (see :func:`merged`), and a required field must be filled after the merge.
     """
     if not isinstance(raw, dict):
         return _refused(
@@ -261,7 +264,8 @@ def check_record(raw: object, required: Sequence[str] = ()) -> Record | Result:
             per_field.setdefault(name, []).append(NOT_SCALAR)
     if per_field:
         messages.append("Valeurs refusées : " + ", ".join(per_field) + ".")
-    missing = [name for name in required if _blank(fields.get(name))]
+    after = merged(stored or {}, fields)
+    missing = [name for name in required if _blank(after.get(name))]
     for name in missing:
         per_field.setdefault(name, []).append(REQUIRED)
     if missing:
@@ -269,6 +273,14 @@ def check_record(raw: object, required: Sequence[str] = ()) -> Record | Result:
     if messages or not isinstance(key, str):
         return _refused(key if isinstance(key, str) else None, messages, per_field)
     return Record(key=key, fields=fields)
+
+
+def merged(stored: Mapping[str, object], sent: Mapping[str, object]) -> dict[str, object]:
+    """A record's fields after an upsert: each field sent replaces the stored one, ``null``
+    removes it, fields not sent are kept (a file's blank cell never erases a platform's value).
+    """
+    fields = {**stored, **sent}
+    return {name: value for name, value in fields.items() if value is not None}
 
 
 def _blank(value: object) -> bool:

@@ -35,6 +35,7 @@ from addin.sandbox.contract import (
     Scalar,
     canonical_json,
     check_record,
+    merged,
 )
 from addin.sandbox.errors import SandboxError
 
@@ -117,41 +118,54 @@ class RecordStore:
     def upsert(self, collection: str, records: Sequence[object]) -> list[Result]:
         """Store each valid record under its key; one result per record, in the same order.
 
-        A new key is ``created``; a known key whose fields differ is ``updated`` (the fields
-        sent replace the stored ones as a whole) and keeps its id; identical fields are
-        ``unchanged`` and touch nothing. A key repeated inside the batch is handled in order,
-        like two batches. Invalid records are ``error`` and do not stop the others.
+        A new key is ``created``; for a known key the fields sent are merged into the stored
+        ones (``contract.merged``: sent fields replace theirs, ``null`` removes one, the rest
+        is kept): ``updated`` if that changes them, keeping the id, else ``unchanged``, which
+        touches nothing. A key repeated inside the batch is handled in order, like two
+        batches. Invalid records are ``error`` and do not stop the others.
         """
         required = self.required.get(collection, ())
-        checked = [check_record(raw, required) for raw in records]
         with self._lock, self._db:
             self._db.execute("BEGIN IMMEDIATE")
-            return [
-                self._upsert_one(collection, found) if isinstance(found, Record) else found
-                for found in checked
-            ]
+            results: list[Result] = []
+            for raw in records:
+                stored = self._stored(collection, raw)
+                found = check_record(raw, required, None if stored is None else stored[1])
+                if isinstance(found, Record):
+                    found = self._upsert_one(collection, found, stored)
+                results.append(found)
+            return results
 
-    def _upsert_one(self, collection: str, record: Record) -> Result:
-        fields = canonical_json(record.fields)
+    def _stored(self, collection: str, raw: object) -> tuple[str, dict[str, object]] | None:
+        """The id and fields stored under the key ``raw`` names, if it names one."""
+        key = raw.get("key") if isinstance(raw, dict) else None
+        if not isinstance(key, str):
+            return None
         row = self._db.execute(
-            "SELECT id, fields FROM records WHERE collection = ? AND key = ?",
-            (collection, record.key),
+            "SELECT id, fields FROM records WHERE collection = ? AND key = ?", (collection, key)
         ).fetchone()
+        return None if row is None else (row[0], json.loads(row[1]))
+
+    def _upsert_one(
+        self, collection: str, record: Record, stored: tuple[str, dict[str, object]] | None
+    ) -> Result:
         stamp = _stamp(self._now())
-        if row is None:
+        if stored is None:
             record_id = new_id()
             self._db.execute(
                 "INSERT INTO records (collection, key, id, fields, created_at, updated_at)"
                 " VALUES (?, ?, ?, ?, ?, ?)",
-                (collection, record.key, record_id, fields, stamp, stamp),
-            )
+                (collection, record.key, record_id, canonical_json(merged({}, record.fields)),
+                 stamp, stamp),
+            )  # fmt: skip
             return Result(record.key, "created", record_id)
-        record_id, stored = row
-        if stored == fields:
+        record_id, fields = stored
+        after = canonical_json(merged(fields, record.fields))
+        if after == canonical_json(fields):
             return Result(record.key, "unchanged", record_id)
         self._db.execute(
             "UPDATE records SET fields = ?, updated_at = ? WHERE collection = ? AND key = ?",
-            (fields, stamp, collection, record.key),
+            (after, stamp, collection, record.key),
         )
         return Result(record.key, "updated", record_id)
 
