@@ -7,12 +7,19 @@ or LibreOffice to see its dropdowns, checks and notes. The last part is the acco
 journey on two files: check, fix what is safe, check again, export the platform's file and the
 rejected rows (``demo-output/parcours/``); then a contacts export from Outlook, mapped onto
 Reveal Field's columns (the mapping stored as a sheet to correct in Excel) and exported as a
-Reveal import (``demo-output/autre-outil/``). Exit status is 0 when every sample was read and
-checked and every template written.
+Reveal import (``demo-output/autre-outil/``); last, that workbook's valid rows pushed to the
+sandbox platform started as a local process, each row's outcome written back into the
+workbook, pushed again (nothing changes) and the journal's history shown
+(``demo-output/envoi/``). Exit status is 0 when every sample was read and checked, every
+template written and every valid row pushed.
 """
 
 from __future__ import annotations
 
+import os
+import secrets
+import shutil
+import sys
 from pathlib import Path
 
 import openpyxl
@@ -25,7 +32,11 @@ from addin.exporting import export_file
 from addin.fixing import fix_file
 from addin.mapping_file import write_mapping
 from addin.marking import mark_file
+from addin.push.journal import DATA_DIR_ENV, Journal
+from addin.push.secrets import TOKEN
+from addin.pushing import PushRequest, choose_mode, open_connector, push_file
 from addin.render.terminal import print_report
+from addin.sandbox.process import sandbox_process
 from addin.template_file import make_template
 from addin.validation import load_table, validate_file
 
@@ -63,12 +74,16 @@ def main() -> None:
         ("hokus.csv", "hokus", ".csv"),
     ):
         journey(console, SAMPLES / sample, name, extension)
-    from_another_tool(console, OTHER_TOOLS / "outlook-contacts.csv")
+    workbook = from_another_tool(console, OTHER_TOOLS / "outlook-contacts.csv")
+    pushed = push_to_sandbox(console, workbook)
     console.print(Rule())
     console.print(
         "Démo terminée : chaque fichier a été lu et vérifié, chaque modèle écrit, deux fichiers "
-        "corrigés et exportés, un export Outlook converti pour Reveal Field."
+        "corrigés et exportés, un export Outlook converti pour Reveal Field et envoyé à la "
+        "plateforme d'essai."
     )
+    if not pushed:
+        sys.exit(1)
 
 
 def journey(console: Console, sample: Path, name: str, extension: str) -> None:
@@ -108,11 +123,12 @@ def journey(console: Console, sample: Path, name: str, extension: str) -> None:
     )
 
 
-def from_another_tool(console: Console, export: Path) -> None:
+def from_another_tool(console: Console, export: Path) -> Path:
     """Outlook's contacts export (its own column names) into a Reveal Field import."""
     profile = get_profile("reveal")
     folder = OUTPUT / "autre-outil"
-    folder.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(folder, ignore_errors=True)  # no backups of earlier demos piling up
+    folder.mkdir(parents=True)
     console.print(Rule(f"Fichier d'un autre outil — {export.name} vers {profile.platform}"))
     workbook = folder / "outlook-contacts.xlsx"
     _as_workbook(export, workbook)
@@ -137,6 +153,45 @@ def from_another_tool(console: Console, export: Path) -> None:
         f"2. Export : {len(exported.plan.rows)} contact(s) dans {exported.files[0]}, "
         f"{len(exported.plan.held_back)} refusé(s) avec leur motif dans {exported.rejects}."
     )
+    return path
+
+
+def push_to_sandbox(console: Console, workbook: Path) -> bool:
+    """The workbook's valid rows sent to the sandbox platform, twice; True if all went."""
+    profile = get_profile("reveal")
+    folder = OUTPUT / "envoi"
+    shutil.rmtree(folder, ignore_errors=True)  # a fresh platform and journal at every demo
+    folder.mkdir(parents=True)
+    token = secrets.token_hex(16)
+    os.environ[DATA_DIR_ENV] = str(folder / "journal")  # not the user's own journal
+    os.environ[TOKEN.env_var] = token  # as automation would; `client-import login` for people
+    console.print(Rule(f"Envoi à la plateforme d'essai — {workbook.name} vers {profile.platform}"))
+    with sandbox_process(folder / "plateforme.sqlite", token) as url:
+        console.print(f"Plateforme d'essai démarrée : {url} (`client-import sandbox`)")
+        mode = choose_mode(profile, None)
+        sent_everything = True
+        for attempt in ("1. Premier envoi", "2. Même envoi, relancé"):
+            request = PushRequest(workbook, profile, url, mode)
+            connector = open_connector(profile, url)
+            try:
+                with Journal.open() as journal:
+                    result = push_file(request, connector, journal)
+            finally:
+                connector.close()
+            assert result.push is not None
+            counts = result.push.counts
+            console.print(
+                f"{attempt} (n° {result.push.id}) : {counts.created} créé(s), {counts.updated} "
+                f"mis à jour, {counts.unchanged} inchangé(s), {counts.error} refusé(s), "
+                f"{counts.not_sent} non envoyé(s) ; {len(result.invalid)} ligne(s) avec erreurs "
+                "gardées."
+            )
+            sent_everything = sent_everything and counts.not_sent == 0 and not result.stopped
+        console.print(
+            f"   résultat de chaque ligne dans {result.written} : colonnes « Statut envoi » et "
+            "« ID plateforme », feuille « CI_Historique »."
+        )
+    return sent_everything
 
 
 def _as_workbook(export: Path, workbook: Path) -> None:
