@@ -23,7 +23,7 @@ import hashlib
 import json
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 
@@ -82,6 +82,10 @@ class ConfirmationNeeded(UsageError):
         self.preview = shown
 
 
+class PlatformUnreachable(ClientImportError):
+    """The platform's records could not be read before a push that needs them."""
+
+
 @dataclass(frozen=True, slots=True)
 class PushRequest:
     path: Path
@@ -131,6 +135,11 @@ def open_connector(profile: Profile, target: str) -> Connector:
     Evoliz has its own API; every other profile is pushed through the generic contract (the
     sandbox, or an integrator's endpoint in front of the platform).
     """
+    if profile.api.connector == "none":
+        raise UsageError(
+            f"{profile.platform} ne reçoit pas d'envoi par API : écrivez son fichier d'import "
+            "avec `client-import export`"
+        )
     if profile.api.connector == "evoliz":
         public = read_secret(target, EVOLIZ_PUBLIC_KEY)
         secret = read_secret(target, EVOLIZ_SECRET_KEY)
@@ -176,7 +185,7 @@ def push_file(
     shown: Preview | None = None
     remote: dict[str, dict[str, object]] = {}
     if needs_remote:
-        remote = {r.key: {**r.fields, _REMOTE_ID: r.id} for r in connector.existing()}
+        remote = _download(connector, policy or RetryPolicy())
         shown = preview(rows, remote, request.mode)
     if request.dry_run:
         return PushResult(None, shown, invalid)
@@ -240,19 +249,25 @@ def _run(
     )
     result = PushResult(push, shown, planned.invalid, backup=backup)
     policy = policy or RetryPolicy()
-    if request.mode == "replace_all" and not push.resumed:
-        result.deleted += _delete(connector, list(remote), policy)
+    if request.mode == "replace_all":
+        # everything the platform held, except what this push already put back (a resumed run)
+        done = {e.key for e in journal.entries(push) if e.state == "confirmed"}
+        leftovers = [key for key in remote if key not in done]
+        result.deleted, result.stopped = _delete(connector, leftovers, policy)
     by_key = {r.key: r for r in records}
     if shown is not None:
         _settle_without_sending(journal, push, shown, remote, request.lang)
     pending = [entry.key for entry in journal.pending(push)]
     create_only = request.mode == "create_only"
-    result.stopped = _send_batches(
-        _Batches(connector, journal, push, by_key, create_only, policy), pending, progress
-    )
+    if result.stopped is None:
+        result.stopped = _send_batches(
+            _Batches(connector, journal, push, by_key, create_only, policy), pending, progress
+        )
+    else:
+        journal.mark_not_sent(push, pending, result.stopped)
     if result.stopped is None and request.mode == "upsert_delete_rest" and shown is not None:
-        result.deleted += _delete(connector, shown.delete, policy)
-    result.push = journal.finish(push)
+        result.deleted, result.stopped = _delete(connector, shown.delete, policy)
+    result.push = replace(journal.finish(push), resumed=push.resumed)
     result.entries = journal.entries(push)
     return result
 
@@ -365,12 +380,33 @@ def _remote_id(fields: dict[str, object]) -> str | None:
     return None if identifier is None else str(identifier)
 
 
-def _delete(connector: Connector, keys: Sequence[str], policy: RetryPolicy) -> int:
+def _download(connector: Connector, policy: RetryPolicy) -> dict[str, dict[str, object]]:
+    """What the platform holds (key → fields and id), for the preview and the backup.
+
+    Nothing has been sent yet: a platform that cannot be read stops the push as an error.
+    """
+    try:
+        held = retry(lambda: list(connector.existing()), policy)
+    except (GaveUp, AuthFailed, ConnectorError) as error:
+        raise PlatformUnreachable(
+            f"la plateforme n'a pas pu être lue avant l'envoi : {error} ; rien n'a été envoyé"
+        ) from None
+    return {r.key: {**r.fields, _REMOTE_ID: r.id} for r in held}
+
+
+def _delete(
+    connector: Connector, keys: Sequence[str], policy: RetryPolicy
+) -> tuple[int, str | None]:
+    """Delete ``keys``; how many were there, and why it stopped if it did (a rerun of the
+    same push deletes the rest)."""
     deleted = 0
     for key in keys:
-        if retry(partial(connector.delete, key), policy):
-            deleted += 1
-    return deleted
+        try:
+            if retry(partial(connector.delete, key), policy):
+                deleted += 1
+        except (GaveUp, AuthFailed, ConnectorError) as error:
+            return deleted, str(error)
+    return deleted, None
 
 
 def _save_backup(request: PushRequest, remote: dict[str, dict[str, object]]) -> Path:

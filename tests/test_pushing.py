@@ -10,11 +10,20 @@ from pathlib import Path
 import pytest
 
 from addin.core.profiles import get_profile
+from addin.errors import UsageError
 from addin.push.generic import GenericConnector
 from addin.push.http import HttpClient
 from addin.push.journal import Journal
-from addin.pushing import PushRequest, push_file
+from addin.push.retry import RetryPolicy
+from addin.pushing import (
+    PlatformUnreachable,
+    PushRequest,
+    PushResult,
+    open_connector,
+    push_file,
+)
 from addin.sandbox.server import SandboxServer, sandbox_in_thread
+from tests.fault_server import FaultServer, Rule, Status
 
 TOKEN = secrets.token_hex(8)
 REVEAL = get_profile("reveal")
@@ -70,3 +79,72 @@ def test_an_update_only_push_refuses_unknown_keys_without_sending_them(
         outcome = _push(sandbox, path, journal, "update_only")
     assert outcome == [(2, "error"), (3, "error")]
     assert list(sandbox.api.store.page("reveal", 1).items) == []
+
+
+def _flokon(tmp_path: Path) -> Path:
+    path = tmp_path / "flokon.csv"
+    path.write_text(
+        "Prénom,Nom,Téléphone,SMS/Appel,Adresse,Ville,Code postal,Identifiant du client\n"
+        "Julie,Bouchard,418-692-3434,SMS,25 rue des Érables,Québec,G1R 2T3,IMM-001\n"
+        "Luc,Gagnon,514-872-1111,appel,12 rue du Lac,Lévis,G6V 1A1,IMM-002\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_a_replace_all_stopped_while_deleting_deletes_the_rest_when_run_again(
+    tmp_path: Path,
+) -> None:
+    """ "Repartir à neuf" deletes before it creates: a run stopped among the deletions sends
+    nothing; the next run deletes what is left of the old records, then creates the rows."""
+    profile = get_profile("flokon")
+    path = _flokon(tmp_path)
+    quick = RetryPolicy(max_attempts=2, base_delay=0)
+    with FaultServer(tmp_path / "platform.sqlite", TOKEN) as platform:
+        platform.store.upsert("flokon", [{"key": f"old-{n}", "fields": {"n": n}} for n in range(3)])
+        platform.script(Rule(Status(503), method="DELETE", first=2, times=None))
+        request = PushRequest(path, profile, platform.url, "replace_all", confirmed=True)
+        with Journal.open(tmp_path / "journal.sqlite3") as journal:
+            first = _run_push(platform, request, journal, quick)
+            platform.script()
+            second = _run_push(platform, request, journal, quick)
+        held = [item.key for item in platform.store.page("flokon", 1).items]
+    assert first.invalid == {}
+    assert first.deleted == 1 and first.stopped is not None
+    assert first.push is not None and first.push.status == "interrupted"
+    assert [e.status for e in first.entries] == ["not-sent", "not-sent"]
+    assert second.push is not None and second.push.resumed and second.push.status == "finished"
+    assert second.deleted == 2
+    assert sorted(held) == sorted(e.key for e in second.entries)
+    assert [e.status for e in second.entries] == ["created", "created"]
+
+
+def test_a_platform_that_cannot_be_read_stops_the_push_before_anything_is_sent(
+    tmp_path: Path,
+) -> None:
+    profile = get_profile("flokon")
+    path = _flokon(tmp_path)
+    with FaultServer(tmp_path / "platform.sqlite", TOKEN) as platform:
+        platform.script(Rule(Status(503), method="GET", times=None))
+        request = PushRequest(path, profile, platform.url, "upsert_delete_rest", confirmed=True)
+        with Journal.open(tmp_path / "journal.sqlite3") as journal:
+            with pytest.raises(PlatformUnreachable, match="rien n'a été envoyé"):
+                _run_push(platform, request, journal, RetryPolicy(max_attempts=2, base_delay=0))
+            assert journal.history() == []
+        assert all(s.method == "GET" for s in platform.seen)
+
+
+def test_a_profile_without_api_is_refused_with_the_export_command() -> None:
+    no_api = REVEAL.model_copy(update={"api": REVEAL.api.model_copy(update={"connector": "none"})})
+    with pytest.raises(UsageError, match="client-import export"):
+        open_connector(no_api, "http://127.0.0.1:1")
+
+
+def _run_push(
+    platform: FaultServer, request: PushRequest, journal: Journal, policy: RetryPolicy
+) -> PushResult:
+    connector = GenericConnector(HttpClient(platform.url, name="Flokon"), "flokon", TOKEN, 100)
+    try:
+        return push_file(request, connector, journal, policy=policy)
+    finally:
+        connector.close()
