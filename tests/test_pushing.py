@@ -1,5 +1,7 @@
 """The push use case against the sandbox over real HTTP (in this process): modes decided without
-a request are recorded, so a push finishes; a second push of the same file creates nothing."""
+a request are recorded, so a push finishes; a second push of the same file creates nothing; a
+"replace everything" stopped among its deletions finishes them when run again; a platform that
+cannot be read stops the push before anything leaves."""
 
 from __future__ import annotations
 
