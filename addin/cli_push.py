@@ -22,6 +22,7 @@ from addin.core.catalogue import Lang
 from addin.core.profiles import get_profile
 from addin.core.push_plan import MODE_LABELS, Preview
 from addin.errors import UsageError
+from addin.io.reader import check_file
 from addin.push.journal import Journal, Push
 from addin.push.secrets import (
     EVOLIZ_PUBLIC_KEY,
@@ -122,6 +123,7 @@ def push_command(  # noqa: PLR0917 (typer reads each option from a parameter)
             lang=language,
             output=output,
         )
+        check_file(file)  # a wrong file name is said before credentials are looked for
         connector = open_connector(chosen, address)
         try:
             with Journal.open() as journal, _bar(language, "sending") as progress:

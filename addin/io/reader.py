@@ -128,7 +128,7 @@ def read_table(
         raise UsageError(
             f"La ligne des en-têtes doit être un numéro de ligne (1 ou plus), pas {header_row}."
         )
-    size = _check_file(path)
+    size = check_file(path)
     container = _container(path)
     limit = max_bytes
     if limit is None:
@@ -165,7 +165,7 @@ def read_table(
 def list_sheets(path: Path) -> list[str]:
     """Names of the worksheets of a workbook, in order (hidden ones included); ``[]`` for a CSV."""
     path = Path(path)
-    _check_file(path)
+    check_file(path)
     container = _container(path)
     if container == "text":
         return []
@@ -180,7 +180,7 @@ def list_sheets(path: Path) -> list[str]:
 # --- guards ---------------------------------------------------------------------------------
 
 
-def _check_file(path: Path) -> int:
+def check_file(path: Path) -> int:
     """The file's size; :class:`InputError` if it cannot be read, :class:`EmptyFileError` if 0."""
     info = _guard(path, path.stat)
     if stat.S_ISDIR(info.st_mode):
