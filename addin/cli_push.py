@@ -30,6 +30,7 @@ from addin.push.secrets import (
     TOKEN,
     SecretKind,
     forget_secret,
+    keyring_problem,
     store_secret,
 )
 from addin.push_undo import UndoConfirmationNeeded, find_push, undo_push
@@ -150,8 +151,12 @@ def login_command(
 ) -> None:
     """Garde le jeton (ou les clés Evoliz) dans le trousseau du système, jamais dans un fichier."""
     with clean_errors():
+        problem = keyring_problem()
+        if problem is not None:  # said before anything is typed
+            variables = " et ".join(kind.env_var for kind in _kinds(evoliz))
+            raise UsageError(f"{problem} : définissez plutôt {variables}")
         for kind in _kinds(evoliz):
-            value = typer.prompt(kind.label.capitalize(), hide_input=True)
+            value = typer.prompt(kind.label[:1].upper() + kind.label[1:], hide_input=True)
             store_secret(target, value, kind)
     typer.echo(f"Enregistré dans le trousseau pour {target}.")
 

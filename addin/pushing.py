@@ -82,6 +82,11 @@ class ConfirmationNeeded(UsageError):
         self.preview = shown
 
 
+class NothingToSend(ClientImportError):
+    """No row of the file can be sent: nothing is started (a "replace everything" with no
+    rows would only delete)."""
+
+
 class PlatformUnreachable(ClientImportError):
     """The platform's records could not be read before a push that needs them."""
 
@@ -140,12 +145,15 @@ def open_connector(profile: Profile, target: str) -> Connector:
             f"{profile.platform} ne reçoit pas d'envoi par API : écrivez son fichier d'import "
             "avec `client-import export`"
         )
-    if profile.api.connector == "evoliz":
-        public = read_secret(target, EVOLIZ_PUBLIC_KEY)
-        secret = read_secret(target, EVOLIZ_SECRET_KEY)
-        return EvolizConnector(profile.api, target, public.value, secret.value)
-    token = read_secret(target, TOKEN)
-    http = HttpClient(target, name=profile.platform)
+    try:
+        if profile.api.connector == "evoliz":
+            public = read_secret(target, EVOLIZ_PUBLIC_KEY)
+            secret = read_secret(target, EVOLIZ_SECRET_KEY)
+            return EvolizConnector(profile.api, target, public.value, secret.value)
+        token = read_secret(target, TOKEN)
+        http = HttpClient(target, name=profile.platform)
+    except ConnectorError as refused:  # an address the HTTP seam will not talk to
+        raise UsageError(str(refused)) from None
     collection = profile.api.collection or profile.name
     return GenericConnector(http, collection, token.value, profile.api.batch_size)
 
@@ -177,6 +185,15 @@ def push_file(
     invalid = {held.row: held.reasons for held in plan.held_back}
     rows, repeated = _first_of_each_key(outgoing_rows(plan, profile), lang)
     invalid.update(repeated)
+    if not rows:
+        raise NothingToSend(
+            f"« {request.path.name} » n'a aucune ligne sans erreur à envoyer"
+            + (
+                f" ({len(invalid)} ligne(s) à corriger : `client-import validate`)"
+                if invalid
+                else ""
+            )
+        )
     needs_remote = (
         request.dry_run
         or request.mode in DESTRUCTIVE

@@ -574,11 +574,6 @@ def test_a_profile_without_an_address_asks_for_target(tmp_path: Path) -> None:
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="product bug: cli_push.push_command lets open_connector's Refused (a ConnectorError, "
-    "not a ClientImportError) escape clean_errors: traceback and exit 1 instead of exit 2",
-)
 @pytest.mark.parametrize("target", ["http://example.com", "ftp://example.com/api"])
 def test_an_address_that_would_send_the_token_in_clear_is_refused(
     tmp_path: Path, target: str
@@ -943,6 +938,7 @@ def test_login_without_a_keyring_says_to_use_the_environment_variable() -> None:
 
     assert code == 2
     assert "s3cr3t-token" not in out + err  # hidden input, never echoed
+    assert "Le jeton d'accès" not in out  # said before anything is typed
     one_line_error(err)
     assert "aucun trousseau n'est disponible" in err.lower()
     assert "CLIENT_IMPORT_TOKEN" in err
@@ -998,11 +994,6 @@ def test_login_refuses_a_blank_token(memory_keyring: MemoryKeyring) -> None:
     assert memory_keyring.passwords == {}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="product bug: cli_push.login_command prompts with kind.label.capitalize(), which "
-    "lower-cases the rest: « La clé publique evoliz » instead of « La clé publique Evoliz »",
-)
 def test_login_evoliz_prompts_keep_the_platform_name(memory_keyring: MemoryKeyring) -> None:
     _, out, _ = run("login", "https://www.evoliz.example", "--evoliz", stdin="p\ns\n")
 
@@ -1013,12 +1004,6 @@ def test_login_evoliz_prompts_keep_the_platform_name(memory_keyring: MemoryKeyri
 # --- a file whose content does not match its name --------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="product bug: a CSV named .xlsx is read as CSV (the reader goes by content) and its "
-    "rows are sent, but io.outcome_writer.write_outcomes goes by the suffix and fails (not a "
-    "zip): exit 1 telling the user to close the file and rerun, and every rerun fails the same",
-)
 def test_a_csv_named_xlsx_is_either_refused_or_written_back(
     sandbox: SandboxServer, tmp_path: Path
 ) -> None:
@@ -1034,3 +1019,23 @@ def test_a_csv_named_xlsx_is_either_refused_or_written_back(
     else:  # sent, and the outcomes written beside it
         assert code == 0
         assert (tmp_path / "export.envoi.csv").exists()
+
+
+@pytest.mark.parametrize(
+    ("extra", "said"),
+    [("", "aucune ligne sans erreur"), ("Sans;Téléphone;pas un numéro\n", "1 ligne(s) à corriger")],
+    ids=["headers-only", "every-row-with-errors"],
+)
+def test_a_file_without_a_row_to_send_starts_nothing(
+    sandbox: SandboxServer, tmp_path: Path, extra: str, said: str
+) -> None:
+    """Nothing to send is said as an error, before any request (a "replace everything" with no
+    row would only delete)."""
+    path = reveal_csv(tmp_path / "contacts.csv", extra=extra)
+
+    code, _, err = push(path, "reveal", sandbox)
+
+    assert code == 2
+    assert said in one_line_error(err)
+    assert pushes(tmp_path) == []
+    assert not (tmp_path / "contacts.envoi.csv").exists()

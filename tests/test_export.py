@@ -850,7 +850,7 @@ def test_cli_refuses_the_wrong_extension(
         (("--lang", "de"), "--lang accepte fr ou en"),
         (("--rejects", "REJ.txt"), "le fichier des rejets doit être un .xlsx ou un .csv"),
         (("--rejects", "OUT"), "distinct du fichier d'export"),
-        (("-p", "nope"), "unknown profile 'nope'"),
+        (("-p", "nope"), "profil inconnu « nope »"),
         (("--sheet", "Nope"), "La feuille « Nope » n'existe pas"),
     ],
 )

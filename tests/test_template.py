@@ -468,7 +468,7 @@ def test_template_command_in_english(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["template", "nope"], "unknown profile 'nope'"),
+        (["template", "nope"], "profil inconnu « nope »"),
         (["template", "hokus", "--lang", "de"], "--lang accepte fr ou en"),
         (["template", "hokus", "--rows", "0"], "--rows doit être entre 1 et 1 048 575"),
         (["template", "hokus", "-o", "out.csv"], "n'en est pas un"),

@@ -92,5 +92,7 @@ def get_profile(name: str) -> Profile:
     try:
         return profiles[name]
     except KeyError:
-        known = ", ".join(profiles) or "none"
-        raise UsageError(f"unknown profile '{name}' (known profiles: {known})") from None
+        known = ", ".join(profiles) or "aucun"
+        raise UsageError(
+            f"profil inconnu « {name} » (profils connus : {known} ; `client-import profiles`)"
+        ) from None

@@ -154,6 +154,9 @@ def write_outcomes(
     if any(number <= header_row for number in outcomes):
         raise ValueError(f"outcomes must be for rows below the header row {header_row}")
     suffix = path.suffix.lower()
+    if suffix in _WORKBOOKS and not zipfile.is_zipfile(path):
+        # read by its content (a CSV or an old .xls saved under an .xlsx name): side files
+        suffix = ".csv" if _is_text(path) else ".xls"
     if suffix in _WORKBOOKS:
         return _write_workbook(path, sheet, header_row, outcomes, cells, lang=lang, output=output)
     if suffix in _TEXT_FILES | _SIDE_FILE_WORKBOOKS:
@@ -318,6 +321,15 @@ def side_files(target: Path) -> tuple[Path, Path]:
         target.with_name(f"{target.stem}.envoi.csv"),
         target.with_name(f"{target.stem}.historique.csv"),
     )
+
+
+def _is_text(path: Path) -> bool:
+    """A file that decodes as text, as the CSV reader would take it."""
+    try:
+        decode(path, path.read_bytes())
+    except InputError:
+        return False
+    return True
 
 
 def _separator(path: Path) -> str:

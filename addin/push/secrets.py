@@ -227,7 +227,7 @@ def _unavailable_unless_usable(kind: SecretKind) -> Iterator[None]:
     except _KeyringFailed as failure:
         problem = failure.reason
     raise KeyringUnavailable(
-        f"{_capitalised(problem)} : {kind.label} ne peut pas y être gardé. "
+        f"{_capitalised(problem)} : impossible d'y garder {kind.label}. "
         f"Définissez plutôt la variable d'environnement {kind.env_var}."
     )
 
