@@ -191,7 +191,8 @@ def history_command(
             f"n° {push.id:<5} {push.started_at[:19].replace('T', ' ')}  {push.status:<11} "
             f"{Path(push.file).name}  {push.profile} → {push.target}  {push.mode}  "
             f"créés {counts.created}, mis à jour {counts.updated}, inchangés {counts.unchanged}, "
-            f"refusés {counts.error}, non envoyés {counts.not_sent}, annulés {counts.undone}"
+            f"refusés {counts.error}, non envoyés {counts.not_sent}, supprimés {counts.deleted}, "
+            f"annulés {counts.undone}"
         )
 
 
@@ -325,5 +326,6 @@ def _push_dict(push: Push) -> dict[str, object]:
             "error": counts.error,
             "not_sent": counts.not_sent,
             "undone": counts.undone,
+            "deleted": counts.deleted,
         },
     }

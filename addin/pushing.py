@@ -271,6 +271,7 @@ def _run(
         done = {e.key for e in journal.entries(push) if e.state == "confirmed"}
         leftovers = [key for key in remote if key not in done]
         result.deleted, result.stopped = _delete(connector, leftovers, policy)
+        journal.add_deleted(push, result.deleted)
     by_key = {r.key: r for r in records}
     if shown is not None:
         _settle_without_sending(journal, push, shown, remote, request.lang)
@@ -284,6 +285,7 @@ def _run(
         journal.mark_not_sent(push, pending, result.stopped)
     if result.stopped is None and request.mode == "upsert_delete_rest" and shown is not None:
         result.deleted, result.stopped = _delete(connector, shown.delete, policy)
+        journal.add_deleted(push, result.deleted)
     result.push = replace(journal.finish(push), resumed=push.resumed)
     result.entries = journal.entries(push)
     return result
@@ -474,7 +476,7 @@ def history_line(result: PushResult, request: PushRequest) -> HistoryLine:
             "unchanged": counts.unchanged if counts else 0,
             "rejected": counts.error if counts else 0,
             "not_sent": (counts.not_sent if counts else 0) + len(result.invalid),
-            "deleted": result.deleted,
+            "deleted": counts.deleted if counts else result.deleted,
         },
     )
 

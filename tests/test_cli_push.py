@@ -215,6 +215,7 @@ def test_a_csv_push_sends_the_rows_writes_their_outcomes_and_is_in_the_history(
         "error": 0,
         "not_sent": 0,
         "undone": 0,
+        "deleted": 0,
     }
     code, out, err = run("history")
     assert (code, err) == (0, "")
@@ -222,7 +223,9 @@ def test_a_csv_push_sends_the_rows_writes_their_outcomes_and_is_in_the_history(
     assert line.startswith("n° 1 ")
     assert "finished" in line
     assert f"contacts.csv  reveal → {sandbox.url}  upsert" in line
-    assert line.endswith("créés 2, mis à jour 0, inchangés 0, refusés 0, non envoyés 0, annulés 0")
+    assert line.endswith(
+        "créés 2, mis à jour 0, inchangés 0, refusés 0, non envoyés 0, supprimés 0, annulés 0"
+    )
     code, out, _ = run("history", str(path))
     assert code == 0
     assert out.startswith("n° 1 ")
@@ -353,6 +356,7 @@ def test_upsert_delete_rest_needs_yes_then_deletes_the_rest_after_a_backup(
     [line] = read_side(tmp_path / "flokon.historique.csv", ",")[1:]
     assert line[1:] == ["flokon", sandbox.url, "upsert_delete_rest", "2", "0", "0", "0", "0", "2"]
     [pushed] = pushes(tmp_path)
+    assert pushed.counts.deleted == 2  # the journal's history counts them too
     assert (pushed.mode, pushed.status, pushed.counts.created) == (
         "upsert_delete_rest",
         "finished",

@@ -548,7 +548,38 @@ def test_the_file_is_in_wal_mode_with_full_sync_and_a_schema_version(journal: Jo
     assert db.execute("PRAGMA synchronous").fetchone() == (2,)  # FULL
     assert db.execute("PRAGMA foreign_keys").fetchone() == (1,)
     assert db.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION,)
-    assert SCHEMA_VERSION == 1
+    assert SCHEMA_VERSION == 2
+
+
+def test_deletions_are_counted_across_the_runs_of_a_push(journal: Journal) -> None:
+    push = start(journal)
+    journal.add_deleted(push, 2)
+    journal.add_deleted(push, 0)
+    journal.add_deleted(push, 3)
+    found = journal.get(push.id)
+    assert found is not None and found.counts.deleted == 5
+
+
+def test_a_version_1_journal_gains_the_deletion_count(path: Path) -> None:
+    """A journal written before deletions were counted opens with its pushes at 0 deleted."""
+    path.parent.mkdir()
+    db = sqlite3.connect(path)
+    try:
+        with db:
+            for statement in journal_module._MIGRATIONS[0]:
+                db.execute(statement)
+            db.execute("PRAGMA user_version = 1")
+            db.execute(
+                "INSERT INTO pushes (started_at, file, fingerprint, profile, target, collection,"
+                " mode, status) VALUES ('2026-01-01T00:00:00.000Z', '/f.csv', 'x', 'flokon',"
+                " 'http://127.0.0.1', 'flokon', 'replace_all', 'finished')"
+            )
+    finally:
+        db.close()
+    with Journal.open(path) as journal:
+        (push,) = journal.history()
+    assert push.counts.deleted == 0 and push.mode == "replace_all"
+    assert _user_version(path) == 2
 
 
 @pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")

@@ -117,6 +117,9 @@ _MIGRATIONS: tuple[tuple[str, ...], ...] = (
         """,
         "CREATE INDEX entries_by_row ON entries (push_id, row)",
     ),
+    # 1 → 2: records a mode deleted from the platform ("upsert and delete the rest", "replace
+    # everything"), so the history counts them.
+    ("ALTER TABLE pushes ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0",),
 )
 
 SCHEMA_VERSION = len(_MIGRATIONS)
@@ -138,6 +141,8 @@ class Counts:
     not_sent: int = 0
     #: created rows deleted again by an undo
     undone: int = 0
+    #: records of the platform the mode deleted (not rows of the file)
+    deleted: int = 0
 
     @property
     def confirmed(self) -> int:
@@ -399,6 +404,12 @@ class Journal:
             (message, stamp),
         )
 
+    def add_deleted(self, push: Push, count: int) -> None:
+        """Count ``count`` more records the push's mode deleted from the platform."""
+        if count:
+            with self._transaction() as db:
+                db.execute("UPDATE pushes SET deleted = deleted + ? WHERE id = ?", (count, push.id))
+
     def finish(self, push: Push) -> Push:
         """End this run: ``finished`` when every row is confirmed, else ``interrupted`` (the
         next run of the same file resumes it). Returns the push as it now stands."""
@@ -515,9 +526,10 @@ class Journal:
             collection,
             mode,
             status,
+            deleted,
         ) = db.execute(
             "SELECT started_at, finished_at, file, fingerprint, sheet, profile, target,"
-            " collection, mode, status FROM pushes WHERE id = ?",
+            " collection, mode, status, deleted FROM pushes WHERE id = ?",
             (push_id,),
         ).fetchone()
         tally: dict[str, int] = {}
@@ -539,6 +551,7 @@ class Journal:
             error=tally.get("error", 0),
             not_sent=tally.get("not-sent", 0),
             undone=undone,
+            deleted=deleted,
         )
         return Push(
             push_id,
