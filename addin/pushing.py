@@ -202,7 +202,7 @@ def push_file(
     shown: Preview | None = None
     remote: dict[str, dict[str, object]] = {}
     if needs_remote:
-        remote = _download(connector, policy or RetryPolicy())
+        remote = _aligned(_download(connector, policy or RetryPolicy()), rows, profile)
         shown = preview(rows, remote, request.mode)
     if request.dry_run:
         return PushResult(None, shown, invalid)
@@ -399,6 +399,18 @@ def _remote_id(fields: dict[str, object]) -> str | None:
     return None if identifier is None else str(identifier)
 
 
+def _aligned(
+    remote: dict[str, dict[str, object]], rows: Sequence[OutgoingRow], profile: Profile
+) -> dict[str, dict[str, object]]:
+    """The platform's records under the file's spelling of their keys, where the platform
+    compares keys without case (Evoliz: codes and e-mails), so the preview says what the push
+    will do; elsewhere keys are exact (the generic contract)."""
+    if profile.api.connector != "evoliz":
+        return remote
+    ours = {row.key.casefold(): row.key for row in rows}
+    return {ours.get(key.casefold(), key): fields for key, fields in remote.items()}
+
+
 def _download(connector: Connector, policy: RetryPolicy) -> dict[str, dict[str, object]]:
     """What the platform holds (key → fields and id), for the preview and the backup.
 
@@ -450,12 +462,11 @@ def row_outcomes(result: PushResult, profile: Profile, lang: Lang) -> dict[int, 
     headers = _headers_by_platform_name(profile)
     for entry in result.entries:
         message = entry.message
-        if entry.field_errors:
-            per_field = "; ".join(
+        if entry.field_errors:  # the same messages, each under its column's name
+            message = "; ".join(
                 f"{headers.get(name, name)} : {', '.join(texts)}"
                 for name, texts in entry.field_errors.items()
             )
-            message = per_field if not message else f"{message} ({per_field})"
         status = entry.status or "not-sent"
         outcomes[entry.row] = RowOutcome(labels[status], entry.platform_id, message, entry.key)
     return outcomes

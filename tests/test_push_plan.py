@@ -31,7 +31,19 @@ def test_records_carry_the_platforms_names_mapped_values_and_the_key() -> None:
         "email": "marie@exemple.fr",
         "consent": "authorized",
     }
-    assert row.key.startswith("empreinte-")  # evoliz contacts have no key field
+    assert row.key == "C1|marie@exemple.fr"  # a contact is its client's code and its e-mail
+
+
+def test_a_key_with_a_blank_part_becomes_the_rows_fingerprint() -> None:
+    """A contact without e-mail is no "C1|" record: its own values identify it (and the
+    connector refuses it for the missing e-mail)."""
+    contacts = get_profile("evoliz-contacts")
+    table = _table(
+        ["Code client", "Nom", "Prénom", "Email", "Consentement", "Profil"],
+        [["C1", "Tremblay", "Marie", "", "Autorisé", ""]],
+    )
+    [row] = outgoing_rows(plan_export(table, contacts), contacts)
+    assert row.key.startswith("empreinte-")
 
 
 def test_the_key_is_the_profiles_key_field() -> None:

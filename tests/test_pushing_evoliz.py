@@ -353,21 +353,16 @@ def test_a_refusal_by_evoliz_is_written_under_the_columns_headers(
     }
     shown = sheet_outcomes(path)
     status, ident = shown["CLI-202"]
-    assert status.startswith("refusé : Evoliz a refusé ce client")
-    assert "Code postal : The postcode does not match the town." in status
-    assert "Ville : The town is unknown for this postcode." in status
+    assert status == (  # each message once, under the column's header
+        "refusé : Code postal : The postcode does not match the town.; "
+        "Ville : The town is unknown for this postcode."
+    )
     assert ident is None
     assert shown["CLI-201"][0] == shown["CLI-203"][0] == "créé"
     [line] = history(path)
     assert (line["Créés"], line["Refusés"], line["Non envoyés"]) == (2, 1, 0)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="pushing.row_outcomes appends the per-field messages to the outcome's message, which "
-    "already holds them: Evoliz's 422 is shown twice (once under 'address.postcode'), the "
-    "connector's own row errors (unknown client code) twice word for word",
-)
 @pytest.mark.parametrize("case", ["refused by Evoliz", "unknown client code"])
 def test_a_refusal_says_each_message_once_under_the_column_header(
     strict_evoliz: FakeEvolizServer, clock: FakeClock, journal: Journal, tmp_path: Path, case: str
@@ -641,13 +636,6 @@ def test_refused_keys_stop_the_push_and_the_right_ones_finish_it(
         assert_no_secret(server, tmp_path, caplog, also=[wrong])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a client row without 'Code client' gets a fingerprint key from "
-    "core.push_plan.outgoing_rows, and evoliz._send_client uses record.key as the code: the "
-    "client is created in Evoliz with the code 'empreinte-<hash>' instead of being refused "
-    "('Code client vide', docs/evoliz.md)",
-)
 def test_a_client_without_code_is_refused_not_created_under_a_made_up_code(
     evoliz: FakeEvolizServer, clock: FakeClock, journal: Journal, tmp_path: Path
 ) -> None:
@@ -660,13 +648,6 @@ def test_a_client_without_code_is_refused_not_created_under_a_made_up_code(
     assert entry.status == "error" and "Code client vide" in (entry.message or "")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a dry run compares the records' keys with connector.existing()'s exactly "
-    "(core.push_plan.preview): Evoliz's codes are matched without case by the push but not by "
-    "the preview, and contacts are keyed by a fingerprint in the file but by e-mail in "
-    "existing(), so records the push leaves unchanged are previewed as created",
-)
 @pytest.mark.parametrize("profile", [CLIENTS, CONTACTS], ids=["clients", "contacts"])
 def test_a_dry_run_previews_what_the_push_then_does(
     evoliz: FakeEvolizServer, clock: FakeClock, journal: Journal, tmp_path: Path, profile: Profile

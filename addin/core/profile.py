@@ -237,7 +237,8 @@ class ApiSettings(_Strict):
 
     connector: Literal["generic", "evoliz", "none"] = "none"
     collection: str | None = None
-    key_field: str | None = None
+    #: the field (or fields, joined with "|") that identify a record on the platform
+    key_field: str | list[str] | None = None
     batch_size: int = Field(default=100, gt=0, le=1000)
     modes: list[
         Literal["update_only", "create_only", "upsert", "upsert_delete_rest", "replace_all"]
@@ -250,6 +251,13 @@ class ApiSettings(_Strict):
     #: (Evoliz consent: "Autorisé" -> "authorized")
     value_maps: dict[str, dict[str, str]] = Field(default_factory=dict)
     requests_per_minute: int | None = None
+
+    @property
+    def key_fields(self) -> list[str]:
+        """``key_field`` as a list (empty when the profile declares none)."""
+        if self.key_field is None:
+            return []
+        return [self.key_field] if isinstance(self.key_field, str) else list(self.key_field)
 
 
 class TemplateSettings(_Strict):
@@ -352,8 +360,7 @@ class Profile(_Strict):
             for n, c in enumerate(self.columns)
             if c.country_field
         ]
-        if self.api.key_field:
-            refs.append(("api.key_field", self.api.key_field))
+        refs += [("api.key_field", f) for f in self.api.key_fields]
         parts = self.mapping
         if parts.name is not None:
             refs += [("mapping.name", parts.name.first), ("mapping.name", parts.name.last)]

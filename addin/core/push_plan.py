@@ -56,7 +56,7 @@ def outgoing_rows(plan: ExportPlan, profile: Profile) -> list[OutgoingRow]:
     ids = [f.id for f in profile.fields]
     names = profile.api.field_names or {i: i for i in ids}
     value_maps = profile.api.value_maps
-    key_fields = [profile.api.key_field] if profile.api.key_field else list(profile.file.key)
+    key_fields = profile.api.key_fields or list(profile.file.key)
     rows: list[OutgoingRow] = []
     for number, values in zip(plan.row_numbers, plan.rows, strict=True):
         by_id = dict(zip(ids, values, strict=True))
@@ -66,9 +66,9 @@ def outgoing_rows(plan: ExportPlan, profile: Profile) -> list[OutgoingRow]:
             if value == "":
                 continue
             fields[name] = value_maps.get(field_id, {}).get(value, value)
-        key = "|".join(by_id[k] for k in key_fields) if key_fields else ""
-        if not key.strip("|"):
-            key = fingerprint(fields)
+        parts = [by_id[k] for k in key_fields]
+        # a key with a blank part identifies nothing: the row's own values do
+        key = "|".join(parts) if parts and all(parts) else fingerprint(fields)
         rows.append(OutgoingRow(number, key, fields))
     return rows
 

@@ -187,12 +187,16 @@ class EvolizConnector:
         return [create(record) for record in records]
 
     def existing(self) -> Iterator[RemoteRecord]:
-        """Every client (key: its code) or contact (key: its e-mail in lower case), page by page."""
+        """Every client (key: its code) or contact (key: its client's code and its e-mail, as
+        ``CODE|email``), page by page. Evoliz compares them without case: so does the push's
+        preview (``pushing``)."""
         for item in self._pages(self._paths["list"], {}):
             if self.collection == CLIENTS:
                 yield RemoteRecord(_text(item.get("code")), _id(item.get("clientid")), item)
             else:
-                key = _text(item.get("email")).casefold()
+                client = item.get("client")
+                code = _text(client.get("code")) if isinstance(client, dict) else ""
+                key = f"{code}|{_text(item.get('email'))}"
                 yield RemoteRecord(key, _id(item.get("contactid")), item)
 
     def delete(self, key: str) -> bool:
@@ -207,7 +211,7 @@ class EvolizConnector:
 
     def _send_client(self, record: Record) -> Outcome:
         body = self._body(record)
-        code = _text(body.get("code")) or record.key.strip()
+        code = _text(body.get("code"))  # never the record's key: it may be a fingerprint
         if not code:
             message = (
                 "Code client vide : il est nécessaire pour l'envoi par l'API, sinon un nouvel "
