@@ -413,14 +413,13 @@ def test_a_push_stopped_by_an_outage_is_resumed_and_finished_by_the_next_run(
     assert faulty.store.count(COLLECTION) == 2 * BATCH
     (stopped,) = history_json(tmp_path)
     assert stopped["status"] == "interrupted"
-    assert stopped["counts"] == {
+    counts = stopped["counts"]
+    assert isinstance(counts, dict)
+    assert {name: counts[name] for name in ("total", "created", "error", "not_sent")} == {
         "total": 350,
         "created": 2 * BATCH,
-        "updated": 0,
-        "unchanged": 0,
         "error": 0,
         "not_sent": 350 - 2 * BATCH,
-        "undone": 0,
     }
     side = side_file(made)
     first_two = [row for batch in made.batches()[:2] for row in batch]
