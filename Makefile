@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup system-deps demo test lint typecheck unit bench clean
+.PHONY: setup system-deps demo test lint typecheck unit bench bench-push clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
@@ -39,6 +39,9 @@ bench: $(STAMP)
 
 bench-marks: $(STAMP)
 	$(BIN)/python -m bench.marks
+
+bench-push: $(STAMP)
+	$(BIN)/python -m bench.push
 
 clean:
 	rm -rf $(VENV) demo-output bench/out .mypy_cache .ruff_cache .pytest_cache
