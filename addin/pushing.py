@@ -333,12 +333,9 @@ def _send_batches(run: _Batches, pending: list[str], progress: Progress | None) 
     size = run.connector.batch_size
     for start in range(0, len(pending), size):
         keys = pending[start : start + size]
-        run.journal.mark_sent(run.push, keys)
         batch = [run.records[k] for k in keys]
         try:
-            outcomes = retry(
-                partial(run.connector.send, batch, create_only=run.create_only), run.policy
-            )
+            outcomes = retry(partial(_send_once, run, keys, batch), run.policy)
         except (GaveUp, AuthFailed, ConnectorError) as error:
             run.journal.mark_not_sent(run.push, pending[start:], str(error))
             return str(error)
@@ -346,6 +343,14 @@ def _send_batches(run: _Batches, pending: list[str], progress: Progress | None) 
         if progress is not None:
             progress(start + len(keys), len(pending))
     return None
+
+
+def _send_once(run: _Batches, keys: list[str], batch: list[Record]) -> list[Outcome]:
+    """One attempt at a batch, noted before it leaves: every attempt counts as a send, so a
+    record stored by a request whose answer was lost, then found "unchanged" by the next
+    attempt, is known as perhaps created by this push (``Journal.maybe_created``)."""
+    run.journal.mark_sent(run.push, keys)
+    return run.connector.send(batch, create_only=run.create_only)
 
 
 def _first_of_each_key(

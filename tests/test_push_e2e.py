@@ -546,13 +546,6 @@ def test_a_second_push_of_the_same_file_while_one_runs_is_refused(
     assert len(pushes) == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="product bug: a batch stored by a request whose answer was lost, then found "
-    "'unchanged' by the retry of the same run, is neither in Journal.created_ids nor in "
-    "Journal.maybe_created (sends stays 1: addin/pushing.py _send_batches marks a batch sent "
-    "once, retry() resends it uncounted), so undo-push --include-unsure leaves it on the platform",
-)
 def test_an_undo_removes_what_a_push_stored_although_its_answer_was_lost(
     faulty: FaultServer, tmp_path: Path
 ) -> None:
