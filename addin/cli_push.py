@@ -23,6 +23,7 @@ from addin.core.profiles import get_profile
 from addin.core.push_plan import MODE_LABELS, Preview
 from addin.errors import UsageError
 from addin.io.reader import check_file
+from addin.push.connector import Transient
 from addin.push.journal import Journal, Push
 from addin.push.secrets import (
     EVOLIZ_PUBLIC_KEY,
@@ -128,7 +129,9 @@ def push_command(  # noqa: PLR0917 (typer reads each option from a parameter)
         connector = open_connector(chosen, address)
         try:
             with Journal.open() as journal, _bar(language, "sending") as progress:
-                result = push_file(request, connector, journal, progress=progress)
+                result = push_file(
+                    request, connector, journal, progress=progress, on_wait=_say_wait
+                )
         except ConfirmationNeeded as needed:
             _show_preview(console, needed.preview, language)
             sys.stderr.write(f"{needed}\n")
@@ -241,6 +244,11 @@ def undo_push_command(
     if result.stopped:
         sys.stderr.write(f"Arrêté : {result.stopped} ; relancez pour finir.\n")
         raise typer.Exit(1)
+
+
+def _say_wait(error: Transient, seconds: float, attempt: int) -> None:
+    """A pause before a new attempt, said on stderr, so a long wait does not look like a hang."""
+    sys.stderr.write(f"{error} : nouvel essai (n° {attempt}) dans {seconds:.0f} s\n")
 
 
 def _kinds(evoliz: bool) -> tuple[SecretKind, ...]:

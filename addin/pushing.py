@@ -26,6 +26,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
+from typing import TypeVar
 
 from filelock import FileLock, Timeout
 
@@ -48,7 +49,7 @@ from addin.push.evoliz import EvolizConnector
 from addin.push.generic import GenericConnector
 from addin.push.http import HttpClient
 from addin.push.journal import Entry, Journal, Push, records_fingerprint
-from addin.push.retry import GaveUp, RetryPolicy, retry
+from addin.push.retry import GaveUp, OnWait, RetryPolicy, retry
 from addin.push.secrets import EVOLIZ_PUBLIC_KEY, EVOLIZ_SECRET_KEY, TOKEN, read_secret
 from addin.validation import load_table
 
@@ -130,6 +131,7 @@ class PushResult:
 
 
 Progress = Callable[[int, int], None]
+T = TypeVar("T")
 #: where a downloaded record keeps the platform's id (saved in the backup, given to unchanged rows)
 _REMOTE_ID = "__id"
 
@@ -177,8 +179,14 @@ def push_file(
     *,
     policy: RetryPolicy | None = None,
     progress: Progress | None = None,
+    on_wait: OnWait | None = None,
 ) -> PushResult:
-    """Run (or resume) the push of ``request.path``; see the module docstring for the steps."""
+    """Run (or resume) the push of ``request.path``; see the module docstring for the steps.
+
+    ``on_wait(error, seconds, next_attempt)`` is told before each pause of a retry (the
+    command line says it: a platform asking to wait 30 s must not look like a hang).
+    """
+    insist = _Insist(policy or RetryPolicy(), on_wait)
     profile, lang = request.profile, request.lang
     table = load_table(request.path, request.sheet, profile)
     plan = plan_export(table, profile, lang)
@@ -202,7 +210,7 @@ def push_file(
     shown: Preview | None = None
     remote: dict[str, dict[str, object]] = {}
     if needs_remote:
-        remote = _aligned(_download(connector, policy or RetryPolicy()), rows, profile)
+        remote = _aligned(_download(connector, insist), rows, profile)
         shown = preview(rows, remote, request.mode)
     if request.dry_run:
         return PushResult(None, shown, invalid)
@@ -221,7 +229,7 @@ def push_file(
             connector,
             journal,
             planned,
-            policy=policy,
+            insist=insist,
             progress=progress,
             sheet=table.source.sheet,
         )
@@ -246,7 +254,7 @@ def _run(
     journal: Journal,
     planned: _Planned,
     *,
-    policy: RetryPolicy | None,
+    insist: _Insist,
     progress: Progress | None,
     sheet: str | None,
 ) -> PushResult:
@@ -265,12 +273,11 @@ def _run(
         sheet=sheet,
     )
     result = PushResult(push, shown, planned.invalid, backup=backup)
-    policy = policy or RetryPolicy()
     if request.mode == "replace_all":
         # everything the platform held, except what this push already put back (a resumed run)
         done = {e.key for e in journal.entries(push) if e.state == "confirmed"}
         leftovers = [key for key in remote if key not in done]
-        result.deleted, result.stopped = _delete(connector, leftovers, policy)
+        result.deleted, result.stopped = _delete(connector, leftovers, insist)
         journal.add_deleted(push, result.deleted)
     by_key = {r.key: r for r in records}
     if shown is not None:
@@ -279,12 +286,12 @@ def _run(
     create_only = request.mode == "create_only"
     if result.stopped is None:
         result.stopped = _send_batches(
-            _Batches(connector, journal, push, by_key, create_only, policy), pending, progress
+            _Batches(connector, journal, push, by_key, create_only, insist), pending, progress
         )
     else:
         journal.mark_not_sent(push, pending, result.stopped)
     if result.stopped is None and request.mode == "upsert_delete_rest" and shown is not None:
-        result.deleted, result.stopped = _delete(connector, shown.delete, policy)
+        result.deleted, result.stopped = _delete(connector, shown.delete, insist)
         journal.add_deleted(push, result.deleted)
     result.push = replace(journal.finish(push), resumed=push.resumed)
     result.entries = journal.entries(push)
@@ -313,6 +320,18 @@ def _one_run_per_file(journal: Journal, path: Path) -> Iterator[None]:
 
 
 @dataclass(frozen=True, slots=True)
+class _Insist:
+    """Every call to the platform goes through :func:`retry` with the same policy and the same
+    listener."""
+
+    policy: RetryPolicy
+    on_wait: OnWait | None
+
+    def __call__(self, call: Callable[[], T]) -> T:
+        return retry(call, self.policy, on_wait=self.on_wait)
+
+
+@dataclass(frozen=True, slots=True)
 class _Batches:
     """What sending batches needs, held together."""
 
@@ -321,7 +340,7 @@ class _Batches:
     push: Push
     records: dict[str, Record]
     create_only: bool
-    policy: RetryPolicy
+    insist: _Insist
 
 
 def _send_batches(run: _Batches, pending: list[str], progress: Progress | None) -> str | None:
@@ -335,7 +354,7 @@ def _send_batches(run: _Batches, pending: list[str], progress: Progress | None) 
         keys = pending[start : start + size]
         batch = [run.records[k] for k in keys]
         try:
-            outcomes = retry(partial(_send_once, run, keys, batch), run.policy)
+            outcomes = run.insist(partial(_send_once, run, keys, batch))
         except (GaveUp, AuthFailed, ConnectorError) as error:
             run.journal.mark_not_sent(run.push, pending[start:], str(error))
             return str(error)
@@ -416,13 +435,13 @@ def _aligned(
     return {ours.get(key.casefold(), key): fields for key, fields in remote.items()}
 
 
-def _download(connector: Connector, policy: RetryPolicy) -> dict[str, dict[str, object]]:
+def _download(connector: Connector, insist: _Insist) -> dict[str, dict[str, object]]:
     """What the platform holds (key → fields and id), for the preview and the backup.
 
     Nothing has been sent yet: a platform that cannot be read stops the push as an error.
     """
     try:
-        held = retry(lambda: list(connector.existing()), policy)
+        held = insist(lambda: list(connector.existing()))
     except (GaveUp, AuthFailed, ConnectorError) as error:
         raise PlatformUnreachable(
             f"la plateforme n'a pas pu être lue avant l'envoi : {error} ; rien n'a été envoyé"
@@ -430,15 +449,13 @@ def _download(connector: Connector, policy: RetryPolicy) -> dict[str, dict[str, 
     return {r.key: {**r.fields, _REMOTE_ID: r.id} for r in held}
 
 
-def _delete(
-    connector: Connector, keys: Sequence[str], policy: RetryPolicy
-) -> tuple[int, str | None]:
+def _delete(connector: Connector, keys: Sequence[str], insist: _Insist) -> tuple[int, str | None]:
     """Delete ``keys``; how many were there, and why it stopped if it did (a rerun of the
     same push deletes the rest)."""
     deleted = 0
     for key in keys:
         try:
-            if retry(partial(connector.delete, key), policy):
+            if insist(partial(connector.delete, key)):
                 deleted += 1
         except (GaveUp, AuthFailed, ConnectorError) as error:
             return deleted, str(error)

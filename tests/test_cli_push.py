@@ -28,6 +28,7 @@ from addin.core.push_plan import fingerprint
 from addin.push.journal import Journal, Push
 from addin.push.secrets import SERVICE
 from addin.sandbox.server import SandboxServer, sandbox_in_thread
+from tests.fault_server import FaultServer, Rule, Status
 
 TOKEN = secrets.token_hex(16)
 runner = CliRunner()
@@ -1043,3 +1044,16 @@ def test_a_file_without_a_row_to_send_starts_nothing(
     assert said in one_line_error(err)
     assert pushes(tmp_path) == []
     assert not (tmp_path / "contacts.envoi.csv").exists()
+
+
+def test_a_wait_the_platform_asks_for_is_said_before_the_retry(tmp_path: Path) -> None:
+    """A 429 with Retry-After: the pause is announced on stderr (a long wait must not look
+    like a hang), then the row is sent once."""
+    path = reveal_csv(tmp_path / "contacts.csv", MARIE)
+    with FaultServer(tmp_path / "platform.sqlite", TOKEN) as platform:
+        platform.script(Rule(Status(429, retry_after="1"), method="POST"))
+        code, _, err = push(path, "reveal", platform)
+        held = stored(platform, "reveal")
+    assert code == 0
+    assert "nouvel essai (n° 2) dans 1 s" in err
+    assert len(held) == 1
