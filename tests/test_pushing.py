@@ -5,6 +5,8 @@ cannot be read stops the push before anything leaves."""
 
 from __future__ import annotations
 
+import http.server
+import json
 import secrets
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,7 +26,7 @@ from addin.pushing import (
     open_connector,
     push_file,
 )
-from addin.sandbox.server import SandboxServer, sandbox_in_thread
+from addin.sandbox.server import SandboxServer, sandbox_in_thread, serving
 from tests.fault_server import FaultServer, Rule, Status
 
 TOKEN = secrets.token_hex(8)
@@ -150,3 +152,43 @@ def _run_push(
         return push_file(request, connector, journal, policy=policy)
     finally:
         connector.close()
+
+
+class _EchoingPlatform(http.server.BaseHTTPRequestHandler):
+    """A careless platform: each record's error repeats the Authorization header it got."""
+
+    def do_POST(self) -> None:
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        said = f"refusé, vu {self.headers['Authorization']}"
+        results = [
+            {"key": r["key"], "status": "error", "id": None,
+             "error": {"message": said, "fields": {"first_name": [said]}}}
+            for r in body["upsert"]
+        ]  # fmt: skip
+        answer = json.dumps({"results": results}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(answer)))
+        self.end_headers()
+        self.wfile.write(answer)
+
+    def log_message(self, format: str, *args: object) -> None:
+        """Quiet."""
+
+
+def test_a_platform_echoing_the_token_never_gets_it_into_the_journal_or_the_sheet(
+    tmp_path: Path,
+) -> None:
+    path = _contacts(tmp_path)
+    platform = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _EchoingPlatform)
+    url = f"http://127.0.0.1:{platform.server_address[1]}"
+    with serving(platform), Journal.open(tmp_path / "journal.sqlite3") as journal:
+        connector = GenericConnector(HttpClient(url, name="Echo"), "reveal", TOKEN, 100)
+        try:
+            result = push_file(PushRequest(path, REVEAL, url, "upsert"), connector, journal)
+        finally:
+            connector.close()
+    assert [e.status for e in result.entries] == ["error", "error"]
+    assert all(e.message == "refusé, vu Bearer ***" for e in result.entries)
+    for written in tmp_path.iterdir():
+        assert TOKEN.encode() not in written.read_bytes(), written.name

@@ -7,7 +7,7 @@ again and the platform answers ``unchanged`` or ``updated`` instead of creating 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from urllib.parse import quote
 
 from addin.push.connector import (
@@ -51,7 +51,10 @@ class GenericConnector:
             raise Transient(
                 f"{self.http.name} a répondu sans un résultat par enregistrement envoyé."
             )
-        return [_outcome(record.key, result) for record, result in zip(batch, results, strict=True)]
+        return [
+            _outcome(record.key, result, self.http.scrub)
+            for record, result in zip(batch, results, strict=True)
+        ]
 
     def existing(self) -> Iterator[RemoteRecord]:
         page: int | None = 1
@@ -91,7 +94,9 @@ class GenericConnector:
         self.http.close()
 
 
-def _outcome(key: str, result: JsonValue) -> Outcome:
+def _outcome(key: str, result: JsonValue, scrub: Callable[[str], str]) -> Outcome:
+    """One result of a batch; its messages without any secret (a careless platform may echo
+    the token), since they go into the journal and the sheet."""
     if not isinstance(result, dict) or result.get("status") not in _STATUSES:
         raise Refused("La plateforme a renvoyé un résultat sans statut reconnu.")
     status: Status = result["status"]  # type: ignore[assignment]
@@ -100,13 +105,13 @@ def _outcome(key: str, result: JsonValue) -> Outcome:
     message: str | None = None
     fields: dict[str, list[str]] = {}
     if isinstance(error, dict):
-        message = str(error.get("message") or "") or None
+        message = scrub(str(error.get("message") or "")) or None
         raw = error.get("fields")
         if isinstance(raw, Mapping):
             fields = {
-                str(name): [str(m) for m in messages]
+                str(name): [scrub(str(m)) for m in messages]
                 if isinstance(messages, list)
-                else [str(messages)]
+                else [scrub(str(messages))]
                 for name, messages in raw.items()
             }
     return Outcome(key, status, None if identifier is None else str(identifier), message, fields)
