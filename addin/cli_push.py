@@ -310,7 +310,7 @@ def _show_summary(console: Console, request: PushRequest, result: PushResult, la
         )
     if result.write_error:
         sys.stderr.write(f"Attention : {result.write_error}\n")
-    clean = counts.error == counts.not_sent == 0 and not result.invalid
+    clean = counts.error == counts.not_sent == 0 and not result.invalid and not result.stopped
     return 0 if clean and not result.write_error else 1
 
 

@@ -43,7 +43,7 @@ from addin.core.push_plan import (
     preview,
 )
 from addin.errors import ClientImportError, UsageError
-from addin.io.outcome_writer import HistoryLine, RowOutcome, write_outcomes
+from addin.io.outcome_writer import HistoryLine, RowOutcome, check_output, write_outcomes
 from addin.push.connector import AuthFailed, Connector, ConnectorError, Outcome, Record
 from addin.push.evoliz import EvolizConnector
 from addin.push.generic import GenericConnector
@@ -188,6 +188,8 @@ def push_file(
     """
     insist = _Insist(policy or RetryPolicy(), on_wait)
     profile, lang = request.profile, request.lang
+    if request.write_back:
+        check_output(request.path, request.output)  # before anything is sent
     table = load_table(request.path, request.sheet, profile)
     plan = plan_export(table, profile, lang)
     invalid = {held.row: held.reasons for held in plan.held_back}
@@ -467,10 +469,17 @@ def _save_backup(request: PushRequest, remote: dict[str, dict[str, object]]) -> 
     folder = request.backup_dir or request.path.parent
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     path = folder / f"{request.path.stem}.plateforme-{request.profile.name}-{stamp}.json"
-    path.write_text(
-        json.dumps({"target": request.target, "records": remote}, ensure_ascii=False, indent=1),
-        encoding="utf-8",
-    )
+    try:
+        path.write_text(
+            json.dumps({"target": request.target, "records": remote}, ensure_ascii=False, indent=1),
+            encoding="utf-8",
+        )
+    except OSError as error:
+        raise UsageError(
+            f"la sauvegarde de la plateforme n'a pas pu être écrite dans « {folder} » "
+            f"({error.strerror or error}) : rien n'a été supprimé ni envoyé ; placez le fichier "
+            "dans un dossier où vous pouvez écrire"
+        ) from None
     return path
 
 

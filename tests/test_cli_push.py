@@ -1057,3 +1057,35 @@ def test_a_wait_the_platform_asks_for_is_said_before_the_retry(tmp_path: Path) -
     assert code == 0
     assert "nouvel essai (n° 2) dans 1 s" in err
     assert len(held) == 1
+
+
+def test_deletions_that_fail_make_the_push_end_in_error(tmp_path: Path) -> None:
+    """The rows went, the deletions did not: exit 1 with the reason, and the next run (a new
+    push of the same file) deletes what is left."""
+    path = write_csv(tmp_path / "flokon.csv", FLOKON_CSV)
+    with FaultServer(tmp_path / "platform.sqlite", TOKEN) as platform:
+        platform.store.upsert("flokon", [{"key": "ancien-1", "fields": {"Prénom": "Ancien"}}])
+        platform.script(Rule(Status(400), method="DELETE", times=None))
+        code, _, err = push(path, "flokon", platform, "--mode", "upsert_delete_rest", "--yes")
+        assert code == 1
+        assert "Attention : envoi arrêté" in err
+        assert "ancien-1" in stored(platform, "flokon")
+        platform.script()
+        code, _, _ = push(path, "flokon", platform, "--mode", "upsert_delete_rest", "--yes")
+        assert code == 0
+        assert "ancien-1" not in stored(platform, "flokon")
+
+
+def test_an_output_the_outcomes_cannot_go_to_is_refused_before_sending(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    path = user_workbook(tmp_path / "contacts.xlsx")
+
+    code, _, err = push(path, "reveal", sandbox, "-o", str(tmp_path / "copie.csv"))
+    assert code == 2
+    assert "garder le format" in one_line_error(err)
+    code, _, err = push(path, "reveal", sandbox, "-o", str(tmp_path / "absent" / "copie.xlsx"))
+    assert code == 2
+    assert "n'existe pas" in one_line_error(err)
+    assert stored(sandbox, "reveal") == {}
+    assert pushes(tmp_path) == []

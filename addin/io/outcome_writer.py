@@ -129,6 +129,27 @@ def status_text(outcome: RowOutcome, lang: Lang = "fr") -> str:
     return text[:_CELL_MAX]
 
 
+def check_output(path: Path, output: Path | None) -> None:
+    """Refuse, before a push sends anything, an ``output`` the outcomes could not be written to:
+    a workbook's copy must keep its format, and its folder must exist."""
+    if output is None:
+        return
+    if not output.parent.is_dir():
+        raise UsageError(
+            f"le dossier de « {output} » n'existe pas : créez-le ou choisissez-en un autre"
+        )
+    if path.suffix.lower() in _WORKBOOKS and zipfile.is_zipfile(path):
+        _same_format(path, output)
+
+
+def _same_format(path: Path, output: Path) -> None:
+    if output.suffix.lower() != path.suffix.lower():
+        raise UsageError(
+            f"le classeur écrit doit garder le format de l'original ({path.suffix}) : "
+            f"« {output.name} » n'en a pas l'extension"
+        )
+
+
 def write_outcomes(
     path: Path,
     sheet: str,
@@ -181,11 +202,8 @@ def _write_workbook(
     lang: Lang,
     output: Path | None,
 ) -> Path:
-    if output is not None and output.suffix.lower() != path.suffix.lower():
-        raise UsageError(
-            f"le classeur écrit doit garder le format de l'original ({path.suffix}) : "
-            f"« {output.name} » n'en a pas l'extension"
-        )
+    if output is not None:
+        _same_format(path, output)
     if is_product_sheet(sheet):
         raise UsageError(f"« {sheet} » est une feuille de client-import, pas des données")
     package = XlsxPackage.open(path)
