@@ -236,6 +236,11 @@ def undo_push_command(
     typer.echo(f"Envoi n° {push.id} : {len(result.deleted)} supprimé(s)")
     if result.absent:
         typer.echo(f"{len(result.absent)} déjà absent(s) de la plateforme")
+    if result.replaced:
+        typer.echo(
+            f"{len(result.replaced)} laissé(s) : la plateforme a depuis un autre enregistrement "
+            "sous la même clé (recréé par un envoi plus récent ?)"
+        )
     if result.unsure:
         typer.echo(
             f"{len(result.unsure)} laissé(s) : peut-être présents avant l'envoi "

@@ -3,8 +3,12 @@
 Only what the journal knows the push **created** is deleted, by key, and each deletion is
 recorded (``mark_undone``) as soon as the platform confirms it: an undo interrupted halfway is
 finished by running it again. Rows that existed before the push (updated, unchanged) are never
-touched. Rows found ``unchanged`` after a request that went unanswered may have been created by
-that request, or not: they are listed and left alone unless the user includes them.
+touched. Rows the push may have created without an answer saying so (see
+``Journal.maybe_created``) are listed and left alone unless the user includes them.
+
+The platform is read first: a record whose id is no longer the one the push got (deleted and
+created again since, by a later "replace everything" for instance) belongs to someone else now
+and is left alone, as are records already gone.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from addin.errors import UsageError
 from addin.push.connector import AuthFailed, Connector, ConnectorError
 from addin.push.journal import Created, Journal, Push
 from addin.push.retry import GaveUp, RetryPolicy, retry
+from addin.push.run_lock import is_busy
 
 
 class UndoConfirmationNeeded(UsageError):
@@ -36,6 +41,8 @@ class UndoResult:
     absent: list[Created] = field(default_factory=list)
     #: left alone: may have been on the platform before the push
     unsure: list[Created] = field(default_factory=list)
+    #: left alone: the key now holds another record (another id) than the one the push made
+    replaced: list[Created] = field(default_factory=list)
     #: why the run stopped before the end
     stopped: str | None = None
 
@@ -63,7 +70,7 @@ def undo_push(
     """Delete the records ``push`` created (and, if asked, those it may have created)."""
     unsure = journal.maybe_created(push)
     doomed = journal.created_ids(push) + (unsure if include_unsure else [])
-    if push.status == "running":
+    if is_busy(journal.path.parent, push.file):  # "running" alone may be a crashed run
         raise UsageError(f"l'envoi n° {push.id} est en cours : attendez sa fin pour l'annuler")
     if doomed and not confirmed:
         raise UndoConfirmationNeeded(
@@ -73,7 +80,19 @@ def undo_push(
         )
     result = UndoResult(push, unsure=[] if include_unsure else unsure)
     policy = policy or RetryPolicy()
+    try:
+        held = {r.key: r.id for r in retry(lambda: list(connector.existing()), policy)}
+    except (GaveUp, AuthFailed, ConnectorError) as error:
+        result.stopped = str(error)
+        return result
     for done, created in enumerate(doomed, start=1):
+        if created.key not in held:
+            journal.mark_undone(push, [created.key])
+            result.absent.append(created)
+            continue
+        if created.id is not None and held[created.key] not in (None, created.id):
+            result.replaced.append(created)
+            continue
         try:
             found = retry(partial(connector.delete, created.key), policy)
         except (GaveUp, AuthFailed, ConnectorError) as error:

@@ -8,8 +8,9 @@ outcome written back into the sheet, and a history line.
 
 The journal is the durable record, written batch by batch; the sheet is rewritten from it at
 the end of every run (also a run that stopped), so a run after a crash brings the sheet up to
-date. One run at a time per file: a second one started meanwhile is refused (a lock file in
-the journal's folder, released by the system if the process dies).
+date. One run at a time per file, and per set of records and target: a second one started
+meanwhile is refused (``push.run_lock``). Ctrl+C stops between answers: what was answered is
+kept and written back, the rest is sent by the next run.
 
 A crash, a closed laptop or a dead network leaves rows ``sent`` or ``pending`` in the
 journal; the next run with the same file sends exactly those again, and upsert by key (or
@@ -19,16 +20,12 @@ Evoliz's lookup by code) makes a batch sent twice harmless.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 from typing import TypeVar
-
-from filelock import FileLock, Timeout
 
 from addin.core.catalogue import Lang
 from addin.core.export import plan_export
@@ -50,9 +47,17 @@ from addin.push.generic import GenericConnector
 from addin.push.http import HttpClient
 from addin.push.journal import Entry, Journal, Push, records_fingerprint
 from addin.push.retry import GaveUp, OnWait, RetryPolicy, retry
-from addin.push.secrets import EVOLIZ_PUBLIC_KEY, EVOLIZ_SECRET_KEY, TOKEN, read_secret
+from addin.push.run_lock import one_run
+from addin.push.secrets import (
+    EVOLIZ_PUBLIC_KEY,
+    EVOLIZ_SECRET_KEY,
+    TOKEN,
+    public_target,
+    read_secret,
+)
 from addin.validation import load_table
 
+_INTERRUPTED = "envoi interrompu (Ctrl+C)"
 #: what the user reads in the status column, by the journal's status
 STATUS_LABELS: dict[Lang, dict[str, str]] = {
     "fr": {
@@ -224,8 +229,10 @@ def push_file(
                 "relisez l'aperçu, puis relancez avec --yes pour confirmer",
                 shown,
             )
-    with _one_run_per_file(journal, request.path):
-        planned = _Planned(rows, invalid, shown, remote)
+    records = [Record(r.key, r.fields) for r in rows]
+    fingerprint = records_fingerprint(records)
+    with one_run(journal.path.parent, request.path, fingerprint, public_target(request.target)):
+        planned = _Planned(rows, records, fingerprint, invalid, shown, remote)
         result = _run(
             request,
             connector,
@@ -245,6 +252,8 @@ class _Planned:
     """What the file and the platform say before anything is sent."""
 
     rows: list[OutgoingRow]
+    records: list[Record]
+    fingerprint: str
     invalid: dict[int, str]
     shown: Preview | None
     remote: dict[str, dict[str, object]]
@@ -263,10 +272,10 @@ def _run(
     """Backup, journal, deletions and batches: the part of a push that changes the platform."""
     profile, rows, shown, remote = request.profile, planned.rows, planned.shown, planned.remote
     backup = _save_backup(request, remote) if request.mode in DESTRUCTIVE else None
-    records = [Record(r.key, r.fields) for r in rows]
+    records = planned.records
     push = journal.start_or_resume(
         file=request.path,
-        fingerprint=records_fingerprint(records),
+        fingerprint=planned.fingerprint,
         profile=profile.name,
         target=request.target,
         collection=profile.api.collection or profile.name,
@@ -298,27 +307,6 @@ def _run(
     result.push = replace(journal.finish(push), resumed=push.resumed)
     result.entries = journal.entries(push)
     return result
-
-
-@contextmanager
-def _one_run_per_file(journal: Journal, path: Path) -> Iterator[None]:
-    """Refuse a second push of the same file while one runs (another window, a double click).
-
-    The lock is the system's (``filelock``): a process that dies lets go of it.
-    """
-    name = hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:16]
-    lock = FileLock(journal.path.parent / f"push-{name}.lock", timeout=0)
-    try:
-        lock.acquire()
-    except Timeout:
-        raise UsageError(
-            f"« {path.name} » est déjà en cours d'envoi (une autre fenêtre ?) : attendez la fin "
-            "de cet envoi, puis relancez si besoin"
-        ) from None
-    try:
-        yield
-    finally:
-        lock.release()
 
 
 @dataclass(frozen=True, slots=True)
@@ -360,6 +348,11 @@ def _send_batches(run: _Batches, pending: list[str], progress: Progress | None) 
         except (GaveUp, AuthFailed, ConnectorError) as error:
             run.journal.mark_not_sent(run.push, pending[start:], str(error))
             return str(error)
+        except KeyboardInterrupt:
+            # the user stopped it: what was answered is kept and written back, the rest waits
+            # for the next run (the batch in flight may have landed: it is sent again)
+            run.journal.mark_not_sent(run.push, pending[start:], _INTERRUPTED)
+            return _INTERRUPTED
         run.journal.record(run.push, outcomes)
         if progress is not None:
             progress(start + len(keys), len(pending))

@@ -742,3 +742,20 @@ def _set_user_version(path: Path, version: int) -> None:
         db.commit()
     finally:
         db.close()
+
+
+def test_rows_sent_but_never_answered_are_maybe_created_and_can_be_undone(
+    journal: Journal,
+) -> None:
+    """An interrupted push: the first batch answered, the second left without an answer (it
+    may have landed), the rest never sent. Only the second batch is "maybe created"."""
+    push = start(journal)
+    send_batches(journal, push, 1)
+    in_flight = keys_of(journal.pending(push))[:3]
+    journal.mark_sent(push, in_flight)
+    journal.mark_not_sent(push, keys_of(journal.pending(push)), "réseau coupé")
+    done = journal.finish(push)
+    assert done.status == "interrupted"
+    assert [c.key for c in journal.maybe_created(done)] == in_flight
+    journal.mark_undone(done, in_flight[:1])
+    assert [c.key for c in journal.maybe_created(done)] == in_flight[1:]

@@ -8,17 +8,22 @@ from __future__ import annotations
 import http.server
 import json
 import secrets
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
 
+from addin.core.export import plan_export
 from addin.core.profiles import get_profile
+from addin.core.push_plan import outgoing_rows
 from addin.errors import UsageError
+from addin.push.connector import Outcome, Record
 from addin.push.generic import GenericConnector
 from addin.push.http import HttpClient
-from addin.push.journal import Journal
+from addin.push.journal import Journal, records_fingerprint
 from addin.push.retry import RetryPolicy
+from addin.push.run_lock import one_run
+from addin.push_undo import undo_push
 from addin.pushing import (
     PlatformUnreachable,
     PushRequest,
@@ -27,6 +32,7 @@ from addin.pushing import (
     push_file,
 )
 from addin.sandbox.server import SandboxServer, sandbox_in_thread, serving
+from addin.validation import load_table
 from tests.fault_server import FaultServer, Rule, Status
 
 TOKEN = secrets.token_hex(8)
@@ -192,3 +198,123 @@ def test_a_platform_echoing_the_token_never_gets_it_into_the_journal_or_the_shee
     assert all(e.message == "refusé, vu Bearer ***" for e in result.entries)
     for written in tmp_path.iterdir():
         assert TOKEN.encode() not in written.read_bytes(), written.name
+
+
+class _StoppedByUser(GenericConnector):
+    """The generic connector, with Ctrl+C pressed while its ``stop_at``-th batch is out."""
+
+    stop_at = 2
+    batches = 0
+
+    def send(self, records: Sequence[Record], *, create_only: bool) -> list[Outcome]:
+        self.batches += 1
+        if self.batches == self.stop_at:
+            raise KeyboardInterrupt
+        return super().send(records, create_only=create_only)
+
+
+def _many_contacts(tmp_path: Path, count: int) -> Path:
+    path = tmp_path / "contacts.csv"
+    lines = [f"Prénom{n};Nom{n};+1 418-555-{n:04d}\n" for n in range(count)]
+    path.write_text("Prénom;Nom de famille;Téléphone 1\n" + "".join(lines), encoding="utf-8")
+    return path
+
+
+def test_ctrl_c_keeps_what_was_answered_writes_it_back_and_the_next_run_finishes(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    path = _many_contacts(tmp_path, 250)
+    request = PushRequest(path, REVEAL, sandbox.url, "upsert")
+    with Journal.open(tmp_path / "journal.sqlite3") as journal:
+        stopped = _StoppedByUser(HttpClient(sandbox.url, name="S"), "reveal", TOKEN, 100)
+        try:
+            first = push_file(request, stopped, journal)
+        finally:
+            stopped.close()
+        written = (tmp_path / "contacts.envoi.csv").read_text(encoding="utf-8-sig")
+        again = GenericConnector(HttpClient(sandbox.url, name="S"), "reveal", TOKEN, 100)
+        try:
+            second = push_file(request, again, journal)
+        finally:
+            again.close()
+    assert first.stopped == "envoi interrompu (Ctrl+C)"
+    assert first.push is not None and first.push.status == "interrupted"
+    assert first.push.counts.created == 100 and first.push.counts.not_sent == 150
+    assert written.count("créé") == 100 and written.count("envoi interrompu (Ctrl+C)") == 150
+    assert second.push is not None and second.push.resumed and second.push.status == "finished"
+    assert sandbox.api.store.count("reveal") == 250
+
+
+def test_a_copy_of_a_file_being_pushed_is_refused_while_the_first_runs(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """Two copies have the same records: the second would resume the first's push and send
+    its rows again; it is refused while the first holds the records' lock."""
+    path = _contacts(tmp_path)
+    copy = tmp_path / "copie.csv"
+    copy.write_bytes(path.read_bytes())
+    with Journal.open(tmp_path / "journal.sqlite3") as journal:
+        rows = outgoing_rows(plan_export(load_table(path, None, REVEAL), REVEAL), REVEAL)
+        fingerprint = records_fingerprint([Record(r.key, r.fields) for r in rows])
+        with one_run(tmp_path, path, fingerprint, sandbox.url):  # the first run, in the middle
+            connector = GenericConnector(HttpClient(sandbox.url, name="S"), "reveal", TOKEN, 9)
+            try:
+                with pytest.raises(UsageError, match="déjà en cours d'envoi"):
+                    push_file(PushRequest(copy, REVEAL, sandbox.url, "upsert"), connector, journal)
+            finally:
+                connector.close()
+        assert journal.history() == []
+    assert sandbox.api.store.count("reveal") == 0
+
+
+def test_an_undo_leaves_records_a_later_push_made_again(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """Push 1 creates; push 2 ("replace everything") deletes and creates them again with new
+    ids: undoing push 1 must not delete push 2's records."""
+    profile = get_profile("flokon")
+    path = _flokon(tmp_path)
+    with Journal.open(tmp_path / "journal.sqlite3") as journal:
+        for mode in ("upsert", "replace_all"):
+            request = PushRequest(path, profile, sandbox.url, mode, confirmed=True)  # type: ignore[arg-type]
+            connector = GenericConnector(HttpClient(sandbox.url, name="S"), "flokon", TOKEN, 100)
+            try:
+                push_file(request, connector, journal)
+            finally:
+                connector.close()
+        first = journal.history()[-1]
+        connector = GenericConnector(HttpClient(sandbox.url, name="S"), "flokon", TOKEN, 100)
+        try:
+            undone = undo_push(journal, first, connector, confirmed=True)
+        finally:
+            connector.close()
+    assert (len(undone.deleted), len(undone.replaced)) == (0, 2)
+    assert sandbox.api.store.count("flokon") == 2
+
+
+def test_a_push_left_running_by_a_crash_can_be_undone(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """The journal says "running" (the process died before finishing): no run holds the
+    file, so the undo goes ahead and deletes what was created, and what may have been."""
+    path = _many_contacts(tmp_path, 3)
+    with Journal.open(tmp_path / "journal.sqlite3") as journal:
+        rows = outgoing_rows(plan_export(load_table(path, None, REVEAL), REVEAL), REVEAL)
+        records = [Record(r.key, r.fields) for r in rows]
+        push = journal.start_or_resume(
+            file=path, fingerprint=records_fingerprint(records), profile="reveal",
+            target=sandbox.url, collection="reveal", mode="upsert",
+            rows=[(r.key, r.row) for r in rows],
+        )  # fmt: skip
+        connector = GenericConnector(HttpClient(sandbox.url, name="S"), "reveal", TOKEN, 100)
+        try:
+            journal.mark_sent(push, [r.key for r in records])
+            journal.record(push, connector.send(records[:2], create_only=False))
+            connector.send(records[2:], create_only=False)  # landed; the crash lost its answer
+            crashed = journal.get(push.id)
+            assert crashed is not None and crashed.status == "running"
+            undone = undo_push(journal, crashed, connector, confirmed=True, include_unsure=True)
+        finally:
+            connector.close()
+    assert len(undone.deleted) == 3 and undone.stopped is None
+    assert sandbox.api.store.count("reveal") == 0

@@ -124,6 +124,9 @@ _MIGRATIONS: tuple[tuple[str, ...], ...] = (
 
 SCHEMA_VERSION = len(_MIGRATIONS)
 
+#: rows a push may have created unknowingly (see :meth:`Journal.maybe_created`)
+_MAYBE_CREATED = "((status = 'unchanged' AND sends > 1) OR (state != 'confirmed' AND sends > 0))"
+
 
 class JournalError(ClientImportError):
     """The journal file cannot be opened or is not one this version can use."""
@@ -430,9 +433,10 @@ class Journal:
         return self._created(push, "status = 'created'")
 
     def maybe_created(self, push: Push) -> list[Created]:
-        """Rows found ``unchanged`` after a request that went unanswered: created by that
-        request, or there before the push; the journal cannot tell."""
-        return self._created(push, "status = 'unchanged' AND sends > 1")
+        """Rows the push may have created without knowing it: found ``unchanged`` after a
+        request that went unanswered (created by that request, or there before the push), or
+        never confirmed although a request carrying them left (an interrupted push)."""
+        return self._created(push, _MAYBE_CREATED)
 
     def mark_undone(self, push: Push, keys: Iterable[str]) -> None:
         """Note that the records of ``keys`` were deleted from the platform by an undo."""
@@ -441,7 +445,7 @@ class Journal:
         with self._transaction() as db:
             cursor = db.executemany(
                 "UPDATE entries SET undone_at = ? WHERE push_id = ? AND key = ?"
-                " AND status IN ('created', 'unchanged')",
+                f" AND (status = 'created' OR {_MAYBE_CREATED})",
                 ((stamp, push.id, key) for key in wanted),
             )
             if cursor.rowcount != len(wanted):
