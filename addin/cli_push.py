@@ -20,7 +20,7 @@ from rich.console import Console
 from addin.cli_common import LangOption, ProfileOption, clean_errors, language_of
 from addin.core.catalogue import Lang
 from addin.core.profiles import get_profile
-from addin.core.push_plan import MODE_LABELS, Preview
+from addin.core.push_plan import MODE_LABELS, Preview, is_fingerprint
 from addin.errors import UsageError
 from addin.io.reader import check_file
 from addin.push.connector import Transient
@@ -133,14 +133,16 @@ def push_command(  # noqa: PLR0917 (typer reads each option from a parameter)
                     request, connector, journal, progress=progress, on_wait=_say_wait
                 )
         except ConfirmationNeeded as needed:
-            _show_preview(console, needed.preview, language)
+            _show_preview(console, needed.preview, needed.labels, language)
+            _say_keyless(console, request, list(needed.labels))
             sys.stderr.write(f"{needed}\n")
             raise typer.Exit(1) from None
         finally:
             connector.close()
     if dry_run:
         if result.preview is not None:
-            _show_preview(console, result.preview, language)
+            _show_preview(console, result.preview, result.labels, language)
+            _say_keyless(console, request, list(result.labels))
         _show_invalid(console, result, language)
         return
     raise typer.Exit(_show_summary(console, request, result, language))
@@ -267,17 +269,29 @@ def _bar(language: Lang, word: str) -> Iterator[Callable[[int, int], None] | Non
         yield None if bar is None else bar.counting(_WORDS[language][word])
 
 
-def _show_preview(console: Console, shown: Preview, language: Lang) -> None:
+def _show_preview(console: Console, shown: Preview, labels: dict[str, str], language: Lang) -> None:
     words = _WORDS[language]
     console.print(f"Aperçu — {MODE_LABELS[shown.mode]}")
     for name in ("create", "update", "unchanged", "delete", "refused", "repeated"):
         keys: list[str] = getattr(shown, name)
         if not keys:
             continue
-        listed = ", ".join(keys[:_PREVIEW_KEYS_SHOWN])
+        listed = ", ".join(labels.get(key, key) for key in keys[:_PREVIEW_KEYS_SHOWN])
         more = f" … (+{len(keys) - _PREVIEW_KEYS_SHOWN})" if len(keys) > _PREVIEW_KEYS_SHOWN else ""
         console.print(
             f"  {len(keys):>6} {words[name]} : {listed}{more}", highlight=False, soft_wrap=True
+        )
+
+
+def _say_keyless(console: Console, request: PushRequest, keys: list[str]) -> None:
+    """Without a key column a row is known by its values: say what that means for edits."""
+    if request.mode != "create_only" and any(is_fingerprint(key) for key in keys):
+        console.print(
+            f"Note : {request.profile.platform} n'a pas de colonne identifiant ; chaque ligne est "
+            "reconnue à ses valeurs. Une ligne modifiée depuis un envoi précédent part comme un "
+            "nouvel enregistrement, et l'ancien reste sur la plateforme (sauf en mode "
+            "« supprimer le reste »).",
+            highlight=False,
         )
 
 
@@ -304,6 +318,7 @@ def _show_summary(console: Console, request: PushRequest, result: PushResult, la
         if count:
             console.print(f"  {count:>6} {words[name]}", highlight=False)
     _show_invalid(console, result, lang)
+    _say_keyless(console, request, [entry.key for entry in result.entries])
     if result.backup is not None:
         console.print(f"Sauvegarde de la plateforme avant suppression : {result.backup}")
     if result.written is not None:

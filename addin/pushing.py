@@ -36,6 +36,7 @@ from addin.core.push_plan import (
     Mode,
     OutgoingRow,
     Preview,
+    key_labels,
     outgoing_rows,
     preview,
 )
@@ -83,9 +84,10 @@ class ConfirmationNeeded(UsageError):
     """A mode that deletes records was asked for without ``--yes``: the preview is shown and
     nothing is sent."""
 
-    def __init__(self, message: str, shown: Preview) -> None:
+    def __init__(self, message: str, shown: Preview, labels: dict[str, str]) -> None:
         super().__init__(message)
         self.preview = shown
+        self.labels = labels
 
 
 class NothingToSend(ClientImportError):
@@ -133,6 +135,8 @@ class PushResult:
     written: Path | None = None
     #: why they could not be (the file is open elsewhere, the disk is full...)
     write_error: str | None = None
+    #: what the preview shows for keys that are fingerprints (see ``push_plan.key_labels``)
+    labels: dict[str, str] = field(default_factory=dict)
 
 
 Progress = Callable[[int, int], None]
@@ -220,7 +224,7 @@ def push_file(
         remote = _aligned(_download(connector, insist), rows, profile)
         shown = preview(rows, remote, request.mode)
     if request.dry_run:
-        return PushResult(None, shown, invalid)
+        return PushResult(None, shown, invalid, labels=key_labels(rows, remote))
     if request.mode in DESTRUCTIVE:
         assert shown is not None
         if shown.delete and not request.confirmed:
@@ -228,6 +232,7 @@ def push_file(
                 f"ce mode supprime {len(shown.delete)} enregistrement(s) de la plateforme : "
                 "relisez l'aperçu, puis relancez avec --yes pour confirmer",
                 shown,
+                key_labels(rows, remote),
             )
     records = [Record(r.key, r.fields) for r in rows]
     fingerprint = records_fingerprint(records)

@@ -291,7 +291,9 @@ def test_a_dry_run_shows_the_preview_and_changes_nothing(
     lines = out.splitlines()
     assert lines[0] == "Aperçu — créer ou mettre à jour, garder le reste"
     assert lines[1].split(" : ")[0].split() == ["2", "à", "créer"]
-    assert lines[1].split(" : ")[1] == f"{fingerprint(MARIE)}, {fingerprint(LUC)}"
+    # Reveal has no key column: the preview names the rows, not their fingerprints
+    assert lines[1].split(" : ")[1] == "ligne 2 (Marie Tremblay), ligne 3 (Luc Roy)"
+    assert "n'a pas de colonne identifiant" in out  # what an edited row will become
     assert stored(sandbox, "reveal") == {}
     assert sorted(p.name for p in tmp_path.iterdir() if p.is_file() and "contacts" in p.name) == [
         "contacts.csv"
@@ -329,7 +331,7 @@ def test_upsert_delete_rest_needs_yes_then_deletes_the_rest_after_a_backup(
     assert out.splitlines()[0] == "Aperçu — créer ou mettre à jour, supprimer le reste"
     shown = {line.split(" : ")[0].strip(): line.split(" : ")[1] for line in out.splitlines()[1:]}
     assert shown["2 à supprimer"] == "ancien-1, ancien-2"
-    assert shown["2 à créer"].count("empreinte-") == 2
+    assert shown["2 à créer"] == "ligne 2 (Julie Gagnon), ligne 3 (Marc Côté)"
     assert stored_ids(sandbox, "flokon") == before
     assert pushes(tmp_path) == []
     assert not list(tmp_path.glob("flokon.plateforme-*.json"))

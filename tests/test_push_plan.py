@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from addin.core.export import plan_export
 from addin.core.profiles import get_profile
-from addin.core.push_plan import OutgoingRow, fingerprint, outgoing_rows, preview
+from addin.core.push_plan import OutgoingRow, fingerprint, key_labels, outgoing_rows, preview
 from addin.core.table import SourceInfo, Table
 
 
@@ -85,3 +85,20 @@ def test_each_mode_previews_what_it_will_do() -> None:
     assert (only_create.create, only_create.unchanged) == (["K3"], ["K1", "K2"])
     replace = preview(ROWS, REMOTE, "replace_all")
     assert (replace.create, replace.delete) == (["K1", "K2", "K3"], ["K1", "K2", "K9"])
+
+
+def test_fingerprint_keys_are_shown_by_row_and_values_real_keys_as_they_are() -> None:
+    rows = [
+        OutgoingRow(
+            2, fingerprint({"a": "Marie", "b": "Tremblay"}), {"a": "Marie", "b": "Tremblay"}
+        ),
+        OutgoingRow(3, "CLI-1", {"a": "Luc"}),
+    ]
+    remote = {
+        fingerprint({"a": "Ancien"}): {"a": "Ancien", "b": "", "__id": "rec_1"},
+        "CLI-9": {"a": "Autre"},
+    }
+    assert key_labels(rows, remote) == {
+        rows[0].key: "ligne 2 (Marie Tremblay)",
+        fingerprint({"a": "Ancien"}): "Ancien",
+    }

@@ -73,10 +73,37 @@ def outgoing_rows(plan: ExportPlan, profile: Profile) -> list[OutgoingRow]:
     return rows
 
 
+FINGERPRINT_PREFIX = "empreinte-"
+
+
+def is_fingerprint(key: str) -> bool:
+    """True for a key made from a row's values (the profile names no key column)."""
+    return key.startswith(FINGERPRINT_PREFIX)
+
+
+def key_labels(
+    rows: Sequence[OutgoingRow], remote: Mapping[str, Mapping[str, object]]
+) -> dict[str, str]:
+    """What a preview shows for a fingerprint key, which says nothing to a person: the row and
+    its first values for the file's records, the first values for the platform's."""
+    labels = {
+        r.key: f"ligne {r.row} ({_first_values(r.fields)})" for r in rows if is_fingerprint(r.key)
+    }
+    for key, fields in remote.items():
+        if is_fingerprint(key) and key not in labels:
+            labels[key] = _first_values(fields)
+    return labels
+
+
+def _first_values(fields: Mapping[str, object], count: int = 2) -> str:
+    shown = [str(v) for k, v in fields.items() if not k.startswith("__") and v not in (None, "")]
+    return " ".join(shown[:count]) or "?"
+
+
 def fingerprint(fields: Mapping[str, str]) -> str:
     """A stable key for a row without one: the same values give the same key on every run."""
     text = json.dumps(dict(sorted(fields.items())), ensure_ascii=False, separators=(",", ":"))
-    return "empreinte-" + hashlib.sha256(text.encode()).hexdigest()[:20]
+    return FINGERPRINT_PREFIX + hashlib.sha256(text.encode()).hexdigest()[:20]
 
 
 @dataclass(frozen=True, slots=True)
