@@ -62,6 +62,21 @@ _WORDS: dict[Lang, dict[str, str]] = {
         "deleted": "supprimés",
         "sending": "Envoi (lignes)",
         "deleting": "Suppression",
+        "preview": "Aperçu — {mode}",
+        "push": "Envoi n° {id} vers {target} — {mode}",
+        "resumed": " (reprise d'un envoi interrompu)",
+        "backup": "Sauvegarde de la plateforme avant suppression : {path}",
+        "written": "Résultat de chaque ligne écrit dans : {path}",
+        "stopped": "Attention : envoi arrêté : {why} ; relancez la même commande pour finir "
+        "(rien ne sera créé deux fois)",
+        "warning": "Attention : {what}",
+        "keyless": "Note : {platform} n'a pas de colonne identifiant ; chaque ligne est reconnue "
+        "à ses valeurs. Une ligne modifiée depuis un envoi précédent part comme un nouvel "
+        "enregistrement, et l'ancien reste sur la plateforme (sauf en mode « supprimer le "
+        "reste »).",
+        "wait": "{error} : nouvel essai (n° {attempt}) dans {seconds:.0f} s",
+        "confirm": "ce mode supprime {count} enregistrement(s) de la plateforme : relisez "
+        "l'aperçu, puis relancez avec --yes pour confirmer",
     },
     "en": {
         "create": "to create",
@@ -78,6 +93,20 @@ _WORDS: dict[Lang, dict[str, str]] = {
         "deleted": "deleted",
         "sending": "Sending (rows)",
         "deleting": "Deleting",
+        "preview": "Preview — {mode}",
+        "push": "Push no. {id} to {target} — {mode}",
+        "resumed": " (resuming an interrupted push)",
+        "backup": "The platform's records saved before deleting: {path}",
+        "written": "Each row's outcome written into: {path}",
+        "stopped": "Warning: push stopped: {why}; run the same command again to finish "
+        "(nothing will be created twice)",
+        "warning": "Warning: {what}",
+        "keyless": "Note: {platform} has no identifier column; each row is known by its values. "
+        "A row edited since an earlier push goes as a new record, and the old one stays on the "
+        'platform (except in the "delete the rest" mode).',
+        "wait": "{error}: new attempt (no. {attempt}) in {seconds:.0f} s",
+        "confirm": "this mode deletes {count} record(s) from the platform: read the preview, "
+        "then run again with --yes to confirm",
     },
 }
 
@@ -130,12 +159,13 @@ def push_command(  # noqa: PLR0917 (typer reads each option from a parameter)
         try:
             with Journal.open() as journal, _bar(language, "sending") as progress:
                 result = push_file(
-                    request, connector, journal, progress=progress, on_wait=_say_wait
+                    request, connector, journal, progress=progress, on_wait=_waiting(language)
                 )
         except ConfirmationNeeded as needed:
             _show_preview(console, needed.preview, needed.labels, language)
             _say_keyless(console, request, list(needed.labels))
-            sys.stderr.write(f"{needed}\n")
+            count = len(needed.preview.delete)
+            sys.stderr.write(_WORDS[language]["confirm"].format(count=count) + "\n")
             raise typer.Exit(1) from None
         finally:
             connector.close()
@@ -253,9 +283,14 @@ def undo_push_command(
         raise typer.Exit(1)
 
 
-def _say_wait(error: Transient, seconds: float, attempt: int) -> None:
+def _waiting(language: Lang) -> Callable[[Transient, float, int], None]:
     """A pause before a new attempt, said on stderr, so a long wait does not look like a hang."""
-    sys.stderr.write(f"{error} : nouvel essai (n° {attempt}) dans {seconds:.0f} s\n")
+
+    def say(error: Transient, seconds: float, attempt: int) -> None:
+        text = _WORDS[language]["wait"].format(error=error, attempt=attempt, seconds=seconds)
+        sys.stderr.write(text + "\n")
+
+    return say
 
 
 def _kinds(evoliz: bool) -> tuple[SecretKind, ...]:
@@ -271,7 +306,7 @@ def _bar(language: Lang, word: str) -> Iterator[Callable[[int, int], None] | Non
 
 def _show_preview(console: Console, shown: Preview, labels: dict[str, str], language: Lang) -> None:
     words = _WORDS[language]
-    console.print(f"Aperçu — {MODE_LABELS[shown.mode]}")
+    console.print(_WORDS[language]["preview"].format(mode=MODE_LABELS[language][shown.mode]))
     for name in ("create", "update", "unchanged", "delete", "refused", "repeated"):
         keys: list[str] = getattr(shown, name)
         if not keys:
@@ -286,13 +321,8 @@ def _show_preview(console: Console, shown: Preview, labels: dict[str, str], lang
 def _say_keyless(console: Console, request: PushRequest, keys: list[str]) -> None:
     """Without a key column a row is known by its values: say what that means for edits."""
     if request.mode != "create_only" and any(is_fingerprint(key) for key in keys):
-        console.print(
-            f"Note : {request.profile.platform} n'a pas de colonne identifiant ; chaque ligne est "
-            "reconnue à ses valeurs. Une ligne modifiée depuis un envoi précédent part comme un "
-            "nouvel enregistrement, et l'ancien reste sur la plateforme (sauf en mode "
-            "« supprimer le reste »).",
-            highlight=False,
-        )
+        note = _WORDS[request.lang]["keyless"].format(platform=request.profile.platform)
+        console.print(note, highlight=False)
 
 
 def _show_invalid(console: Console, result: PushResult, language: Lang) -> None:
@@ -305,8 +335,9 @@ def _show_summary(console: Console, request: PushRequest, result: PushResult, la
     push = result.push
     assert push is not None
     words, counts = _WORDS[lang], push.counts
-    resumed = " (reprise d'un envoi interrompu)" if push.resumed else ""
-    console.print(f"Envoi n° {push.id} vers {push.target} — {push.mode}{resumed}", highlight=False)
+    resumed = words["resumed"] if push.resumed else ""
+    heading = words["push"].format(id=push.id, target=push.target, mode=push.mode)
+    console.print(heading + resumed, highlight=False)
     for name, count in (
         ("created", counts.created),
         ("updated", counts.updated),
@@ -320,16 +351,13 @@ def _show_summary(console: Console, request: PushRequest, result: PushResult, la
     _show_invalid(console, result, lang)
     _say_keyless(console, request, [entry.key for entry in result.entries])
     if result.backup is not None:
-        console.print(f"Sauvegarde de la plateforme avant suppression : {result.backup}")
+        console.print(words["backup"].format(path=result.backup), highlight=False)
     if result.written is not None:
-        console.print(f"Résultat de chaque ligne écrit dans : {result.written}")
+        console.print(words["written"].format(path=result.written), highlight=False)
     if result.stopped:
-        sys.stderr.write(
-            f"Attention : envoi arrêté : {result.stopped} ; relancez la même commande pour "
-            "finir (rien ne sera créé deux fois)\n"
-        )
+        sys.stderr.write(words["stopped"].format(why=result.stopped) + "\n")
     if result.write_error:
-        sys.stderr.write(f"Attention : {result.write_error}\n")
+        sys.stderr.write(words["warning"].format(what=result.write_error) + "\n")
     clean = counts.error == counts.not_sent == 0 and not result.invalid and not result.stopped
     return 0 if clean and not result.write_error else 1
 

@@ -1080,3 +1080,19 @@ def test_an_output_the_outcomes_cannot_go_to_is_refused_before_sending(
     assert pushes(tmp_path) == []
     assert path.read_bytes() == original
     assert path.read_bytes() == original
+
+
+def test_lang_en_gives_the_preview_and_the_summary_in_english(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    path = reveal_csv(tmp_path / "contacts.csv", MARIE)
+
+    code, out, _ = push(path, "reveal", sandbox, "--dry-run", "--lang", "en")
+    assert code == 0
+    assert out.startswith("Preview — create or update, keep the rest\n")
+    assert "has no identifier column" in out
+    code, out, _ = push(path, "reveal", sandbox, "--lang", "en")
+    assert code == 0
+    assert out.startswith(f"Push no. 1 to {sandbox.url} — upsert\n")
+    assert "Each row's outcome written into:" in out
+    assert "Aperçu" not in out and "Envoi" not in out

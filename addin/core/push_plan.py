@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+from addin.core.catalogue import Lang
 from addin.core.export import ExportPlan
 from addin.core.profile import Profile
 
@@ -28,12 +29,21 @@ MODES: tuple[Mode, ...] = (
 )
 #: modes that delete records of the platform: backup, preview and confirmation first
 DESTRUCTIVE: frozenset[Mode] = frozenset({"upsert_delete_rest", "replace_all"})
-MODE_LABELS: dict[Mode, str] = {
-    "update_only": "mise à jour seulement (une clé inconnue est une erreur)",
-    "create_only": "création seulement (une clé déjà présente est laissée telle quelle)",
-    "upsert": "créer ou mettre à jour, garder le reste",
-    "upsert_delete_rest": "créer ou mettre à jour, supprimer le reste",
-    "replace_all": "tout remplacer (tout supprimer puis créer)",
+MODE_LABELS: dict[Lang, dict[Mode, str]] = {
+    "fr": {
+        "update_only": "mise à jour seulement (une clé inconnue est une erreur)",
+        "create_only": "création seulement (une clé déjà présente est laissée telle quelle)",
+        "upsert": "créer ou mettre à jour, garder le reste",
+        "upsert_delete_rest": "créer ou mettre à jour, supprimer le reste",
+        "replace_all": "tout remplacer (tout supprimer puis créer)",
+    },
+    "en": {
+        "update_only": "update only (an unknown key is an error)",
+        "create_only": "create only (a key already there is left as it is)",
+        "upsert": "create or update, keep the rest",
+        "upsert_delete_rest": "create or update, delete the rest",
+        "replace_all": "replace everything (delete all, then create)",
+    },
 }
 
 
