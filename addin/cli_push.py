@@ -11,6 +11,7 @@ import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
@@ -25,6 +26,7 @@ from addin.errors import UsageError
 from addin.io.reader import check_file
 from addin.push.connector import Transient
 from addin.push.journal import Journal, Push
+from addin.push.run_lock import is_busy
 from addin.push.secrets import (
     EVOLIZ_PUBLIC_KEY,
     EVOLIZ_SECRET_KEY,
@@ -213,7 +215,8 @@ def history_command(
 ) -> None:
     """Liste les derniers envois (numéro, date, fichier, plateforme, mode, résultats)."""
     with clean_errors(), Journal.open() as journal:
-        pushes = journal.pushes_of(file, limit) if file else journal.history(limit)
+        found = journal.pushes_of(file, limit) if file else journal.history(limit)
+        pushes = [_as_it_stands(journal, push) for push in found]
     if as_json:
         json.dump([_push_dict(p) for p in pushes], sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
@@ -229,6 +232,14 @@ def history_command(
             f"refusés {counts.error}, non envoyés {counts.not_sent}, supprimés {counts.deleted}, "
             f"annulés {counts.undone}"
         )
+
+
+def _as_it_stands(journal: Journal, push: Push) -> Push:
+    """A push the journal says is running, but that no run holds, was stopped by a crash:
+    shown as interrupted (the next push of its file resumes it)."""
+    if push.status == "running" and not is_busy(journal.path.parent, push.file):
+        return replace(push, status="interrupted")
+    return push
 
 
 def undo_push_command(

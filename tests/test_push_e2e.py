@@ -461,6 +461,8 @@ def test_a_client_killed_in_the_middle_of_a_batch_is_finished_by_the_next_run(
     assert not made.path.with_name("clients.envoi.csv").exists()  # the run never got there
     pushes, entries = journal_of(tmp_path)
     assert [p.status for p in pushes] == ["running"]
+    # no run holds the file any more: `history` shows what the journal cannot know
+    assert [p["status"] for p in history_json(tmp_path)] == ["interrupted"]
     state_of = {e.row: (e.state, e.sends) for e in entries}
     assert {state_of[row] for row in batches[0] + batches[1]} == {("confirmed", 1)}
     assert {state_of[row] for row in batches[2]} == {("sent", 1)}  # the answer never came
