@@ -3,6 +3,9 @@
 Exit status of ``push``: 0 every valid row was accepted; 1 some row was held back, refused or
 not sent, or a confirmation is needed (the preview is shown); 2 nothing could start (file,
 arguments, credentials). A push stopped by the network is finished by running it again.
+
+The push machinery (requests, keyring, SQLite journal, locks) is imported inside the commands
+that use it: every other command of ``client-import`` starts about 0.1 s sooner.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -24,28 +27,13 @@ from addin.core.profiles import get_profile
 from addin.core.push_plan import MODE_LABELS, Preview, is_fingerprint
 from addin.errors import UsageError
 from addin.io.reader import check_file
-from addin.push.connector import Transient
-from addin.push.journal import Journal, Push
-from addin.push.run_lock import is_busy
-from addin.push.secrets import (
-    EVOLIZ_PUBLIC_KEY,
-    EVOLIZ_SECRET_KEY,
-    TOKEN,
-    SecretKind,
-    forget_secret,
-    keyring_problem,
-    store_secret,
-)
-from addin.push_undo import UndoConfirmationNeeded, find_push, undo_push
-from addin.pushing import (
-    ConfirmationNeeded,
-    PushRequest,
-    PushResult,
-    choose_mode,
-    open_connector,
-    push_file,
-)
 from addin.render.progress import progress_bar
+
+if TYPE_CHECKING:
+    from addin.push.connector import Transient
+    from addin.push.journal import Journal, Push
+    from addin.push.secrets import SecretKind
+    from addin.pushing import PushRequest, PushResult
 
 _PREVIEW_KEYS_SHOWN = 10
 _WORDS: dict[Lang, dict[str, str]] = {
@@ -138,6 +126,15 @@ def push_command(  # noqa: PLR0917 (typer reads each option from a parameter)
     lang: LangOption = "fr",
 ) -> None:
     """Envoie les lignes valides à la plateforme et écrit le résultat de chaque ligne."""
+    from addin.push.journal import Journal
+    from addin.pushing import (
+        ConfirmationNeeded,
+        PushRequest,
+        choose_mode,
+        open_connector,
+        push_file,
+    )
+
     language = language_of(lang)
     console = Console()
     with clean_errors():
@@ -187,6 +184,8 @@ def login_command(
     ] = False,
 ) -> None:
     """Garde le jeton (ou les clés Evoliz) dans le trousseau du système, jamais dans un fichier."""
+    from addin.push.secrets import keyring_problem, store_secret
+
     with clean_errors():
         problem = keyring_problem()
         if problem is not None:  # said before anything is typed
@@ -203,6 +202,8 @@ def logout_command(
     evoliz: Annotated[bool, typer.Option("--evoliz", help="Clés d'API Evoliz")] = False,
 ) -> None:
     """Retire du trousseau le jeton (ou les clés Evoliz) de cette plateforme."""
+    from addin.push.secrets import forget_secret
+
     with clean_errors():
         removed = [forget_secret(target, kind) for kind in _kinds(evoliz)]
     typer.echo("Retiré du trousseau." if any(removed) else "Le trousseau n'avait rien pour elle.")
@@ -214,6 +215,8 @@ def history_command(
     as_json: Annotated[bool, typer.Option("--json", help="Sortie JSON")] = False,
 ) -> None:
     """Liste les derniers envois (numéro, date, fichier, plateforme, mode, résultats)."""
+    from addin.push.journal import Journal
+
     with clean_errors(), Journal.open() as journal:
         found = journal.pushes_of(file, limit) if file else journal.history(limit)
         pushes = [_as_it_stands(journal, push) for push in found]
@@ -237,6 +240,8 @@ def history_command(
 def _as_it_stands(journal: Journal, push: Push) -> Push:
     """A push the journal says is running, but that no run holds, was stopped by a crash:
     shown as interrupted (the next push of its file resumes it)."""
+    from addin.push.run_lock import is_busy
+
     if push.status == "running" and not is_busy(journal.path.parent, push.file):
         return replace(push, status="interrupted")
     return push
@@ -254,6 +259,10 @@ def undo_push_command(
     ] = False,
 ) -> None:
     """Annule un envoi : supprime de la plateforme ce qu'il a créé, rien d'autre."""
+    from addin.push.journal import Journal
+    from addin.push_undo import UndoConfirmationNeeded, find_push, undo_push
+    from addin.pushing import open_connector
+
     with clean_errors(), Journal.open() as journal:
         push = find_push(journal, push_id)
         connector = open_connector(get_profile(push.profile), push.target)
@@ -305,6 +314,8 @@ def _waiting(language: Lang) -> Callable[[Transient, float, int], None]:
 
 
 def _kinds(evoliz: bool) -> tuple[SecretKind, ...]:
+    from addin.push.secrets import EVOLIZ_PUBLIC_KEY, EVOLIZ_SECRET_KEY, TOKEN
+
     return (EVOLIZ_PUBLIC_KEY, EVOLIZ_SECRET_KEY) if evoliz else (TOKEN,)
 
 
