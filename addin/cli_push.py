@@ -14,7 +14,7 @@ import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import replace
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -385,7 +385,7 @@ def _show_summary(console: Console, request: PushRequest, result: PushResult, la
 
 
 def _push_dict(push: Push) -> dict[str, object]:
-    counts = push.counts
+    """The ``history --json`` contract: the push without its fingerprint, every count."""
     return {
         "id": push.id,
         "started_at": push.started_at,
@@ -396,14 +396,5 @@ def _push_dict(push: Push) -> dict[str, object]:
         "target": push.target,
         "mode": push.mode,
         "status": push.status,
-        "counts": {
-            "total": counts.total,
-            "created": counts.created,
-            "updated": counts.updated,
-            "unchanged": counts.unchanged,
-            "error": counts.error,
-            "not_sent": counts.not_sent,
-            "undone": counts.undone,
-            "deleted": counts.deleted,
-        },
+        "counts": asdict(push.counts),
     }

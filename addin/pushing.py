@@ -46,7 +46,7 @@ from addin.push.connector import AuthFailed, Connector, ConnectorError, Outcome,
 from addin.push.evoliz import EvolizConnector
 from addin.push.generic import GenericConnector
 from addin.push.http import HttpClient
-from addin.push.journal import Entry, Journal, Push, records_fingerprint
+from addin.push.journal import Counts, Entry, Journal, Push, records_fingerprint
 from addin.push.retry import GaveUp, OnWait, RetryPolicy, retry
 from addin.push.run_lock import one_run
 from addin.push.secrets import (
@@ -504,19 +504,19 @@ def row_outcomes(result: PushResult, profile: Profile, lang: Lang) -> dict[int, 
 def history_line(result: PushResult, request: PushRequest) -> HistoryLine:
     """The push's line in the history sheet: the whole push's counts, resumed runs included;
     rows held back by the checks count as not sent."""
-    counts = result.push.counts if result.push is not None else None
+    counts = result.push.counts if result.push is not None else Counts(deleted=result.deleted)
     return HistoryLine(
         dt.datetime.now(),
         request.profile.name,
         request.target,
         request.mode,
         {
-            "created": counts.created if counts else 0,
-            "updated": counts.updated if counts else 0,
-            "unchanged": counts.unchanged if counts else 0,
-            "rejected": counts.error if counts else 0,
-            "not_sent": (counts.not_sent if counts else 0) + len(result.invalid),
-            "deleted": counts.deleted if counts else result.deleted,
+            "created": counts.created,
+            "updated": counts.updated,
+            "unchanged": counts.unchanged,
+            "rejected": counts.error,
+            "not_sent": counts.not_sent + len(result.invalid),
+            "deleted": counts.deleted,
         },
     )
 

@@ -124,6 +124,19 @@ _MIGRATIONS: tuple[tuple[str, ...], ...] = (
 
 SCHEMA_VERSION = len(_MIGRATIONS)
 
+#: the columns of ``pushes`` that are fields of :class:`Push` as they are
+_PUSH_FIELDS = (
+    "started_at",
+    "finished_at",
+    "file",
+    "fingerprint",
+    "sheet",
+    "profile",
+    "target",
+    "collection",
+    "mode",
+    "status",
+)
 #: rows a push may have created unknowingly (see :meth:`Journal.maybe_created`)
 _MAYBE_CREATED = "((status = 'unchanged' AND sends > 1) OR (state != 'confirmed' AND sends > 0))"
 
@@ -519,22 +532,8 @@ class Journal:
 
     @staticmethod
     def _read_push(db: sqlite3.Connection, push_id: int) -> Push:
-        (
-            started_at,
-            finished_at,
-            file,
-            fingerprint,
-            sheet,
-            profile,
-            target,
-            collection,
-            mode,
-            status,
-            deleted,
-        ) = db.execute(
-            "SELECT started_at, finished_at, file, fingerprint, sheet, profile, target,"
-            " collection, mode, status, deleted FROM pushes WHERE id = ?",
-            (push_id,),
+        *values, deleted = db.execute(
+            f"SELECT {', '.join(_PUSH_FIELDS)}, deleted FROM pushes WHERE id = ?", (push_id,)
         ).fetchone()
         tally: dict[str, int] = {}
         total = undone = 0
@@ -557,20 +556,7 @@ class Journal:
             undone=undone,
             deleted=deleted,
         )
-        return Push(
-            push_id,
-            started_at,
-            finished_at,
-            file,
-            fingerprint,
-            sheet,
-            profile,
-            target,
-            collection,
-            mode,
-            status,
-            counts,
-        )
+        return Push(id=push_id, counts=counts, **dict(zip(_PUSH_FIELDS, values, strict=True)))
 
 
 class _Transaction:
