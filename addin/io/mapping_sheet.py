@@ -36,7 +36,7 @@ from addin.io.common import header_text
 from addin.io.ooxml import NotSure, read_package
 from addin.io.product_sheets import MAPPING_SHEETS
 from addin.io.reader import list_sheets, read_table
-from addin.io.safe_files import replace_keeping_backup, write_replacing
+from addin.io.safe_files import write_in_place_or_to
 from addin.io.sheet_xml import frozen_below, inline_cell, worksheet
 from addin.io.xlsx_package import XlsxPackage
 
@@ -118,11 +118,7 @@ def write_mapping_sheet(
     put_mapping_sheet(
         package, rows, labels, profile=profile, platform=platform, data_sheet=data_sheet, lang=lang
     )
-    if output is None or output.resolve() == path.resolve():
-        replace_keeping_backup(path, package.save)
-        return path
-    write_replacing(output, package.save)
-    return output
+    return write_in_place_or_to(path, output, package.save)
 
 
 def put_mapping_sheet(

@@ -51,7 +51,7 @@ from addin.io.csv_writer import write_csv
 from addin.io.ooxml import NotSure, read_package
 from addin.io.product_sheets import HISTORY_SHEETS, is_product_sheet
 from addin.io.reader import read_table
-from addin.io.safe_files import replace_keeping_backup, write_replacing
+from addin.io.safe_files import write_in_place_or_to, write_replacing
 from addin.io.sheet_scan import first_rows
 from addin.io.sheet_xml import frozen_below, inline_cell, worksheet
 from addin.io.xlsx_package import XlsxPackage
@@ -223,11 +223,7 @@ def _write_workbook(
         values[f"{id_column.letter}{number}"] = outcome.platform_id
     package.write(part, put_cells(data, values, sheet, rows=rows))
     _put_history(package, [*_history_lines(path, package), history], lang)
-    if output is None or output.resolve() == path.resolve():
-        replace_keeping_backup(path, package.save)
-        return path
-    write_replacing(output, package.save)
-    return output
+    return write_in_place_or_to(path, output, package.save)
 
 
 @dataclass(frozen=True, slots=True)

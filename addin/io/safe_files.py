@@ -1,8 +1,9 @@
 """Writing over a user's file without ever losing it: a backup copy, then a one-step replace.
 
-Shared by every use case that changes a file the user owns (marks, fixes, undo): the new file
-is written beside the target and renamed over it, so a crash never leaves half a file, and in
-place the original is first copied to ``NAME.sauvegarde-<date>.ext``.
+Shared by every use case that changes a file the user owns (marks, fixes, undo, the mapping
+sheet, push outcomes): the new file is written beside the target and renamed over it, so a
+crash never leaves half a file, and in place the original is first copied to
+``NAME.sauvegarde-<date>.ext``.
 """
 
 from __future__ import annotations
@@ -46,6 +47,17 @@ def replace_keeping_backup(path: Path, write: Callable[[Path], object]) -> Path:
     shutil.copy2(path, backup)
     write_replacing(path, write)
     return backup
+
+
+def write_in_place_or_to(path: Path, output: Path | None, write: Callable[[Path], object]) -> Path:
+    """``path`` replaced after a backup copy when there is no ``output`` (or it names ``path``
+    itself), else ``output`` written (replaced if it exists: asking first is the caller's job);
+    returns the file written."""
+    if output is None or output.resolve() == path.resolve():
+        replace_keeping_backup(path, write)
+        return path
+    write_replacing(output, write)
+    return output
 
 
 def refuse_existing(path: Path, overwrite: bool) -> None:
