@@ -48,9 +48,10 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from openpyxl import Workbook
 
@@ -62,7 +63,7 @@ from addin.io.outcome_writer import write_outcomes
 from addin.push.connector import Outcome, Record, RemoteRecord
 from addin.push.generic import GenericConnector
 from addin.push.http import HttpClient
-from addin.push.journal import DATA_DIR_ENV, Entry, Journal, Push, records_fingerprint
+from addin.push.journal import DATA_DIR_ENV, Journal, records_fingerprint
 from addin.push.secrets import TOKEN as TOKEN_KIND
 from addin.pushing import PushRequest, PushResult, history_line, push_file, row_outcomes
 from addin.sandbox.api import Limits, Request, SandboxApi
@@ -174,6 +175,23 @@ class TimedConnector:
         self.inner.close()
 
 
+def _timed(name: str, per_batch: bool = False) -> Callable[..., Any]:
+    """``Journal.<name>``, its time added to the journal's ``seconds`` (and ``per_batch``)."""
+    method = getattr(Journal, name)
+
+    def timed(self: TimedJournal, *args: Any, **kwargs: Any) -> Any:
+        start = time.perf_counter()
+        try:
+            return method(self, *args, **kwargs)
+        finally:
+            spent = time.perf_counter() - start
+            self.seconds += spent
+            if per_batch:
+                self.per_batch += spent
+
+    return timed
+
+
 class TimedJournal(Journal):
     """The journal, with the seconds spent in the methods a push calls added up; apart, those
     of the two transactions each batch makes (``mark_sent`` and ``record``)."""
@@ -181,64 +199,13 @@ class TimedJournal(Journal):
     seconds = 0.0
     per_batch = 0.0
 
-    @contextmanager
-    def _timing(self, per_batch: bool = False) -> Iterator[None]:
-        start = time.perf_counter()
-        try:
-            yield
-        finally:
-            spent = time.perf_counter() - start
-            self.seconds += spent
-            if per_batch:
-                self.per_batch += spent
-
-    def start_or_resume(
-        self,
-        *,
-        file: Path | str,
-        fingerprint: str,
-        profile: str,
-        target: str,
-        collection: str,
-        mode: str,
-        rows: Iterable[tuple[str, int]],
-        sheet: str | None = None,
-    ) -> Push:
-        with self._timing():
-            return super().start_or_resume(
-                file=file,
-                fingerprint=fingerprint,
-                profile=profile,
-                target=target,
-                collection=collection,
-                mode=mode,
-                rows=rows,
-                sheet=sheet,
-            )
-
-    def pending(self, push: Push) -> list[Entry]:
-        with self._timing():
-            return super().pending(push)
-
-    def entries(self, push: Push) -> list[Entry]:
-        with self._timing():
-            return super().entries(push)
-
-    def mark_sent(self, push: Push, keys: Iterable[str]) -> None:
-        with self._timing(per_batch=True):
-            super().mark_sent(push, keys)
-
-    def record(self, push: Push, outcomes: Sequence[Outcome]) -> None:
-        with self._timing(per_batch=True):
-            super().record(push, outcomes)
-
-    def mark_not_sent(self, push: Push, keys: Iterable[str], message: str) -> None:
-        with self._timing():
-            super().mark_not_sent(push, keys, message)
-
-    def finish(self, push: Push) -> Push:
-        with self._timing():
-            return super().finish(push)
+    start_or_resume = _timed("start_or_resume")
+    pending = _timed("pending")
+    entries = _timed("entries")
+    mark_sent = _timed("mark_sent", per_batch=True)
+    record = _timed("record", per_batch=True)
+    mark_not_sent = _timed("mark_not_sent")
+    finish = _timed("finish")
 
 
 # --- one push ---------------------------------------------------------------------------------
