@@ -542,3 +542,29 @@ def fake_evoliz(public_key: str, secret_key: str, **options: Any) -> Iterator[Fa
     with serving(FakeEvolizServer(FakeEvoliz(public_key, secret_key, **options))) as server:
         yield server
     assert not server.errors, server.errors[0]
+
+
+class FakeClock:
+    """Wall and monotonic time that move only when slept or advanced; sleeps are recorded.
+
+    Given to the connector (and as ``wall_clock`` to the server), so token lifetimes, pacing
+    and ``Retry-After`` waits pass in no time."""
+
+    def __init__(self) -> None:
+        self.wall = time.time()
+        self.mono = 1000.0
+        self.sleeps: list[float] = []
+
+    def time(self) -> float:
+        return self.wall
+
+    def monotonic(self) -> float:
+        return self.mono
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.advance(seconds)
+
+    def advance(self, seconds: float) -> None:
+        self.wall += seconds
+        self.mono += seconds

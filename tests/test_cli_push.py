@@ -29,6 +29,7 @@ from addin.push.journal import Journal, Push
 from addin.push.secrets import SERVICE
 from addin.sandbox.server import SandboxServer, sandbox_in_thread
 from tests.fault_server import FaultServer, Rule, Status
+from tests.memory_keyring import MemoryKeyring
 
 TOKEN = secrets.token_hex(16)
 runner = CliRunner()
@@ -41,28 +42,6 @@ MARIE = {"first_name": "Marie", "last_name": "Tremblay", "phone1": "+1 418-555-0
 LUC = {"first_name": "Luc", "last_name": "Roy", "phone1": "+1 581-555-0199"}
 ANNE = {"first_name": "Anne", "last_name": "Roy", "phone1": "+1 581-555-0198"}
 REVEAL_HEADER = "Prénom;Nom de famille;Téléphone 1\n"
-
-
-class MemoryKeyring(keyring.backend.KeyringBackend):
-    """A keyring in a dict; its low priority keeps it out of keyring's own detection."""
-
-    priority = -10
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.passwords: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.passwords.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.passwords[service, username] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        try:
-            del self.passwords[service, username]
-        except KeyError:
-            raise keyring.errors.PasswordDeleteError("not found") from None
 
 
 @pytest.fixture(autouse=True)

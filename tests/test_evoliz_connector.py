@@ -23,7 +23,7 @@ from addin.core.profiles import get_profile
 from addin.push.connector import AuthFailed, JsonValue, Outcome, Record, Refused, Transient
 from addin.push.evoliz import TOKEN_LIFETIME, EvolizConnector, nest, token_lifetime
 from addin.push.http import Pacer, check_base_url
-from tests.fake_evoliz import FakeEvolizServer, Fault, fake_evoliz
+from tests.fake_evoliz import FakeClock, FakeEvolizServer, Fault, fake_evoliz
 
 #: made up per run: no key-shaped literal in the repository, and a leak test cannot pass by
 #: chance on a value some code happens to contain
@@ -32,29 +32,6 @@ SECRET = f"secret-{secrets.token_hex(12)}"
 WRONG_SECRET = f"wrong-{secrets.token_hex(8)}"
 CLIENTS_PATH = "/api/v1/clients"
 CONTACTS_PATH = "/api/v1/contacts-clients"
-
-
-class FakeClock:
-    """Wall and monotonic time that move only when slept or advanced; sleeps are recorded."""
-
-    def __init__(self) -> None:
-        self.wall = time.time()
-        self.mono = 1000.0
-        self.sleeps: list[float] = []
-
-    def time(self) -> float:
-        return self.wall
-
-    def monotonic(self) -> float:
-        return self.mono
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.advance(seconds)
-
-    def advance(self, seconds: float) -> None:
-        self.wall += seconds
-        self.mono += seconds
 
 
 def api_settings(profile: str = "evoliz-clients", **changes: Any) -> ApiSettings:

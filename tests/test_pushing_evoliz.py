@@ -36,8 +36,7 @@ from addin.push.evoliz import EvolizConnector
 from addin.push.journal import Journal
 from addin.push.retry import RetryPolicy, retry
 from addin.pushing import PushRequest, PushResult, open_connector, push_file
-from tests.fake_evoliz import FakeEvolizServer, Fault, Json, Reply, fake_evoliz
-from tests.test_evoliz_connector import FakeClock
+from tests.fake_evoliz import FakeClock, FakeEvolizServer, Fault, Json, Reply, fake_evoliz
 from tests.user_workbooks import write_rows
 
 #: made up per run (no key-shaped literal in the repository; a leak cannot match by chance)

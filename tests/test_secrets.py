@@ -33,31 +33,10 @@ from addin.push.secrets import (
     read_secret,
     store_secret,
 )
+from tests.memory_keyring import MemoryKeyring
 
 TARGET = "https://api.hokus.example/v1"
 ALL_VARS = (TOKEN.env_var, EVOLIZ_PUBLIC_KEY.env_var, EVOLIZ_SECRET_KEY.env_var)
-
-
-class MemoryKeyring(keyring.backend.KeyringBackend):
-    """A keyring in a dict; its low priority keeps it out of keyring's own detection."""
-
-    priority = -10
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.passwords: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.passwords.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.passwords[service, username] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        try:
-            del self.passwords[service, username]
-        except KeyError:
-            raise keyring.errors.PasswordDeleteError("not found") from None
 
 
 class BrokenKeyring(keyring.backend.KeyringBackend):
