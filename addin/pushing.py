@@ -427,9 +427,9 @@ def _aligned(
     remote: dict[str, dict[str, object]], rows: Sequence[OutgoingRow], profile: Profile
 ) -> dict[str, dict[str, object]]:
     """The platform's records under the file's spelling of their keys, where the platform
-    compares keys without case (Evoliz: codes and e-mails), so the preview says what the push
-    will do; elsewhere keys are exact (the generic contract)."""
-    if profile.api.connector != "evoliz":
+    compares keys without case (``api.keys_ignore_case``: Evoliz's codes and e-mails), so the
+    preview says what the push will do; elsewhere keys are exact (the generic contract)."""
+    if not profile.api.keys_ignore_case:
         return remote
     ours = {row.key.casefold(): row.key for row in rows}
     return {ours.get(key.casefold(), key): fields for key, fields in remote.items()}

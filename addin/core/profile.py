@@ -239,6 +239,9 @@ class ApiSettings(_Strict):
     collection: str | None = None
     #: the field (or fields, joined with "|") that identify a record on the platform
     key_field: str | list[str] | None = None
+    #: the platform compares keys without case (Evoliz's codes and e-mails): so does the
+    #: push's preview
+    keys_ignore_case: bool = False
     batch_size: int = Field(default=100, gt=0, le=1000)
     modes: list[
         Literal["update_only", "create_only", "upsert", "upsert_delete_rest", "replace_all"]
