@@ -17,8 +17,15 @@ from pydantic import ValidationError
 from addin.core.profile import Profile
 from addin.errors import ProfileError, UsageError
 
-#: Where profiles live: ``$CLIENT_IMPORT_TEMPLATES`` when set, else the repository's folder.
-DEFAULT_DIR = Path(__file__).resolve().parents[2] / "templates"
+#: The profiles an installed wheel carries inside the package (copied there by ``setup.py``).
+PACKAGED_DIR = Path(__file__).resolve().parents[1] / "_profiles"
+#: The profiles' one source in a checkout (and in an editable install): the repository's folder.
+REPOSITORY_DIR = Path(__file__).resolve().parents[2] / "templates"
+#: Where profiles live: ``$CLIENT_IMPORT_TEMPLATES`` when set, else the packaged copy of an
+#: installed wheel, else the repository's folder. The packaged copy comes first because beside
+#: an installed package, ``parents[2]`` is ``site-packages``, whose ``templates`` folder (if
+#: any) belongs to somebody else.
+DEFAULT_DIR = PACKAGED_DIR if PACKAGED_DIR.is_dir() else REPOSITORY_DIR
 
 
 def templates_dir() -> Path:
