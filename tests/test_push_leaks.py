@@ -18,6 +18,7 @@ import http.server
 import json
 import os
 import secrets
+import stat
 import subprocess
 import sys
 import threading
@@ -122,6 +123,7 @@ def push(path: Path, url: str, env: dict[str, str]) -> subprocess.CompletedProce
         command,
         env=env,
         cwd=path.parent,
+        umask=0o022,
         capture_output=True,
         text=True,
         timeout=PATIENCE,
@@ -165,6 +167,16 @@ def assert_no_piece_of_token(folder: Path, done: subprocess.CompletedProcess[str
     for name, blob in found:
         shown = [piece for piece in pieces if piece.encode() in blob]
         assert not shown, f"{name} holds {shown}"
+
+
+def assert_private(data: Path) -> None:
+    """The journal's folder and files are their owner's only (the process ran with umask 022)."""
+    if os.name != "posix":
+        return
+    assert stat.S_IMODE(data.stat().st_mode) == 0o700
+    files = sorted(data.glob("journal.sqlite3*"))
+    assert [f.name for f in files][:1] == ["journal.sqlite3"]
+    assert {f.name: stat.S_IMODE(f.stat().st_mode) for f in files} == {f.name: 0o600 for f in files}
 
 
 def side_file(path: Path) -> dict[str, dict[str, str]]:
@@ -214,6 +226,7 @@ def test_a_token_echoed_in_a_message_a_field_name_or_an_id_is_written_nowhere(
     assert done.returncode == 1, done.stderr  # one row refused
     assert "Traceback" not in done.stderr
     assert_no_piece_of_token(tmp_path, done)
+    assert_private(tmp_path / "data")
     if kind == "csv":
         said = side_file(path)
         assert said["2"]["Statut"] == "créé"

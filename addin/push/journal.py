@@ -44,7 +44,6 @@ a newer version is refused rather than damaged.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -60,6 +59,7 @@ from typing import Literal, cast
 import platformdirs
 
 from addin.errors import ClientImportError
+from addin.io.private_file import create_private
 from addin.push.connector import Outcome, Record
 from addin.push.secrets import public_target
 from addin.push.untrusted import readable
@@ -624,17 +624,6 @@ def _field_errors(text: str | None) -> dict[str, tuple[str, ...]]:
         return {}
     loaded: dict[str, list[str]] = json.loads(text)
     return {name: tuple(messages) for name, messages in loaded.items()}
-
-
-def create_private(path: Path) -> None:
-    """Create ``path`` empty and readable by its owner only, unless it exists.
-
-    File paths, keys and platform messages are the user's business only. Created so before
-    SQLite opens it, there is no moment when another user could open it; SQLite gives its
-    ``-wal`` and ``-shm`` files the database file's permissions.
-    """
-    with contextlib.suppress(FileExistsError):
-        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
 def _connect(path: Path) -> sqlite3.Connection:
