@@ -58,8 +58,16 @@ def cut(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def _class(characters: str) -> str:
+    """``characters`` escaped for a regular expression's ``[...]``."""
+    return "".join("\\" + c if c in "\\]^-[" else c for c in characters)
+
+
 def _folded(text: str) -> str:
     """Lower case, one character for one (so positions still match ``text``)."""
+    folded = text.lower()
+    if len(folded) == len(text):  # nearly always: no "İ" that lowers to two characters
+        return folded
     return "".join(low if len(low := c.lower()) == 1 else c for c in text)
 
 
@@ -69,6 +77,9 @@ class Scrubber:
     def __init__(self) -> None:
         self._secrets: set[str] = set()
         self._pieces: re.Pattern[str] | None = None
+        self._runs: re.Pattern[str] | None = None
+        #: a run long enough for a piece or an edge: without one, the text is left as it is
+        self._maybe: re.Pattern[str] | None = None
 
     def add(self, secret: str) -> None:
         """Mask ``secret`` (and its pieces) in every text cleaned from now on."""
@@ -79,12 +90,18 @@ class Scrubber:
         grams = {s[i : i + PIECE] for s in self._secrets for i in range(len(s) - PIECE + 1)}
         alternatives = sorted(grams | starts, key=len, reverse=True)
         self._pieces = re.compile("|".join(re.escape(g) for g in alternatives))
+        # a piece is a run of the secrets' characters: finding those runs first is one quick
+        # scan, where trying every piece at every position of every text would be slow
+        alphabet = "".join(sorted({c for s in self._secrets for c in s}))
+        shortest = min(len(piece) for piece in alternatives)
+        self._runs = re.compile(f"[{_class(alphabet)}]{{{shortest},}}")
+        self._maybe = re.compile(f"[{_class(alphabet)}]{{{min(shortest, EDGE)},}}")
 
     def text(self, text: str) -> str:
         """``text`` readable (see :func:`readable`) and without any secret or piece of one."""
         text = readable(text)
-        if self._pieces is None:
-            return text
+        if self._maybe is None or self._maybe.search(text.lower()) is None:
+            return text  # most texts: no run of a secret's characters long enough to matter
         folded = _folded(text)
         spans = self._spans(folded)
         spans += self._edges(folded)
@@ -105,31 +122,38 @@ class Scrubber:
     def _spans(self, folded: str) -> list[tuple[int, int]]:
         """Where runs of a secret's characters (at least :data:`PIECE`, or a whole short
         secret) are, each extended as far as it goes on."""
-        assert self._pieces is not None
+        assert self._pieces is not None and self._runs is not None
         spans: list[tuple[int, int]] = []
-        start = 0
-        while (found := self._pieces.search(folded, start)) is not None:
-            begin, end = found.span()
-            for secret in self._secrets:
-                if folded[begin:end] in secret:
-                    while end < len(folded) and folded[begin : end + 1] in secret:
-                        end += 1
-            spans.append((begin, end))
-            start = end
+        for run in self._runs.finditer(folded):
+            start, stop = run.span()
+            while (found := self._pieces.search(folded, start, stop)) is not None:
+                begin, end = found.span()
+                for secret in self._secrets:
+                    if folded[begin:end] in secret:
+                        while end < stop and folded[begin : end + 1] in secret:
+                            end += 1
+                spans.append((begin, end))
+                start = end
         return spans
 
     def _edges(self, folded: str) -> list[tuple[int, int]]:
         """A secret's start left at the end of the text, or its end at the start."""
         spans: list[tuple[int, int]] = []
+        if len(folded) < EDGE:
+            return spans
+        head, tail = folded[:EDGE], folded[-EDGE:]
         for secret in self._secrets:
-            for size in range(min(len(secret), len(folded)), EDGE - 1, -1):
-                if folded.endswith(secret[:size]):
-                    spans.append((len(folded) - size, len(folded)))
-                    break
-            for size in range(min(len(secret), len(folded)), EDGE - 1, -1):
-                if folded.startswith(secret[-size:]):
-                    spans.append((0, size))
-                    break
+            # a quick look first: the edge's characters must be found in the secret at all
+            if tail in secret:
+                for size in range(min(len(secret), len(folded)), EDGE - 1, -1):
+                    if folded.endswith(secret[:size]):
+                        spans.append((len(folded) - size, len(folded)))
+                        break
+            if head in secret:
+                for size in range(min(len(secret), len(folded)), EDGE - 1, -1):
+                    if folded.startswith(secret[-size:]):
+                        spans.append((0, size))
+                        break
         return spans
 
     def optional(self, text: object, limit: int) -> str | None:
@@ -170,7 +194,10 @@ class Scrubber:
     def remote(self, record: RemoteRecord) -> RemoteRecord:
         """A record the platform listed, its key, id and fields cleaned (they are shown in
         previews and saved in backups)."""
-        fields = self.json(dict(record.fields))
+        try:
+            fields = self.json(dict(record.fields))
+        except RecursionError:  # nested deeper than Python's stack: not a record's fields
+            fields = {}
         return RemoteRecord(
             self.text(record.key),
             self.optional(record.id, MAX_ID),
