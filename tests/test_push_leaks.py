@@ -30,7 +30,9 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from addin.push.connector import Refused, Transient
+from addin.core.profiles import get_profile
+from addin.push.connector import Record, Refused, Transient
+from addin.push.evoliz import EvolizConnector
 from addin.push.http import HttpClient
 from addin.push.journal import Journal
 from addin.sandbox.server import SandboxServer, sandbox_in_thread, serving
@@ -529,3 +531,64 @@ def test_overlong_ids_and_messages_are_cut_before_the_journal_and_the_cells(
     assert len(entry_refused.message or "") <= 2_000
     ((name, messages),) = entry_refused.field_errors.items()
     assert len(name) <= 255 and all(len(m) <= 2_000 for m in messages)
+
+
+# --- Evoliz's connector: the same cleaning of everything it answers ----------------------------
+
+PUBLIC_KEY = f"public-{secrets.token_hex(8)}"
+SECRET_KEY = f"secret-{secrets.token_hex(12)}"
+
+
+class _CarelessEvoliz(http.server.BaseHTTPRequestHandler):
+    """Logs in with the token of the test, lists nothing, and refuses or creates a client by
+    echoing the keys and the token in field names, messages and ids."""
+
+    protocol_version = "HTTP/1.1"
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers["Content-Length"]))
+        if self.path == "/api/login":
+            self._send(200, {"access_token": TOKEN, "expires_at": None})
+        elif self.server.refuse:  # type: ignore[attr-defined]
+            fields = {f"name {SECRET_KEY}": [f"vu {PUBLIC_KEY} et {TOKEN[:14]}"]}
+            self._send(422, {"error": f"Bearer {TOKEN}", "message": fields})
+        else:
+            self._send(201, {"clientid": f"{TOKEN.upper()}-1"})
+
+    def do_GET(self) -> None:
+        self._send(200, {"data": [], "meta": {"last_page": 1}})
+
+    def _send(self, status: int, body: object) -> None:
+        data = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, format: str, *args: object) -> None:
+        """Quiet."""
+
+
+@pytest.mark.parametrize("refuse", [True, False], ids=["refused", "created"])
+def test_evoliz_answers_echoing_keys_or_token_are_cleaned_whole(refuse: bool) -> None:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _CarelessEvoliz)
+    server.daemon_threads = True
+    server.refuse = refuse  # type: ignore[attr-defined]
+    url = f"http://127.0.0.1:{server.server_address[1]}"
+    record = Record("C1", {"code": "C1", "name": "Dupont", "type": "Particulier"})
+    with (
+        serving(server),
+        EvolizConnector(get_profile("evoliz-clients").api, url, PUBLIC_KEY, SECRET_KEY) as conn,
+    ):
+        (outcome,) = conn.send([record], create_only=True)
+
+    said = json.dumps([outcome.id, outcome.message, outcome.field_errors])
+    for secret in (TOKEN, PUBLIC_KEY, SECRET_KEY):
+        pieces = {secret[i : i + PIECE].lower() for i in range(len(secret) - PIECE + 1)}
+        assert not [piece for piece in pieces if piece in said.lower()], said
+    if refuse:
+        assert outcome.status == "error"
+        assert list(outcome.field_errors) == ["name ***"]
+    else:
+        assert (outcome.status, outcome.id) == ("created", "***-1")
