@@ -366,7 +366,7 @@ def test_hokus_csv_is_utf8_semicolon_crlf_and_defused(tmp_path: Path) -> None:
         ("@SUM(1)", "'@SUM(1)"),
         ("+1+cmd", "'+1+cmd"),
         ("-2+3", "'-2+3"),
-        ("-1 250.5", "-1 250.5"),
+        ("-1 250.5", "'-1 250.5"),  # Excel: the space is its intersection operator
         ("\tx", "'\tx"),
         ("\rx", "'\rx"),
         ("-12.5", "-12.5"),

@@ -10,31 +10,64 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from addin.core.table import SourceInfo
 from addin.io.csv_reader import SEPARATORS, decode, records
 
-#: What makes a spreadsheet read a cell as a formula (OWASP's list, tab and CR included).
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+#: What makes a spreadsheet read a cell as a formula when a value starts with it: OWASP's list
+#: (tab and CR included), line feed, and the full-width forms an IME types.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+#: A number as Excel reads one in a CSV: a sign, digits with one decimal mark (point or
+#: comma, whatever the user's locale), an exponent. ``-12.5``, ``+33612345678`` (an E.164
+#: phone: Excel shows 33612345678, the platform gets the text as it is), ``-1,5``, ``+1e5``.
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:[.,][0-9]+)?|[.,][0-9]+)(?:[eE][+-]?[0-9]+)?")
+
+#: A phone number as platforms want it in international format: ``+``, the country code, then
+#: groups of digits (some in brackets) with one space, dash or dot between them
+#: (``+33 6 12 34 56 78``, ``+1 418-692-2121``, ``+44 (20) 7946 0958``), 8 to 15 digits.
+_PHONE = re.compile(r"\+[0-9]{1,3}(?:[ .-]?(?:\([0-9]{1,4}\)|[0-9]+))+")
+_PHONE_DIGITS = range(8, 16)
+
+#: C0 control characters but tab, line feed and carriage return, and DEL: invisible, refused
+#: by many importers. Vertical tab and form feed separate lines (Excel for Mac writes a line
+#: break in a cell as ``\x0b``): they become a space, so words stay apart; the others go.
+_CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f]")
+_LINE_CONTROLS = re.compile("[\x0b\x0c]")
 
 
 def defuse(value: str, guard: str = "apostrophe") -> str:
-    """A value that opens in Excel as text, never as a formula (CSV injection).
+    """A value that opens in Excel as text or as a number, never as a formula that can do
+    anything (CSV injection), and without control characters.
 
-    A leading apostrophe is what OWASP advises and what Excel shows as a text marker; numbers
-    such as ``-12.5`` and phones such as ``+33612345678`` are data, not formulas, and are left
-    alone so the platform still reads them.
+    The rule follows what Excel evaluates: a value starting with ``=``, ``@``, a tab, a line
+    break or a full-width ``＝ ＋ － ＠`` is a formula; one starting with ``+`` or ``-`` is a
+    formula unless the whole value is a plain number (:data:`_PLAIN_NUMBER`): ``-1-1``,
+    ``+33-1``, ``-1 250,5`` are computed. Those get the profile's guard in front: an
+    apostrophe (OWASP's advice, shown by Excel as a text marker) or a space for platforms that
+    refuse quotes.
+
+    Left as they are: numbers (``-12.5``), E.164 phones (``+33612345678``, a number to Excel),
+    and phones in international format (:data:`_PHONE`: ``+1 418-692-2121``). Excel would
+    compute the latter as arithmetic on constants (or show ``#NULL!``), but digits, spaces,
+    dashes, dots and brackets can neither call a function nor reach a cell, a file or another
+    program; and the file is the platform's, which asked for that very text: a guard character
+    would end up in its phone field.
+
+    Control characters (C0 but tab, LF, CR; DEL) are removed first (vertical tab and form
+    feed become a space), so none can hide a formula behind it.
     """
-    if not value.startswith(_FORMULA_STARTS) or _is_number_or_phone(value):
+    value = _CONTROLS.sub("", _LINE_CONTROLS.sub(" ", value))
+    if not value.startswith(_FORMULA_STARTS) or _PLAIN_NUMBER.fullmatch(value) or _is_phone(value):
         return value
     return (" " if guard == "space" else "'") + value
 
 
-def _is_number_or_phone(value: str) -> bool:
-    body = value[1:].replace(" ", "").replace("-", "").replace(".", "")
-    return value[0] in "+-" and body.isdigit() and len(body) > 0
+def _is_phone(value: str) -> bool:
+    return _PHONE.fullmatch(value) is not None and sum(c.isdigit() for c in value) in _PHONE_DIGITS
 
 
 def write_csv(

@@ -184,12 +184,17 @@ class EvolizConnector:
                 "choisissez le mode « création seule »."
             )
         create = self._send_client if self.collection == CLIENTS else self._send_contact
-        return [create(record) for record in records]
+        # every outcome cleaned whole: ids, messages and field names all come from Evoliz
+        return [self._http.scrubber.outcome(create(record)) for record in records]
 
     def existing(self) -> Iterator[RemoteRecord]:
         """Every client (key: its code) or contact (key: its client's code and its e-mail, as
         ``CODE|email``), page by page. Evoliz compares them without case: so does the push's
-        preview (``pushing``)."""
+        preview (``pushing``). What Evoliz lists is cleaned like its answers."""
+        for record in self._listed():
+            yield self._http.scrubber.remote(record)
+
+    def _listed(self) -> Iterator[RemoteRecord]:
         for item in self._pages(self._paths["list"], {}):
             if self.collection == CLIENTS:
                 yield RemoteRecord(_text(item.get("code")), _id(item.get("clientid")), item)
@@ -352,8 +357,8 @@ class EvolizConnector:
         if isinstance(messages, dict):
             for name, said in messages.items():
                 listed = said if isinstance(said, list) else [said]
-                field_errors[name] = [self._http.scrub(str(m)) for m in listed if m is not None]
-        detail = self._http.scrub(describe_error(body)) or f"statut {response.status}"
+                field_errors[name] = [str(m) for m in listed if m is not None]
+        detail = describe_error(body, self._http.scrub) or f"statut {response.status}"
         return Outcome(
             key, "error", message=f"Evoliz a refusé {what} : {detail}", field_errors=field_errors
         )
@@ -419,7 +424,7 @@ class EvolizConnector:
         )
         body = response.body if isinstance(response.body, dict) else {}
         if response.status >= 400:
-            detail = self._http.scrub(describe_error(body))
+            detail = describe_error(body, self._http.scrub)
             raise AuthFailed(
                 f"Evoliz a refusé la connexion ({response.status}"
                 f"{' : ' + detail if detail else ''}). Vérifiez la clé publique et la clé "

@@ -7,7 +7,7 @@ again and the platform answers ``unchanged`` or ``updated`` instead of creating 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from urllib.parse import quote
 
 from addin.push.connector import (
@@ -51,8 +51,9 @@ class GenericConnector:
             raise Transient(
                 f"{self.http.name} a répondu sans un résultat par enregistrement envoyé."
             )
+        clean = self.http.scrubber.outcome
         return [
-            _outcome(record.key, result, self.http.scrub)
+            clean(_outcome(record.key, result))
             for record, result in zip(batch, results, strict=True)
         ]
 
@@ -73,10 +74,12 @@ class GenericConnector:
                 if isinstance(item, dict) and isinstance(item.get("key"), str):
                     fields = item.get("fields")
                     identifier = item.get("id")
-                    yield RemoteRecord(
-                        str(item["key"]),
-                        None if identifier is None else str(identifier),
-                        fields if isinstance(fields, dict) else {},
+                    yield self.http.scrubber.remote(
+                        RemoteRecord(
+                            str(item["key"]),
+                            None if identifier is None else str(identifier),
+                            fields if isinstance(fields, dict) else {},
+                        )
                     )
             following = body.get("next_page")
             page = following if isinstance(following, int) and following > page else None
@@ -94,9 +97,10 @@ class GenericConnector:
         self.http.close()
 
 
-def _outcome(key: str, result: JsonValue, scrub: Callable[[str], str]) -> Outcome:
-    """One result of a batch; its messages without any secret (a careless platform may echo
-    the token), since they go into the journal and the sheet."""
+def _outcome(key: str, result: JsonValue) -> Outcome:
+    """One result of a batch as the platform said it; :meth:`Scrubber.outcome` then cleans
+    its id, messages and field names (a careless platform may echo the token in any of them,
+    and they go into the journal and the sheet)."""
     if not isinstance(result, dict) or result.get("status") not in _STATUSES:
         raise Refused("La plateforme a renvoyé un résultat sans statut reconnu.")
     status: Status = result["status"]  # type: ignore[assignment]
@@ -105,13 +109,13 @@ def _outcome(key: str, result: JsonValue, scrub: Callable[[str], str]) -> Outcom
     message: str | None = None
     fields: dict[str, list[str]] = {}
     if isinstance(error, dict):
-        message = scrub(str(error.get("message") or "")) or None
+        message = str(error.get("message") or "") or None
         raw = error.get("fields")
         if isinstance(raw, Mapping):
             fields = {
-                str(name): [scrub(str(m)) for m in messages]
+                str(name): [str(m) for m in messages]
                 if isinstance(messages, list)
-                else [scrub(str(messages))]
+                else [str(messages)]
                 for name, messages in raw.items()
             }
     return Outcome(key, status, None if identifier is None else str(identifier), message, fields)

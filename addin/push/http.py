@@ -21,24 +21,31 @@ What becomes what::
     3xx (redirects are not followed), other 4xx  Refused
 
 Secrets: the token travels in the ``Authorization`` header only, which is never logged, and
-every text taken from a reply before it goes into an exception message passes through
-:meth:`HttpClient.scrub`, which masks the secrets registered with :meth:`HttpClient.add_secret`
-(a platform that echoes a key back in an error must not put it on the user's screen). Logs
-carry the method, the path without its query (codes and e-mails are personal data) and the
-status, nothing else.
+every text taken from a reply passes through :meth:`HttpClient.scrub` (see
+:mod:`addin.push.untrusted`), which masks the secrets registered with
+:meth:`HttpClient.add_secret` and any piece of them, and replaces characters that cannot be
+stored (a platform that echoes a key back in an error must not put it on the user's screen,
+in the journal or in the sheet). The platform's words are masked whole, then cut for display
+(:func:`describe_error`): cutting first would leave a piece of a secret behind. Logs carry
+the method, the path without its query (codes and e-mails are personal data) and the status,
+nothing else.
 
 Plain ``http://`` is accepted only to this machine (the sandbox, the tests' fake servers):
 anywhere else a token or an API key would cross the network in clear, so :func:`check_base_url`
-refuses it before any connection is made.
+refuses it before any connection is made. Requests to this machine never go through a proxy
+(``HTTP_PROXY``, ``ALL_PROXY``... without a ``NO_PROXY`` naming it): a proxy would receive in
+clear what never had to leave the machine. A proxy for a remote HTTPS address is kept: it only
+sees the tunnel's address.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import logging
 import math
 import time
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from typing import Protocol
@@ -47,10 +54,11 @@ from urllib.parse import urlsplit
 import requests
 
 from addin.push.connector import AuthFailed, JsonValue, Refused, Transient
+from addin.push.untrusted import Scrubber
 
 logger = logging.getLogger(__name__)
 
-#: Hosts to which plain ``http://`` is allowed: the traffic never leaves the machine.
+#: Host names of this machine (with every loopback address, see :func:`is_local_host`).
 LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 
 #: Seconds to wait for a connection and then for each read, unless the connector says otherwise.
@@ -59,8 +67,8 @@ DEFAULT_TIMEOUT = 30.0
 #: The longest platform text kept in an error message; a full HTML page helps nobody.
 _DETAIL_LIMIT = 300
 
-#: Secrets shorter than this are not masked: replacing "ab" everywhere would garble messages.
-_MIN_SECRET = 4
+#: The largest reply read, in bytes: a page of records or a batch's results is far smaller.
+MAX_REPLY = 32 << 20
 
 Params = Mapping[str, str | int]
 
@@ -140,6 +148,20 @@ class Response:
     headers: Mapping[str, str] = field(default_factory=dict)
 
 
+def is_local_host(host: str) -> bool:
+    """True for this machine: ``localhost`` or a loopback address (127.0.0.0/8, ``::1``).
+
+    Traffic to these never leaves the machine: plain ``http://`` is fine, a proxy is not.
+    """
+    name = host.strip("[]").lower()
+    if name in LOCAL_HOSTS:
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
 def check_base_url(base_url: str) -> str:
     """``base_url`` without its trailing ``/``, or :class:`Refused` saying why it cannot be used.
 
@@ -167,7 +189,7 @@ def check_base_url(base_url: str) -> str:
         raise Refused(
             f"Adresse de la plateforme invalide : « {shown} » ne doit contenir ni « ? » ni « # »."
         )
-    if parts.scheme == "http" and host.lower() not in LOCAL_HOSTS:
+    if parts.scheme == "http" and not is_local_host(host):
         raise Refused(
             f"Adresse refusée : « {shown} » n'est pas chiffrée. Utilisez https:// : "
             "http:// n'est accepté que vers cet ordinateur (localhost ou 127.0.0.1), "
@@ -199,9 +221,13 @@ class HttpClient:
         self.timeout = timeout
         self.pacer = pacer
         self._clock = clock
-        self._secrets: set[str] = set()
+        self._scrubber = Scrubber()
         self._owns_session = session is None
         self._session = requests.Session() if session is None else session
+        host = urlsplit(self.base_url).hostname or ""
+        # requests' own NO_PROXY handling, for this one host: the environment's proxies are
+        # not consulted for it (a session's explicit ``proxies`` are its owner's choice)
+        self._proxies = {"no_proxy": host} if is_local_host(host) else None
 
     def __repr__(self) -> str:
         return f"HttpClient({self.base_url!r}, name={self.name!r})"
@@ -217,16 +243,19 @@ class HttpClient:
         if self._owns_session:
             self._session.close()
 
+    @property
+    def scrubber(self) -> Scrubber:
+        """What cleans the platform's texts, outcomes and records (see :meth:`scrub`)."""
+        return self._scrubber
+
     def add_secret(self, secret: str) -> None:
-        """Mask ``secret`` in every message built from now on (keys, tokens)."""
-        if len(secret) >= _MIN_SECRET:
-            self._secrets.add(secret)
+        """Mask ``secret`` and its pieces in every text cleaned from now on (keys, tokens)."""
+        self._scrubber.add(secret)
 
     def scrub(self, text: str) -> str:
-        """``text`` with every registered secret replaced by ``***``."""
-        for secret in sorted(self._secrets, key=len, reverse=True):
-            text = text.replace(secret, "***")
-        return text
+        """A platform's ``text`` without any registered secret (nor piece of one), and with
+        characters that cannot be stored replaced (:mod:`addin.push.untrusted`)."""
+        return self._scrubber.text(text)
 
     def request(
         self,
@@ -250,7 +279,7 @@ class HttpClient:
         if token is not None:
             headers["Authorization"] = f"Bearer {token}"
         try:
-            raw = self._session.request(
+            with self._session.request(
                 method,
                 url,
                 params=params,
@@ -258,8 +287,11 @@ class HttpClient:
                 headers=headers,
                 timeout=self.timeout,
                 allow_redirects=False,
-            )
-            status, content, reply_headers = raw.status_code, raw.content, dict(raw.headers)
+                proxies=self._proxies,
+                stream=True,  # read below, within MAX_REPLY
+            ) as raw:
+                status, reply_headers = raw.status_code, dict(raw.headers)
+                content = self._read(raw)
         except requests.exceptions.SSLError:
             raise Refused(
                 f"{self.name} : la connexion sécurisée (HTTPS) a échoué, le certificat du "
@@ -286,6 +318,22 @@ class HttpClient:
         logger.debug("%s %s → %d", method, path.split("?", 1)[0], status)
         return self._interpret(status, content, reply_headers, accept)
 
+    def _read(self, raw: requests.Response) -> bytes:
+        """The reply's body, or :class:`Refused` past :data:`MAX_REPLY` bytes, never read
+        further: a hostile or broken platform must not fill the memory."""
+        chunks: list[bytes] = []
+        size = 0
+        for chunk in raw.iter_content(chunk_size=1 << 16):
+            size += len(chunk)
+            if size > MAX_REPLY:
+                raise Refused(
+                    f"{self.name} a envoyé une réponse trop volumineuse (plus de "
+                    f"{MAX_REPLY >> 20} Mo) : elle n'a pas été lue. Vérifiez l'adresse de la "
+                    "plateforme."
+                )
+            chunks.append(chunk)
+        return b"".join(chunks)
+
     def _interpret(
         self, status: int, content: bytes, headers: dict[str, str], accept: Collection[int]
     ) -> Response:
@@ -299,7 +347,7 @@ class HttpClient:
             return Response(status, body, headers)
         if status in accept:
             return Response(status, body if readable else None, headers)
-        detail = self.scrub(describe_error(body)) if readable else ""
+        detail = describe_error(body, self.scrub) if readable else ""
         said = f" : {detail}" if detail else "."
         if status == 429:
             retry_after = self.retry_after(headers)
@@ -353,12 +401,13 @@ def _parse_json(content: bytes) -> tuple[bool, JsonValue]:
     return True, value
 
 
-def describe_error(body: JsonValue) -> str:
-    """The platform's own words from an error body, short, or ``""``.
+def describe_error(body: JsonValue, scrub: Callable[[str], str]) -> str:
+    """The platform's own words from an error body, passed through ``scrub`` whole and only
+    then cut short, or ``""``.
 
     Knows Evoliz's ``{"error": str, "message": str | {field: [str]}}`` and the generic
     contract's ``{"error": {"code", "message"}}``; anything else gives ``""`` rather than a
-    guess.
+    guess. ``scrub`` comes first: a secret cut in two by the cut would no longer be found.
     """
     if not isinstance(body, dict):
         return ""
@@ -372,5 +421,5 @@ def describe_error(body: JsonValue) -> str:
             for name, msgs in message.items()
         )
     words = [s for w in (error, message) if isinstance(w, str | int) and (s := str(w).strip())]
-    text = " — ".join(dict.fromkeys(words))  # same text twice said once
+    text = scrub(" — ".join(dict.fromkeys(words)))  # same text twice said once
     return text if len(text) <= _DETAIL_LIMIT else text[: _DETAIL_LIMIT - 1] + "…"

@@ -59,8 +59,10 @@ from typing import Literal, cast
 import platformdirs
 
 from addin.errors import ClientImportError
+from addin.io.private_file import create_private
 from addin.push.connector import Outcome, Record
 from addin.push.secrets import public_target
+from addin.push.untrusted import readable
 
 #: Overrides the data directory (the journal is ``$CLIENT_IMPORT_DATA_DIR/journal.sqlite3``).
 DATA_DIR_ENV = "CLIENT_IMPORT_DATA_DIR"
@@ -388,8 +390,8 @@ class Journal:
         values = [
             (
                 outcome.status,
-                outcome.id,
-                outcome.message,
+                _storable(outcome.id),
+                _storable(outcome.message),
                 _field_errors_json(outcome.field_errors),
                 stamp,
                 push.id,
@@ -417,7 +419,7 @@ class Journal:
             push,
             keys,
             "UPDATE entries SET status = 'not-sent', message = ?, changed_at = ?",
-            (message, stamp),
+            (readable(message), stamp),
         )
 
     def add_deleted(self, push: Push, count: int) -> None:
@@ -601,11 +603,17 @@ def _not_unconfirmed(push: Push, keys: Iterable[str]) -> str:
     return f"push {push.id}: not all of {shown}... are unconfirmed rows of it"
 
 
+def _storable(text: str | None) -> str | None:
+    """A platform's text as SQLite can store it: a lone surrogate cannot be encoded in UTF-8
+    and would fail the push on every run (:func:`~addin.push.untrusted.readable`)."""
+    return None if text is None else readable(text)
+
+
 def _field_errors_json(errors: Mapping[str, Sequence[str]]) -> str | None:
     if not errors:
         return None
     return json.dumps(
-        {name: list(messages) for name, messages in errors.items()},
+        {readable(name): [readable(m) for m in messages] for name, messages in errors.items()},
         ensure_ascii=False,
         sort_keys=True,
     )
@@ -622,15 +630,13 @@ def _connect(path: Path) -> sqlite3.Connection:
     """Open (or create) the file and bring its schema up to date; refuse one not ours."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        new = not path.exists()
+        create_private(path)
         db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
     except (OSError, sqlite3.Error) as error:
         raise JournalError(
             f"Impossible d'ouvrir le journal des envois « {path} » : {error}."
         ) from None
     try:
-        if new and os.name == "posix":
-            path.chmod(0o600)  # file paths and platform messages: the user's business only
         _prepare(db, path)
     except (OSError, sqlite3.Error) as error:
         db.close()

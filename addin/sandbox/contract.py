@@ -11,6 +11,8 @@ SQLite, so the same rules hold in the unit tests, the sandbox and the fault-inje
 from __future__ import annotations
 
 import json
+import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from http import HTTPStatus
@@ -35,6 +37,9 @@ DEFAULT_MAX_BODY: Final = 4 * 1024 * 1024
 REQUIRED: Final = "obligatoire"
 #: The per-field message of a value that is not a scalar.
 NOT_SCALAR: Final = "valeur non acceptée : texte, nombre, booléen ou null attendu"
+
+#: A lone surrogate: valid as a JSON escape, impossible to encode in UTF-8.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 #: Request-level errors: stable code → (HTTP status, French message template).
 ERRORS: Final[Mapping[str, tuple[HTTPStatus, str]]] = {
@@ -194,13 +199,21 @@ def canonical_json(value: object) -> str:
 
 
 def parse_json(body: bytes) -> object:
-    """The request body as JSON, or ``bad-json``; ``NaN`` and ``Infinity`` are not JSON."""
+    """The request body as JSON, or ``bad-json``.
+
+    Refused as well, although Python's reader takes them: ``NaN`` and ``Infinity`` (not
+    JSON), numbers too large for a float (``1e999`` would be stored as infinity and served
+    back as ``Infinity``, which no JSON reader accepts), and texts holding a lone surrogate
+    (the escape ``"\\ud800"`` is valid JSON, but no UTF-8 file or database can store it).
+    """
 
     def refuse_constant(name: str) -> object:
         raise ValueError(f"{name} n'est pas une valeur JSON")
 
     try:
-        return json.loads(body.decode("utf-8"), parse_constant=refuse_constant)
+        value = json.loads(
+            body.decode("utf-8"), parse_constant=refuse_constant, parse_float=_finite
+        )
     except UnicodeDecodeError:
         raise ApiError("bad-json", detail="il n'est pas encodé en UTF-8") from None
     except RecursionError:
@@ -208,8 +221,39 @@ def parse_json(body: bytes) -> object:
     except json.JSONDecodeError as error:
         where = f"ligne {error.lineno}, colonne {error.colno}"
         raise ApiError("bad-json", detail=f"erreur de syntaxe {where}") from None
-    except ValueError as error:  # NaN, Infinity, refused above
+    except ValueError as error:  # NaN, Infinity, 1e999, refused above
         raise ApiError("bad-json", detail=str(error)) from None
+    _check_texts(value)
+    return value
+
+
+def _finite(text: str) -> float:
+    """A JSON number with a fraction or exponent, if a float can hold it."""
+    number = float(text)
+    if not math.isfinite(number):
+        raise ValueError(f"le nombre {text[:20]} dépasse ce qu'un nombre décimal peut contenir")
+    return number
+
+
+def _check_texts(value: object) -> None:
+    """``bad-json`` if a text of ``value`` (object keys included) holds a lone surrogate.
+
+    Walked with a stack, not by recursion: the reader accepted the depth, this must too.
+    """
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, str) and _SURROGATE.search(item):
+            raise ApiError(
+                "bad-json",
+                detail="un texte contient un caractère isolé (\\ud800 à \\udfff) "
+                "qu'aucun texte UTF-8 ne peut contenir",
+            )
 
 
 def batch_records(body: object, max_batch: int) -> list[object]:

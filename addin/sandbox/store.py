@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 
+from addin.io.private_file import create_private
 from addin.sandbox.contract import (
     DEFAULT_PAGE_SIZE,
     Item,
@@ -236,9 +237,14 @@ def parse_required(specs: Sequence[str]) -> dict[str, tuple[str, ...]]:
 
 
 def _open(path: Path) -> sqlite3.Connection:
-    """Open (or create) the file, refusing one that is not ours rather than writing into it."""
+    """Open (or create) the file, refusing one that is not ours rather than writing into it.
+
+    A new file (and the folder holding it, if new) is its owner's only: rehearsal records are
+    often real customers' data.
+    """
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        create_private(path)
         db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
     except (OSError, sqlite3.Error) as error:
         raise SandboxError(f"Impossible d'ouvrir la base « {path} » : {error}.") from None
