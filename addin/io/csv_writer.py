@@ -32,6 +32,13 @@ _PLAIN_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:[.,][0-9]+)?|[.,][0-9]+)(?:[eE][+-
 _PHONE = re.compile(r"\+[0-9]{1,3}(?:[ .-]?(?:\([0-9]{1,4}\)|[0-9]+))+")
 _PHONE_DIGITS = range(8, 16)
 
+#: What Excel computes once it reads a leading ``+`` or ``-`` as a formula: numbers (brackets
+#: allowed) joined by arithmetic operators, spaces around them allowed. A space *between* two
+#: numbers is Excel's intersection operator, which numbers cannot take: such a value is not
+#: computed. ``+1-418-692-2121`` is (Excel shows -3530, and saves it if the user saves).
+_NUMBER_TERM = r"\s*\(*\s*[0-9]+(?:[.,][0-9]+)?\s*\)*\s*"
+_ARITHMETIC = re.compile(rf"{_NUMBER_TERM}(?:[-+*/^]{_NUMBER_TERM})+")
+
 #: C0 control characters but tab, line feed and carriage return, and DEL: invisible, refused
 #: by many importers. Vertical tab and form feed separate lines (Excel for Mac writes a line
 #: break in a cell as ``\x0b``): they become a space, so words stay apart; the others go.
@@ -50,12 +57,14 @@ def defuse(value: str, guard: str = "apostrophe") -> str:
     apostrophe (OWASP's advice, shown by Excel as a text marker) or a space for platforms that
     refuse quotes.
 
-    Left as they are: numbers (``-12.5``), E.164 phones (``+33612345678``, a number to Excel),
-    and phones in international format (:data:`_PHONE`: ``+1 418-692-2121``). Excel would
-    compute the latter as arithmetic on constants (or show ``#NULL!``), but digits, spaces,
-    dashes, dots and brackets can neither call a function nor reach a cell, a file or another
-    program; and the file is the platform's, which asked for that very text: a guard character
-    would end up in its phone field.
+    Left as they are: numbers (``-12.5``), E.164 phones (``+33612345678``, a number to
+    Excel), and phones in international format whose groups are apart by spaces, dots or
+    brackets (:data:`_PHONE`: ``+33 6 12 34 56 78``, ``+1 418 692 2121``): Excel cannot
+    compute those (a space between numbers is an intersection), digits and those separators
+    can neither call a function nor reach a cell or a program, and the file is the platform's,
+    which asked for that very text. A phone whose groups are joined by dashes
+    (``+1-418-692-2121``) is arithmetic Excel does compute (:data:`_ARITHMETIC`): guarded, so an
+    accountant who opens the export and saves it does not send -3530 instead.
 
     Control characters (C0 but tab, LF, CR; DEL) are removed first (vertical tab and form
     feed become a space), so none can hide a formula behind it.
@@ -67,7 +76,11 @@ def defuse(value: str, guard: str = "apostrophe") -> str:
 
 
 def _is_phone(value: str) -> bool:
-    return _PHONE.fullmatch(value) is not None and sum(c.isdigit() for c in value) in _PHONE_DIGITS
+    return (
+        _PHONE.fullmatch(value) is not None
+        and sum(c.isdigit() for c in value) in _PHONE_DIGITS
+        and _ARITHMETIC.fullmatch(value[1:]) is None
+    )
 
 
 def write_csv(
