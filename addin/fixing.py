@@ -123,7 +123,12 @@ def _fix_csv(
         return FixFileResult(result, path, None, None, 0)
     target = output or path
     log = changes_file(target)
-    check_output(log, reads=[path], overwrite=overwrite)
+    check_output(log, reads=[path], overwrite=True)
+    if log.exists() and not overwrite:
+        raise UsageError(
+            f"« {log} » existe déjà (les corrections d'une fois précédente ?) : renommez-le pour "
+            "le garder, ou ajoutez --force pour le remplacer"
+        )
     edits = {(c.row, c.position): c.after for c in result.changes}
     separator = table.source.separator or ";"
 

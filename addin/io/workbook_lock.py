@@ -12,6 +12,8 @@ folder (``$CLIENT_IMPORT_DATA_DIR``, else ``platformdirs``' data folder, where t
 lives), named after the workbook's resolved path: nothing appears beside the user's files
 (Excel users would see it, copy it, mail it), and a symbolic link shares its target's lock.
 A folder shared by several machines is not covered: each machine has its own data folder.
+Taking the lock also removes, in the workbook's folder, the temporary files a killed run left
+(``safe_files.remove_stale_temporaries``).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ import platformdirs
 from filelock import FileLock, Timeout
 
 from addin.errors import UsageError
+from addin.io.safe_files import remove_stale_temporaries, through_links
 
 #: the same variable and folder as the push journal (``addin.push.journal``), read here
 #: without importing the push machinery into every command
@@ -70,6 +73,7 @@ def editing(*paths: Path | None) -> Iterator[None]:
             if path is None or _key(path) in seen:
                 continue
             seen.add(_key(path))
+            remove_stale_temporaries(through_links(path).parent)  # what a killed run left
             lock = _lock(path)
             try:
                 lock.acquire()
