@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 
 from addin.core.catalogue import Lang
@@ -82,19 +81,19 @@ def export_file(
     _check_output(path, profile, output, rejects, overwrite)
     table = load_table(path, sheet, profile)
     plan = plan_export(table, profile, lang)
-    files = _write_parts(plan, profile, output, overwrite, path)
-    if rejects is not None:
-        separator = profile.file.export.separator
-        write_replacing(
-            rejects,
-            partial(
-                write_held_back,
-                headers=plan.source_headers,
-                held=plan.held_back,
-                lang=lang,
-                separator=separator,
-            ),
+    if rejects is None:
+        return ExportResult(plan, _write_parts(plan, profile, output, overwrite, path), None)
+    files: list[Path] = []
+
+    def rejects_then_parts(temporary: Path) -> None:
+        # the rejects are written first and put in place last: a failure of either leaves
+        # neither (an export without its rejects would lose the rows held back)
+        write_held_back(
+            temporary, plan.source_headers, plan.held_back, lang, profile.file.export.separator
         )
+        files.extend(_write_parts(plan, profile, output, overwrite, path))
+
+    write_replacing(rejects, rejects_then_parts)
     return ExportResult(plan, files, rejects)
 
 

@@ -261,3 +261,27 @@ def test_a_push_into_a_read_only_workbook_is_refused_before_anything_is_sent(
     err = assert_clean_failure(done)
     assert "lecture seule" in err
     assert state(tmp_path) == before
+
+
+def test_an_export_whose_rejects_fill_the_disk_leaves_no_export_either(tmp_path: Path) -> None:
+    source = tmp_path / "clients.csv"
+    lines = [";".join(HEADERS), "Marie;Tremblay;418-555-0134;appel;;12 rue du Lac;Lévis;G6V 1A1;;1"]
+    lines += [f"Luc;Côté;12;appel;;3 rue Haute;Lévis;G6V 1A1;;{n}" for n in range(2, 400)]
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (tmp_path / "out").mkdir()
+    before = state(tmp_path)
+    room = 16384  # the one-row export fits, the rejects do not
+
+    def full_after_the_export() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (room, room))
+
+    done = cli(
+        *("export", source, "-p", "flokon", "-o", tmp_path / "out" / "e.xlsx"),
+        *("--rejects", tmp_path / "out" / "r.csv"),
+        before=full_after_the_export,
+    )
+
+    err = assert_clean_failure(done)
+    assert "r.csv" in err and "disque" in err
+    assert state(tmp_path) == before
