@@ -12,8 +12,7 @@ date. One run at a time per file, and per set of records and target: a second on
 meanwhile is refused (``push.run_lock``). The workbook is locked from reading its rows to
 writing their outcomes back (``io.workbook_lock``), so that no other command writes it in
 between and loses them; a read-only workbook is refused before anything is sent. Ctrl+C stops
-between answers: what was answered is
-kept and written back, the rest is sent by the next run.
+between answers: what was answered is kept and written back, the rest is sent by the next run.
 
 A crash, a closed laptop or a dead network leaves rows ``sent`` or ``pending`` in the
 journal; the next run with the same file sends exactly those again, and upsert by key (or
