@@ -417,6 +417,25 @@ def test_a_temporary_of_a_running_command_is_left_alone(tmp_path: Path) -> None:
     assert mine.read_bytes() == b"being written"
 
 
+def test_another_machines_temporary_is_removed_only_once_it_is_old(tmp_path: Path) -> None:
+    """On a shared folder a process of another machine cannot be seen: its file's age decides."""
+    book = flokon_book(tmp_path / "clients.xlsx")
+    other_host = "0badc0de"  # a hash of another host name than this one
+    old = tmp_path / f"{TEMP_PREFIX}{other_host}-4242-aa.tmp.xlsx"
+    recent = tmp_path / f"{TEMP_PREFIX}{other_host}-4243-bb.tmp.xlsx"
+    stranger = tmp_path / ".~client-import-notes.txt"  # not one of our names: never touched
+    for path in (old, recent, stranger):
+        path.write_bytes(b"...")
+    day_ago = time.time() - 24 * 3600
+    os.utime(old, (day_ago, day_ago))
+
+    done = cli("clear", book)
+
+    assert done.returncode == 0, done.stderr
+    assert not old.exists()
+    assert recent.exists() and stranger.exists()
+
+
 # --- 6. no backup when nothing changed -------------------------------------------------------
 
 
