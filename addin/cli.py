@@ -149,7 +149,13 @@ def _mark(
     _show(report, language, as_json)
     if not as_json:
         err = Console(stderr=True)
-        if language == "fr":
+        if not result.changed:
+            err.print(
+                f"Rien à marquer : « {result.output.name} » n'a pas été modifié."
+                if language == "fr"
+                else f"Nothing to mark: “{result.output.name}” was left as it was."
+            )
+        elif language == "fr":
             err.print(f"Classeur marqué : {result.output} ({result.notes} note(s))")
             if result.backup:
                 err.print(f"Sauvegarde de l'original : {result.backup}")
@@ -248,8 +254,14 @@ def undo_command(
     """Annule les corrections notées dans la feuille CI_Corrections du classeur."""
     with clean_errors():
         result = undo_fixes(file)
-    if result.backup is None:
+    if result.backup is None and not result.kept:
         typer.echo(f"Aucune correction notée dans « {file.name} » : rien à annuler.")
+        return
+    if result.backup is None:
+        typer.echo(
+            f"Rien à annuler : les {len(result.kept)} cellule(s) corrigée(s) ont été modifiées "
+            f"depuis ; « {file.name} » n'a pas été modifié."
+        )
         return
     typer.echo(
         f"{result.restored} cellule(s) remise(s) comme avant (sauvegarde : {result.backup.name})."

@@ -40,6 +40,9 @@ def clean_errors() -> Iterator[None]:
         yield
     except ClientImportError as exc:
         raise fail(str(exc)) from None
+    except OSError as exc:  # a file system error no use case turned into a sentence
+        where = f"« {exc.filename} » : " if exc.filename else ""
+        raise fail(f"{where}{exc.strerror or exc}") from None
 
 
 def profile_or_none(name: str | None) -> Profile | None:

@@ -6,7 +6,10 @@ product had marked gets its marks again, for the issues that are left. A CSV kee
 and separator; its changes go to a ``.corrections.csv`` file beside the output.
 
 Nothing is lost: the output is a new file, or the file itself after a backup copy, replaced in
-one step; cells holding a formula are never written.
+one step; cells holding a formula are never written. The output (and a CSV's changes file) is
+never a file the command reads, an existing one is replaced only with ``--force``, the file
+written is locked from reading to writing (``io.workbook_lock``), and a file with nothing to
+fix or undo is not rewritten.
 """
 
 from __future__ import annotations
@@ -31,7 +34,14 @@ from addin.io.changes_sheet import (
 from addin.io.csv_writer import rewrite_csv, write_csv
 from addin.io.product_sheets import CHANGES_SHEETS
 from addin.io.reader import read_table
-from addin.io.safe_files import refuse_existing, replace_keeping_backup, write_replacing
+from addin.io.safe_files import (
+    check_output,
+    check_replaceable,
+    replace_keeping_backup,
+    same_file,
+    write_replacing,
+)
+from addin.io.workbook_lock import editing
 from addin.io.xlsx_package import XlsxPackage
 from addin.marking import check_workbook, draw_marks
 from addin.validation import read_and_validate
@@ -69,15 +79,16 @@ def _check_paths(path: Path, output: Path | None, in_place: bool, overwrite: boo
     if (output is None) == (not in_place):
         raise UsageError("précisez soit un fichier de sortie (-o), soit --in-place")
     if output is None:
+        check_replaceable(path)
         return
     if output.suffix.lower() != suffix:
         raise UsageError(
             f"le fichier corrigé doit garder le format de l'original ({suffix}) : "
             f"« {output.name} » n'en a pas l'extension"
         )
-    if output.resolve() == path.resolve():
+    if same_file(output, path):
         raise UsageError("pour corriger le fichier lui-même, utilisez --in-place")
-    refuse_existing(output, overwrite)
+    check_output(output, reads=[path], overwrite=overwrite)
 
 
 def fix_file(
@@ -92,33 +103,40 @@ def fix_file(
 ) -> FixFileResult:
     """Apply every safe fix of ``path`` and record them, to ``output`` or in place."""
     _check_paths(path, output, in_place, overwrite)
-    if path.suffix.lower() in _WORKBOOKS:
-        return _fix_workbook(path, profile, output, sheet, lang)
-    return _fix_csv(path, profile, output, lang)
+    with editing(output or path):
+        if path.suffix.lower() in _WORKBOOKS:
+            return _fix_workbook(path, profile, output, sheet, lang)
+        return _fix_csv(path, profile, output, lang, overwrite)
 
 
-def _fix_csv(path: Path, profile: Profile | None, output: Path | None, lang: Lang) -> FixFileResult:
+def changes_file(target: Path) -> Path:
+    """Where the changes of a fixed CSV are listed: ``NAME.corrections.csv`` beside it."""
+    return target.with_name(f"{target.stem}.corrections.csv")
+
+
+def _fix_csv(
+    path: Path, profile: Profile | None, output: Path | None, lang: Lang, overwrite: bool
+) -> FixFileResult:
     table, report = read_and_validate(path, profile, None)
     result = fix_table(table, report.profile, report=report)
     if output is None and not result.changes:
         return FixFileResult(result, path, None, None, 0)
+    target = output or path
+    log = changes_file(target)
+    check_output(log, reads=[path], overwrite=True)
+    if log.exists() and not overwrite:
+        raise UsageError(
+            f"« {log} » existe déjà (les corrections d'une fois précédente ?) : renommez-le pour "
+            "le garder, ou ajoutez --force pour le remplacer"
+        )
     edits = {(c.row, c.position): c.after for c in result.changes}
-    lines: dict[int, int] = {}  # where each record starts in the fixed file
+    separator = table.source.separator or ";"
 
     def write(fixed: Path) -> None:
-        lines.update(rewrite_csv(table.source, fixed, edits))
-
-    backup = None
-    if output is None:
-        backup = replace_keeping_backup(path, write)
-    else:
-        write_replacing(output, write)
-    target = output or path
-    log = target.with_name(f"{target.stem}.corrections.csv")
-    write_csv(
-        log,
-        CHANGE_HEADERS[lang],
-        (
+        # the changes file is written before the fixed file is put in place: a failure of
+        # either leaves both as they were
+        lines = rewrite_csv(table.source, fixed, edits)  # where each record starts now
+        rows = [
             [
                 c._replace(row=lines.get(c.row, c.row)).cell,
                 c.column,
@@ -127,10 +145,19 @@ def _fix_csv(path: Path, profile: Profile | None, output: Path | None, lang: Lan
                 fix_label(c.codes, lang),
             ]
             for c in result.changes
-        ),
-        separator=table.source.separator or ";",
-        bom=True,
-    )
+        ]
+        write_replacing(
+            log,
+            lambda temporary: write_csv(
+                temporary, CHANGE_HEADERS[lang], rows, separator=separator, bom=True
+            ),
+        )
+
+    backup = None
+    if output is None:
+        backup = replace_keeping_backup(path, write)
+    else:
+        write_replacing(output, write)
     return FixFileResult(result, target, backup, log, 0)
 
 
@@ -223,6 +250,11 @@ def undo_fixes(path: Path) -> UndoResult:
             "seuls les classeurs .xlsx et .xlsm gardent leurs corrections : pour un CSV, "
             "reprenez le fichier d'origine ou sa sauvegarde"
         )
+    with editing(path):
+        return _undo(path)
+
+
+def _undo(path: Path) -> UndoResult:
     package = XlsxPackage.open(path)
     log_sheet = changes_sheet_name([entry.name for entry in package.sheets()])
     if log_sheet is None:
@@ -258,6 +290,9 @@ def undo_fixes(path: Path) -> UndoResult:
         package.remove_sheet(entry)
     restored = sum(len(values) for values in restore.values())
     kept = [change.cell for change in remaining[::-1]]
+    if not restored:  # every logged cell was changed since: the workbook stays as it is
+        return UndoResult(0, kept, None)
+    check_replaceable(path)
     return UndoResult(restored, kept, replace_keeping_backup(path, package.save))
 
 

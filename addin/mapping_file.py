@@ -16,7 +16,8 @@ from addin.core.report import column_letter
 from addin.core.resolve import Resolved, resolve
 from addin.core.table import FormulaCell, Table
 from addin.io.mapping_sheet import MappingSheetRow, write_mapping_sheet
-from addin.io.safe_files import refuse_existing
+from addin.io.safe_files import check_output, check_replaceable, same_file
+from addin.io.workbook_lock import editing
 from addin.validation import load_table
 
 #: why a column got its field, for people (the ``map`` listing and the mapping sheet)
@@ -136,9 +137,19 @@ def write_mapping(
 ) -> tuple[Path, FileMapping]:
     """Store the mapping (the user's choices kept, the rest automatic) as a sheet of the
     workbook, with a dropdown per column; in place with a backup, or into ``output`` (an
-    existing one only with ``overwrite``)."""
-    if output is not None and output.resolve() != path.resolve():
-        refuse_existing(output, overwrite)
+    existing one only with ``overwrite``), locked from reading to writing."""
+    if output is not None and not same_file(output, path):
+        check_output(output, reads=[path], overwrite=overwrite)
+    else:
+        output = None
+        check_replaceable(path)
+    with editing(output or path):
+        return _write_mapping(path, profile, sheet, lang, output)
+
+
+def _write_mapping(
+    path: Path, profile: Profile, sheet: str | None, lang: Lang, output: Path | None
+) -> tuple[Path, FileMapping]:
     mapped = map_file(path, profile, sheet, lang)
     table = mapped.table
     rows = [

@@ -2,8 +2,10 @@
 
 Nothing is lost: the marks go to a new file, or, in place, after a backup copy is made next to
 the workbook; the file is replaced in one step (written beside it, then renamed), so a crash
-never leaves half a workbook. Only .xlsx and .xlsm can carry marks: a CSV has no notes or
-colours, and .xls/.ods would have to be converted, which is the user's call.
+never leaves half a workbook. The workbook written is locked from reading to writing
+(``io.workbook_lock``), and a workbook with nothing to mark or clear is not rewritten at all.
+Only .xlsx and .xlsm can carry marks: a CSV has no notes or colours, and .xls/.ods would have
+to be converted, which is the user's call.
 """
 
 from __future__ import annotations
@@ -19,7 +21,15 @@ from addin.core.report import Report
 from addin.core.table import Table
 from addin.errors import UsageError
 from addin.io.marks_writer import annotate, clear, previous_issues
-from addin.io.safe_files import replace_keeping_backup, write_replacing
+from addin.io.safe_files import (
+    check_folder,
+    check_replaceable,
+    replace_keeping_backup,
+    same_file,
+    write_replacing,
+    writing_errors,
+)
+from addin.io.workbook_lock import editing
 from addin.io.xlsx_package import XlsxPackage
 from addin.validation import read_and_validate
 
@@ -32,6 +42,8 @@ class MarkResult:
     output: Path
     backup: Path | None
     notes: int
+    #: False when the workbook was left as it was (in place, nothing to mark)
+    changed: bool = True
 
 
 def check_markable(path: Path) -> None:
@@ -70,7 +82,15 @@ def check_workbook(path: Path, profile: Profile | None, sheet: str | None) -> Ch
         marked = clear(package)
         if marked:
             checked = Path(folder) / f"unmarked{path.suffix}"
-            package.save(checked)
+            try:
+                with writing_errors(checked):
+                    package.save(checked)
+            except UsageError as error:
+                raise UsageError(
+                    f"« {path.name} » n'a pas pu être vérifié sans nos marques, qui en sont "
+                    f"retirées dans une copie temporaire : {error} ; le classeur n'a pas été "
+                    "modifié"
+                ) from None
         table, report = read_and_validate(checked, profile, sheet)
     table.source.path = str(path)  # the report shares the table's source
     name = table.source.sheet or package.sheets()[0].name
@@ -113,25 +133,34 @@ def mark_file(
         raise UsageError("précisez soit un fichier de sortie (--annotate), soit --in-place")
     if output is not None:
         check_markable(output)
-        if output.resolve() == path.resolve():
+        if same_file(output, path):
             raise UsageError("pour marquer le fichier lui-même, utilisez --in-place")
+        check_folder(output)
         if output.exists() and not overwrite:
             raise UsageError(
                 f"« {output} » existe déjà : choisissez un autre nom pour la copie marquée, "
                 "ou marquez ce classeur lui-même avec --in-place"
             )
-    book = check_workbook(path, profile, sheet)
-    notes = draw_marks(book, book.report, lang, note_cap)
-    if output is not None:
-        write_replacing(output, book.package.save)
-        return MarkResult(book.report, output, None, notes)
-    return MarkResult(book.report, path, replace_keeping_backup(path, book.package.save), notes)
+    with editing(output or path):
+        check_replaceable(output or path)
+        book = check_workbook(path, profile, sheet)
+        if output is None and not book.marked and not book.report.issues:
+            return MarkResult(book.report, path, None, 0, changed=False)
+        notes = draw_marks(book, book.report, lang, note_cap)
+        if output is not None:
+            write_replacing(output, book.package.save)
+            return MarkResult(book.report, output, None, notes)
+        backup = replace_keeping_backup(path, book.package.save)
+        return MarkResult(book.report, path, backup, notes)
 
 
 def clear_file(path: Path) -> Path | None:
-    """Remove our marks from ``path`` in place; returns the backup made, or ``None`` if unmarked."""
+    """Remove our marks from ``path`` in place; returns the backup made, or ``None`` if unmarked
+    (the file is then left as it was)."""
     check_markable(path)
-    package = XlsxPackage.open(path)
-    if not clear(package):
-        return None
-    return replace_keeping_backup(path, package.save)
+    with editing(path):
+        package = XlsxPackage.open(path)
+        if not clear(package):
+            return None
+        check_replaceable(path)
+        return replace_keeping_backup(path, package.save)

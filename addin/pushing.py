@@ -9,8 +9,10 @@ outcome written back into the sheet, and a history line.
 The journal is the durable record, written batch by batch; the sheet is rewritten from it at
 the end of every run (also a run that stopped), so a run after a crash brings the sheet up to
 date. One run at a time per file, and per set of records and target: a second one started
-meanwhile is refused (``push.run_lock``). Ctrl+C stops between answers: what was answered is
-kept and written back, the rest is sent by the next run.
+meanwhile is refused (``push.run_lock``). The workbook is locked from reading its rows to
+writing their outcomes back (``io.workbook_lock``), so that no other command writes it in
+between and loses them; a read-only workbook is refused before anything is sent. Ctrl+C stops
+between answers: what was answered is kept and written back, the rest is sent by the next run.
 
 A crash, a closed laptop or a dead network leaves rows ``sent`` or ``pending`` in the
 journal; the next run with the same file sends exactly those again, and upsert by key (or
@@ -22,6 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
@@ -42,13 +45,15 @@ from addin.core.push_plan import (
 )
 from addin.errors import ClientImportError, UsageError
 from addin.io.outcome_writer import HistoryLine, RowOutcome, check_output, write_outcomes
+from addin.io.safe_files import check_folder, check_replaceable
+from addin.io.workbook_lock import editing
 from addin.push.connector import AuthFailed, Connector, ConnectorError, Outcome, Record
 from addin.push.evoliz import EvolizConnector
 from addin.push.generic import GenericConnector
 from addin.push.http import HttpClient
 from addin.push.journal import Counts, Entry, Journal, Push, records_fingerprint
 from addin.push.retry import GaveUp, OnWait, RetryPolicy, retry
-from addin.push.run_lock import one_run
+from addin.push.run_lock import is_busy, one_run
 from addin.push.secrets import (
     EVOLIZ_PUBLIC_KEY,
     EVOLIZ_SECRET_KEY,
@@ -196,9 +201,37 @@ def push_file(
     command line says it: a platform asking to wait 30 s must not look like a hang).
     """
     insist = _Insist(policy or RetryPolicy(), on_wait)
+    if not request.write_back or request.dry_run:
+        return _push(request, connector, journal, insist, progress)
+    check_output(request.path, request.output)  # before anything is sent
+    if request.output is not None:
+        check_folder(request.output)
+    if (request.output or request.path).suffix.lower() in _WORKBOOKS:
+        check_replaceable(request.output or request.path)
+    with ExitStack() as held:
+        try:
+            held.enter_context(editing(request.path, request.output))
+        except UsageError:
+            if is_busy(journal.path.parent, request.path):  # the other command is a push
+                raise UsageError(
+                    f"« {request.path.name} » est déjà en cours d'envoi (une autre fenêtre ?) : "
+                    "attendez la fin de cet envoi, puis relancez si besoin"
+                ) from None
+            raise
+        return _push(request, connector, journal, insist, progress)
+
+
+_WORKBOOKS = {".xlsx", ".xlsm"}
+
+
+def _push(
+    request: PushRequest,
+    connector: Connector,
+    journal: Journal,
+    insist: _Insist,
+    progress: Progress | None,
+) -> PushResult:
     profile, lang = request.profile, request.lang
-    if request.write_back:
-        check_output(request.path, request.output)  # before anything is sent
     table = load_table(request.path, request.sheet, profile)
     plan = plan_export(table, profile, lang)
     invalid = {held.row: held.reasons for held in plan.held_back}

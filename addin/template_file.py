@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 from addin.core.catalogue import Lang
 from addin.core.profile import Profile
 from addin.core.template import plan_template
 from addin.errors import UsageError
+from addin.io.safe_files import ensure_folder, write_replacing
 from addin.io.template_writer import write_template
 
 
@@ -38,7 +40,6 @@ def make_template(
             f"« {path} » existe déjà : choisissez un autre nom avec -o, ou ajoutez --force "
             "pour le remplacer"
         )
-    try:
-        return write_template(spec, path)
-    except OSError as exc:
-        raise UsageError(f"impossible d'écrire « {path} » : {exc.strerror}") from exc
+    ensure_folder(path)
+    write_replacing(path, partial(write_template, spec))  # never half a template
+    return path
