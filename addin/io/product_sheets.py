@@ -29,3 +29,25 @@ PRODUCT_SHEETS = frozenset(
 
 def is_product_sheet(name: str) -> bool:
     return name in PRODUCT_SHEETS
+
+
+#: Every sheet client-import adds is named, in the workbook's defined names, by a hidden name
+#: ``ClientImport_Sheet<n>`` that refers to it (``'CI_Rapport'!$A$1``): so a user's own sheet
+#: that happens to have one of our names is never taken for ours (never rewritten, never
+#: removed). A reference follows the sheet when Excel or LibreOffice renames it and turns into
+#: ``#REF!`` when the sheet is deleted; names survive a re-save (a sheet's code name does not
+#: survive LibreOffice), and no cell is added to our sheets' tables.
+OWN_SHEET_NAME = "ClientImport_Sheet"
+
+#: How the sheets written before the owner mark existed begin (cell A1): still taken as ours.
+LEGACY_A1 = {
+    MARKS_SHEET: ('{"dxfs_before"',),
+    REPORT_SHEETS["fr"]: ("Rapport de contrôle client-import",),
+    REPORT_SHEETS["en"]: ("client-import check report",),
+    CHANGES_SHEETS["fr"]: ("Corrections faites par client-import",),
+    CHANGES_SHEETS["en"]: ("Fixes made by client-import",),
+    MAPPING_SHEETS["fr"]: ("Correspondance des colonnes de",),
+    MAPPING_SHEETS["en"]: ("Columns of",),
+    HISTORY_SHEETS["fr"]: ("Date",),
+    HISTORY_SHEETS["en"]: ("Date",),
+}
