@@ -24,7 +24,7 @@ from typing import NamedTuple
 from addin.core.report import column_letter
 from addin.core.table import CellValue
 from addin.errors import InputError
-from addin.io.xlsx_package import xml_text
+from addin.io.xml_chars import xml_text
 
 _REF = re.compile(r"([A-Z]{1,3})([0-9]+)")
 _FORMULA = re.compile(rb"<(?:\w+:)?f[\s/>]")

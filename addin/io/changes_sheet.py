@@ -49,7 +49,8 @@ class LoggedChange:
             before = str(before)
         return json.dumps(
             {"sheet": self.sheet, "cell": self.cell, "before": before, "after": self.after},
-            ensure_ascii=False,
+            # escaped, so a character a workbook cannot hold (U+FFFF) still comes back on undo
+            ensure_ascii=True,
         )
 
 

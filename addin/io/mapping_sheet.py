@@ -39,6 +39,7 @@ from addin.io.reader import list_sheets, read_table
 from addin.io.safe_files import write_in_place_or_to
 from addin.io.sheet_xml import frozen_below, inline_cell, worksheet
 from addin.io.xlsx_package import XlsxPackage
+from addin.io.xml_chars import xml_safe
 
 _WORKBOOKS = {".xlsx", ".xlsm"}
 
@@ -212,7 +213,7 @@ def _dropdown(cells: str, source: str, platform: str, lang: Lang) -> str:
         "prompt": words["prompt"].format(platform=platform)[:_MESSAGE_MAX],
         "sqref": cells,
     }
-    spelled = " ".join(f"{name}={quoteattr(value)}" for name, value in attributes.items())
+    spelled = " ".join(f"{name}={quoteattr(xml_safe(v))}" for name, v in attributes.items())
     return (
         f'<dataValidations count="1"><dataValidation {spelled}><formula1>{source}</formula1>'
         "</dataValidation></dataValidations>"

@@ -46,8 +46,8 @@ from addin.io.xlsx_package import (
     attributes,
     relative,
     remove_spans,
-    xml_text,
 )
+from addin.io.xml_chars import xml_text
 from addin.io.xml_spans import MAIN_NS, Span, fragment, sheet_tail, spans
 
 AUTHOR = "client-import"

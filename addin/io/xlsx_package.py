@@ -16,11 +16,12 @@ import zipfile
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from xml.sax.saxutils import escape, quoteattr, unescape
+from xml.sax.saxutils import quoteattr, unescape
 
 from addin.errors import UnsupportedFileError, UsageError
 from addin.io.ooxml import Element, NotSure, parse_part, parse_text, rels_path, resolve_target
 from addin.io.product_sheets import LEGACY_A1, OWN_SHEET_NAME, PRODUCT_SHEETS
+from addin.io.xml_chars import xml_safe, xml_text
 from addin.io.xml_spans import MAIN_NS, REL_NS, Span, find, first, fragment, spans
 
 PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -156,7 +157,9 @@ class XlsxPackage:
         while f"rIdCI{number}" in used:
             number += 1
         rel_id = f"rIdCI{number}"
-        tag = f'<Relationship Id="{rel_id}" Type="{rel_type}" Target={quoteattr(target)}/>'
+        tag = (
+            f'<Relationship Id="{rel_id}" Type="{rel_type}" Target={quoteattr(xml_safe(target))}/>'
+        )
         self.write(
             rels_part, append_child(data, found[0], fragment(tag, PKG_REL_NS, found[0].scope))
         )
@@ -220,7 +223,8 @@ class XlsxPackage:
         workbook = self.parts["xl/workbook.xml"]
         sheet_id = max((entry.sheet_id for entry in self.sheets()), default=0) + 1
         state_attr = "" if state == "visible" else f' state="{state}"'
-        tag = f'<sheet name={quoteattr(name)} sheetId="{sheet_id}"{state_attr} r:id="{rel_id}"/>'
+        spelled = quoteattr(xml_safe(name))
+        tag = f'<sheet name={spelled} sheetId="{sheet_id}"{state_attr} r:id="{rel_id}"/>'
         holder = first(spans(workbook, "xl/workbook.xml"), MAIN_NS, "sheets")
         if holder is None:
             raise UnsupportedFileError("le classeur est endommagé (xl/workbook.xml sans feuilles)")
@@ -466,12 +470,3 @@ def remove_spans(data: bytes, removed: Iterable[Span]) -> bytes:
 def _insert_before(data: bytes, marker: bytes, text: bytes) -> bytes:
     index = data.rindex(marker)
     return data[:index] + text + data[index:]
-
-
-def xml_text(value: str) -> str:
-    """Text for an XML element: escaped, and without the control characters XML forbids."""
-    return escape(_CONTROL.sub("", value))
-
-
-#: Control characters XML 1.0 forbids (tab, line feed and carriage return are allowed).
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
