@@ -122,7 +122,9 @@ def _add_dxfs(package: XlsxPackage, undo: dict[str, object]) -> int:
     """
     part = _styles_part(package)
     if part is None:
-        part = package.new_part_name("xl/stylesCI{n}.xml")
+        # openpyxl reads styles from xl/styles.xml only, whatever the relationship says
+        free = "xl/styles.xml" not in package.parts
+        part = "xl/styles.xml" if free else package.new_part_name("xl/stylesCI{n}.xml")
         package.write(part, _MINIMAL_STYLES)
         package.add_override(part, STYLES_CT)
         rel_id = package.add_relationship(
@@ -131,6 +133,13 @@ def _add_dxfs(package: XlsxPackage, undo: dict[str, object]) -> int:
         undo["styles_added"] = [part, rel_id]
     styles = package.read(part)
     found = spans(styles, part)
+    if not any(s.depth == 1 and s.name == "cellXfs" for s in found):
+        # a styles part without cell styles (valid, but openpyxl then ignores its dxfs too):
+        # replaced whole by a minimal one, and given back whole by ``clear``
+        package.write(part, _MINIMAL_STYLES)
+        first_dxf = _add_dxfs(package, undo)
+        undo["dxfs_before"], undo["dxfs_after"] = styles.decode(), package.read(part).decode()
+        return first_dxf
     root = found[0]
     dxfs = next(
         (s for s in found if s.depth == 1 and s.namespace == MAIN_NS and s.name == "dxfs"), None
