@@ -230,6 +230,8 @@ def test_our_sheets_are_still_ours_after_a_libreoffice_resave(soffice: str, tmp_
     names = load_workbook(resaved).sheetnames
     assert names == ["Clients", "CI_Rapport"]  # ours gone, the user's kept
     assert load_workbook(resaved)["CI_Rapport"]["A1"].value == "Mes notes de rapprochement"
+    data = read_parts(resaved)["xl/worksheets/sheet1.xml"]
+    assert b"CI_Marques" not in data  # LibreOffice wrote our rules back as CI_Marques!A2=2
 
 
 # --- 5. HYPERLINK formulas and hostile sheet names ----------------------------------------------

@@ -558,11 +558,14 @@ def clear(package: XlsxPackage) -> bool:
 def _remove_rules(package: XlsxPackage, part: str) -> None:
     data = package.read(part)
     _start, tail = sheet_tail(data)
-    mark = f"'{MARKS_SHEET}'!".encode()
+    # as we write it, and as LibreOffice writes it back (without the quotes)
+    marks = (f"'{MARKS_SHEET}'!".encode(), f"{MARKS_SHEET}!".encode())
     ours = [
         s
         for s in tail
-        if s.depth == 1 and s.name == "conditionalFormatting" and mark in data[s.start : s.end]
+        if s.depth == 1
+        and s.name == "conditionalFormatting"
+        and any(mark in data[s.start : s.end] for mark in marks)
     ]
     if ours:
         package.write(part, remove_spans(data, ours))
