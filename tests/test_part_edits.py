@@ -10,6 +10,7 @@ read back by openpyxl, python-calamine, ElementTree and LibreOffice.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import os
 import shutil
 import subprocess
@@ -24,7 +25,9 @@ from openpyxl import Workbook, load_workbook
 from python_calamine import CalamineWorkbook
 
 from addin.core.profiles import get_profile
+from addin.errors import UsageError
 from addin.exporting import export_file
+from addin.io.outcome_writer import HistoryLine, RowOutcome, check_output, write_outcomes
 from addin.io.platform_files import write_platform_file
 from addin.io.sheet_xml import hyperlink_formula
 from addin.io.xlsx_package import XlsxPackage
@@ -216,6 +219,25 @@ def test_map_does_not_overwrite_a_users_ci_correspondance(tmp_path: Path) -> Non
     assert result.returncode == 2, result.stderr
     assert "CI_Correspondance" in result.stderr and "Traceback" not in result.stderr
     assert not (tmp_path / "out.xlsx").exists()
+
+
+def test_a_users_own_ci_correspondance_is_not_read_as_our_mapping(tmp_path: Path) -> None:
+    source = _book(tmp_path / "book.xlsx", {"CI_Correspondance": [["Colonne", "Note"]]})
+    result = _cli("validate", source, "-p", "flokon", "--json")
+    assert result.returncode in (0, 1), result.stderr  # 2 before: "la feuille a été modifiée"
+
+
+def test_a_push_is_refused_before_sending_when_the_user_has_a_ci_historique(
+    tmp_path: Path,
+) -> None:
+    source = _book(tmp_path / "book.xlsx", {"CI_Historique": [["Mes envois"], ["mardi"]]})
+    original = read_parts(source)
+    with pytest.raises(UsageError, match="CI_Historique"):
+        check_output(source, None)
+    history = HistoryLine(dt.datetime(2026, 1, 5), "flokon", "http://127.0.0.1:1", "create", {})
+    with pytest.raises(UsageError, match="CI_Historique"):
+        write_outcomes(source, "Clients", 1, {2: RowOutcome("créé", "1", None)}, history)
+    assert read_parts(source) == original
 
 
 @pytest.mark.libreoffice

@@ -425,6 +425,30 @@ class XlsxPackage:
                 archive.writestr(info, data)
 
 
+def is_own_sheet(path: Path, name: str) -> bool:
+    """Whether sheet ``name`` of the workbook at ``path`` is one client-import wrote (see
+    :meth:`XlsxPackage.is_own`), reading only the index parts and, for a sheet written before
+    the owner names existed, that sheet: for the readers, which must not take a user's sheet
+    that has one of our names for ours."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            present = set(archive.namelist())
+            index = ("xl/workbook.xml", "xl/_rels/workbook.xml.rels")
+            package = XlsxPackage({n: archive.read(n) for n in index if n in present}, {})
+            entry = next((e for e in package.sheets() if e.name == name), None)
+            if entry is None:
+                return False
+            if name in package._own_sheet_names():
+                return True
+            strings = [r.target for r in package.relationships("xl/workbook.xml")]
+            for part in (entry.part, *[t for t in strings if t.endswith("sharedStrings.xml")]):
+                if part in present:
+                    package.parts[part] = archive.read(part)
+            return package.is_own(entry)
+    except (zipfile.BadZipFile, OSError, KeyError):
+        return False
+
+
 def quote_sheet(name: str) -> str:
     """A sheet name as a formula or a defined name writes it: ``'It''s'`` (always quoted)."""
     return "'" + name.replace("'", "''") + "'"
