@@ -221,6 +221,23 @@ def test_map_does_not_overwrite_a_users_ci_correspondance(tmp_path: Path) -> Non
     assert not (tmp_path / "out.xlsx").exists()
 
 
+def test_fix_and_undo_leave_a_users_own_ci_corrections(tmp_path: Path) -> None:
+    source = _book(tmp_path / "book.xlsx", {"CI_Corrections": [["Ma liste"], ["à faire"]]})
+    original = read_parts(source)
+    result = _cli("fix", source, "-p", "flokon", "--in-place")
+    assert result.returncode == 2, result.stderr  # before: the user's sheet was written over
+    assert "CI_Corrections" in result.stderr and "Traceback" not in result.stderr
+    assert read_parts(source) == original
+    assert _cli("undo", source).returncode == 0
+    assert read_parts(source) == original
+    fixed = tmp_path / "fixed.xlsx"
+    result = _cli("fix", source, "-p", "flokon", "--lang", "en", "-o", fixed)
+    assert result.returncode in (0, 1), result.stderr
+    assert load_workbook(fixed)["CI_Corrections"]["A1"].value == "Ma liste"
+    assert _cli("undo", fixed).returncode in (0, 1)
+    assert "CI_Changes" not in load_workbook(fixed).sheetnames
+
+
 def test_a_users_own_ci_correspondance_is_not_read_as_our_mapping(tmp_path: Path) -> None:
     source = _book(tmp_path / "book.xlsx", {"CI_Correspondance": [["Colonne", "Note"]]})
     result = _cli("validate", source, "-p", "flokon", "--json")
