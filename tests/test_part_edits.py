@@ -221,6 +221,24 @@ def test_map_does_not_overwrite_a_users_ci_correspondance(tmp_path: Path) -> Non
     assert not (tmp_path / "out.xlsx").exists()
 
 
+def test_a_workbook_marked_before_the_owner_names_existed_is_still_cleared(
+    tmp_path: Path,
+) -> None:
+    """Marks written by an earlier version carry no owner name: their sheets are recognised
+    by how they begin, and only in a workbook that has none of our names."""
+    source = _book(tmp_path / "book.xlsx")
+    original = read_parts(source)
+    marked = tmp_path / "marked.xlsx"
+    assert _cli("validate", source, "-p", "flokon", "--annotate", marked).returncode == 1
+    parts = read_parts(marked)
+    workbook = parts["xl/workbook.xml"]
+    start, end = workbook.index(b"<definedNames"), workbook.index(b"</definedNames>") + 15
+    parts["xl/workbook.xml"] = workbook[:start] + b"<definedNames />" + workbook[end:]
+    write_parts(marked, parts)
+    assert _cli("clear", marked).returncode == 0
+    assert read_parts(marked) == original
+
+
 def test_fix_and_undo_leave_a_users_own_ci_corrections(tmp_path: Path) -> None:
     source = _book(tmp_path / "book.xlsx", {"CI_Corrections": [["Ma liste"], ["à faire"]]})
     original = read_parts(source)

@@ -132,11 +132,6 @@ def read_changes(path: Path, sheet_name: str) -> list[LoggedChange]:
     return changes
 
 
-def changes_sheet_name(names: Sequence[str]) -> str | None:
-    """Our changes sheet among a workbook's sheet names, in whichever language it was made."""
-    return next((name for name in names if name in CHANGES_SHEETS.values()), None)
-
-
 def own_changes_sheet(package: XlsxPackage) -> str | None:
     """Our changes sheet in ``package``, never a user's own sheet that has its name: ``fix``
     does not write over it and ``undo`` does not read it (``XlsxPackage.is_own``)."""

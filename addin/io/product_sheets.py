@@ -39,15 +39,16 @@ def is_product_sheet(name: str) -> bool:
 #: survive LibreOffice), and no cell is added to our sheets' tables.
 OWN_SHEET_NAME = "ClientImport_Sheet"
 
-#: How the sheets written before the owner mark existed begin (cell A1): still taken as ours.
-LEGACY_A1 = {
-    MARKS_SHEET: ('{"dxfs_before"',),
-    REPORT_SHEETS["fr"]: ("Rapport de contrôle client-import",),
-    REPORT_SHEETS["en"]: ("client-import check report",),
-    CHANGES_SHEETS["fr"]: ("Corrections faites par client-import",),
-    CHANGES_SHEETS["en"]: ("Fixes made by client-import",),
-    MAPPING_SHEETS["fr"]: ("Correspondance des colonnes de",),
-    MAPPING_SHEETS["en"]: ("Columns of",),
-    HISTORY_SHEETS["fr"]: ("Date",),
-    HISTORY_SHEETS["en"]: ("Date",),
+#: How the sheets written before the owner names existed begin (cell → accepted beginnings):
+#: such a sheet is still taken as ours, but only in a workbook that has none of our names yet.
+LEGACY_CELLS: dict[str, dict[str, tuple[str, ...]]] = {
+    MARKS_SHEET: {"A1": ('{"dxfs_before"',)},
+    REPORT_SHEETS["fr"]: {"A1": ("Rapport de contrôle client-import",)},
+    REPORT_SHEETS["en"]: {"A1": ("client-import check report",)},
+    CHANGES_SHEETS["fr"]: {"A1": ("Corrections faites par client-import",)},
+    CHANGES_SHEETS["en"]: {"A1": ("Fixes made by client-import",)},
+    MAPPING_SHEETS["fr"]: {"A1": ("Correspondance des colonnes de",)},
+    MAPPING_SHEETS["en"]: {"A1": ("Columns of",)},
+    HISTORY_SHEETS["fr"]: {"A1": ("Date",), "B1": ("Profil",), "D1": ("Mode",)},
+    HISTORY_SHEETS["en"]: {"A1": ("Date",), "B1": ("Profile",), "D1": ("Mode",)},
 }

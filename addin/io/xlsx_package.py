@@ -20,7 +20,7 @@ from xml.sax.saxutils import quoteattr, unescape
 
 from addin.errors import UnsupportedFileError, UsageError
 from addin.io.ooxml import Element, NotSure, parse_part, parse_text, rels_path, resolve_target
-from addin.io.product_sheets import LEGACY_A1, OWN_SHEET_NAME, PRODUCT_SHEETS
+from addin.io.product_sheets import LEGACY_CELLS, OWN_SHEET_NAME, PRODUCT_SHEETS
 from addin.io.xml_chars import xml_safe, xml_text
 from addin.io.xml_spans import MAIN_NS, REL_NS, Span, find, first, fragment, spans
 
@@ -286,12 +286,16 @@ class XlsxPackage:
         written before the mark existed, how it begins), not a user's sheet of that name."""
         if not entry.part:
             return False
-        if entry.name in self._own_sheet_names():
+        owned = self._own_sheet_names()
+        if entry.name in owned:
             return True
-        if entry.name not in PRODUCT_SHEETS:
+        if entry.name not in PRODUCT_SHEETS or owned:
             return False
-        first_cell = self.cell_text(entry.part, "A1") or ""
-        return first_cell.startswith(LEGACY_A1.get(entry.name, ()))
+        cells = LEGACY_CELLS.get(entry.name, {})
+        return all(
+            (self.cell_text(entry.part, ref) or "").startswith(beginnings)
+            for ref, beginnings in cells.items()
+        )
 
     def _own_names(self) -> list[tuple[Span, str]]:
         """Our defined names (see ``product_sheets.OWN_SHEET_NAME``) and the sheet each names."""
