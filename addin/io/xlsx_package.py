@@ -6,6 +6,14 @@ Office package is a zip of XML parts; adding a sheet or a note means adding part
 a few small index parts (content types, workbook, relationships, styles) and the tail of one
 sheet's XML (after ``</sheetData>``), with plain text edits that never re-serialise the XML,
 so prefixes, ``mc:Ignorable`` declarations and extensions stay exactly as Excel wrote them.
+
+Where to edit is found with expat (``xml_spans``), not with patterns of Excel's own spelling, and
+what is inserted is written in the prefixes in scope there: producers declare namespaces where
+they like (openpyxl and .NET writers on each ``<sheet>``, Tencent Office with an ``x:`` prefix),
+and an element inserted with an unbound prefix makes the whole workbook unreadable.
+
+Every sheet we add is named in a hidden defined name (``product_sheets.OWN_SHEET_NAME``), so
+that only our sheets are ever rewritten or removed, never a user's sheet that has our name.
 """
 
 from __future__ import annotations
@@ -297,21 +305,17 @@ class XlsxPackage:
             for ref, beginnings in cells.items()
         )
 
-    def _own_names(self) -> list[tuple[Span, str]]:
-        """Our defined names (see ``product_sheets.OWN_SHEET_NAME``) and the sheet each names."""
+    def _own_sheet_names(self) -> set[str]:
+        """The sheets our defined names (``product_sheets.OWN_SHEET_NAME``) refer to."""
         data = self.parts["xl/workbook.xml"]
-        found = []
+        found = set()
         for span in find(spans(data, "xl/workbook.xml"), MAIN_NS, "definedName"):
             if span.attributes.get("name", "").startswith(OWN_SHEET_NAME):
                 try:
-                    text = parse_text(data[span.open_end : span.close])
+                    found.add(_sheet_of(parse_text(data[span.open_end : span.close])))
                 except NotSure:
                     continue
-                found.append((span, _sheet_of(text)))
-        return found
-
-    def _own_sheet_names(self) -> set[str]:
-        return {sheet for _span, sheet in self._own_names()}
+        return found - {""}
 
     def _name_own_sheet(self, sheet: str) -> None:
         """Add the defined name that says ``sheet`` is ours."""
@@ -493,8 +497,3 @@ def remove_spans(data: bytes, removed: Iterable[Span]) -> bytes:
     for span in sorted(removed, key=lambda s: s.start, reverse=True):
         out = out[: span.start] + out[span.end :]
     return out
-
-
-def _insert_before(data: bytes, marker: bytes, text: bytes) -> bytes:
-    index = data.rindex(marker)
-    return data[:index] + text + data[index:]
