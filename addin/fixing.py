@@ -27,8 +27,8 @@ from addin.io.cell_edits import boolean_cells, formula_cells, set_cells, sort_ke
 from addin.io.changes_sheet import (
     CHANGE_HEADERS,
     LoggedChange,
-    changes_sheet_name,
     changes_xml,
+    own_changes_sheet,
     read_changes,
 )
 from addin.io.csv_writer import rewrite_csv, write_csv
@@ -170,7 +170,7 @@ def _fix_workbook(
 ) -> FixFileResult:
     book = check_workbook(path, profile, sheet)
     package, table = book.package, book.table
-    log_sheet = changes_sheet_name([entry.name for entry in package.sheets()])
+    log_sheet = own_changes_sheet(package)
     logged = read_changes(path, log_sheet) if log_sheet else []
     entry = package.sheet(book.sheet)
     data = package.read(entry.part)
@@ -256,7 +256,7 @@ def undo_fixes(path: Path) -> UndoResult:
 
 def _undo(path: Path) -> UndoResult:
     package = XlsxPackage.open(path)
-    log_sheet = changes_sheet_name([entry.name for entry in package.sheets()])
+    log_sheet = own_changes_sheet(package)
     if log_sheet is None:
         return UndoResult(0, [], None)
     logged = read_changes(path, log_sheet)

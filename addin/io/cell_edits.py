@@ -24,7 +24,7 @@ from typing import NamedTuple
 from addin.core.report import column_letter
 from addin.core.table import CellValue
 from addin.errors import InputError
-from addin.io.xlsx_package import xml_text
+from addin.io.xml_chars import xml_text
 
 _REF = re.compile(r"([A-Z]{1,3})([0-9]+)")
 _FORMULA = re.compile(rb"<(?:\w+:)?f[\s/>]")
@@ -107,17 +107,18 @@ def _find(
 
 def _cell_tag_of(sheet: bytes, ref: str, position: int, stop: int) -> re.Match[bytes] | None:
     """The start tag of cell ``ref`` between ``position`` and ``stop``, if it is there."""
-    needle = f'r="{ref}"'.encode()
-    at = position
-    while True:
-        at = sheet.find(needle, at, stop)
-        if at < 0:
-            return None
-        start = sheet.rfind(b"<", 0, at)
-        tag = _CELL_TAG.match(sheet, start)
-        if tag is not None and tag.end() > at and sheet[at - 1 : at].isspace():
-            return tag
-        at += len(needle)
+    for needle in (f'r="{ref}"'.encode(), f"r='{ref}'".encode()):  # either quote is XML
+        at = position
+        while True:
+            at = sheet.find(needle, at, stop)
+            if at < 0:
+                break
+            start = sheet.rfind(b"<", 0, at)
+            tag = _CELL_TAG.match(sheet, start)
+            if tag is not None and tag.end() > at and sheet[at - 1 : at].isspace():
+                return tag
+            at += len(needle)
+    return None
 
 
 def _cell_span(

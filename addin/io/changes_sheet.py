@@ -18,6 +18,7 @@ from addin.errors import InputError
 from addin.io.product_sheets import CHANGES_SHEETS
 from addin.io.reader import read_table
 from addin.io.sheet_xml import frozen_below, inline_cell, link_cell, worksheet
+from addin.io.xlsx_package import XlsxPackage
 
 #: What the user reads (also the headers of a CSV's changes file), then the machine's copy.
 CHANGE_HEADERS = {
@@ -49,7 +50,8 @@ class LoggedChange:
             before = str(before)
         return json.dumps(
             {"sheet": self.sheet, "cell": self.cell, "before": before, "after": self.after},
-            ensure_ascii=False,
+            # escaped, so a character a workbook cannot hold (U+FFFF) still comes back on undo
+            ensure_ascii=True,
         )
 
 
@@ -130,6 +132,8 @@ def read_changes(path: Path, sheet_name: str) -> list[LoggedChange]:
     return changes
 
 
-def changes_sheet_name(names: Sequence[str]) -> str | None:
-    """Our changes sheet among a workbook's sheet names, in whichever language it was made."""
-    return next((name for name in names if name in CHANGES_SHEETS.values()), None)
+def own_changes_sheet(package: XlsxPackage) -> str | None:
+    """Our changes sheet in ``package``, never a user's own sheet that has its name: ``fix``
+    does not write over it and ``undo`` does not read it (``XlsxPackage.is_own``)."""
+    names = CHANGES_SHEETS.values()
+    return next((e.name for e in package.sheets() if e.name in names and package.is_own(e)), None)

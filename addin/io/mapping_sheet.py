@@ -38,7 +38,8 @@ from addin.io.product_sheets import MAPPING_SHEETS
 from addin.io.reader import list_sheets, read_table
 from addin.io.safe_files import write_in_place_or_to
 from addin.io.sheet_xml import frozen_below, inline_cell, worksheet
-from addin.io.xlsx_package import XlsxPackage
+from addin.io.xlsx_package import XlsxPackage, is_own_sheet
+from addin.io.xml_chars import xml_safe
 
 _WORKBOOKS = {".xlsx", ".xlsm"}
 
@@ -212,7 +213,7 @@ def _dropdown(cells: str, source: str, platform: str, lang: Lang) -> str:
         "prompt": words["prompt"].format(platform=platform)[:_MESSAGE_MAX],
         "sqref": cells,
     }
-    spelled = " ".join(f"{name}={quoteattr(value)}" for name, value in attributes.items())
+    spelled = " ".join(f"{name}={quoteattr(xml_safe(v))}" for name, v in attributes.items())
     return (
         f'<dataValidations count="1"><dataValidation {spelled}><formula1>{source}</formula1>'
         "</dataValidation></dataValidations>"
@@ -273,8 +274,8 @@ def read_mapping_sheet(path: Path) -> StoredMapping | None:
     or has lost its header row, is an :class:`InputError`: the user's choices cannot be trusted.
     """
     name = mapping_sheet_name(_sheet_names(path))
-    if name is None:
-        return None
+    if name is None or (zipfile.is_zipfile(path) and not is_own_sheet(path, name)):
+        return None  # a user's own sheet of that name is the user's data, not our mapping
     lines = _lines(path, name)
     header = next((n for n, cells in lines if _key(_at(cells, 0)) in _HEADER_KEYS), None)
     above = [cells for n, cells in lines if header is None or n < header]

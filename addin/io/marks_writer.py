@@ -23,42 +23,45 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 
 from addin.core.catalogue import Lang
 from addin.core.marks import IssueKey, MarkPlan, Note, cell_ref, issue_key
 from addin.core.report import column_letter
 from addin.errors import ClientImportError
-from addin.io.ooxml import NotSure, parse_text
 from addin.io.product_sheets import MARKS_SHEET, REPORT_SHEETS
 from addin.io.reader import read_table
-from addin.io.sheet_xml import HEAD, MAIN_NS, frozen_below, inline_cell, link_cell, worksheet
+from addin.io.sheet_xml import HEAD, frozen_below, inline_cell, link_cell, worksheet
 from addin.io.xlsx_package import (
     COMMENTS_CT,
     COMMENTS_TYPE,
-    REL_NS,
+    STYLES_CT,
+    STYLES_TYPE,
     VML_CT,
     VML_TYPE,
     Relationship,
     XlsxPackage,
+    append_child,
     attributes,
-    relationship_prefix,
     relative,
-    xml_text,
+    remove_spans,
 )
+from addin.io.xml_chars import xml_text
+from addin.io.xml_spans import MAIN_NS, Span, fragment, sheet_tail, spans
 
 AUTHOR = "client-import"
 
 #: cell error, cell warning, row error, row warning (Excel's own "bad" and "neutral" colours)
 _DXFS = (
-    b'<dxf><font><color rgb="FF9C0006"/></font><fill><patternFill patternType="solid">'
-    b'<bgColor rgb="FFFFC7CE"/></patternFill></fill></dxf>',
-    b'<dxf><font><color rgb="FF9C5700"/></font><fill><patternFill patternType="solid">'
-    b'<bgColor rgb="FFFFEB9C"/></patternFill></fill></dxf>',
-    b'<dxf><fill><patternFill patternType="solid"><bgColor rgb="FFFDEEEE"/></patternFill>'
-    b"</fill></dxf>",
-    b'<dxf><fill><patternFill patternType="solid"><bgColor rgb="FFFFF8E1"/></patternFill>'
-    b"</fill></dxf>",
+    '<dxf><font><color rgb="FF9C0006"/></font><fill><patternFill patternType="solid">'
+    '<bgColor rgb="FFFFC7CE"/></patternFill></fill></dxf>',
+    '<dxf><font><color rgb="FF9C5700"/></font><fill><patternFill patternType="solid">'
+    '<bgColor rgb="FFFFEB9C"/></patternFill></fill></dxf>',
+    '<dxf><fill><patternFill patternType="solid"><bgColor rgb="FFFDEEEE"/></patternFill>'
+    "</fill></dxf>",
+    '<dxf><fill><patternFill patternType="solid"><bgColor rgb="FFFFF8E1"/></patternFill>'
+    "</fill></dxf>",
 )
 
 #: elements that come after <conditionalFormatting> in a worksheet, in schema order
@@ -102,7 +105,7 @@ def annotate(package: XlsxPackage, plan: MarkPlan, lang: Lang = "fr") -> int:
     clear(package)
     sheet = package.sheet(plan.sheet)
     undo: dict[str, object] = {}
-    first_dxf, undo["dxfs_before"], undo["dxfs_after"] = _add_dxfs(package)
+    first_dxf = _add_dxfs(package, undo)
     marks = package.add_sheet(MARKS_SHEET, b"", state="hidden")
     flag_column = plan.width + 1
     _add_rules(package, sheet.part, plan, first_dxf, flag_column)
@@ -112,29 +115,102 @@ def annotate(package: XlsxPackage, plan: MarkPlan, lang: Lang = "fr") -> int:
     return notes
 
 
-def _add_dxfs(package: XlsxPackage) -> tuple[int, str, str]:
-    styles = package.read("xl/styles.xml")
-    ours = b"".join(_DXFS)
-    full = re.search(rb"<dxfs\b[^>]*?(?:/>|>.*?</dxfs>)", styles, re.S)
-    if full is None:
-        anchor = re.search(rb"<tableStyles\b|<colors\b|<extLst\b|</styleSheet>", styles)
-        assert anchor is not None
-        before = b""
-        after = b'<dxfs count="%d">' % len(_DXFS) + ours + b"</dxfs>"
-        styles = styles[: anchor.start()] + after + styles[anchor.start() :]
-        first = 0
+def _add_dxfs(package: XlsxPackage, undo: dict[str, object]) -> int:
+    """Our four differential styles appended to the workbook's ``dxfs``; returns the first's
+    index. What ``clear`` must put back is noted in ``undo``; a workbook without a styles part
+    (valid: every cell then has the default style) gets a minimal one, which ``clear`` removes.
+    """
+    part = _styles_part(package)
+    if part is None:
+        # openpyxl reads styles from xl/styles.xml only, whatever the relationship says
+        free = "xl/styles.xml" not in package.parts
+        part = "xl/styles.xml" if free else package.new_part_name("xl/stylesCI{n}.xml")
+        package.write(part, _MINIMAL_STYLES)
+        package.add_override(part, STYLES_CT)
+        rel_id = package.add_relationship(
+            "xl/workbook.xml", STYLES_TYPE, relative("xl/workbook.xml", part)
+        )
+        undo["styles_added"] = [part, rel_id]
+    styles = package.read(part)
+    found = spans(styles, part)
+    if not any(s.depth == 1 and s.name == "cellXfs" for s in found):
+        # a styles part without cell styles (valid, but openpyxl then ignores its dxfs too):
+        # replaced whole by a minimal one, and given back whole by ``clear``
+        package.write(part, _MINIMAL_STYLES)
+        first_dxf = _add_dxfs(package, undo)
+        undo["dxfs_before"], undo["dxfs_after"] = styles.decode(), package.read(part).decode()
+        return first_dxf
+    root = found[0]
+    dxfs = next(
+        (s for s in found if s.depth == 1 and s.namespace == MAIN_NS and s.name == "dxfs"), None
+    )
+    if dxfs is None:
+        anchor = next(
+            (
+                s.start
+                for s in found
+                if s.depth == 1
+                and s.namespace == MAIN_NS
+                and s.name in ("tableStyles", "colors", "extLst")
+            ),
+            root.close,
+        )
+        xml = fragment(f'<dxfs count="{len(_DXFS)}">{"".join(_DXFS)}</dxfs>', MAIN_NS, root.scope)
+        before, after = b"", xml.encode()
+        styles = styles[:anchor] + after + styles[anchor:]
+        first_dxf = 0
     else:
-        before = full.group(0)
-        count = len(re.findall(rb"<dxf\b", before))
-        inner = b"" if before.endswith(b"/>") else before[before.index(b">") + 1 : -7]
-        after = b'<dxfs count="%d">' % (count + len(_DXFS)) + inner + ours + b"</dxfs>"
-        styles = styles.replace(before, after, 1)
-        first = count
-    package.write("xl/styles.xml", styles)
-    return first, before.decode(), after.decode()
+        before = styles[dxfs.start : dxfs.end]
+        count = sum(1 for s in found if s.depth == 2 and s.start > dxfs.start and s.end <= dxfs.end)
+        ours = fragment("".join(_DXFS), MAIN_NS, dxfs.scope).encode()
+        after = append_child(before, _shifted(dxfs, -dxfs.start), ours.decode())
+        after = (
+            re.sub(
+                rb"""(<[^>]*?\scount\s*=\s*)(["'])\d*\2""",
+                lambda m: m.group(1) + b'"%d"' % (count + len(_DXFS)),
+                after[: after.index(b">") + 1],
+                count=1,
+            )
+            + after[after.index(b">") + 1 :]
+        )
+        styles = styles[: dxfs.start] + after + styles[dxfs.end :]
+        first_dxf = count
+    package.write(part, styles)
+    undo["dxfs_before"], undo["dxfs_after"] = before.decode(), after.decode()
+    return first_dxf
 
 
-def _rules_xml(plan: MarkPlan, first_dxf: int, flag_column: int, priority: int) -> bytes:
+def _shifted(span: Span, by: int) -> Span:
+    return replace(
+        span,
+        start=span.start + by,
+        open_end=span.open_end + by,
+        end=span.end + by,
+        close=span.close + by,
+    )
+
+
+def _styles_part(package: XlsxPackage) -> str | None:
+    """The workbook's styles part, found through its relationship (not always styles.xml)."""
+    for relationship in package.relationships("xl/workbook.xml"):
+        if relationship.type == STYLES_TYPE and relationship.target in package.parts:
+            return relationship.target
+    return None
+
+
+_MINIMAL_STYLES = (
+    f'{HEAD}<styleSheet xmlns="{MAIN_NS}"><fonts count="1"><font><sz val="11"/>'
+    '<name val="Calibri"/></font></fonts><fills count="2"><fill><patternFill '
+    'patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills>'
+    '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
+    '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/>'
+    '</cellStyleXfs><cellXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" '
+    'xfId="0"/></cellXfs><cellStyles count="1"><cellStyle name="Normal" xfId="0" '
+    'builtinId="0"/></cellStyles></styleSheet>'
+).encode()
+
+
+def _rules_xml(plan: MarkPlan, first_dxf: int, flag_column: int, priority: int) -> str:
     last = column_letter(plan.width - 1)
     flag = column_letter(flag_column - 1)
     sheet = f"'{MARKS_SHEET}'!"
@@ -150,35 +226,34 @@ def _rules_xml(plan: MarkPlan, first_dxf: int, flag_column: int, priority: int) 
         for n, formula in enumerate(formulas)
     )
     sqref = f"A2:{last}{plan.last_row}"
-    return f'<conditionalFormatting sqref="{sqref}">{rules}</conditionalFormatting>'.encode()
+    return f'<conditionalFormatting sqref="{sqref}">{rules}</conditionalFormatting>'
 
 
 def _add_rules(
     package: XlsxPackage, part: str, plan: MarkPlan, first_dxf: int, flag_column: int
 ) -> None:
     data = package.read(part)
-    priorities = [int(p) for p in re.findall(rb'priority="(\d+)"', data[_tail_start(data) :])]
+    _start, tail = sheet_tail(data)
+    priorities = [
+        int(s.attributes["priority"])
+        for s in tail
+        if s.name == "cfRule" and s.attributes.get("priority", "").isdigit()
+    ]
     block = _rules_xml(plan, first_dxf, flag_column, max(priorities, default=0) + 1)
     package.write(part, _insert_in_order(data, block, _AFTER_CF))
 
 
-def _tail_start(data: bytes) -> int:
-    """Where the elements after the cells begin: only that short tail is ever searched."""
-    end = data.find(b"</sheetData>")
-    return end if end >= 0 else data.index(b"<sheetData")
-
-
-def _insert_in_order(data: bytes, block: bytes, followers: Iterable[str]) -> bytes:
-    """Put ``block`` after the cells, before the first of ``followers`` (schema order)."""
-    start = _tail_start(data)
-    tail = data[start:]
-    positions = [
-        match.start()
-        for name in followers
-        if (match := re.search(rb"<(?:\w+:)?" + name.encode() + rb"[\s/>]", tail))
-    ]
-    index = start + (min(positions) if positions else tail.rindex(b"</"))
-    return data[:index] + block + data[index:]
+def _insert_in_order(data: bytes, block: str, followers: Iterable[str]) -> bytes:
+    """Put our ``block`` after the cells, before the first of ``followers`` (schema order),
+    in the prefixes the sheet's root declares."""
+    _start, tail = sheet_tail(data)
+    root = tail[0]
+    names = set(followers)
+    index = next(
+        (s.start for s in tail if s.depth == 1 and s.namespace == MAIN_NS and s.name in names),
+        root.close,
+    )
+    return data[:index] + fragment(block, MAIN_NS, root.scope).encode() + data[index:]
 
 
 def _cells_with_user_notes(package: XlsxPackage, comments_part: str) -> set[str]:
@@ -211,11 +286,8 @@ def _add_notes(package: XlsxPackage, part: str, plan: MarkPlan) -> int:
     package.add_override(vml_part, VML_CT)
     package.add_relationship(part, COMMENTS_TYPE, relative(part, comments_part))
     vml_id = package.add_relationship(part, VML_TYPE, relative(part, vml_part))
-    data = package.read(part)
-    prefix = relationship_prefix(data)
-    declare = "" if prefix else f' xmlns:r="{REL_NS}"'
-    element = f'<legacyDrawing{declare} {prefix or "r"}:id="{vml_id}"/>'.encode()
-    package.write(part, _insert_in_order(data, element, _AFTER_LEGACY))
+    element = f'<legacyDrawing r:id="{vml_id}"/>'
+    package.write(part, _insert_in_order(package.read(part), element, _AFTER_LEGACY))
     return len(plan.notes)
 
 
@@ -437,31 +509,27 @@ def _text(value: object) -> str | None:
 
 def _undo_info(package: XlsxPackage, part: str) -> dict[str, object]:
     """The JSON kept in ``CI_Marques!A1``: inline as we wrote it, or shared once Excel saved it."""
-    data = package.read(part)
-    raw: bytes | None = None
-    match = re.search(rb'<c r="A1"[^>]*t="inlineStr"[^>]*>.*?<t[^>]*>(.*?)</t>', data, re.S)
-    if match:
-        raw = match.group(1)
-    else:
-        shared = re.search(rb'<c r="A1"[^>]*t="s"[^>]*><v>(\d+)</v>', data)
-        if shared and "xl/sharedStrings.xml" in package.parts:
-            items = re.findall(rb"<si>(.*?)</si>", package.read("xl/sharedStrings.xml"), re.S)
-            index = int(shared.group(1))
-            if index < len(items):
-                raw = b"".join(re.findall(rb"<t[^>]*>(.*?)</t>", items[index], re.S))
+    raw = package.cell_text(part, "A1")
     if raw is None:
         return {}
     try:
-        info = json.loads(parse_text(raw))
-    except (NotSure, json.JSONDecodeError):
+        info = json.loads(raw)
+    except json.JSONDecodeError:
         return {}
     return info if isinstance(info, dict) else {}
 
 
 def clear(package: XlsxPackage) -> bool:
-    """Remove every mark, note, rule, style and sheet the product added; ``True`` if any."""
+    """Remove every mark, note, rule, style and sheet the product added; ``True`` if any.
+
+    Only sheets that carry our owner mark are ours: a user's sheet named ``CI_Rapport`` stays.
+    """
     sheets = package.sheets()
-    ours = [s for s in sheets if s.name == MARKS_SHEET or s.name in REPORT_SHEETS.values()]
+    ours = [
+        s
+        for s in sheets
+        if (s.name == MARKS_SHEET or s.name in REPORT_SHEETS.values()) and package.is_own(s)
+    ]
     if not ours:
         return False
     marks = next((s for s in ours if s.name == MARKS_SHEET), None)
@@ -474,21 +542,33 @@ def clear(package: XlsxPackage) -> bool:
     for entry in ours:
         package.remove_sheet(entry)
     before, after = undo.get("dxfs_before"), undo.get("dxfs_after")
-    if isinstance(before, str) and isinstance(after, str):
-        styles = package.read("xl/styles.xml")
-        package.write("xl/styles.xml", styles.replace(after.encode(), before.encode(), 1))
+    added = undo.get("styles_added")
+    if isinstance(added, list) and len(added) == 2 and all(isinstance(a, str) for a in added):
+        package.remove(added[0])
+        package.remove_override(added[0])
+        package.remove_relationship("xl/workbook.xml", added[1])
+    elif isinstance(before, str) and isinstance(after, str):
+        part = _styles_part(package)
+        if part is not None:
+            styles = package.read(part)
+            package.write(part, styles.replace(after.encode(), before.encode(), 1))
     return True
 
 
 def _remove_rules(package: XlsxPackage, part: str) -> None:
     data = package.read(part)
-    pattern = re.compile(
-        rb"<conditionalFormatting\b[^>]*>(?:(?!</conditionalFormatting>).)*?'"
-        + re.escape(MARKS_SHEET.encode())
-        + rb"'!.*?</conditionalFormatting>",
-        re.S,
-    )
-    package.write(part, pattern.sub(b"", data))
+    _start, tail = sheet_tail(data)
+    # as we write it, and as LibreOffice writes it back (without the quotes)
+    marks = (f"'{MARKS_SHEET}'!".encode(), f"{MARKS_SHEET}!".encode())
+    ours = [
+        s
+        for s in tail
+        if s.depth == 1
+        and s.name == "conditionalFormatting"
+        and any(mark in data[s.start : s.end] for mark in marks)
+    ]
+    if ours:
+        package.write(part, remove_spans(data, ours))
 
 
 def _remove_notes(package: XlsxPackage, part: str) -> None:
@@ -544,11 +624,12 @@ def _drop_notes_parts(
         package.remove(name)
         package.remove_override(name)
     data = package.read(part)
-    data = re.sub(
-        rb"<legacyDrawing\b[^>]*" + re.escape(vml.rel_id.encode()) + rb'"[^>]*/>',
-        b"",
-        data,
-    )
-    package.write(part, data)
+    _start, tail = sheet_tail(data)
+    drawings = [
+        s
+        for s in tail
+        if s.depth == 1 and s.name == "legacyDrawing" and s.attributes.get("id") == vml.rel_id
+    ]
+    package.write(part, remove_spans(data, drawings))
     package.remove_relationship(part, comments.rel_id)
     package.remove_relationship(part, vml.rel_id)

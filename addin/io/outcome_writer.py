@@ -132,6 +132,8 @@ def status_text(outcome: RowOutcome, lang: Lang = "fr") -> str:
 def check_output(path: Path, output: Path | None) -> None:
     """Refuse, before a push sends anything, an ``output`` the outcomes could not be written to:
     a workbook's copy must keep its format, and its folder must exist."""
+    if path.suffix.lower() in _WORKBOOKS and zipfile.is_zipfile(path):
+        _no_user_history_sheet(XlsxPackage.open(path))
     if output is None:
         return
     if not output.parent.is_dir():
@@ -140,6 +142,18 @@ def check_output(path: Path, output: Path | None) -> None:
         )
     if path.suffix.lower() in _WORKBOOKS and zipfile.is_zipfile(path):
         _same_format(path, output)
+
+
+def _no_user_history_sheet(package: XlsxPackage) -> None:
+    """A sheet of the user's that has our history's name is never written over: refused before
+    anything is sent, rather than after."""
+    for entry in package.sheets():
+        if entry.name in HISTORY_SHEETS.values() and not package.is_own(entry):
+            raise UsageError(
+                f"le classeur a déjà une feuille « {entry.name} » qui n'a pas été ajoutée par "
+                "client-import : renommez-la (clic droit sur l'onglet, Renommer), enregistrez "
+                "le classeur, puis relancez l'envoi"
+            )
 
 
 def _same_format(path: Path, output: Path) -> None:
@@ -207,6 +221,7 @@ def _write_workbook(
     if is_product_sheet(sheet):
         raise UsageError(f"« {sheet} » est une feuille de client-import, pas des données")
     package = XlsxPackage.open(path)
+    _no_user_history_sheet(package)
     try:
         part = package.sheet(sheet).part
     except KeyError:
@@ -276,7 +291,7 @@ def _history_lines(path: Path, package: XlsxPackage) -> list[list[CellValue]]:
     lines: list[list[CellValue]] = []
     width = len(COUNT_KEYS) + 4
     for entry in package.sheets():
-        if entry.name not in HISTORY_SHEETS.values():
+        if entry.name not in HISTORY_SHEETS.values() or not package.is_own(entry):
             continue
         try:
             # only our small sheet is read: the size limit for data does not apply

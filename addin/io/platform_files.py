@@ -14,7 +14,6 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from addin.core.catalogue import Lang
@@ -22,6 +21,7 @@ from addin.core.export import HeldBack
 from addin.core.profile import ExportFormat
 from addin.core.table import CellValue, FormulaCell
 from addin.io.csv_writer import write_csv
+from addin.io.xml_chars import xml_safe
 
 _REJECT_HEADERS = {
     "fr": ("Motif du rejet", "Ligne d'origine"),
@@ -53,9 +53,10 @@ def write_platform_file(
 
 
 def _text_cell(sheet: WriteOnlyWorksheet, value: str) -> WriteOnlyCell:
-    # control characters (a vertical tab pasted from another tool) cannot be stored in a
-    # workbook at all: openpyxl would refuse the whole file
-    cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
+    # characters XML forbids (a vertical tab pasted from another tool, U+FFFF) cannot be
+    # stored in a workbook at all: openpyxl would refuse the file, or write one that does not
+    # open; ``xml_safe`` drops or replaces them as every writer does
+    cell = WriteOnlyCell(sheet, value=xml_safe(value))
     cell.data_type = "s"  # openpyxl would take "=..." for a formula
     cell.number_format = "@"
     return cell

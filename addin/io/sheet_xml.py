@@ -6,7 +6,8 @@ strings to update), a link to a cell of the user's sheet, a frozen header.
 
 from __future__ import annotations
 
-from addin.io.xlsx_package import xml_text
+from addin.io.xlsx_package import quote_sheet
+from addin.io.xml_chars import xml_text
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -17,10 +18,20 @@ def inline_cell(ref: str, text: str) -> str:
 
 
 def link_cell(ref: str, sheet: str, target: str) -> str:
-    """A cell showing ``target`` (``B12``) that jumps to it on ``sheet`` when clicked."""
-    quoted = sheet.replace("'", "''")
-    where = xml_text(f"\"#'{quoted}'!{target}\"")
-    return f'<c r="{ref}" t="str"><f>HYPERLINK({where},"{target}")</f><v>{target}</v></c>'
+    """A cell showing ``target`` (``B12``) that jumps to it on ``sheet`` when clicked.
+
+    The sheet name is quoted as Excel quotes it in a reference (``'It''s'!B12``), and the
+    whole location is a formula string literal, where ``"`` is doubled: a name such as
+    ``x"&WEBSERVICE(D5)&"`` stays text and never becomes part of the formula.
+    """
+    formula = xml_text(hyperlink_formula(sheet, target))
+    return f'<c r="{ref}" t="str"><f>{formula}</f><v>{target}</v></c>'
+
+
+def hyperlink_formula(sheet: str, target: str) -> str:
+    """``HYPERLINK("#'Clients'!B12","B12")``, the sheet name quoted for a formula."""
+    location = f"#{quote_sheet(sheet)}!{target}".replace('"', '""')
+    return f'HYPERLINK("{location}","{target}")'
 
 
 def frozen_below(header_row: int) -> str:
