@@ -65,6 +65,8 @@ CELL_ERRORS = {
 _ERROR_TEXTS = {code: text for text, code in CELL_ERRORS.items()}
 #: Excel's day 0: a time of day alone is a date on this day for COM.
 COM_EPOCH = dt.datetime(1899, 12, 30)
+#: openpyxl's sheet states as COM's ``XlSheetVisibility``.
+_SHEET_STATES = {"visible": -1, "hidden": 0, "veryHidden": 2}
 #: Symbols that make a number format a currency one (COM then returns ``VT_CY``).
 _CURRENCY = ("€", "$", "£", "¥", "[$")
 
@@ -328,14 +330,19 @@ class Sheet(base_classes.Sheet):
         self.ws.title = value
 
     @property
-    def visible(self) -> bool:
+    def visible(self) -> int:
+        """COM's ``XlSheetVisibility``, which xlwings hands on as it is on Windows: -1
+        visible, 0 hidden, 2 very hidden (truthy, yet hidden)."""
         self._call("Sheet.Visible.get")
-        return bool(self.ws.sheet_state == "visible")
+        return _SHEET_STATES[self.ws.sheet_state]
 
     @visible.setter
-    def visible(self, value: bool) -> None:
+    def visible(self, value: int | bool) -> None:
         self._call("Sheet.Visible.set")
-        self.ws.sheet_state = "visible" if value else "hidden"
+        if value is True or value == -1:
+            self.ws.sheet_state = "visible"
+        else:
+            self.ws.sheet_state = "veryHidden" if value == 2 else "hidden"
 
     def range(self, arg1: Any, arg2: Any = None) -> Range:
         if isinstance(arg1, str):

@@ -400,6 +400,25 @@ def test_the_active_sheet_is_read_unless_it_is_one_of_ours(
     assert table.source.sheets == ["Notes", "Clients"]  # ours are never data
 
 
+def test_hidden_and_very_hidden_sheets_are_not_chosen(
+    excel: excel_engine.Engine, tmp_path: Path
+) -> None:
+    """Excel says -1, 0 or 2 (very hidden, truthy) for a sheet's visibility: only -1 is seen."""
+    path = tmp_path / "kinds.xlsx"
+    book = Workbook()
+    for name, state in (("Paramètres", "veryHidden"), ("Listes", "hidden"), ("Clients", "visible")):
+        sheet = book.create_sheet(name)
+        sheet.sheet_state = state
+        sheet.append(["Code client", "Nom"])
+        sheet.append([f"C-{name}", "Dupont"])
+    del book["Sheet"]
+    book.active = 2
+    book.save(path)
+    live = live_table(xw.Book(str(path)), None)
+    assert (live.source.sheet, live.source.sheet_chosen_by) == ("Clients", "first")
+    assert_same_table(live, file_table(path, None))
+
+
 def test_a_sheet_picked_by_name(excel: excel_engine.Engine, tmp_path: Path) -> None:
     path = tmp_path / "kinds.xlsx"
     write_kinds_workbook(path)

@@ -58,7 +58,7 @@ def read_book_table(
     the start and the end only.
     """
     path = Path(book.fullname)
-    sheets = [(each.name, each.visible) for each in book.sheets]
+    sheets = [(each.name, is_visible(each.visible)) for each in book.sheets]
     chosen = _choose(
         book,
         path=path,
@@ -123,6 +123,12 @@ def _sheet_scores(book: xw.Book, header_score: HeaderScore) -> SheetScores:
         }
 
     return scores
+
+
+def is_visible(visibility: object) -> bool:
+    """Whether a sheet is shown: xlwings hands on Excel's ``XlSheetVisibility`` on Windows (-1
+    visible, 0 hidden, 2 very hidden, which is truthy) and a ``bool`` on macOS."""
+    return visibility is True or visibility == -1
 
 
 def _kind(path: Path) -> str:
