@@ -10,7 +10,8 @@ Where it matters for reading, it answers as Excel does through COM (``_xlwindows
 
 - ``Range.raw_value``: a scalar for one cell, a tuple of tuples otherwise; numbers as floats
   (Excel stores doubles), date-formatted cells as ``datetime`` (a time of day on 1899-12-30, a
-  duration counted from it: COM's ``VT_DATE``), numbers under a currency format as ``Decimal``
+  duration counted from it: COM's ``VT_DATE``, one day early in January and February 1900),
+  numbers under a currency format as ``Decimal``
   (COM's ``VT_CY``), text as ``str``, booleans as ``bool``, an empty cell as ``None``, a formula
   whose result is an empty text as ``""``, an error as COM's integer code (``#N/A`` is
   ``-2146826246``), which :meth:`Engine.clean_value_data` turns into ``"#N/A"`` or ``None`` as
@@ -65,6 +66,9 @@ CELL_ERRORS = {
 _ERROR_TEXTS = {code: text for text, code in CELL_ERRORS.items()}
 #: Excel's day 0: a time of day alone is a date on this day for COM.
 COM_EPOCH = dt.datetime(1899, 12, 30)
+#: Excel counts a 29 February 1900 that never was: its serials 1 to 59 (1900-01-01 to
+#: 1900-02-28, as openpyxl reads them) are one day later than the same numbers as COM dates.
+_LEAP_BUG_START, _LEAP_BUG_END = dt.datetime(1900, 1, 1), dt.datetime(1900, 3, 1)
 #: openpyxl's sheet states as COM's ``XlSheetVisibility``.
 _SHEET_STATES = {"visible": -1, "hidden": 0, "veryHidden": 2}
 #: Symbols that make a number format a currency one (COM then returns ``VT_CY``).
@@ -562,10 +566,12 @@ def com_value(cell: Any, twin: Any) -> Any:
         if any(symbol in cell.number_format for symbol in _CURRENCY):
             return decimal.Decimal(repr(float(value)))
         return float(value)
-    if isinstance(value, dt.datetime):
-        return value
     if isinstance(value, dt.date):
-        return dt.datetime(value.year, value.month, value.day)
+        if not isinstance(value, dt.datetime):
+            value = dt.datetime(value.year, value.month, value.day)
+        if _LEAP_BUG_START <= value < _LEAP_BUG_END:
+            return value - dt.timedelta(days=1)  # COM's date for serials 1 to 59
+        return value
     if isinstance(value, dt.time):
         return dt.datetime.combine(COM_EPOCH.date(), value)
     if isinstance(value, dt.timedelta):

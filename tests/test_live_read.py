@@ -368,6 +368,7 @@ def test_errors_read_as_xlwings_reads_them_on_windows(excel: excel_engine.Engine
         (dt.datetime(1899, 12, 30, 14, 30), "hh:mm", "14:30:00"),
         (dt.datetime(1899, 12, 31, 1, 30), "[h]:mm", "25:30:00"),
         (dt.datetime(1900, 3, 1), "dd/mm/yyyy", dt.date(1900, 3, 1)),
+        (dt.datetime(1899, 12, 31), "dd/mm/yyyy", dt.date(1900, 1, 1)),  # Excel's serial 1
         (dt.datetime(2024, 1, 15, tzinfo=dt.UTC), None, dt.date(2024, 1, 15)),
     ],
 )
@@ -377,6 +378,27 @@ def test_one_cell_as_the_file_path_reads_it(
     converted = live_cell(value, number_format)
     assert converted == expected
     assert type(converted) is type(expected)
+
+
+def test_dates_of_early_1900_read_as_excel_shows_them(
+    excel: excel_engine.Engine, tmp_path: Path
+) -> None:
+    """Excel's serials count a 29 February 1900 that COM's dates do not: 01/01/1900 (a
+    common placeholder for an unknown date) reaches Python as 1899-12-31 and must read as the
+    file path reads it, as the user sees it."""
+    path = tmp_path / "1900.xlsx"
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Nom", "Date de naissance", "Durée"])
+    for day in (dt.date(1900, 1, 1), dt.date(1900, 2, 27), dt.date(1900, 3, 1)):
+        sheet.append(["Dupont", day, dt.timedelta(days=40, hours=1)])
+        sheet.cell(sheet.max_row, 3).number_format = "[h]:mm"
+    book.save(path)
+    live = live_table(xw.Book(str(path)), None)
+    assert_same_table(live, file_table(path, None))
+    assert live.columns[1] == [dt.date(1900, 1, 1), dt.date(1900, 2, 27), dt.date(1900, 3, 1)]
+    assert live.columns[2] == ["961:00:00"] * 3
 
 
 # --- which sheet ------------------------------------------------------------------------------
@@ -532,3 +554,19 @@ def test_calls_do_not_grow_with_the_rows(excel: excel_engine.Engine, tmp_path: P
         "Range.Formula.get": 1,  # empty cells: never-computed formulas told from blanks
         "Range.NumberFormat.get": 3,  # Code postal, Téléphone, Montant; dates need none
     }
+
+
+def test_reads_split_by_xlwings_give_the_same_table(
+    excel: excel_engine.Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Above ``max_cells_per_read`` (four million cells in Excel) xlwings reads by chunks of
+    rows: one more call per chunk, and the same table once the chunks are put together."""
+    path = tmp_path / "kinds.xlsx"
+    write_kinds_workbook(path)
+    book = xw.Book(str(path))
+    whole = live_table(book, None, "Clients")
+    monkeypatch.setattr(excel_engine.Range, "max_cells_per_read", 40)  # 4 rows of 10 columns
+    excel.calls.clear()
+    chunked = live_table(book, None, "Clients")
+    assert_same_table(chunked, whole)
+    assert excel.calls["Range.Value.get"] == 9  # 35 rows, 4 by 4

@@ -13,7 +13,8 @@ path reads the saved XML; both must end as the same :data:`~addin.io.common.Cell
 - dates: Excel gives a ``datetime`` for every cell whose format is a date, a time or a duration,
   counted from its day 0, 1899-12-30. A time of day (on day 0) becomes ``"14:30:00"`` and a
   duration (a ``[h]:mm`` format) ``"25:30:00"``, as openpyxl reads them in the file; any other
-  ``datetime`` is a date (a ``date`` at midnight) as in the file.
+  ``datetime`` is a date (a ``date`` at midnight) as in the file, the first two months of 1900
+  put back on the day Excel shows (COM's dates run one day early there).
 
 Only numbers, and ``datetime``\\ s early enough to be durations, need their number format
 (:func:`needs_format`): every other cell is converted without asking Excel for it.
@@ -31,6 +32,9 @@ from addin.io.common import Cell
 
 #: Excel's day 0: COM gives a time of day alone as a ``datetime`` on this day.
 DAY_ZERO = dt.datetime(1899, 12, 30)
+#: Excel counts a 29 February 1900 that never was (Lotus 1-2-3's error, kept): its dates up to
+#: 27 February 1900 reach COM one day early. From 1 March 1900 both count alike.
+_LEAP_BUG_END = dt.datetime(1900, 2, 28)
 #: Before this, a ``datetime`` may be a duration (``[h]:mm`` counts from day 0): its number
 #: format says. Customer dates are later; a duration of more than a year is not customer data.
 _DURATIONS_END = dt.datetime(1901, 1, 1)
@@ -70,4 +74,6 @@ def _moment(value: dt.datetime, number_format: str | None) -> Cell:
         return convert(value.time())  # a time of day: the file path's "14:30:00"
     if value < _DURATIONS_END and number_format and is_timedelta_format(number_format):
         return duration(value - DAY_ZERO)
+    if value < _LEAP_BUG_END:
+        value += dt.timedelta(days=1)  # Excel's 01/01/1900 is COM's 1899-12-31
     return moment(value)
