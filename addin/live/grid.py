@@ -52,16 +52,19 @@ def read_rows(sheet: xw.Sheet, first_row: int = 1, last_row: int | None = None) 
     block = sheet.range((first_row, 1), (last, last_column))
     values = _values(block)
     formats = _formats(block, values)
-    formulas = _formulas(block) if _any_empty(values) else None
+    formulas = _rows_2d(block.formula) if _any_empty(values) else None
     rows: list[list[Cell]] = []
     for i, row in enumerate(values):
         cells: list[Cell] = []
         for j, value in enumerate(row):
-            if value is None:
-                formula = "" if formulas is None else formulas[i][j]
-                cells.append(FormulaCell(formula) if formula.startswith("=") else None)
-            elif value == _EMPTY_TEXT:
-                cells.append(None)  # a formula whose result is an empty text
+            if type(value) is str:  # most cells: as typed
+                cells.append(None if value == _EMPTY_TEXT else value)  # "" from a formula
+            elif value is None:
+                formula = None if formulas is None else formulas[i][j]
+                if isinstance(formula, str) and formula.startswith("="):
+                    cells.append(FormulaCell(formula))  # never computed
+                else:
+                    cells.append(None)
             else:
                 cells.append(live_cell(value, formats.get((i, j))))
         rows.append(cells)
@@ -75,13 +78,6 @@ def _values(block: xw.Range) -> list[list[Raw]]:
     engine = block.sheet.book.app.engine.impl
     cleaned: list[list[Raw]] = engine.clean_value_data(rows, dt.datetime, None, None, True)
     return cleaned
-
-
-def _formulas(block: xw.Range) -> list[list[str]]:
-    """The formulas (or constants as text, ``""`` when empty) of the block, in one read."""
-    return [
-        [text if isinstance(text, str) else "" for text in row] for row in _rows_2d(block.formula)
-    ]
 
 
 def _rows_2d(raw: Any) -> list[list[Any]]:
@@ -99,11 +95,14 @@ def _any_empty(values: Sequence[Sequence[Raw]]) -> bool:
 
 def _formats(block: xw.Range, values: Sequence[Sequence[Raw]]) -> dict[tuple[int, int], str]:
     """The number format of each cell that needs one, by (row, column) index in the block."""
+    wanted: dict[int, list[int]] = {}  # column → rows
+    for i, row in enumerate(values):
+        for j, value in enumerate(row):
+            if type(value) is not str and value is not None and needs_format(value):
+                wanted.setdefault(j, []).append(i)
     formats: dict[tuple[int, int], str] = {}
-    width = max(map(len, values), default=0)
-    for j in range(width):
-        wanted = [i for i, row in enumerate(values) if j < len(row) and needs_format(row[j])]
-        for rows, number_format in _column_formats(block, j, wanted):
+    for j in sorted(wanted):
+        for rows, number_format in _column_formats(block, j, wanted[j]):
             for i in rows:
                 formats[i, j] = number_format
     return formats

@@ -60,12 +60,23 @@ def live_cell(value: object, number_format: str | None = None) -> Cell:
     if isinstance(value, decimal.Decimal):
         value = float(value)
     if isinstance(value, int | float):
-        if number_format is not None and is_special_format(number_format):
+        if number_format is not None and _is_special(number_format):
             return with_format(value, number_format)
         return number(value) if isinstance(value, float) else value
     if isinstance(value, dt.datetime):
         return _moment(value, number_format)
     return convert(value)
+
+
+#: number format → whether it changes how a number reads (a few formats, thousands of cells)
+_SPECIAL: dict[str, bool] = {}
+
+
+def _is_special(number_format: str) -> bool:
+    special = _SPECIAL.get(number_format)
+    if special is None:
+        special = _SPECIAL[number_format] = is_special_format(number_format)
+    return special
 
 
 def _moment(value: dt.datetime, number_format: str | None) -> Cell:
