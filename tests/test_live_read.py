@@ -23,7 +23,12 @@ from addin.core.profile import Profile
 from addin.core.profiles import all_profiles
 from addin.core.report import Report
 from addin.core.table import FormulaCell, Table
-from addin.errors import ClientImportError, EncryptedFileError, SheetNotFoundError
+from addin.errors import (
+    ClientImportError,
+    EncryptedFileError,
+    FileTooLargeError,
+    SheetNotFoundError,
+)
 from addin.io.reader import read_table
 from addin.live import read_book_table
 from addin.live.values import live_cell
@@ -570,3 +575,26 @@ def test_reads_split_by_xlwings_give_the_same_table(
     chunked = live_table(book, None, "Clients")
     assert_same_table(chunked, whole)
     assert excel.calls["Range.Value.get"] == 9  # 35 rows, 4 by 4
+
+
+def test_a_sheet_used_far_beyond_its_table_is_refused_before_reading(
+    excel: excel_engine.Engine, tmp_path: Path
+) -> None:
+    """A cell formatted at XFD1048576 makes Excel's used range 17 billion cells: refused in one
+    sentence, before any value is read, instead of filling the memory."""
+    path = tmp_path / "far.xlsx"
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Code client", "Nom"])
+    sheet.append(["C1", "Dupont"])
+    sheet.cell(1_048_576, 16_384).number_format = "@"
+    book.save(path)
+    opened = xw.Book(str(path))
+    excel.calls.clear()
+    with pytest.raises(FileTooLargeError) as refused:
+        read_book_table(opened)
+    assert "Range.Value.get" not in excel.calls
+    message = str(refused.value)
+    assert "1\u00a0048\u00a0576 lignes" in message and "16\u00a0384 colonnes" in message
+    assert "supprimez" in message

@@ -29,12 +29,18 @@ from typing import Any
 import xlwings as xw
 
 from addin.core.table import FormulaCell
+from addin.errors import FileTooLargeError
 from addin.io.common import Cell
 from addin.live.values import live_cell, needs_format
 
 #: Stands for a formula's empty text result while xlwings cleans the values (Excel cells cannot
 #: hold U+0000, so no cell's text can be this).
 _EMPTY_TEXT = "\x00client-import: texte vide\x00"
+
+#: Most cells read from one sheet: about 1.5 GB of Python objects. Excel's used range runs to
+#: the last cell ever formatted, so a stray format at XFD1048576 would otherwise mean 17
+#: billion cells; a real table of 400,000 rows by 25 columns fits.
+MAX_CELLS = 10_000_000
 
 #: A cell's raw value after cleaning: what :func:`~addin.live.values.live_cell` converts.
 Raw = Any
@@ -49,6 +55,8 @@ def read_rows(sheet: xw.Sheet, first_row: int = 1, last_row: int | None = None) 
     last = last_used_row if last_row is None else min(last_row, last_used_row)
     if last < first_row:
         return []
+    if (last - first_row + 1) * last_column > MAX_CELLS:
+        raise _too_large(sheet.name, last - first_row + 1, last_column)
     block = sheet.range((first_row, 1), (last, last_column))
     values = _values(block)
     formats = _formats(block, values)
@@ -69,6 +77,22 @@ def read_rows(sheet: xw.Sheet, first_row: int = 1, last_row: int | None = None) 
                 cells.append(live_cell(value, formats.get((i, j))))
         rows.append(cells)
     return rows
+
+
+def _too_large(name: str, rows: int, columns: int) -> FileTooLargeError:
+    return FileTooLargeError(
+        f"La feuille « {name} » s'étend sur {_count(rows)} lignes et {_count(columns)} colonnes, "
+        f"au-delà des {_count(MAX_CELLS)} cellules qui peuvent être vérifiées : des cellules mises "
+        "en forme loin sous le tableau ou à sa droite l'agrandissent. Sélectionnez les lignes "
+        "vides sous le tableau jusqu'à la dernière (Ctrl+Maj+Fin), supprimez-les (clic droit > "
+        "Supprimer), faites de même pour les colonnes vides à droite, enregistrez, puis "
+        "réessayez."
+    )
+
+
+def _count(number: int) -> str:
+    """``1048576`` → ``"1 048 576"``: numbers the French way, with a no-break space."""
+    return f"{number:,}".replace(",", "\u00a0")
 
 
 def _values(block: xw.Range) -> list[list[Raw]]:
