@@ -5,6 +5,21 @@ engine (``tests/excel_engine.py``: openpyxl answering as Excel's COM does); the 
 product's own ``read_table``. The proof: for every workbook fixture and every demo sample saved
 as .xlsx, the table and the report are the same, with the profile found the same way or given;
 and the calls into Excel do not grow with the rows.
+
+No fixture reads differently. Where real Excel and this proof part ways, and why:
+
+- ``random.xlsx`` and ``encrypted.xlsx`` (:data:`NOT_OPENABLE`) are never an open book: Excel
+  refuses the first and asks the password of the second; the file path refuses both.
+- A formula saved without its result (files written by openpyxl and other libraries) is a
+  ``FormulaCell`` on both sides here, because openpyxl calculates nothing; real Excel computes it
+  when the file opens (unless calculation is manual), so live the user's check sees the result
+  where the command line says « recalculez ». That is Excel being right, not the reader wrong.
+- The mapping the user stored in a ``CI_Correspondance`` sheet is read from the saved file only
+  (``io.mapping_sheet`` reads a path); the fixtures have none, and ``assert_same_outcome``
+  checks that, so the proof stays honest.
+- What only COM shows stays unproven until a session in Excel: ``Decimal`` for currency
+  formats, error codes, ``Null`` for mixed formats, the 1900 dates and the visibility codes are
+  taken from xlwings' ``_xlwindows.py`` and Excel's documentation and mirrored by the engine.
 """
 
 from __future__ import annotations
