@@ -1,0 +1,611 @@
+"""A stand-in for Excel in the tests: real xlwings ``Book``/``Sheet``/``Range`` over openpyxl.
+
+xlwings runs one API over interchangeable engines (Windows COM, macOS AppleScript); on Linux it
+has none. This module is one more engine, registered with ``xw.engines``, so that the product's
+live-workbook code runs unchanged through real xlwings objects in the tests. Its interface is
+xlwings' internal ``base_classes``, which changes between versions: it is written for the exact
+version ``pyproject.toml`` pins (:data:`XLWINGS_VERSION`, checked on import).
+
+Where it matters for reading, it answers as Excel does through COM (``_xlwindows.py``):
+
+- ``Range.raw_value``: a scalar for one cell, a tuple of tuples otherwise; numbers as floats
+  (Excel stores doubles), date-formatted cells as ``datetime`` (a time of day on 1899-12-30, a
+  duration counted from it: COM's ``VT_DATE``, one day early in January and February 1900),
+  numbers under a currency format as ``Decimal``
+  (COM's ``VT_CY``), text as ``str``, booleans as ``bool``, an empty cell as ``None``, a formula
+  whose result is an empty text as ``""``, an error as COM's integer code (``#N/A`` is
+  ``-2146826246``), which :meth:`Engine.clean_value_data` turns into ``"#N/A"`` or ``None`` as
+  xlwings does on Windows;
+- ``Range.formula``: the formula or the constant as text, ``""`` for an empty cell;
+- ``Range.number_format``: the format of the range, ``None`` when its cells differ (COM's Null).
+
+What openpyxl cannot do, it cannot: it calculates nothing, so the result of a formula is the
+one the file stored (``data_only``), and a formula stored without a result has none (``None``,
+as if Excel's calculation were manual and never run). Tests that rely on a formula's result use
+workbooks LibreOffice saved.
+
+Every call that would cross into Excel (one COM call) adds one to :attr:`Engine.calls`, by name,
+so that tests can assert that the number of calls does not grow with the number of rows. The
+chunking budgets are xlwings' own (``max_cells_per_read/write``), so the counts are Excel's.
+"""
+
+from __future__ import annotations
+
+import collections
+import datetime as dt
+import decimal
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import xlwings as xw
+from openpyxl.comments import Comment
+from openpyxl.styles import PatternFill
+from openpyxl.utils import get_column_letter
+from xlwings import base_classes, utils
+
+#: The xlwings version whose internal engine interface this module implements.
+XLWINGS_VERSION = "0.37.8"
+if xw.__version__ != XLWINGS_VERSION:  # pragma: no cover - a version bump must revisit this file
+    raise ImportError(f"tests/excel_engine.py is written for xlwings {XLWINGS_VERSION}")
+
+NAME = "openpyxl"
+
+#: COM's error codes for the cell errors (``_xlwindows.cell_errors``, Windows only).
+CELL_ERRORS = {
+    "#DIV/0!": -2146826281,
+    "#N/A": -2146826246,
+    "#NAME?": -2146826259,
+    "#NULL!": -2146826288,
+    "#NUM!": -2146826252,
+    "#REF!": -2146826265,
+    "#VALUE!": -2146826273,
+}
+_ERROR_TEXTS = {code: text for text, code in CELL_ERRORS.items()}
+#: Excel's day 0: a time of day alone is a date on this day for COM.
+COM_EPOCH = dt.datetime(1899, 12, 30)
+#: Excel counts a 29 February 1900 that never was: its serials 1 to 59 (1900-01-01 to
+#: 1900-02-28, as openpyxl reads them) are one day later than the same numbers as COM dates.
+_LEAP_BUG_START, _LEAP_BUG_END = dt.datetime(1900, 1, 1), dt.datetime(1900, 3, 1)
+#: openpyxl's sheet states as COM's ``XlSheetVisibility``.
+_SHEET_STATES = {"visible": -1, "hidden": 0, "veryHidden": 2}
+#: Symbols that make a number format a currency one (COM then returns ``VT_CY``).
+_CURRENCY = ("€", "$", "£", "¥", "[$")
+
+
+class Engine:
+    """The engine object xlwings' ``main.Engine(impl=...)`` wraps."""
+
+    name = NAME
+    type = "desktop"  # behave like Excel: a scalar written fills the range in one call
+
+    def __init__(self) -> None:
+        self.apps = Apps(self)
+        self.calls: collections.Counter[str] = collections.Counter()
+        self.alerts: list[tuple[str, str, str | None, str | None]] = []
+
+    def call(self, name: str) -> None:
+        """One call into Excel."""
+        self.calls[name] += 1
+
+    def reset(self) -> None:
+        """Close every book and forget the calls and alerts (between tests)."""
+        for app in self.apps:
+            app.books.books.clear()
+            app.books.active_book = None
+        self.calls.clear()
+        self.alerts.clear()
+
+    @staticmethod
+    def clean_value_data(
+        data: Any, datetime_builder: Any, empty_as: Any, number_builder: Any, err_to_str: bool
+    ) -> list[list[Any]]:
+        """What xlwings' Windows engine does to COM's values (``_xlwindows.clean_value_data``)."""
+
+        def clean(value: Any) -> Any:
+            if value is None or (isinstance(value, str) and value == ""):
+                return empty_as
+            if isinstance(value, dt.datetime):
+                return datetime_builder(
+                    year=value.year,
+                    month=value.month,
+                    day=value.day,
+                    hour=value.hour,
+                    minute=value.minute,
+                    second=value.second,
+                    microsecond=value.microsecond,
+                    tzinfo=None,
+                )
+            if number_builder is not None and isinstance(value, float):
+                return number_builder(value)
+            if type(value) is int and value in _ERROR_TEXTS:
+                return _ERROR_TEXTS[value] if err_to_str else None
+            return value
+
+        return [[clean(value) for value in row] for row in data]
+
+    @staticmethod
+    def prepare_xl_data_element(x: Any, options: Any) -> Any:
+        return "" if x is None else x
+
+
+class Apps(base_classes.Apps):
+    def __init__(self, engine: Engine) -> None:
+        self._apps = [App(engine)]
+
+    def __iter__(self) -> Iterator[App]:
+        return iter(self._apps)
+
+    def __len__(self) -> int:
+        return len(self._apps)
+
+    def __getitem__(self, index: int) -> App:
+        return self._apps[index]
+
+    def keys(self) -> list[int]:
+        return [app.pid for app in self._apps]
+
+    def add(self, **kwargs: Any) -> App:
+        return self._apps[0]
+
+
+class App(base_classes.App):
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._books = Books(self)
+        self._status_bar: str | bool = False
+        self._screen_updating = True
+
+    engine = property(lambda self: self._engine)
+    books = property(lambda self: self._books)
+    pid = property(lambda self: -1)
+    visible = property(lambda self: True)
+    api = property(lambda self: self)
+
+    def activate(self, steal_focus: bool | None = None) -> None:
+        pass
+
+    @property
+    def status_bar(self) -> str | bool:
+        self._engine.call("App.StatusBar.get")
+        return self._status_bar
+
+    @status_bar.setter
+    def status_bar(self, value: str | bool) -> None:
+        self._engine.call("App.StatusBar.set")
+        self._status_bar = value
+
+    @property
+    def screen_updating(self) -> bool:
+        self._engine.call("App.ScreenUpdating.get")
+        return self._screen_updating
+
+    @screen_updating.setter
+    def screen_updating(self, value: bool) -> None:
+        self._engine.call("App.ScreenUpdating.set")
+        self._screen_updating = value
+
+    # Book.save wraps itself in app.properties(display_alerts=False)
+    display_alerts = property(lambda self: True, lambda self, value: None)
+
+    def alert(
+        self, prompt: str, title: str, buttons: str | None, mode: str | None, callback: Any
+    ) -> str:
+        self._engine.call("MessageBox")
+        self._engine.alerts.append((title, prompt, buttons, mode))
+        return "ok" if buttons in (None, "ok", "ok_cancel") else "yes"
+
+
+class Books(base_classes.Books):
+    def __init__(self, app: App) -> None:
+        self.app = app
+        self.books: list[Book] = []
+        self.active_book: Book | None = None
+
+    @property
+    def active(self) -> Book | None:
+        return self.active_book
+
+    def open(self, fullname: str, *args: Any, **kwargs: Any) -> Book:
+        """Open a saved workbook as Excel would: formulas, and the results the file stored."""
+        self.app.engine.call("Workbooks.Open")
+        path = Path(fullname).resolve()
+        with warnings.catch_warnings():  # data validation extensions and the like
+            warnings.simplefilter("ignore", UserWarning)
+            book = Book(self, str(path), openpyxl.load_workbook(path, keep_vba=True))
+            book.cached = openpyxl.load_workbook(path, data_only=True)
+        self.books.append(book)
+        self.active_book = book
+        return book
+
+    def add(self) -> Book:
+        self.app.engine.call("Workbooks.Add")
+        book = Book(self, f"Classeur{len(self.books) + 1}", openpyxl.Workbook())
+        self.books.append(book)
+        self.active_book = book
+        return book
+
+    def __len__(self) -> int:
+        return len(self.books)
+
+    def __iter__(self) -> Iterator[Book]:
+        return iter(self.books)
+
+    def __call__(self, name_or_index: int | str) -> Book:
+        if isinstance(name_or_index, int):
+            return self.books[name_or_index - 1]
+        for book in self.books:
+            if name_or_index in (book.name, book.fullname):
+                return book
+        raise KeyError(name_or_index)  # main.Books.open relies on KeyError
+
+
+class Book(base_classes.Book):
+    def __init__(self, books: Books, fullname: str, wb: Any) -> None:
+        self.books = books
+        self._fullname = fullname
+        self.wb = wb
+        #: the same workbook loaded with ``data_only``: the results the file stored
+        self.cached: Any = None
+
+    fullname = property(lambda self: self._fullname)
+    api = property(lambda self: self.wb)
+    name = property(lambda self: Path(self._fullname).name)
+    app = property(lambda self: self.books.app)
+
+    @property
+    def sheets(self) -> Sheets:
+        return Sheets(self)
+
+    def save(self, path: str | None = None, password: str | None = None) -> None:
+        self.app.engine.call("Workbook.Save")
+        self.wb.save(path or self.fullname)
+
+    def close(self) -> None:
+        self.books.books.remove(self)
+        if self.books.active_book is self:
+            self.books.active_book = self.books.books[-1] if self.books.books else None
+
+    def activate(self) -> None:
+        self.books.active_book = self
+
+
+class Sheets(base_classes.Sheets):
+    def __init__(self, book: Book) -> None:
+        self.book = book
+
+    api = property(lambda self: self.book.wb.worksheets)
+
+    @property
+    def active(self) -> Sheet:
+        self.book.app.engine.call("Workbook.ActiveSheet")
+        return Sheet(self.book, self.book.wb.active)
+
+    def __call__(self, name_or_index: int | str) -> Sheet:
+        wb = self.book.wb
+        if isinstance(name_or_index, int):
+            return Sheet(self.book, wb.worksheets[name_or_index - 1])
+        return Sheet(self.book, wb[name_or_index])
+
+    def __len__(self) -> int:
+        return len(self.book.wb.worksheets)
+
+    def __iter__(self) -> Iterator[Sheet]:
+        self.book.app.engine.call("Workbook.Worksheets")
+        return (Sheet(self.book, ws) for ws in self.book.wb.worksheets)
+
+    def add(
+        self, before: Sheet | None = None, after: Sheet | None = None, name: str | None = None
+    ) -> Sheet:
+        self.book.app.engine.call("Sheets.Add")
+        wb = self.book.wb
+        index = None
+        if before is not None:
+            index = wb.worksheets.index(before.ws)
+        elif after is not None:
+            index = wb.worksheets.index(after.ws) + 1
+        ws = wb.create_sheet(title=name, index=index)
+        wb.active = ws
+        return Sheet(self.book, ws)
+
+
+class Sheet(base_classes.Sheet):
+    def __init__(self, book: Book, ws: Any) -> None:
+        self._book = book
+        self.ws = ws
+
+    api = property(lambda self: self.ws)
+    book = property(lambda self: self._book)
+    index = property(lambda self: self._book.wb.worksheets.index(self.ws) + 1)
+
+    def _call(self, name: str) -> None:
+        self._book.app.engine.call(name)
+
+    @property
+    def name(self) -> str:
+        self._call("Sheet.Name.get")
+        return str(self.ws.title)
+
+    @name.setter
+    def name(self, value: str) -> None:
+        self._call("Sheet.Name.set")
+        self.ws.title = value
+
+    @property
+    def visible(self) -> int:
+        """COM's ``XlSheetVisibility``, which xlwings hands on as it is on Windows: -1
+        visible, 0 hidden, 2 very hidden (truthy, yet hidden)."""
+        self._call("Sheet.Visible.get")
+        return _SHEET_STATES[self.ws.sheet_state]
+
+    @visible.setter
+    def visible(self, value: int | bool) -> None:
+        self._call("Sheet.Visible.set")
+        if value is True or value == -1:
+            self.ws.sheet_state = "visible"
+        else:
+            self.ws.sheet_state = "veryHidden" if value == 2 else "hidden"
+
+    def range(self, arg1: Any, arg2: Any = None) -> Range:
+        if isinstance(arg1, str):
+            arg1, arg2 = utils.a1_to_tuples(arg1)
+        if isinstance(arg1, Range):
+            arg1 = (arg1.row, arg1.column) if arg2 is not None else arg1.corners()
+        if isinstance(arg2, Range):
+            arg2 = (arg2.row, arg2.column)
+        if isinstance(arg1, tuple) and len(arg1) == 4:  # (row, column, rows, columns)
+            row, column, rows, columns = arg1
+            return Range(self, (row, column), (row + rows - 1, column + columns - 1))
+        if isinstance(arg1, tuple) and len(arg1) == 2 and isinstance(arg1[0], tuple):
+            arg1, arg2 = arg1
+        arg2 = arg2 or arg1
+        top_left = min(arg1[0], arg2[0]), min(arg1[1], arg2[1])
+        return Range(self, top_left, (max(arg1[0], arg2[0]), max(arg1[1], arg2[1])))
+
+    @property
+    def cells(self) -> Range:
+        return Range(self, (1, 1), (1_048_576, 16_384))
+
+    @property
+    def used_range(self) -> Range:
+        """Excel's ``UsedRange``: from the first to the last cell holding a value or a format."""
+        self._call("Sheet.UsedRange")
+        ws = self.ws
+        return Range(self, (ws.min_row, ws.min_column), (ws.max_row, ws.max_column))
+
+    def activate(self) -> None:
+        self._call("Sheet.Activate")
+        self._book.wb.active = self.ws
+
+    def delete(self) -> None:
+        self._call("Sheet.Delete")
+        self._book.wb.remove(self.ws)
+
+
+class Range(base_classes.Range):
+    def __init__(self, sheet: Sheet, first: tuple[int, int], last: tuple[int, int]) -> None:
+        self.sheet = sheet
+        self.options: dict[str, Any] = {}
+        (self._row, self._column), (last_row, last_column) = first, last
+        self._shape = (max(last_row - self._row + 1, 0), max(last_column - self._column + 1, 0))
+
+    row = property(lambda self: self._row)
+    column = property(lambda self: self._column)
+    shape = property(lambda self: self._shape)
+    api = property(lambda self: self)  # truthy: the write stage tests `rng.api`
+    coords = property(lambda self: (self.sheet.ws.title, self.row, self.column, *self.shape))
+    has_array = property(lambda self: False)
+    max_cells_per_read = base_classes.Range.max_cells_per_read  # Excel's budgets
+    max_cells_per_write = base_classes.Range.max_cells_per_write
+
+    def corners(self) -> tuple[tuple[int, int], tuple[int, int]]:
+        rows, columns = self.shape
+        return (self.row, self.column), (self.row + rows - 1, self.column + columns - 1)
+
+    def _call(self, name: str) -> None:
+        self.sheet.book.app.engine.call(name)
+
+    def __len__(self) -> int:
+        return self.shape[0] * self.shape[1]
+
+    def _cells(self) -> Any:
+        (row, column), (rows, columns) = (self.row, self.column), self.shape
+        return self.sheet.ws.iter_rows(
+            min_row=row, max_row=row + rows - 1, min_col=column, max_col=column + columns - 1
+        )
+
+    def _com(self, cells: Any, convert: Any) -> Any:
+        """COM's shape: a scalar for one cell, a tuple of tuples otherwise."""
+        grid = tuple(tuple(convert(cell) for cell in row) for row in cells)
+        return grid[0][0] if len(self) == 1 else grid
+
+    @property
+    def address(self) -> str:
+        first = f"${get_column_letter(self.column)}${self.row}"
+        if len(self) == 1:
+            return first
+        (_, _), (last_row, last_column) = self.corners()
+        return f"{first}:${get_column_letter(last_column)}${last_row}"
+
+    @property
+    def raw_value(self) -> Any:
+        self._call("Range.Value.get")
+        twins = self.sheet.book.cached
+        title = self.sheet.ws.title
+        twin = twins[title] if twins is not None and title in twins.sheetnames else None
+        return self._com(self._cells(), lambda cell: com_value(cell, twin))
+
+    @raw_value.setter
+    def raw_value(self, data: Any) -> None:
+        self._call("Range.Value.set")
+        if not isinstance(data, (list, tuple)):
+            data = [[data] * self.shape[1]] * self.shape[0]
+        for row, values in zip(self._cells(), data, strict=False):
+            for cell, value in zip(row, values, strict=False):
+                cell.value = None if value == "" else value
+
+    @property
+    def formula(self) -> Any:
+        self._call("Range.Formula.get")
+        return self._com(self._cells(), com_formula)
+
+    @property
+    def number_format(self) -> str | None:
+        self._call("Range.NumberFormat.get")
+        formats = {cell.number_format for row in self._cells() for cell in row}
+        return formats.pop() if len(formats) == 1 else None  # Excel: Null when mixed
+
+    @number_format.setter
+    def number_format(self, value: str) -> None:
+        self._call("Range.NumberFormat.set")
+        for row in self._cells():
+            for cell in row:
+                cell.number_format = value
+
+    @property
+    def color(self) -> tuple[int, int, int] | None:
+        self._call("Range.Interior.Color.get")
+        fill = self.sheet.ws.cell(self.row, self.column).fill
+        if fill.fill_type != "solid":
+            return None
+        return utils.hex_to_rgb("#" + fill.fgColor.rgb[-6:])  # type: ignore[no-any-return]
+
+    @color.setter
+    def color(self, color_or_rgb: Any) -> None:
+        self._call("Range.Interior.Color.set")
+        if color_or_rgb is None:
+            fill = PatternFill(fill_type=None)
+        else:
+            if isinstance(color_or_rgb, int):
+                color_or_rgb = utils.int_to_rgb(color_or_rgb)
+            if isinstance(color_or_rgb, tuple):
+                color_or_rgb = utils.rgb_to_hex(*color_or_rgb)
+            fill = PatternFill("solid", fgColor=color_or_rgb.lstrip("#").upper())
+        for row in self._cells():
+            for cell in row:
+                cell.fill = fill
+
+    @property
+    def note(self) -> Note | None:
+        self._call("Range.Comment.get")
+        cell = self.sheet.ws.cell(self.row, self.column)
+        return Note(cell) if cell.comment else None
+
+    def add_note(self, text: str) -> Note:
+        self._call("Range.AddComment")
+        cell = self.sheet.ws.cell(self.row, self.column)
+        cell.comment = Comment(text, "client-import")
+        return Note(cell)
+
+    def end(self, direction: str) -> Range:
+        self._call("Range.End")
+        ws, row, column = self.sheet.ws, self.row, self.column
+        step_row, step_column = {"down": (1, 0), "up": (-1, 0), "right": (0, 1), "left": (0, -1)}[
+            direction
+        ]
+        while 1 <= row + step_row <= max(ws.max_row, 1) and 1 <= column + step_column <= max(
+            ws.max_column, 1
+        ):
+            if ws.cell(row + step_row, column + step_column).value in (None, ""):
+                break
+            row, column = row + step_row, column + step_column
+        return Range(self.sheet, (row, column), (row, column))
+
+    def __call__(self, arg1: int, arg2: int | None = None) -> Range:
+        if arg2 is None:
+            arg1, arg2 = (arg1 - 1) // self.shape[1] + 1, (arg1 - 1) % self.shape[1] + 1
+        cell = (self.row + arg1 - 1, self.column + arg2 - 1)
+        return Range(self.sheet, cell, cell)
+
+    def clear_contents(self) -> None:
+        self._call("Range.ClearContents")
+        for row in self._cells():
+            for cell in row:
+                cell.value = None
+
+
+class Note(base_classes.Note):
+    def __init__(self, cell: Any) -> None:
+        self.cell = cell
+
+    @property
+    def text(self) -> str:
+        return str(self.cell.comment.text)
+
+    @text.setter
+    def text(self, value: str) -> None:
+        self.cell.comment = Comment(value, "client-import")
+
+    def delete(self) -> None:
+        self.cell.comment = None
+
+
+# --- what COM returns for one cell ------------------------------------------------------------
+
+
+def com_value(cell: Any, twin: Any) -> Any:
+    """``Range.Value`` of one cell as COM gives it (see the module's docstring)."""
+    value = cell.value
+    data_type = cell.data_type
+    if data_type == "f" or _is_formula_object(value):
+        if twin is None:
+            return None  # written live: openpyxl computes nothing
+        cached = twin[cell.coordinate]
+        if cached.value is None:
+            return "" if cached.data_type == "str" else None  # "" result / never computed
+        value, data_type = cached.value, cached.data_type
+    if value is None:
+        return None
+    if data_type == "e":
+        return CELL_ERRORS.get(value, CELL_ERRORS["#VALUE!"])
+    if isinstance(value, bool | str):
+        return value
+    if isinstance(value, int | float):
+        if any(symbol in cell.number_format for symbol in _CURRENCY):
+            return decimal.Decimal(repr(float(value)))
+        return float(value)
+    if isinstance(value, dt.date):
+        if not isinstance(value, dt.datetime):
+            value = dt.datetime(value.year, value.month, value.day)
+        if _LEAP_BUG_START <= value < _LEAP_BUG_END:
+            return value - dt.timedelta(days=1)  # COM's date for serials 1 to 59
+        return value
+    if isinstance(value, dt.time):
+        return dt.datetime.combine(COM_EPOCH.date(), value)
+    if isinstance(value, dt.timedelta):
+        return COM_EPOCH + value
+    return str(value)
+
+
+def com_formula(cell: Any) -> str:
+    """``Range.Formula`` of one cell: the formula, or the constant as text, ``""`` if empty."""
+    value = cell.value
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if _is_formula_object(value):
+        text = getattr(value, "text", None)
+        return text if isinstance(text, str) and text else "=TABLE()"
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    return str(value)
+
+
+def _is_formula_object(value: object) -> bool:
+    return type(value).__name__ in ("ArrayFormula", "DataTableFormula")
+
+
+# --- registration -----------------------------------------------------------------------------
+
+engine = Engine()
+
+
+def activate() -> Engine:
+    """Register the engine with xlwings (once) and make it the active one."""
+    if NAME not in [registered.name for registered in xw.engines]:
+        xw.engines.add(xw.main.Engine(impl=engine))
+    xw.engines[NAME].activate()
+    return engine
