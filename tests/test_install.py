@@ -9,6 +9,7 @@ folder does not exist``).
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import venv
@@ -22,6 +23,11 @@ PROFILES = sorted(path.name for path in (REPOSITORY / "templates").glob("*.toml"
 
 pytestmark = pytest.mark.slow
 
+#: The environment of a user's shell: no PYTHONPATH pointing into a checkout, which would make
+#: the fresh environment's pip see client-import as installed already and Python import the
+#: checkout instead of the wheel.
+CLEAN_ENV = {k: v for k, v in os.environ.items() if k not in {"PYTHONPATH", "PYTHONHOME"}}
+
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
@@ -31,6 +37,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         [sys.executable, "-m", "build", "--outdir", str(out), str(REPOSITORY)],
         check=True,
         capture_output=True,
+        env=CLEAN_ENV,
     )
     return {
         "wheel": next(out.glob("*.whl")),
@@ -47,6 +54,7 @@ def installed(built: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) 
         [str(environment / "bin" / "python"), "-m", "pip", "install", "--quiet", built["wheel"]],
         check=True,
         capture_output=True,
+        env=CLEAN_ENV,
     )
     return environment / "bin" / "client-import"
 
@@ -74,7 +82,12 @@ def test_an_installed_wheel_lists_the_profiles_from_any_folder(
     installed: Path, tmp_path: Path
 ) -> None:
     result = subprocess.run(
-        [str(installed), "profiles"], cwd=tmp_path, capture_output=True, text=True, check=False
+        [str(installed), "profiles"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+        env=CLEAN_ENV,
     )
     assert result.returncode == 0, result.stderr
     for name in PROFILES:
@@ -91,6 +104,7 @@ def test_an_installed_wheel_makes_a_template_and_validates_a_file(
         capture_output=True,
         text=True,
         check=False,
+        env=CLEAN_ENV,
     )
     assert made.returncode == 0, made.stderr
     template = next(tmp_path.glob("*.xlsx"))
@@ -104,6 +118,7 @@ def test_an_installed_wheel_makes_a_template_and_validates_a_file(
         capture_output=True,
         text=True,
         check=False,
+        env=CLEAN_ENV,
     )
     assert checked.returncode in (0, 1), checked.stderr
     assert '"profile": "hokus"' in checked.stdout
