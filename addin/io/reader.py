@@ -12,7 +12,9 @@ was found):
 
 Guards, in this order: the path must name a readable file; it must not be empty; its content must
 be a table; its size must be under the limit (:data:`CSV_MAX_BYTES` for text,
-:data:`WORKBOOK_MAX_BYTES` for workbooks, or ``max_bytes``); a workbook must not be encrypted.
+:data:`WORKBOOK_MAX_BYTES` for workbooks, or ``max_bytes``); a ZIP package must stay within the
+bounds of :mod:`addin.io.zip_bounds` once decompressed (zip bombs); a workbook must not be
+encrypted; the sheet's cells must fit the bounds of :mod:`addin.io.sheet_bounds`.
 Every refusal is an :class:`~addin.errors.InputError` whose message, in French, says what is wrong
 and what to do.
 """
@@ -22,6 +24,7 @@ from __future__ import annotations
 import stat
 import struct
 import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,6 +46,7 @@ from addin.io.ooxml import NotSure
 from addin.io.progress import ReadProgress, no_progress
 from addin.io.xlsx_hybrid import read_xlsx_hybrid
 from addin.io.xlsx_reader import list_xlsx_sheets, read_xlsx
+from addin.io.zip_bounds import check_archive
 
 #: Largest CSV (or other text) file read, in bytes.
 CSV_MAX_BYTES = 100 * 1024 * 1024
@@ -271,6 +275,7 @@ def _workbook_kind(path: Path, container: str) -> str:
         return _ole_kind(path)
     try:
         with zipfile.ZipFile(path) as archive:
+            check_archive(archive, path.name)  # before any part is read: no zip bomb
             names = set(archive.namelist())
             if "[Content_Types].xml" in names:
                 types = archive.read("[Content_Types].xml").lower()
@@ -295,7 +300,7 @@ def _workbook_kind(path: Path, container: str) -> str:
                 if mimetype.startswith(b"application/vnd.oasis.opendocument.text"):
                     raise _not_a_table(path, "un document texte OpenDocument (Writer)")
                 raise _not_a_table(path, "un document OpenDocument d'un autre type")
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, OSError, EOFError):
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, OSError, EOFError, zlib.error):
         raise UnsupportedFileError(
             f"Le fichier « {path.name} » est endommagé (archive incomplète ou corrompue) : il ne "
             "peut pas être lu. Ouvrez-le dans Excel, enregistrez-le à nouveau au format .xlsx, "

@@ -1,0 +1,120 @@
+"""Hostile workbooks are refused (or read) within bounded memory: one line, exit 2, no traceback.
+
+Every file is built during the test, a few megabytes on disk (see ``tests/hostile_files.py``),
+and read by a real ``client-import`` process whose address space is limited to 1.5 GB.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from addin.errors import FileTooLargeError, UnsupportedFileError
+from addin.io.zip_bounds import check_archive
+from tests.hostile_files import (
+    CLIENT_ROWS,
+    CONTENT_TYPES,
+    SHEET_HEAD,
+    SHEET_TAIL,
+    bomb,
+    lying,
+    part,
+    run_limited,
+    sheet,
+    workbook,
+)
+
+GIB = 1024
+
+
+def refused(done: subprocess.CompletedProcess[str], *needles: str) -> None:
+    """Exit 2 with one line on stderr holding every needle, nothing else."""
+    assert done.returncode == 2, (done.returncode, done.stderr[-2000:])
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, done.stderr[-2000:]
+    assert lines[0].startswith("Erreur : ")
+    assert "Traceback" not in done.stderr
+    for needle in needles:
+        assert needle in lines[0]
+    assert done.stdout == ""
+
+
+def validate(path: Path) -> subprocess.CompletedProcess[str]:
+    return run_limited("validate", str(path), "--profile", "hokus", "--json")
+
+
+def test_a_sheet_that_expands_to_gigabytes_is_refused(tmp_path: Path) -> None:
+    path = workbook(
+        tmp_path / "bombe.xlsx",
+        bomb("xl/worksheets/sheet1.xml", SHEET_HEAD + CLIENT_ROWS.encode(), GIB + 200, SHEET_TAIL),
+    )
+    assert path.stat().st_size < 3_000_000
+    refused(validate(path), "bombe.xlsx", "xl/worksheets/sheet1.xml", "piégé")
+
+
+def test_content_types_that_expand_to_gigabytes_are_refused(tmp_path: Path) -> None:
+    head, _, tail = CONTENT_TYPES.partition(b"<Default")
+    types = bomb("[Content_Types].xml", head, GIB, b"<Default" + tail)
+    path = workbook(tmp_path / "types.xlsx", sheet(CLIENT_ROWS), content_types=types)
+    refused(validate(path), "[Content_Types].xml")
+
+
+def test_an_unreferenced_part_that_expands_to_gigabytes_is_refused(tmp_path: Path) -> None:
+    junk = bomb("customXml/item1.xml", b"<a>", 2 * GIB - 10, b"</a>")
+    path = workbook(tmp_path / "cache.xlsx", sheet(CLIENT_ROWS), extra=(junk,))
+    refused(validate(path), "customXml/item1.xml")
+
+
+def test_a_directory_that_lies_about_a_part_size_does_not_help(tmp_path: Path) -> None:
+    """The directory says 2 KB; the deflate stream holds 600 MB of rows, at a bomb's ratio."""
+    rows = "".join(f'<row r="{n}"><c r="A{n}"><v>{n}</v></c></row>' for n in range(3, 40))
+    liar = bomb(
+        "xl/worksheets/sheet1.xml",
+        SHEET_HEAD + CLIENT_ROWS.encode(),
+        600,
+        SHEET_TAIL,
+        filler=rows.encode(),
+    )
+    path = workbook(tmp_path / "menteur.xlsx", lying(liar, 2048))
+    refused(validate(path), "menteur.xlsx", "taille")
+
+
+def test_check_archive_bounds_entries_total_and_ratio(tmp_path: Path) -> None:
+    """The same checks with lowered bounds, on small honest archives."""
+    parts = tuple(part(f"xl/media/image{n}.bin", bytes(range(256)) * 40) for n in range(30))
+    path = workbook(tmp_path / "many.xlsx", sheet(CLIENT_ROWS), extra=parts)
+    with zipfile.ZipFile(path) as archive:
+        check_archive(archive, path.name)  # the real bounds: a normal workbook passes
+        with pytest.raises(FileTooLargeError, match="35 éléments internes"):
+            check_archive(archive, path.name, max_entries=20)
+        with pytest.raises(FileTooLargeError, match="une fois décompressé"):
+            check_archive(archive, path.name, max_total=100_000)
+        with pytest.raises(FileTooLargeError, match="image0.bin"):
+            check_archive(archive, path.name, max_part=5000)
+        with pytest.raises(FileTooLargeError, match=r"\[Content_Types\]\.xml"):
+            check_archive(archive, path.name, max_small_part=200)
+
+
+def test_a_part_compressed_a_thousand_times_is_refused_before_reading(tmp_path: Path) -> None:
+    path = workbook(tmp_path / "ratio.xlsx", bomb("xl/worksheets/sheet1.xml", b"", 40, b""))
+    with zipfile.ZipFile(path) as archive, pytest.raises(FileTooLargeError, match="bombe"):
+        check_archive(archive, path.name)
+
+
+def test_an_unknown_compression_method_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "bz.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_BZIP2) as archive:
+        archive.writestr("[Content_Types].xml", CONTENT_TYPES)
+    with zipfile.ZipFile(path) as archive, pytest.raises(UnsupportedFileError, match="méthode"):
+        check_archive(archive, path.name)
+
+
+def test_a_real_workbook_passes_and_reads_the_same(tmp_path: Path) -> None:
+    path = workbook(tmp_path / "ok.xlsx", sheet(CLIENT_ROWS))
+    done = validate(path)
+    assert done.returncode in (0, 1), done.stderr
+    assert json.loads(done.stdout)["rows"] == 1
