@@ -89,17 +89,17 @@ _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PACKAGE_RELATIONSHIPS = "http://schemas.openxmlformats.org/package/2006/relationships"
 CONTENT_TYPES = (
-    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-    '<Default Extension="rels" '
-    'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-    '<Default Extension="xml" ContentType="application/xml"/>'
-    '<Override PartName="/xl/workbook.xml" ContentType="application/'
-    'vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-    '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/'
-    'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
-    "</Types>"
-).encode()
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    b'<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    b'<Default Extension="rels" '
+    b'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    b'<Default Extension="xml" ContentType="application/xml"/>'
+    b'<Override PartName="/xl/workbook.xml" ContentType="application/'
+    b'vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+    b'<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/'
+    b'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+    b"</Types>"
+)
 _ROOT_RELS = (
     f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{_PACKAGE_RELATIONSHIPS}">'
     f'<Relationship Id="rId1" Type="{_RELATIONSHIPS}/officeDocument" '

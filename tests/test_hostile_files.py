@@ -7,6 +7,7 @@ and read by a real ``client-import`` process whose address space is limited to 1
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import zipfile
 from pathlib import Path
@@ -14,6 +15,8 @@ from pathlib import Path
 import pytest
 
 from addin.errors import FileTooLargeError, UnsupportedFileError
+from addin.io.ooxml import NotSure
+from addin.io.sheet_bounds import ExtentScan, _greater_letters, _greater_number, column_letters
 from addin.io.zip_bounds import check_archive
 from tests.hostile_files import (
     CLIENT_ROWS,
@@ -21,8 +24,10 @@ from tests.hostile_files import (
     SHEET_HEAD,
     SHEET_TAIL,
     bomb,
+    cell,
     lying,
     part,
+    row,
     run_limited,
     sheet,
     workbook,
@@ -93,7 +98,7 @@ def test_check_archive_bounds_entries_total_and_ratio(tmp_path: Path) -> None:
             check_archive(archive, path.name, max_entries=20)
         with pytest.raises(FileTooLargeError, match="une fois décompressé"):
             check_archive(archive, path.name, max_total=100_000)
-        with pytest.raises(FileTooLargeError, match="image0.bin"):
+        with pytest.raises(FileTooLargeError, match=r"image0\.bin"):
             check_archive(archive, path.name, max_part=5000)
         with pytest.raises(FileTooLargeError, match=r"\[Content_Types\]\.xml"):
             check_archive(archive, path.name, max_small_part=200)
@@ -118,3 +123,59 @@ def test_a_real_workbook_passes_and_reads_the_same(tmp_path: Path) -> None:
     done = validate(path)
     assert done.returncode in (0, 1), done.stderr
     assert json.loads(done.stdout)["rows"] == 1
+
+
+def test_a_declared_dimension_of_17_billion_cells_reads_the_cells_there_are(
+    tmp_path: Path,
+) -> None:
+    path = workbook(tmp_path / "dim.xlsx", sheet(CLIENT_ROWS, dimension="A1:XFD1048576"))
+    done = validate(path)
+    assert done.returncode in (0, 1), done.stderr[-2000:]
+    assert json.loads(done.stdout)["rows"] == 1
+
+
+@pytest.mark.parametrize("far", ["ALL100000", "XFD1048576"])
+def test_a_stray_value_far_away_is_read_without_blowing_up(tmp_path: Path, far: str) -> None:
+    """Calamine would hold the rectangle from A1 (4 GB; 512 GB for XFD1048576, exit 134)."""
+    number = int(far.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
+    path = workbook(tmp_path / "loin.xlsx", sheet(CLIENT_ROWS + row(number, cell(far, "oubli"))))
+    done = validate(path)
+    assert done.returncode in (0, 1), done.stderr[-2000:]
+    report = json.loads(done.stdout)
+    assert report["rows"] == 2
+    assert report["valid_rows"] == 1  # the stray row has no client code
+
+
+def test_far_cells_on_many_rows_are_refused_naming_the_cell(tmp_path: Path) -> None:
+    rows = "".join(row(n, cell(f"A{n}", f"C{n}"), cell(f"XFD{n}", "x")) for n in range(3, 1500))
+    path = workbook(tmp_path / "large.xlsx", sheet(CLIENT_ROWS + rows))
+    refused(validate(path), "large.xlsx", "XFD3", "Ctrl+Fin")
+
+
+def test_the_extent_scan_finds_the_farthest_cell_in_any_order() -> None:
+    scan = ExtentScan()
+    scan.feed(sheet(row(5, cell("C5", "a")) + row(2, cell("AB2", "b"), cell("B9", "c"))))
+    assert (scan.rows, scan.columns) == (9, 28)
+    scan.feed(sheet(row(1, cell("A1", "a"), cell("ZZ1", "b"))))
+    assert (scan.rows, scan.columns) == (9, 702)
+    with pytest.raises(NotSure, match="sans référence"):
+        scan.feed(b'<row r="3"><c t="inlineStr"><is><t>x</t></is></c></row>')
+    with pytest.raises(NotSure, match="sans numéro"):
+        ExtentScan().feed(b'<row><c r="A1"><v>1</v></c></row>')
+    prefixed = ExtentScan(prefixed=True)
+    prefixed.feed(b'<x:row r="4"><x:c r="D4"><x:v>1</x:v></x:c><x:c r="B70"/></x:row>')
+    assert (prefixed.rows, prefixed.columns) == (70, 4)
+
+
+def test_the_searches_for_farther_cells_match_exactly_the_farther_ones() -> None:
+    for number in (0, 1, 9, 10, 99, 100, 909, 1999):
+        pattern = re.compile(_greater_number(number))
+        assert [n for n in range(2100) if pattern.fullmatch(str(n).encode())] == list(
+            range(number + 1, 2100)
+        )
+    names = [column_letters(n).encode() for n in range(1, 1000)]
+    for column in (1, 26, 27, 52, 702, 703):
+        pattern = re.compile(_greater_letters(column_letters(column).encode()))
+        assert [n for n, name in enumerate(names, 1) if pattern.fullmatch(name)] == list(
+            range(column + 1, 1000)
+        )

@@ -12,6 +12,9 @@ with openpyxl, slower but the reference:
 
 - calamine or the package's XML fails (openpyxl may still read it, or will say it is damaged);
 - the sheet's part cannot be found, or the workbook counts dates from 1904;
+- the sheet's cells reach so far that calamine's rectangle from A1 would pass
+  :data:`~addin.io.sheet_bounds.MAX_GRID_CELLS` (a stray value in ALL100000): openpyxl reads
+  rows one at a time and keeps only the non-empty ones, within the same bound;
 - the default style (cells without ``s``) has a special or date format;
 - the scan meets something calamine reads differently (see :mod:`addin.io.sheet_scan`);
 - calamine returns a date where openpyxl's date formats would not, or a number where they would;
@@ -37,6 +40,7 @@ from addin.io.header_row import HeaderChoice, HeaderScore, Located, locate_heade
 from addin.io.ooxml import NotSure, Package, read_package
 from addin.io.product_sheets import is_product_sheet
 from addin.io.progress import STEP, ReadProgress, no_progress
+from addin.io.sheet_bounds import MAX_GRID_CELLS, column_letters
 from addin.io.sheet_scan import SheetMarks, check_strings, scan_sheet, xlsx_sheet_scores
 
 _DATES = (dt.datetime, dt.date, dt.time, dt.timedelta)
@@ -61,6 +65,10 @@ def read_xlsx_hybrid(
             scores = None if header_score is None else xlsx_sheet_scores(path, header_score)
             chosen = choose_sheet(path, sheets, sheet, preferred_sheet, scores)
             package, marks = _scan(path, chosen.name)
+            if marks.rows * marks.columns > MAX_GRID_CELLS:
+                # calamine would hold the whole rectangle: openpyxl keeps only non-empty rows
+                far = f"{column_letters(marks.columns)}{marks.rows}"
+                raise NotSure(f"une feuille qui s'étend jusqu'à {far}")
             values = book.get_sheet_by_name(chosen.name).to_python(skip_empty_area=False)
     except (NotSure, ClientImportError, MemoryError):
         raise  # a sheet that does not exist is missing for openpyxl too
