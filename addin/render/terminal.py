@@ -1,4 +1,8 @@
-"""The readable report: issues grouped by row, then totals, in the user's language."""
+"""The readable report: issues grouped by row, then totals, in the user's language.
+
+A capped report (see :mod:`addin.core.context`) says so before the totals and counts every
+issue per column and code, so the totals and the counts tell the whole file.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ from rich.console import Console
 from rich.table import Table as RichTable
 
 from addin.core.catalogue import Lang
-from addin.core.report import Report
+from addin.core.report import Report, column_letter
 from addin.io.header_row import describe_shape
 
 _WORDS = {
@@ -27,6 +31,13 @@ _WORDS = {
             "{rows} lignes, {valid} valides ; {errors} erreur(s), {warnings} avertissement(s)."
         ),
         "clean": "Aucun problème : le fichier est prêt pour {platform}.",
+        "truncated": (
+            "Trop de problèmes pour les détailler tous : seuls les {kept} premiers (dans l'ordre "
+            "des lignes) sont ci-dessus ; les {omitted} autres sont comptés par colonne. "
+            "Corrigez d'abord les problèmes les plus nombreux, puis vérifiez à nouveau."
+        ),
+        "count": "  {where} — {code} ({severity}) : {count}",
+        "whole_file": "fichier",
     },
     "en": {
         "file": "File",
@@ -41,6 +52,13 @@ _WORDS = {
         "warning": "warning",
         "totals": "{rows} rows, {valid} valid; {errors} error(s), {warnings} warning(s).",
         "clean": "No problems: the file is ready for {platform}.",
+        "truncated": (
+            "Too many problems to list them all: only the first {kept} (in row order) are "
+            "above; the other {omitted} are counted per column. Fix the most frequent ones "
+            "first, then check again."
+        ),
+        "count": "  {where} — {code} ({severity}): {count}",
+        "whole_file": "file",
     },
 }
 
@@ -89,11 +107,34 @@ def print_report(report: Report, console: Console, lang: Lang = "fr") -> None:
         console.print(table)
     else:
         console.print(f"[green]{words['clean'].format(platform=report.profile.platform)}[/]")
+    if report.truncated:
+        _print_counts(report, console, lang)
     console.print(
         words["totals"].format(
             rows=report.rows,
             valid=report.valid_rows,
-            errors=len(report.errors),
-            warnings=len(report.warnings),
+            errors=report.error_count,
+            warnings=report.warning_count,
         )
     )
+
+
+def _print_counts(report: Report, console: Console, lang: Lang) -> None:
+    """Say that the list is partial, and count every issue per column and code."""
+    words = _WORDS[lang]
+    omitted = sum(report.omitted.values())
+    console.print(
+        words["truncated"].format(kept=len(report.issues), omitted=omitted), highlight=False
+    )
+    for kind, count in report.counts():
+        if kind.position is None:
+            where = (kind.column or "").strip() or words["whole_file"]
+        else:
+            where = f"{column_letter(kind.position)} « {(kind.column or '').strip()} »"
+        console.print(
+            words["count"].format(
+                where=where, code=kind.code, severity=words[kind.severity], count=count
+            ),
+            highlight=False,
+            markup=False,
+        )
