@@ -87,7 +87,8 @@ def test_the_json_the_text_and_the_marks_say_the_report_is_partial(tmp_path: Pat
     console = Console(record=True, width=200)
     print_report(capped, console, "fr")
     text = console.export_text()
-    assert "seuls les 50 premiers" in text and "les 350 autres" in text
+    assert "400 problèmes, trop pour les afficher tous : seuls les 50 premiers" in text
+    assert "le détail (les 50 premiers)." in text
     assert "F « Email » — invalid-email (erreur) : 200" in text
     assert "300 lignes, 100 valides ; 200 erreur(s), 200 avertissement(s)." in text
 
@@ -99,6 +100,17 @@ def test_the_json_the_text_and_the_marks_say_the_report_is_partial(tmp_path: Pat
         "200 problème(s) « invalid-email » dans cette colonne, en tout.",
     ]
     assert (plan.errors, plan.warnings) == (200, 200)
+
+
+def test_the_terminal_lists_a_thousand_issues_and_counts_the_others(tmp_path: Path) -> None:
+    full, _ = reports(tmp_path, 900, cap=50)
+    console = Console(record=True, width=200)
+    print_report(full, console, "en", shown=30)
+    text = console.export_text()
+    assert "1200 problems, too many to show them all: only the first 30" in text
+    assert "give the details." in text  # every issue is in the JSON: nothing more to say
+    assert "F « Email » — invalid-email (error): 600" in text
+    assert text.count("pas-un-email") == 15  # 30 issues listed: 15 rows of two
 
 
 def test_the_command_caps_a_file_with_more_issues_than_the_default(tmp_path: Path) -> None:

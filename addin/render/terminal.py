@@ -1,7 +1,8 @@
 """The readable report: issues grouped by row, then totals, in the user's language.
 
-A capped report (see :mod:`addin.core.context`) says so before the totals and counts every
-issue per column and code, so the totals and the counts tell the whole file.
+At most :data:`SHOWN_ISSUES` issues are listed; past them, or when the report itself is capped
+(see :mod:`addin.core.context`), the report says so and counts every issue per column and code
+before the totals, so the counts and the totals tell the whole file.
 """
 
 from __future__ import annotations
@@ -32,10 +33,12 @@ _WORDS = {
         ),
         "clean": "Aucun problème : le fichier est prêt pour {platform}.",
         "truncated": (
-            "Trop de problèmes pour les détailler tous : seuls les {kept} premiers (dans l'ordre "
-            "des lignes) sont ci-dessus ; les {omitted} autres sont comptés par colonne. "
-            "Corrigez d'abord les problèmes les plus nombreux, puis vérifiez à nouveau."
+            "{total} problèmes, trop pour les afficher tous : seuls les {shown} premiers (dans "
+            "l'ordre des lignes) sont ci-dessus, et voici le compte de tous par colonne. "
+            "Corrigez d'abord les plus nombreux, puis vérifiez à nouveau ; --json et --annotate "
+            "en donnent le détail{kept}."
         ),
+        "kept": " (les {kept} premiers)",
         "count": "  {where} — {code} ({severity}) : {count}",
         "whole_file": "fichier",
     },
@@ -53,10 +56,12 @@ _WORDS = {
         "totals": "{rows} rows, {valid} valid; {errors} error(s), {warnings} warning(s).",
         "clean": "No problems: the file is ready for {platform}.",
         "truncated": (
-            "Too many problems to list them all: only the first {kept} (in row order) are "
-            "above; the other {omitted} are counted per column. Fix the most frequent ones "
-            "first, then check again."
+            "{total} problems, too many to show them all: only the first {shown} (in row "
+            "order) are above, and here is the count of all of them per column. Fix the most "
+            "frequent ones first, then check again; --json and --annotate give the "
+            "details{kept}."
         ),
+        "kept": " (the first {kept})",
         "count": "  {where} — {code} ({severity}): {count}",
         "whole_file": "file",
     },
@@ -77,7 +82,15 @@ def describe_source(report: Report, lang: Lang) -> str:
     return ", ".join(parts)
 
 
-def print_report(report: Report, console: Console, lang: Lang = "fr") -> None:
+#: Issues listed one by one on the terminal: drawing a table row costs about 1 ms, so 100,000
+#: issues took 90 s to print; past this, every issue is counted per column instead.
+SHOWN_ISSUES = 1_000
+
+
+def print_report(
+    report: Report, console: Console, lang: Lang = "fr", *, shown: int = SHOWN_ISSUES
+) -> None:
+    """The report for a person: at most ``shown`` issues listed, then counts, then totals."""
     words = _WORDS[lang]
     console.print(f"[bold]{words['file']}[/] : {report.source.path}")
     console.print(
@@ -92,7 +105,7 @@ def print_report(report: Report, console: Console, lang: Lang = "fr") -> None:
         table.add_column(words["cell"])
         table.add_column(words["severity"])
         table.add_column(words["message"], overflow="fold")
-        for row, issues in groupby(report.issues, key=lambda i: i.row):
+        for row, issues in groupby(report.issues[:shown], key=lambda i: i.row):
             for n, issue in enumerate(issues):
                 colour = "red" if issue.severity == "error" else "yellow"
                 row_label = (str(row) if row is not None else words["whole"]) if n == 0 else ""
@@ -107,8 +120,8 @@ def print_report(report: Report, console: Console, lang: Lang = "fr") -> None:
         console.print(table)
     else:
         console.print(f"[green]{words['clean'].format(platform=report.profile.platform)}[/]")
-    if report.truncated:
-        _print_counts(report, console, lang)
+    if report.truncated or len(report.issues) > shown:
+        _print_counts(report, console, lang, min(shown, len(report.issues)))
     console.print(
         words["totals"].format(
             rows=report.rows,
@@ -119,12 +132,15 @@ def print_report(report: Report, console: Console, lang: Lang = "fr") -> None:
     )
 
 
-def _print_counts(report: Report, console: Console, lang: Lang) -> None:
+def _print_counts(report: Report, console: Console, lang: Lang, shown: int) -> None:
     """Say that the list is partial, and count every issue per column and code."""
     words = _WORDS[lang]
-    omitted = sum(report.omitted.values())
+    total = len(report.issues) + sum(report.omitted.values())
+    kept = words["kept"].format(kept=len(report.issues)) if report.truncated else ""
     console.print(
-        words["truncated"].format(kept=len(report.issues), omitted=omitted), highlight=False
+        words["truncated"].format(total=total, shown=shown, kept=kept),
+        highlight=False,
+        markup=False,
     )
     for kind, count in report.counts():
         if kind.position is None:
