@@ -180,3 +180,45 @@ def run_limited(*args: str, timeout: float = 120) -> subprocess.CompletedProcess
         preexec_fn=_limit_memory,
         check=False,
     )
+
+
+_ODS_NAMESPACES = (
+    'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+    'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+    'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"'
+)
+_MANIFEST = (
+    b'<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:'
+    b'tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry '
+    b'manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.'
+    b'spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" '
+    b'manifest:media-type="text/xml"/></manifest:manifest>'
+)
+
+
+def ods_cell(text: str, repeat: int = 1) -> str:
+    """A text cell of an OpenDocument table, repeated ``repeat`` times."""
+    repeated = f' table:number-columns-repeated="{repeat}"' if repeat > 1 else ""
+    return (
+        f'<table:table-cell{repeated} office:value-type="string"><text:p>{text}</text:p>'
+        "</table:table-cell>"
+    )
+
+
+def ods_row(*cells: str, repeat: int = 1) -> str:
+    repeated = f' table:number-rows-repeated="{repeat}"' if repeat > 1 else ""
+    return f"<table:table-row{repeated}>{''.join(cells)}</table:table-row>"
+
+
+def ods(path: Path, rows: str, name: str = "Clients") -> Path:
+    """An OpenDocument spreadsheet whose one table holds ``rows``."""
+    content = (
+        f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {_ODS_NAMESPACES} '
+        'office:version="1.2"><office:body><office:spreadsheet>'
+        f'<table:table table:name="{name}">{rows}</table:table>'
+        "</office:spreadsheet></office:body></office:document-content>"
+    ).encode()
+    mimetype = b"application/vnd.oasis.opendocument.spreadsheet"
+    stored = Part("mimetype", mimetype, zlib.crc32(mimetype), len(mimetype), method=0)
+    parts = [stored, part("content.xml", content), part("META-INF/manifest.xml", _MANIFEST)]
+    return write_zip(path, parts)

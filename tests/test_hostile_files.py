@@ -26,6 +26,9 @@ from tests.hostile_files import (
     bomb,
     cell,
     lying,
+    ods,
+    ods_cell,
+    ods_row,
     part,
     row,
     run_limited,
@@ -179,3 +182,27 @@ def test_the_searches_for_farther_cells_match_exactly_the_farther_ones() -> None
         assert [n for n, name in enumerate(names, 1) if pattern.fullmatch(name)] == list(
             range(column + 1, 1000)
         )
+
+
+ODS_CLIENTS = ods_row(ods_cell("distributorId")) + ods_row(ods_cell("C001"))
+
+
+def test_an_ods_row_repeated_into_90_million_cells_is_refused(tmp_path: Path) -> None:
+    """Under calamine's own limit (100 million cells), 2.9 GB for its rectangle alone."""
+    path = ods(tmp_path / "repete.ods", ODS_CLIENTS + ods_row(ods_cell("x", 10_000), repeat=9_000))
+    assert path.stat().st_size < 5_000
+    refused(validate(path), "repete.ods", "Clients", "NTP9002", "Ctrl+Fin")
+
+
+def test_an_ods_cell_far_away_is_refused_naming_it(tmp_path: Path) -> None:
+    empty = '<table:table-cell table:number-columns-repeated="16000"/>'
+    rows = ODS_CLIENTS + ods_row(empty, repeat=1_000_000) + ods_row(empty, ods_cell("oubli"))
+    refused(validate(ods(tmp_path / "loin.ods", rows)), "WQK1000003")
+
+
+def test_empty_repeated_ods_rows_and_cells_read_as_nothing(tmp_path: Path) -> None:
+    """LibreOffice writes a million empty rows, 1,024 cells wide, after the data."""
+    empty = ods_row('<table:table-cell table:number-columns-repeated="1024"/>', repeat=1_048_574)
+    done = validate(ods(tmp_path / "vide.ods", ODS_CLIENTS + empty))
+    assert done.returncode in (0, 1), done.stderr[-2000:]
+    assert json.loads(done.stdout)["rows"] == 1

@@ -12,13 +12,18 @@ the far cell named, when even the non-empty rows make too large a rectangle.
 :mod:`addin.io.sheet_scan`, without visiting every cell in Python: per block, one regular
 expression looks only for a cell *beyond* the farthest seen so far (or a cell without a
 reference, which calamine places by counting), and is rebuilt when one is found. A normal sheet
-(rows in order) matches a handful of times in all.
+(rows in order) matches a handful of times in all. :class:`OdsExtent` does the same for the
+tables of an OpenDocument file, whose repeated rows and cells calamine expands.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+import zipfile
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
 
 from addin.errors import FileTooLargeError
 from addin.io.ooxml import NotSure
@@ -149,3 +154,112 @@ def _greater_letters(letters: bytes) -> bytes:
             rest = rb"[A-Z]{%d}" % (size - index - 1) if index < size - 1 else b""
             branches.append(letters[:index] + b"[%c-Z]" % (letter + 1) + rest)
     return b"(?:" + b"|".join(branches) + b")"
+
+
+# --- OpenDocument -----------------------------------------------------------------------------
+
+#: The start and end tags that place cells in an OpenDocument table. calamine matches these
+#: names with their usual ``table:`` prefix, so the scan does too.
+_ODS_TAGS = re.compile(
+    rb"<table:(table-row|table-cell|covered-table-cell|table)\b([^>]*?)(/?)>"
+    rb"|</table:(table-row|table)>"
+)
+_ODS_NAME = re.compile(rb"""table:name=["']([^"']*)["']""")
+_ODS_ROWS = re.compile(rb"""table:number-rows-repeated=["']([0-9]+)["']""")
+_ODS_COLUMNS = re.compile(rb"""table:number-columns-repeated=["']([0-9]+)["']""")
+_ODS_BLOCK = 1 << 22
+
+
+@dataclass
+class OdsExtent:
+    """The farthest non-empty row and column of each table of an OpenDocument ``content.xml``.
+
+    calamine reads every table when it opens the file, and repeats a cell or a row as many
+    times as ``number-columns-repeated``/``number-rows-repeated`` say, into the rectangle from
+    A1 to the farthest non-empty cell: one 40-byte row can ask for 17 billion cells. Empty cells
+    and rows, however repeated, only move the position (LibreOffice writes a million of them).
+    A cell counts as non-empty when it has a value type or any content.
+    """
+
+    #: table name → (rows, columns) of its rectangle from A1
+    tables: dict[str, tuple[int, int]]
+
+    @classmethod
+    def scan(cls, stream: IO[bytes]) -> OdsExtent:
+        state = _OdsState()
+        carry = b""
+        while chunk := stream.read(_ODS_BLOCK):
+            data = carry + chunk
+            cut = data.rfind(b">") + 1
+            state.feed(data[:cut])
+            carry = data[cut:]
+            if len(carry) > _ODS_BLOCK:
+                raise NotSure("une balise démesurée dans content.xml")
+        state.close()
+        return cls(state.tables)
+
+
+@dataclass
+class _OdsState:
+    tables: dict[str, tuple[int, int]] = field(default_factory=dict)
+    name: str = ""
+    row: int = 0  # rows before the current one
+    column: int = 0  # cells before the current one, in the row
+    repeat: int = 1  # how many times the current row repeats
+    filled: bool = False  # whether the current row holds a non-empty cell
+    rows: int = 0
+    columns: int = 0
+
+    def feed(self, data: bytes) -> None:
+        for match in _ODS_TAGS.finditer(data):
+            tag, attributes, closed, end = match.groups()
+            if end == b"table-row":
+                self._end_row()
+            elif end == b"table":
+                self._end_table()
+            elif tag == b"table":
+                found = _ODS_NAME.search(attributes)
+                self.name = found.group(1).decode("utf-8", "replace") if found else ""
+                self.row = self.rows = self.columns = 0
+            elif tag == b"table-row":
+                self.repeat = _repeat(_ODS_ROWS, attributes)
+                self.column, self.filled = 0, False
+                if closed:
+                    self._end_row()
+            else:
+                count = _repeat(_ODS_COLUMNS, attributes)
+                if not closed or b"value-type" in attributes:
+                    self.filled = True
+                    self.columns = max(self.columns, self.column + count)
+                self.column += count
+
+    def _end_row(self) -> None:
+        if self.filled:
+            self.rows = self.row + self.repeat
+        self.row += self.repeat
+        self.repeat, self.filled = 1, False
+
+    def _end_table(self) -> None:
+        self.tables[self.name] = (self.rows, self.columns)
+        self.row = self.rows = self.columns = 0
+
+    def close(self) -> None:
+        if self.rows or self.columns:
+            self._end_table()
+
+
+def _repeat(pattern: re.Pattern[bytes], attributes: bytes) -> int:
+    found = pattern.search(attributes)
+    return int(found.group(1)) if found else 1
+
+
+def check_ods(path: Path) -> None:
+    """Refuse an .ods file one of whose tables would make calamine hold too many cells."""
+    try:
+        with zipfile.ZipFile(path) as archive, archive.open("content.xml") as stream:
+            extent = OdsExtent.scan(stream)
+    except (KeyError, NotSure, OSError, EOFError, zipfile.BadZipFile, zlib.error):
+        return  # calamine will say the file is damaged
+    for sheet, (rows, columns) in extent.tables.items():
+        if rows * columns > MAX_GRID_CELLS:
+            raise too_many_cells(path.name, sheet, rows, columns)
