@@ -15,7 +15,9 @@ from pathlib import Path
 import pytest
 
 from addin.errors import FileTooLargeError, UnsupportedFileError
+from addin.io.csv_reader import MAX_COLUMNS
 from addin.io.ooxml import NotSure
+from addin.io.reader import read_table
 from addin.io.sheet_bounds import ExtentScan, _greater_letters, _greater_number, column_letters
 from addin.io.zip_bounds import check_archive
 from tests.hostile_files import (
@@ -206,3 +208,20 @@ def test_empty_repeated_ods_rows_and_cells_read_as_nothing(tmp_path: Path) -> No
     done = validate(ods(tmp_path / "vide.ods", ODS_CLIENTS + empty))
     assert done.returncode in (0, 1), done.stderr[-2000:]
     assert json.loads(done.stdout)["rows"] == 1
+
+
+def test_a_csv_line_of_22_million_cells_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "ligne.csv"
+    path.write_text("distributorId;" + "a;" * 22_000_000 + "\n", encoding="utf-8")
+    refused(validate(path), "La ligne 1 du fichier « ligne.csv »", "22 000 002 colonnes")
+
+
+def test_a_csv_as_wide_as_excel_still_reads(tmp_path: Path) -> None:
+    path = tmp_path / "large.csv"
+    header = ";".join(["distributorId"] + [f"c{n}" for n in range(1, MAX_COLUMNS)])
+    path.write_text(header + "\n" + ";" * (MAX_COLUMNS - 1) + "x\n", encoding="utf-8")
+    table = read_table(path)
+    assert len(table.headers) == MAX_COLUMNS and table.columns[-1] == ["x"]
+    path.write_text(header + ";trop\nC1\n", encoding="utf-8")
+    with pytest.raises(FileTooLargeError, match="16 385 colonnes"):
+        read_table(path)

@@ -171,7 +171,7 @@ def _actual_size(fp: IO[bytes], info: zipfile.ZipInfo, cap: int) -> int:
 
 def _count(number: int) -> str:
     """``12 345``: thousands apart, the French way."""
-    return f"{number:,}".replace(",", "\u202f")
+    return f"{number:,}".replace(",", " ")
 
 
 def _part_too_large(name: str, part: str, size: int, limit: int) -> FileTooLargeError:
