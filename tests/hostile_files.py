@@ -85,7 +85,7 @@ def write_zip(path: Path, parts: list[Part]) -> Path:
     return path
 
 
-_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PACKAGE_RELATIONSHIPS = "http://schemas.openxmlformats.org/package/2006/relationships"
 CONTENT_TYPES = (
@@ -106,7 +106,7 @@ _ROOT_RELS = (
     'Target="xl/workbook.xml"/></Relationships>'
 ).encode()
 _WORKBOOK = (
-    f'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{_MAIN}" xmlns:r="{_RELATIONSHIPS}">'
+    f'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{MAIN}" xmlns:r="{_RELATIONSHIPS}">'
     '<sheets><sheet name="Clients" sheetId="1" r:id="rId1"/></sheets></workbook>'
 ).encode()
 _WORKBOOK_RELS = (
@@ -115,7 +115,7 @@ _WORKBOOK_RELS = (
     'Target="worksheets/sheet1.xml"/></Relationships>'
 ).encode()
 SHEET_HEAD = (
-    f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{_MAIN}"><sheetData>'
+    f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{MAIN}"><sheetData>'
 ).encode()
 SHEET_TAIL = b"</sheetData></worksheet>"
 
@@ -137,9 +137,19 @@ def sheet(rows: str, dimension: str | None = None) -> bytes:
     """A worksheet part holding ``rows`` (``<row>`` elements), with a declared dimension."""
     declared = f'<dimension ref="{dimension}"/>' if dimension else ""
     return (
-        f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{_MAIN}">{declared}'
+        f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{MAIN}">{declared}'
         f"<sheetData>{rows}</sheetData></worksheet>"
     ).encode()
+
+
+_SHARED_STRINGS_TYPE = (
+    b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+    b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>'
+)
+_SHARED_STRINGS_RELATIONSHIP = (
+    f'<Relationship Id="rId2" Type="{_RELATIONSHIPS}/sharedStrings" '
+    'Target="sharedStrings.xml"/></Relationships>'
+).encode()
 
 
 def workbook(
@@ -147,16 +157,22 @@ def workbook(
     worksheet: Part | bytes,
     *,
     content_types: Part | None = None,
+    shared_strings: bytes | None = None,
     extra: tuple[Part, ...] = (),
 ) -> Path:
     """A minimal .xlsx whose one sheet, "Clients", is ``worksheet``."""
     if isinstance(worksheet, bytes):
         worksheet = part("xl/worksheets/sheet1.xml", worksheet)
+    types, relationships = CONTENT_TYPES, _WORKBOOK_RELS
+    if shared_strings is not None:
+        types = types.replace(b"</Types>", _SHARED_STRINGS_TYPE)
+        relationships = relationships.replace(b"</Relationships>", _SHARED_STRINGS_RELATIONSHIP)
+        extra = (part("xl/sharedStrings.xml", shared_strings), *extra)
     parts = [
-        content_types or part("[Content_Types].xml", CONTENT_TYPES),
+        content_types or part("[Content_Types].xml", types),
         part("_rels/.rels", _ROOT_RELS),
         part("xl/workbook.xml", _WORKBOOK),
-        part("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS),
+        part("xl/_rels/workbook.xml.rels", relationships),
         worksheet,
         *extra,
     ]

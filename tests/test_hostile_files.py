@@ -23,6 +23,7 @@ from addin.io.zip_bounds import check_archive
 from tests.hostile_files import (
     CLIENT_ROWS,
     CONTENT_TYPES,
+    MAIN,
     SHEET_HEAD,
     SHEET_TAIL,
     bomb,
@@ -225,3 +226,18 @@ def test_a_csv_as_wide_as_excel_still_reads(tmp_path: Path) -> None:
     path.write_text(header + ";trop\nC1\n", encoding="utf-8")
     with pytest.raises(FileTooLargeError, match="16 385 colonnes"):
         read_table(path)
+
+
+def test_a_shared_string_table_claiming_4_billion_strings_is_read_safely(tmp_path: Path) -> None:
+    """calamine reserved room for the claim and aborted (exit 134); openpyxl reads the file."""
+    rows = (
+        '<row r="1"><c r="A1" t="s"><v>0</v></c></row><row r="2"><c r="A2" t="s"><v>1</v></c></row>'
+    )
+    strings = (
+        f'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{MAIN}" count="2" '
+        'uniqueCount="4000000000"><si><t>distributorId</t></si><si><t>C001</t></si></sst>'
+    ).encode()
+    path = workbook(tmp_path / "textes.xlsx", sheet(rows), shared_strings=strings)
+    done = validate(path)
+    assert done.returncode in (0, 1), done.stderr[-2000:]
+    assert json.loads(done.stdout)["rows"] == 1

@@ -263,3 +263,32 @@ def check_ods(path: Path) -> None:
     for sheet, (rows, columns) in extent.tables.items():
         if rows * columns > MAX_GRID_CELLS:
             raise too_many_cells(path.name, sheet, rows, columns)
+
+
+# --- shared strings ---------------------------------------------------------------------------
+
+#: Most strings a shared-string table may declare (``uniqueCount``). calamine reserves room for
+#: that many strings when it opens the workbook, before reading one: ``uniqueCount="4000000000"``
+#: aborts the process. 10 million is three times a 100,000 x 30 sheet of all-different texts.
+MAX_SHARED_STRINGS = 10_000_000
+
+_SST_ROOT = re.compile(rb"<(?:\w+:)?sst\b[^>]*>")
+_UNIQUE_COUNT = re.compile(rb"""\suniqueCount\s*=\s*["']\s*([0-9]+)""")
+_SST_HEAD = 1 << 16
+
+
+def check_shared_strings(archive: zipfile.ZipFile, part: str | None) -> None:
+    """Raise :class:`NotSure` unless the table's root says it holds a bearable number of strings.
+
+    The openpyxl reader, which does not trust the count, then reads the workbook.
+    """
+    if part is None or part not in archive.NameToInfo:
+        return
+    with archive.open(part) as stream:
+        head = stream.read(_SST_HEAD)
+    root = _SST_ROOT.search(head)
+    if root is None:
+        raise NotSure("la table des textes partagés ne commence pas par <sst>")
+    declared = _UNIQUE_COUNT.search(root.group(0))
+    if declared is not None and int(declared.group(1)) > MAX_SHARED_STRINGS:
+        raise NotSure(f"une table de {int(declared.group(1))} textes partagés annoncés")
