@@ -16,9 +16,17 @@ import pytest
 
 from addin.errors import FileTooLargeError, UnsupportedFileError
 from addin.io.csv_reader import MAX_COLUMNS
+from addin.io.ole import OleFile
 from addin.io.ooxml import NotSure
 from addin.io.reader import read_table
-from addin.io.sheet_bounds import ExtentScan, _greater_letters, _greater_number, column_letters
+from addin.io.sheet_bounds import (
+    ExtentScan,
+    _greater_letters,
+    _greater_number,
+    check_xls,
+    column_letters,
+    xls_extents,
+)
 from addin.io.zip_bounds import check_archive
 from tests.hostile_files import (
     CLIENT_ROWS,
@@ -38,8 +46,10 @@ from tests.hostile_files import (
     sheet,
     workbook,
 )
+from tests.libreoffice import convert
 
 GIB = 1024
+FILES = Path(__file__).parent / "fixtures" / "files"
 
 
 def refused(done: subprocess.CompletedProcess[str], *needles: str) -> None:
@@ -241,3 +251,22 @@ def test_a_shared_string_table_claiming_4_billion_strings_is_read_safely(tmp_pat
     done = validate(path)
     assert done.returncode in (0, 1), done.stderr[-2000:]
     assert json.loads(done.stdout)["rows"] == 1
+
+
+@pytest.mark.libreoffice
+def test_an_xls_sheet_reaching_iv65536_is_refused_naming_the_cell(
+    tmp_path: Path, soffice: str
+) -> None:
+    """LibreOffice writes the .xls; calamine would hold 16.7 million cells (1.2 GB and more)."""
+    far = workbook(tmp_path / "loin.xlsx", sheet(CLIENT_ROWS + row(65536, cell("IV65536", "x"))))
+    path = convert(far, "xls", tmp_path / "xls", soffice=soffice)
+    refused(validate(path), "loin.xls", "Clients", "IV65536", "Ctrl+Fin")
+
+
+def test_the_xls_extents_are_those_of_the_cells_with_values() -> None:
+    data = (FILES / "clients_lo.xls").read_bytes()
+    ole = OleFile.parse(data)
+    assert ole is not None
+    stream = ole.head("Workbook", ole.entries["Workbook"][2])
+    assert xls_extents(stream) == {"Clients": (5, 12)}
+    check_xls(FILES / "clients_lo.xls", data)

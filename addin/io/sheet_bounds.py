@@ -13,12 +13,14 @@ the far cell named, when even the non-empty rows make too large a rectangle.
 expression looks only for a cell *beyond* the farthest seen so far (or a cell without a
 reference, which calamine places by counting), and is rebuilt when one is found. A normal sheet
 (rows in order) matches a handful of times in all. :class:`OdsExtent` does the same for the
-tables of an OpenDocument file, whose repeated rows and cells calamine expands.
+tables of an OpenDocument file, whose repeated rows and cells calamine expands, and
+:func:`xls_extents` for the cell records of an Excel 97-2003 workbook.
 """
 
 from __future__ import annotations
 
 import re
+import struct
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -26,6 +28,7 @@ from pathlib import Path
 from typing import IO
 
 from addin.errors import FileTooLargeError
+from addin.io.ole import OleFile
 from addin.io.ooxml import NotSure
 
 #: Most cells (rows x columns of the rectangle from A1) a reader is given. A 100,000 x 30 client
@@ -292,3 +295,73 @@ def check_shared_strings(archive: zipfile.ZipFile, part: str | None) -> None:
     declared = _UNIQUE_COUNT.search(root.group(0))
     if declared is not None and int(declared.group(1)) > MAX_SHARED_STRINGS:
         raise NotSure(f"une table de {int(declared.group(1))} textes partagés annoncés")
+
+
+# --- Excel 97-2003 ----------------------------------------------------------------------------
+
+#: BIFF records holding one cell's value, its row and column in their first four bytes.
+_XLS_CELLS = frozenset({0x0006, 0x00D6, 0x00FD, 0x0203, 0x0204, 0x0205, 0x027E})
+_XLS_MULRK = 0x00BD  # several RK numbers on a row: first column after the row, last at the end
+_XLS_BOF, _XLS_EOF, _XLS_BOUNDSHEET = 0x0809, 0x000A, 0x0085
+_RECORD = struct.Struct("<HH")
+
+
+def xls_extents(stream: bytes) -> dict[str, tuple[int, int]]:
+    """Sheet name → (rows, columns) of the rectangle from A1 to its farthest value, from the
+    cell records of a BIFF ``Workbook`` stream (blank formatted cells left out, as calamine
+    leaves them)."""
+    names: dict[int, str] = {}
+    extents: dict[str, tuple[int, int]] = {}
+    start = rows = columns = 0
+    position, size = 0, len(stream)
+    unpack = _RECORD.unpack_from
+    while position + 4 <= size:
+        kind, length = unpack(stream, position)
+        body = position + 4
+        if kind in _XLS_CELLS and length >= 4:
+            row, column = unpack(stream, body)
+            rows, columns = max(rows, row + 1), max(columns, column + 1)
+        elif kind == _XLS_MULRK and length >= 6:
+            row = unpack(stream, body)[0]
+            last = _RECORD.unpack_from(stream, body + length - 4)[1]
+            rows, columns = max(rows, row + 1), max(columns, last + 1)
+        elif kind == _XLS_BOF:
+            start, rows, columns = position, 0, 0
+        elif kind == _XLS_EOF and (rows or columns):
+            extents[names.get(start, f"n° {len(extents) + 1}")] = (rows, columns)
+            rows = columns = 0
+        elif kind == _XLS_BOUNDSHEET and length >= 8:
+            names[struct.unpack_from("<I", stream, body)[0]] = _sheet_name(
+                stream[body + 6 : body + length]
+            )
+        position = body + length
+    return extents
+
+
+def _sheet_name(data: bytes) -> str:
+    """A BOUNDSHEET name: a character count, then (BIFF8) a flag for 16-bit characters."""
+    if len(data) < 2:
+        return "?"
+    count, wide = data[0], data[1] & 1
+    text = data[2 : 2 + count * (2 if wide else 1)]
+    return text.decode("utf-16-le" if wide else "latin-1", errors="replace")
+
+
+def check_xls(path: Path, data: bytes) -> None:
+    """Refuse an .xls workbook one of whose sheets would make calamine hold too many cells.
+
+    calamine reads every sheet on opening; a value in IV65536 (the last cell .xls allows) is a
+    rectangle of 16.7 million cells: over 1.2 GB, and the process aborted (exit 134) under a
+    1.5 GB limit.
+    """
+    ole = OleFile.parse(data)
+    if ole is None:
+        return  # calamine will say whether it is a workbook
+    name = "Workbook" if "Workbook" in ole.entries else "Book"
+    try:
+        stream = ole.head(name, ole.entries[name][2])
+    except (KeyError, IndexError, struct.error):
+        return
+    for sheet, (rows, columns) in xls_extents(stream).items():
+        if rows * columns > MAX_GRID_CELLS:
+            raise too_many_cells(path.name, sheet, rows, columns)
