@@ -6,6 +6,7 @@ and read by a real ``client-import`` process whose address space is limited to 1
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import subprocess
@@ -21,6 +22,7 @@ from addin.io.ooxml import NotSure
 from addin.io.reader import read_table
 from addin.io.sheet_bounds import (
     ExtentScan,
+    OdsExtent,
     _greater_letters,
     _greater_number,
     check_xls,
@@ -270,3 +272,20 @@ def test_the_xls_extents_are_those_of_the_cells_with_values() -> None:
     stream = ole.head("Workbook", ole.entries["Workbook"][2])
     assert xls_extents(stream) == {"Clients": (5, 12)}
     check_xls(FILES / "clients_lo.xls", data)
+
+
+def test_the_ods_extent_follows_rows_tables_and_repeats() -> None:
+    empty = '<table:table-cell table:number-columns-repeated="1000"/>'
+    body = (
+        '<table:table table:name="Un"><table:table-columns><table:table-column/>'
+        "</table:table-columns><table:table-header-rows>"
+        + ods_row(ods_cell("a"), empty)
+        + "</table:table-header-rows>"
+        + ods_row(empty, repeat=500)
+        + ods_row("<table:table-cell/>", ods_cell("b", 3), empty, repeat=2)
+        + '<table:table-row table:number-rows-repeated="9"/></table:table>'
+        + '<table:table table:name="Deux">'
+        + ods_row(ods_cell("c"))
+        + "</table:table>"
+    )
+    assert OdsExtent.scan(io.BytesIO(body.encode())).tables == {"Un": (503, 4), "Deux": (1, 1)}
