@@ -16,6 +16,7 @@ from rich.console import Console
 
 from addin.core.context import ISSUE_CAP
 from addin.core.engine import validate
+from addin.core.fixes import fix_table
 from addin.core.marks import plan_marks
 from addin.core.profiles import get_profile
 from addin.core.report import Report
@@ -129,3 +130,17 @@ def test_the_command_caps_a_file_with_more_issues_than_the_default(tmp_path: Pat
     assert len(data["issues"]) == ISSUE_CAP
     assert sum(c["count"] for c in data["counts"]) == 2 * wrong
     assert (data["rows"], data["valid_rows"]) == (rows, rows - wrong)
+
+
+def test_fix_applies_every_safe_fix_even_given_a_capped_report(tmp_path: Path) -> None:
+    path = tmp_path / "titres.csv"
+    rows = "".join(f"C{n};mme;Nom{n};Anne;;a{n}@exemple.fr;;;Autorisé\n" for n in range(60))
+    path.write_text(HEADER + rows, encoding="utf-8")
+    table = read_table(path)
+    profile = get_profile("evoliz-contacts")
+    capped = validate(table, profile, issue_cap=10)
+    assert capped.truncated
+    result = fix_table(table, profile, report=capped)
+    assert len(result.changes) == 60  # "mme" → "Mme" on every row, not on the first 10 only
+    assert result.report.issues == [] and not result.report.truncated
+    assert len(result.before.issues) == 60  # the summary counts the issues there were
