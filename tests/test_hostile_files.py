@@ -180,6 +180,8 @@ def test_the_extent_scan_finds_the_farthest_cell_in_any_order() -> None:
         scan.feed(b'<row r="3"><c t="inlineStr"><is><t>x</t></is></c></row>')
     with pytest.raises(NotSure, match="sans numéro"):
         ExtentScan().feed(b'<row><c r="A1"><v>1</v></c></row>')
+    scan.feed(b'<row r="3"><c r="b0000200"><v>1</v></c><c r="aab3"><v>2</v></c></row>')
+    assert (scan.rows, scan.columns) == (200, 704)  # read by calamine as B200 and AAB3
     prefixed = ExtentScan(prefixed=True)
     prefixed.feed(b'<x:row r="4"><x:c r="D4"><x:v>1</x:v></x:c><x:c r="B70"/></x:row>')
     assert (prefixed.rows, prefixed.columns) == (70, 4)
@@ -195,6 +197,9 @@ def test_the_searches_for_farther_cells_match_exactly_the_farther_ones() -> None
     for column in (1, 26, 27, 52, 702, 703):
         pattern = re.compile(_greater_letters(column_letters(column).encode()))
         assert [n for n, name in enumerate(names, 1) if pattern.fullmatch(name)] == list(
+            range(column + 1, 1000)
+        )
+        assert [n for n, name in enumerate(names, 1) if pattern.fullmatch(name.lower())] == list(
             range(column + 1, 1000)
         )
 

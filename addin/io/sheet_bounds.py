@@ -111,10 +111,10 @@ class ExtentScan:
 
     def _pattern(self) -> re.Pattern[bytes]:
         """A cell beyond the farthest row or column so far, or a cell without a reference."""
-        letters = rb"[A-Z]{1,3}"
+        letters = rb"[A-Za-z]{1,3}"
         if self.columns:
             farther = [_greater_letters(column_letters(self.columns).encode()) + rb"[0-9]+"]
-            farther.append(letters + _greater_number(self.rows))
+            farther.append(letters + rb"0*" + _greater_number(self.rows))
         else:
             farther = [letters + rb"[0-9]+"]  # no cell seen yet: any is the farthest
         reference = rb"(?P<reference>" + b"|".join(farther) + rb")"
@@ -122,14 +122,15 @@ class ExtentScan:
         return re.compile(start + rb"(?:\s+r=[\"']" + reference + rb"[\"']|(?!\s+r=)[\s>/])")
 
 
-_REFERENCE = re.compile(rb"\sr=[\"']([A-Z]+)([0-9]+)[\"']")
+#: calamine reads ``b0200`` as B200: letters in either case, zeros in front of the row.
+_REFERENCE = re.compile(rb"\sr=[\"']([A-Za-z]+)([0-9]+)[\"']")
 _ROW_WITHOUT_NUMBER = re.compile(rb"<row(?!\s+r=)[\s>/]")
 _PREFIXED_ROW_WITHOUT_NUMBER = re.compile(rb"<(?:\w+:)?row(?!\s+r=)[\s>/]")
 
 
 def _column_number(letters: bytes) -> int:
     number = 0
-    for letter in letters:
+    for letter in letters.upper():
         number = number * 26 + letter - 64
     return number
 
@@ -148,14 +149,17 @@ def _greater_number(number: int) -> bytes:
 
 
 def _greater_letters(letters: bytes) -> bytes:
-    """A pattern for the column names after ``letters`` (``AD`` → ``AE``…``ZZ``, ``AAA``…)."""
+    """A pattern for the column names after ``letters`` (``AD`` → ``AE``…``ZZ``, ``AAA``…),
+    in either case (calamine reads ``ae`` as AE)."""
     size = len(letters)
-    branches = [rb"[A-Z]{%d,}" % (size + 1)]
+    branches = [rb"[A-Za-z]{%d,}" % (size + 1)]
     for index in range(size):
         letter = letters[index]
         if letter < ord("Z"):
-            rest = rb"[A-Z]{%d}" % (size - index - 1) if index < size - 1 else b""
-            branches.append(letters[:index] + b"[%c-Z]" % (letter + 1) + rest)
+            same = b"".join(b"[%c%c]" % (c, c + 32) for c in letters[:index])
+            higher = b"[%c-Z%c-z]" % (letter + 1, letter + 33)
+            rest = rb"[A-Za-z]{%d}" % (size - index - 1) if index < size - 1 else b""
+            branches.append(same + higher + rest)
     return b"(?:" + b"|".join(branches) + b")"
 
 
