@@ -74,30 +74,39 @@ def _millions(count: int) -> str:
 
 @dataclass
 class ExtentScan:
-    """The farthest row and column that cells of an .xlsx sheet reach (1-based; 0: none)."""
+    """The farthest row and column that cells of an .xlsx sheet reach (1-based; 0: none).
+
+    Every cell and row must spell its reference first and plainly (``<c r="B7"``,
+    ``<row r="7"``), as Excel, LibreOffice, openpyxl and XlsxWriter all do: the searches then
+    start with a literal that ``re`` finds at C speed, and fail at the first characters of
+    almost every cell. A cell or row written otherwise (no reference, another attribute first,
+    spaces around ``=``) raises :class:`NotSure`: the openpyxl reader, bounded row by row, reads
+    the sheet. ``prefixed`` (``<x:c r="B7"``): the same searches with any prefix, slower.
+    """
 
     rows: int = 0
     columns: int = 0
     prefixed: bool = False
 
     def __post_init__(self) -> None:
-        self._beyond = self._pattern()
+        self._start = rb"<(?:\w+:)?c r=\"" if self.prefixed else rb"<c r=\""
+        self._plain = _PREFIXED_PLAIN if self.prefixed else _PLAIN
+        self._farther = self._patterns()
 
     def feed(self, data: bytes) -> None:
         """Look at one block of the sheet (cut between rows, as the scan reads it)."""
+        for plain in self._plain:
+            if plain.search(data):
+                raise NotSure("une ligne ou une cellule sans numéro (r=) en premier")
         self._raise_to(data[-16_384:])  # rows are in order: the last ones are the farthest
-        rows = _PREFIXED_ROW_WITHOUT_NUMBER if self.prefixed else _ROW_WITHOUT_NUMBER
-        if rows.search(data):
-            raise NotSure("une ligne sans numéro (r=)")
-        position = 0
-        while (match := self._beyond.search(data, position)) is not None:
-            if match.group("reference") is None:
-                raise NotSure("une cellule sans référence (r=)")
-            self._raise_to(match.group(0))
-            position = match.end()
+        for which in range(2):
+            position = 0
+            while (match := self._farther[which].search(data, position)) is not None:
+                self._raise_to(match.group(0))
+                position = match.end()
 
     def _raise_to(self, data: bytes) -> None:
-        """Take in every cell reference of ``data``; rebuild the search if one goes farther."""
+        """Take in every cell reference of ``data``; rebuild the searches if one goes farther."""
         grown = False
         for letters, digits in _REFERENCE.findall(data):
             column = _column_number(letters)
@@ -107,25 +116,27 @@ class ExtentScan:
             if row > self.rows:
                 self.rows, grown = row, True
         if grown:
-            self._beyond = self._pattern()
+            self._farther = self._patterns()
 
-    def _pattern(self) -> re.Pattern[bytes]:
-        """A cell beyond the farthest row or column so far, or a cell without a reference."""
-        letters = rb"[A-Za-z]{1,3}"
-        if self.columns:
-            farther = [_greater_letters(column_letters(self.columns).encode()) + rb"[0-9]+"]
-            farther.append(letters + rb"0*" + _greater_number(self.rows))
-        else:
-            farther = [letters + rb"[0-9]+"]  # no cell seen yet: any is the farthest
-        reference = rb"(?P<reference>" + b"|".join(farther) + rb")"
-        start = rb"<(?:\w+:)?c" if self.prefixed else rb"<c"
-        return re.compile(start + rb"(?:\s+r=[\"']" + reference + rb"[\"']|(?!\s+r=)[\s>/])")
+    def _patterns(self) -> tuple[re.Pattern[bytes], re.Pattern[bytes]]:
+        """A reference beyond the farthest column so far; one beyond the farthest row."""
+        if not self.columns:
+            anything = re.compile(self._start + rb"[A-Za-z]+[0-9]+\"")  # no cell seen yet
+            return anything, anything
+        column = _greater_letters(column_letters(self.columns).encode())
+        row = _greater_number(self.rows)
+        # atomic groups and possessive repeats: no backtracking into a reference that failed
+        return (
+            re.compile(self._start + rb"(?>" + column + rb")[0-9]"),
+            re.compile(self._start + rb"[A-Za-z]++0*+(?>" + row + rb")\""),
+        )
 
 
 #: calamine reads ``b0200`` as B200: letters in either case, zeros in front of the row.
-_REFERENCE = re.compile(rb"\sr=[\"']([A-Za-z]+)([0-9]+)[\"']")
-_ROW_WITHOUT_NUMBER = re.compile(rb"<row(?!\s+r=)[\s>/]")
-_PREFIXED_ROW_WITHOUT_NUMBER = re.compile(rb"<(?:\w+:)?row(?!\s+r=)[\s>/]")
+_REFERENCE = re.compile(rb"\sr=\"([A-Za-z]+)([0-9]+)\"")
+#: A cell or a row whose reference is not its first attribute, written plainly.
+_PLAIN = (re.compile(rb"<c(?! r=\")[\s>/]"), re.compile(rb"<row(?! r=\")[\s>/]"))
+_PREFIXED_PLAIN = (re.compile(rb"<(?:\w+:)?(?:c|row)(?! r=\")[\s>/]"),)
 
 
 def _column_number(letters: bytes) -> int:
@@ -136,16 +147,29 @@ def _column_number(letters: bytes) -> int:
 
 
 def _greater_number(number: int) -> bytes:
-    """A pattern for the decimal numbers greater than ``number`` (no leading zeros)."""
+    """A pattern for the decimal numbers greater than ``number`` (no leading zeros).
+
+    Nested digit by digit (``1(?:0(?:[2-9]|…)|[1-9]…)``) rather than one branch per digit, so
+    that a smaller number fails at its first digits.
+    """
     digits = str(number).encode()
     size = len(digits)
-    branches = [rb"[1-9][0-9]{%d,}" % size]
-    for index in range(size):
-        digit = digits[index] - 48
+
+    def beyond(index: int) -> bytes | None:
+        if index == size:
+            return None
+        digit, rest = digits[index] - 48, size - index - 1
+        branches = []
         if digit < 9:
-            rest = rb"[0-9]{%d}" % (size - index - 1) if index < size - 1 else b""
-            branches.append(digits[:index] + b"[%d-9]" % (digit + 1) + rest)
-    return b"(?:" + b"|".join(branches) + b")"
+            branches.append(b"[%d-9]" % (digit + 1) + (rb"[0-9]{%d}" % rest if rest else b""))
+        same = beyond(index + 1)
+        if same is not None:
+            branches.append(b"%d" % digit + same)
+        return b"(?:" + b"|".join(branches) + b")" if branches else None
+
+    longer = rb"[1-9][0-9]{%d,}" % size
+    same_length = beyond(0)
+    return b"(?:" + longer + (b"|" + same_length if same_length else b"") + b")"
 
 
 def _greater_letters(letters: bytes) -> bytes:
