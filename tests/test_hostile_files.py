@@ -176,9 +176,9 @@ def test_the_extent_scan_finds_the_farthest_cell_in_any_order() -> None:
     assert (scan.rows, scan.columns) == (9, 28)
     scan.feed(sheet(row(1, cell("A1", "a"), cell("ZZ1", "b"))))
     assert (scan.rows, scan.columns) == (9, 702)
-    with pytest.raises(NotSure, match="sans numéro"):
+    with pytest.raises(NotSure, match="sans référence"):
         scan.feed(b'<row r="3"><c t="inlineStr"><is><t>x</t></is></c></row>')
-    with pytest.raises(NotSure, match="sans numéro"):
+    with pytest.raises(NotSure, match="sans référence"):
         ExtentScan().feed(b'<row><c r="A1"><v>1</v></c></row>')
     scan.feed(b'<row r="3"><c r="b0000200"><v>1</v></c><c r="aab3"><v>2</v></c></row>')
     assert (scan.rows, scan.columns) == (200, 704)  # read by calamine as B200 and AAB3

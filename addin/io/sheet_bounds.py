@@ -97,7 +97,7 @@ class ExtentScan:
         """Look at one block of the sheet (cut between rows, as the scan reads it)."""
         for plain in self._plain:
             if plain.search(data):
-                raise NotSure("une ligne ou une cellule sans numéro (r=) en premier")
+                raise NotSure("une ligne ou une cellule sans référence (r=) en premier")
         self._raise_to(data[-16_384:])  # rows are in order: the last ones are the farthest
         for which in range(2):
             position = 0
