@@ -8,6 +8,7 @@ fit the column's clean shape (``clean_shapes``) are not even checked one by one.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Collection, Hashable, Mapping, Sequence
 from functools import partial
 from itertools import compress
@@ -22,7 +23,7 @@ from addin.core.fields.postal import UNKNOWN_COUNTRY, PostalCodeChecker
 from addin.core.fields.text import CharacterRules, tidy_spaces
 from addin.core.headers import HeaderMatch
 from addin.core.profile import Column, Severity
-from addin.core.report import Issue
+from addin.core.report import Issue, IssueKind
 from addin.core.table import CellValue, FormulaCell
 
 _EMPTY = Outcome(None)
@@ -223,15 +224,28 @@ def _report(
     keys: Sequence[Hashable],
     findings: dict[Hashable, tuple[Problem, ...]],
 ) -> None:
-    """One issue per problem of each cell that has some, in row order."""
+    """One issue per problem of each cell that has some, in row order.
+
+    Past the context's cap, the rows beyond its horizon are only counted, per distinct cell
+    first (one dictionary update a row), then per problem.
+    """
     numbers = ctx.table.row_numbers
     make = Issue._make
-    append = ctx.issues.append
+    issues = ctx.issues
+    append = issues.append
     header, field_id, position, context = match.header, match.field.id, match.index, ctx.lang_params
+    room = _room(ctx)
+    beyond: Counter[Hashable] = Counter()
     for i in compress(range(len(keys)), map(findings.__contains__, keys)):
+        row = numbers[i]
+        if len(issues) > room:
+            ctx.trim(slack=2)
+            room = _room(ctx)
+        if ctx.horizon is not None and row > ctx.horizon:
+            beyond[keys[i]] += 1
+            continue
         cell = cells[i]
         shown = cell if type(cell) is str else _shown(cell)
-        row = numbers[i]
         for p in findings[keys[i]]:
             code, severity, suggestion, params = p
             append(
@@ -250,6 +264,15 @@ def _report(
                     )
                 )
             )
+    for key, count in beyond.items():
+        for p in findings[key]:
+            ctx.omitted[IssueKind(header, field_id, p.code, p.severity, position)] += count
+    ctx.trim(slack=2)
+
+
+def _room(ctx: Context) -> float:
+    """Issues the context may hold before it must be trimmed."""
+    return float("inf") if ctx.cap is None else 2 * ctx.cap
 
 
 def _row_countries(ctx: Context, column: Column) -> list[str | None] | None:

@@ -13,14 +13,14 @@ from types import MappingProxyType
 
 from addin.core.choices import DerivedTable, FeedPlan, derived_table, plan_feeds
 from addin.core.columns import check_column
-from addin.core.context import Context, FilledOf, RowLists, ValueOf
+from addin.core.context import ISSUE_CAP, Context, FilledOf, RowLists, ValueOf, report_order
 from addin.core.fields.base import problem
 from addin.core.fields.text import CharacterRules
 from addin.core.gc_pause import cyclic_gc_paused
 from addin.core.headers import HeaderMatch
 from addin.core.product_columns import is_product_column
 from addin.core.profile import Column, Profile, Severity
-from addin.core.report import Issue, Report, column_letter
+from addin.core.report import Issue, IssueKind, Report, column_letter
 from addin.core.resolve import Resolved, resolve
 from addin.core.rules import check_example_row, check_rules
 from addin.core.table import Table
@@ -30,27 +30,34 @@ def _human_size(size: int) -> str:
     return f"{size / 1_000_000:.1f} Mo"
 
 
-def validate(table: Table, profile: Profile) -> Report:
-    """Every problem of ``table`` for ``profile``: file, columns, cells, then cross-field rules."""
+def validate(table: Table, profile: Profile, *, issue_cap: int | None = ISSUE_CAP) -> Report:
+    """Every problem of ``table`` for ``profile``: file, columns, cells, then cross-field rules.
+
+    Past ``issue_cap`` issues, those of the last rows are only counted per column and code
+    (``Report.omitted``); ``None`` keeps them all.
+    """
     with cyclic_gc_paused():
-        return _validate(table, profile)[0]
+        return _validate(table, profile, issue_cap)[0]
 
 
 def validate_values(table: Table, profile: Profile) -> tuple[Report, RowLists[str | None]]:
     """``validate``, plus each field's normalised value per row: what an export writes.
 
     Values are ``None`` for empty or invalid cells; fields missing from the file are all
-    ``None``. Lists are spread on first use only.
+    ``None``. Lists are spread on first use only. Every issue is kept (no cap): an export's
+    rejects say why each row is held back.
     """
     with cyclic_gc_paused():
-        return _validate(table, profile)
+        return _validate(table, profile, None)
 
 
-def _validate(table: Table, profile: Profile) -> tuple[Report, RowLists[str | None]]:
+def _validate(
+    table: Table, profile: Profile, issue_cap: int | None
+) -> tuple[Report, RowLists[str | None]]:
     resolved = resolve(table, profile)
     plan = plan_feeds(resolved.choices, profile)
     derived = derived_table(table, plan)
-    ctx = Context(profile, derived.table, {"platform": profile.platform})
+    ctx = Context(profile, derived.table, {"platform": profile.platform}, cap=issue_cap)
     matches = [
         HeaderMatch(j, derived.table.headers[j], column)
         for j, column in enumerate(derived.fields)
@@ -79,15 +86,12 @@ def _validate(table: Table, profile: Profile) -> tuple[Report, RowLists[str | No
             ctx.filled.spread(column.id, nothing, FilledOf({None: False}))
     check_rules(ctx)
     check_example_row(ctx)
+    ctx.trim()
     if len(derived.origin) > len(table.headers):
         ctx.issues = _to_user_columns(ctx.issues, derived)
+        ctx.omitted = _kinds_to_user_columns(ctx.omitted, derived)
     # file-level issues keep the order they were found in; cell issues follow the columns
-    ctx.issues.sort(
-        key=lambda i: (
-            i.row or 0,
-            i.position if i.row is not None and i.position is not None else -1,
-        )
-    )
+    ctx.issues.sort(key=report_order)
     report = Report(
         profile=profile,
         source=table.source,
@@ -95,6 +99,7 @@ def _validate(table: Table, profile: Profile) -> tuple[Report, RowLists[str | No
         issues=ctx.issues,
         rows_with_errors=ctx.error_rows,
         file_errors=ctx.file_errors,
+        omitted=ctx.omitted,
     )
     return report, ctx.values
 
@@ -228,6 +233,20 @@ def _to_user_columns(issues: list[Issue], derived: DerivedTable) -> list[Issue]:
             continue
         origin = derived.origin[issue.position]
         moved.append(issue._replace(position=origin, column=headers[origin], suggestion=None))
+    return moved
+
+
+def _kinds_to_user_columns(
+    omitted: Counter[IssueKind], derived: DerivedTable
+) -> Counter[IssueKind]:
+    """The counts of :func:`_to_user_columns`' issues, moved the same way."""
+    moved: Counter[IssueKind] = Counter()
+    for kind, count in omitted.items():
+        if kind.position is None or kind.position < derived.width:
+            moved[kind] += count
+            continue
+        origin = derived.origin[kind.position]
+        moved[kind._replace(position=origin, column=derived.table.headers[origin])] += count
     return moved
 
 

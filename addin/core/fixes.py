@@ -114,9 +114,12 @@ def fix_table(
 
     ``locked`` holds ``(row, position)`` of cells that must not be written (formulas: the
     value is computed, the formula is what the user typed). ``report`` spares a validation
-    when the caller already has the table's.
+    when the caller already has the table's, unless it is capped (``truncated``): a fix needs
+    every suggestion, so its validations keep every issue.
     """
-    first = report or validate(table, profile)
+    first = report
+    if first is None or first.truncated:
+        first = validate(table, profile, issue_cap=None)
     current, found = table, first
     original: dict[tuple[int, int], CellValue] = {}
     reasons: dict[tuple[int, int], tuple[str, ...]] = {}
@@ -139,7 +142,7 @@ def fix_table(
         if not copied:
             break
         current = replace(current, columns=columns)
-        found = validate(current, profile)
+        found = validate(current, profile, issue_cap=None)
     return FixResult(_changes(current, original, reasons), current, found, first)
 
 

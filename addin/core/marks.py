@@ -151,6 +151,8 @@ def plan_marks(
             key = (issue.row, column)
             cells[key] = max(cells.get(key, 0), level)
         texts[issue.row, column].append(_note_line(issue, message, lang))
+    if report.truncated:
+        lines[:0] = _partial_lines(report, lang)
     ordered = sorted(texts)
     kept = ordered[:note_cap]
     notes = tuple(Note(r, c, "\n".join(texts[r, c])) for r, c in kept)
@@ -165,12 +167,62 @@ def plan_marks(
         lines=tuple(lines),
         rows_checked=report.rows,
         valid_rows=report.valid_rows,
-        errors=len(report.errors),
-        warnings=len(report.warnings),
+        errors=report.error_count,
+        warnings=report.warning_count,
         progress=None
         if previous is None
         else Progress(resolved=len(set(previous) - current), new=len(current - set(previous))),
     )
+
+
+_PARTIAL = {
+    "fr": (
+        "Marques partielles : {omitted} problèmes de plus ne sont ni marqués ni listés (les "
+        "marques s'arrêtent à la ligne {last}) ; ils sont comptés par colonne ci-dessous. "
+        "Corrigez d'abord les plus nombreux, puis vérifiez à nouveau."
+    ),
+    "en": (
+        "Partial marks: {omitted} more problems are neither marked nor listed (the marks stop "
+        "at row {last}); they are counted per column below. Fix the most frequent ones first, "
+        "then check again."
+    ),
+}
+_COUNT = {
+    "fr": "{count} problème(s) « {code} » dans cette colonne, en tout.",
+    "en": '{count} "{code}" problem(s) in this column, in all.',
+}
+
+
+def _partial_lines(report: Report, lang: Lang) -> list[ReportLine]:
+    """First lines of a capped report: the marks are partial, and every issue counted."""
+    last = max((i.row for i in report.issues if i.row is not None), default=0)
+    omitted = sum(report.omitted.values())
+    lines = [
+        ReportLine(
+            row=None,
+            cell=None,
+            column=None,
+            severity="warning",
+            message=_PARTIAL[lang].format(omitted=omitted, last=last),
+            value=None,
+            suggestion=None,
+            code="issues-truncated",
+        )
+    ]
+    for kind, count in report.counts():
+        lines.append(
+            ReportLine(
+                row=None,
+                cell=None,
+                column=kind.column,
+                severity=kind.severity,
+                message=_COUNT[lang].format(count=count, code=kind.code),
+                value=None,
+                suggestion=None,
+                code="issues-counted",
+            )
+        )
+    return lines
 
 
 def cell_ref(row: int, column: int) -> str:

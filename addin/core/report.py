@@ -2,10 +2,15 @@
 
 Messages are rendered on demand from the catalogue, so validation never formats text it
 may not show, and the same report can be shown in French or English.
+
+A report keeps at most a cap of issues one by one (see :mod:`addin.core.context`); the others
+are counted per column and code in :attr:`Report.omitted`. Every total (errors, warnings, valid
+rows, whether the file is valid) counts them too, so a capped report tells the same truth.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -69,6 +74,20 @@ class Issue(NamedTuple):
         return f"{column_letter(self.position)}{self.row}"
 
 
+class IssueKind(NamedTuple):
+    """What issues are counted by once there are too many to keep: column and code."""
+
+    column: str | None
+    field: str | None
+    code: str
+    severity: Severity
+    position: int | None
+
+
+def issue_kind(issue: Issue) -> IssueKind:
+    return IssueKind(issue.column, issue.field, issue.code, issue.severity, issue.position)
+
+
 @dataclass(slots=True)
 class Report:
     profile: Profile
@@ -77,6 +96,35 @@ class Report:
     issues: list[Issue]
     rows_with_errors: set[int] = field(default_factory=set)
     file_errors: bool = False
+    #: issues past the cap, not kept one by one: how many of each kind
+    omitted: Counter[IssueKind] = field(default_factory=Counter)
+
+    @property
+    def truncated(self) -> bool:
+        """Whether some issues are only counted (:attr:`omitted`), not kept one by one."""
+        return bool(self.omitted)
+
+    @property
+    def error_count(self) -> int:
+        """Errors in all, those only counted included."""
+        return len(self.errors) + self._omitted_of("error")
+
+    @property
+    def warning_count(self) -> int:
+        """Warnings in all, those only counted included."""
+        return len(self.warnings) + self._omitted_of("warning")
+
+    def _omitted_of(self, severity: str) -> int:
+        return sum(n for kind, n in self.omitted.items() if kind.severity == severity)
+
+    def counts(self) -> list[tuple[IssueKind, int]]:
+        """Every issue, kept or only counted, per column and code: in column order, most first."""
+        every = Counter(map(issue_kind, self.issues))
+        every.update(self.omitted)
+        return sorted(
+            every.items(),
+            key=lambda item: (-1 if item[0].position is None else item[0].position, -item[1]),
+        )
 
     @property
     def valid_rows(self) -> int:
@@ -93,15 +141,19 @@ class Report:
 
     @property
     def valid(self) -> bool:
-        return not self.errors
+        return not self.errors and not self._omitted_of("error")
 
     def flatten(self, keys: list[str]) -> list[list[Any]]:
         """``report.flatten(["row", "column", "code"])``: whole lists for tests to compare."""
         return [[getattr(issue, key) for key in keys] for issue in self.issues]
 
     def to_dict(self, lang: Lang = "fr") -> dict[str, Any]:
-        """The ``validate --json`` contract."""
-        return {
+        """The ``validate --json`` contract.
+
+        A capped report adds ``"truncated": true`` and ``"counts"``: every issue, kept or not,
+        per column and code (``column``, ``field``, ``code``, ``severity``, ``count``).
+        """
+        data: dict[str, Any] = {
             "profile": self.profile.name,
             "file": self.source.path,
             "rows": self.rows,
@@ -120,3 +172,16 @@ class Report:
                 for i in self.issues
             ],
         }
+        if self.truncated:
+            data["truncated"] = True
+            data["counts"] = [
+                {
+                    "column": kind.column,
+                    "field": kind.field,
+                    "code": kind.code,
+                    "severity": kind.severity,
+                    "count": count,
+                }
+                for kind, count in self.counts()
+            ]
+        return data

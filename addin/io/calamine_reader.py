@@ -45,6 +45,7 @@ from addin.io.header_row import (
 )
 from addin.io.product_sheets import is_product_sheet
 from addin.io.progress import STEP, ReadProgress, no_progress
+from addin.io.sheet_bounds import check_ods, check_xls
 
 
 def list_calamine_sheets(path: Path, kind: str) -> list[tuple[str, bool]]:
@@ -136,6 +137,11 @@ def _open_book(path: Path, kind: str) -> Iterator[CalamineWorkbook]:
     name, by content from a file object (and users rename files). Its password error means
     an encrypted workbook; anything else, a damaged one.
     """
+    # calamine reads every sheet on opening: bounded first
+    if kind == "ods":
+        check_ods(path)
+    elif kind == "xls":
+        check_xls(path, path.read_bytes())
     with library_errors_as(_damaged(path)):
         try:
             with path.open("rb") as handle, CalamineWorkbook.from_filelike(handle) as book:

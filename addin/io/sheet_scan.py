@@ -5,6 +5,8 @@ calamine gives every cell's value (a formula's cached result included) but not:
 - the style of a number, which decides whether it reads ``01220`` (``00000``, ``@``) and whether
   openpyxl would call it a date: the cells whose style is in ``styles`` are collected;
 - error values (``#N/A``), which calamine turns into empty cells: collected with their text;
+- how far the cells reach (:class:`~addin.io.sheet_bounds.ExtentScan`), so that calamine is
+  never handed a sheet whose rectangle from A1 would not fit in memory;
 - formulas stored without a result, which calamine cannot tell from empty cells: collected with
   their text, to become ``FormulaCell``.
 
@@ -34,6 +36,7 @@ from xml.parsers import expat
 from addin.io.common import SheetScores
 from addin.io.header_row import PEEK_ROWS, HeaderScore, best_header_score
 from addin.io.ooxml import NotSure, Package, parse_text, read_package
+from addin.io.sheet_bounds import ExtentScan
 
 #: Zero-based (row, column) of a cell.
 Position = tuple[int, int]
@@ -112,6 +115,9 @@ class SheetMarks:
     errors: dict[Position, str] = field(default_factory=dict)
     #: formulas without a cached result → their text with its ``=``
     formulas: dict[Position, str] = field(default_factory=dict)
+    #: the farthest row and column (1-based) that the sheet's cells reach
+    rows: int = 0
+    columns: int = 0
 
 
 def scan_sheet(stream: IO[bytes], styles: set[int]) -> SheetMarks:
@@ -120,8 +126,12 @@ def scan_sheet(stream: IO[bytes], styles: set[int]) -> SheetMarks:
     numbers = b"|".join(b"%d" % style for style in sorted(styles))
     styled = tuple(re.compile(b"s=" + q % (b"(" + numbers + b")")) for q in _QUOTED)
     declared = 0
+    extent = ExtentScan()
     for data in _blocks(stream, b"row"):
         patterns, declared = _patterns(data, declared)
+        if patterns is _PREFIXED and not extent.prefixed:
+            extent = ExtentScan(extent.rows, extent.columns, prefixed=True)
+        extent.feed(data)
         _check_text(data, patterns)
         if any(_cell_at(data, m.start()) for m in _matches(data, patterns.iso_dates)):
             raise NotSure('une date enregistrée en texte ISO (t="d")')
@@ -137,6 +147,7 @@ def scan_sheet(stream: IO[bytes], styles: set[int]) -> SheetMarks:
                     marks.errors[_position(cell[1])] = parse_text(value.group(1))
         for match in _matches(data, patterns.uncached):
             _uncached_formula(data, match.start(), match.end(), marks)
+    marks.rows, marks.columns = extent.rows, extent.columns
     return marks
 
 

@@ -12,6 +12,11 @@ with openpyxl, slower but the reference:
 
 - calamine or the package's XML fails (openpyxl may still read it, or will say it is damaged);
 - the sheet's part cannot be found, or the workbook counts dates from 1904;
+- the shared-string table declares more strings than calamine can reserve room for
+  (:func:`~addin.io.sheet_bounds.check_shared_strings`);
+- the sheet's cells reach so far that calamine's rectangle from A1 would pass
+  :data:`~addin.io.sheet_bounds.MAX_GRID_CELLS` (a stray value in ALL100000): openpyxl reads
+  rows one at a time and keeps only the non-empty ones, within the same bound;
 - the default style (cells without ``s``) has a special or date format;
 - the scan meets something calamine reads differently (see :mod:`addin.io.sheet_scan`);
 - calamine returns a date where openpyxl's date formats would not, or a number where they would;
@@ -37,6 +42,7 @@ from addin.io.header_row import HeaderChoice, HeaderScore, Located, locate_heade
 from addin.io.ooxml import NotSure, Package, read_package
 from addin.io.product_sheets import is_product_sheet
 from addin.io.progress import STEP, ReadProgress, no_progress
+from addin.io.sheet_bounds import MAX_GRID_CELLS, check_shared_strings, column_letters
 from addin.io.sheet_scan import SheetMarks, check_strings, scan_sheet, xlsx_sheet_scores
 
 _DATES = (dt.datetime, dt.date, dt.time, dt.timedelta)
@@ -56,11 +62,16 @@ def read_xlsx_hybrid(
 ) -> Table:
     """Read one worksheet like :func:`~addin.io.xlsx_reader.read_xlsx`, or raise NotSure."""
     try:
+        _check_counts(path)
         with path.open("rb") as handle, CalamineWorkbook.from_filelike(handle) as book:
             sheets = worksheets(book)
             scores = None if header_score is None else xlsx_sheet_scores(path, header_score)
             chosen = choose_sheet(path, sheets, sheet, preferred_sheet, scores)
             package, marks = _scan(path, chosen.name)
+            if marks.rows * marks.columns > MAX_GRID_CELLS:
+                # calamine would hold the whole rectangle: openpyxl keeps only non-empty rows
+                far = f"{column_letters(marks.columns)}{marks.rows}"
+                raise NotSure(f"une feuille qui s'étend jusqu'à {far}")
             values = book.get_sheet_by_name(chosen.name).to_python(skip_empty_area=False)
     except (NotSure, ClientImportError, MemoryError):
         raise  # a sheet that does not exist is missing for openpyxl too
@@ -88,6 +99,12 @@ def read_xlsx_hybrid(
     else:
         located = Located(HeaderChoice(header_row, found_by), header, rows, numbers)
     return workbook_table(path, kind, size, sheet=chosen, sheets=sheets, located=located)
+
+
+def _check_counts(path: Path) -> None:
+    """What calamine believes before reading: the shared strings' declared count."""
+    with zipfile.ZipFile(path) as archive:
+        check_shared_strings(archive, read_package(archive).shared_strings)
 
 
 def _scan(path: Path, name: str) -> tuple[Package, SheetMarks]:

@@ -48,6 +48,7 @@ from addin.io.common import (
 from addin.io.header_row import HeaderChoice, HeaderScore, Located, locate_header
 from addin.io.product_sheets import is_product_sheet
 from addin.io.progress import STEP, ReadProgress, no_progress
+from addin.io.sheet_bounds import MAX_GRID_CELLS, too_many_cells
 from addin.io.sheet_scan import UNCACHED_FORMULAS, xlsx_sheet_scores
 
 
@@ -85,7 +86,9 @@ def read_xlsx(
         worksheet.reset_dimensions()  # the stored size is sometimes wrong: read every cell
         special_formats = _has_special_formats(book)
         two_passes = _may_hold_uncached_formulas(book, worksheet)
-        grid = _Grid(header_row, formulas=two_passes, progress=progress)
+        grid = _Grid(
+            header_row, formulas=two_passes, progress=progress, where=(path.name, chosen.name)
+        )
         if not two_passes:
             grid.read(worksheet, special_formats)
         else:
@@ -121,6 +124,10 @@ class _Grid:
     progress: ReadProgress = no_progress
     #: rows read so far, header included
     seen: int = 0
+    #: (file name, sheet name), for the refusal of a sheet too large to hold
+    where: tuple[str, str] = ("", "")
+    #: the longest non-empty row kept so far: (its number, its cells)
+    widest: tuple[int, int] = (0, 0)
 
     def read(self, worksheet: Any, special_formats: bool) -> None:
         if special_formats:
@@ -139,8 +146,18 @@ class _Grid:
         if row_number == self.header_row:
             self.header = cells
         elif cells:
+            self._bound(row_number, len(cells))
             self.rows.append(cells)
             self.numbers.append(row_number)
+
+    def _bound(self, row_number: int, width: int) -> None:
+        """Refuse before the kept rows, padded to the widest, pass ``MAX_GRID_CELLS``."""
+        if width > self.widest[1]:
+            self.widest = (row_number, width)
+        kept = len(self.rows) + 1
+        if kept * self.widest[1] > MAX_GRID_CELLS:
+            file, sheet = self.where
+            raise too_many_cells(file, sheet, self.widest[0], self.widest[1], kept=kept)
 
     def read_values(self, worksheet: Any) -> None:
         """Plain values: enough when no number format can change what the user sees."""
