@@ -92,6 +92,32 @@ def test_an_unreferenced_part_that_expands_to_gigabytes_is_refused(tmp_path: Pat
     refused(validate(path), "customXml/item1.xml")
 
 
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("validate", "-p", "hokus", "--annotate", "marque.xlsx"),
+        ("validate", "-p", "hokus", "--in-place"),
+        ("fix", "-p", "hokus", "--in-place"),
+        ("clear",),
+        ("undo",),
+        ("map", "-p", "hokus", "--write"),
+    ],
+    ids=["annotate", "in-place", "fix", "clear", "undo", "map-write"],
+)
+def test_commands_that_edit_the_workbook_refuse_a_zip_bomb_before_holding_it(
+    tmp_path: Path, command: tuple[str, ...]
+) -> None:
+    """The package editor holds every part in memory: it is bounded like the readers."""
+    junk = bomb("customXml/item1.xml", b"<a>", 1500, b"</a>")
+    path = workbook(tmp_path / "cache.xlsx", sheet(CLIENT_ROWS), extra=(junk,))
+    before = path.read_bytes()
+    name, *options = command
+    args = [name, str(path), *(str(tmp_path / o) if o.endswith(".xlsx") else o for o in options)]
+    refused(run_limited(*args), "customXml/item1.xml")
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cache.xlsx"]
+
+
 def test_a_directory_that_lies_about_a_part_size_does_not_help(tmp_path: Path) -> None:
     """The directory says 2 KB; the deflate stream holds 600 MB of rows, at a bomb's ratio."""
     rows = "".join(f'<row r="{n}"><c r="A{n}"><v>{n}</v></c></row>' for n in range(3, 40))

@@ -21,6 +21,7 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
+import zlib
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +30,7 @@ from xml.sax.saxutils import quoteattr, unescape
 from addin.errors import UnsupportedFileError, UsageError
 from addin.io.ooxml import Element, NotSure, parse_part, parse_text, rels_path, resolve_target
 from addin.io.product_sheets import LEGACY_CELLS, OWN_SHEET_NAME, PRODUCT_SHEETS
+from addin.io.zip_bounds import check_directory
 from addin.io.xml_chars import xml_safe, xml_text
 from addin.io.xml_spans import MAIN_NS, REL_NS, Span, find, first, fragment, spans
 
@@ -92,9 +94,11 @@ class XlsxPackage:
     def open(cls, path: Path) -> XlsxPackage:
         try:
             with zipfile.ZipFile(path) as archive:
+                # every part is held in memory: bounded first (a zip bomb is refused here)
+                check_directory(archive, path.name)
                 infos = {info.filename: info for info in archive.infolist()}
                 parts = {name: archive.read(name) for name in infos}
-        except (zipfile.BadZipFile, OSError, KeyError) as exc:
+        except (zipfile.BadZipFile, OSError, KeyError, zlib.error) as exc:
             raise UnsupportedFileError(
                 f"« {path.name} » n'est pas un classeur Excel lisible ({exc})"
             ) from exc

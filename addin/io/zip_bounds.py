@@ -76,19 +76,16 @@ def check_archive(
     decompressed once, in blocks, and never beyond its bound, so the check itself stays within a
     few megabytes of memory. The keyword arguments exist for tests; callers use the defaults.
     """
+    check_directory(
+        archive,
+        name,
+        max_entries=max_entries,
+        max_part=max_part,
+        max_small_part=max_small_part,
+        max_total=max_total,
+        max_ratio=max_ratio,
+    )
     entries = archive.infolist()
-    if len(entries) > max_entries:
-        raise FileTooLargeError(
-            f"Le classeur « {name} » contient {_count(len(entries))} éléments internes, au-delà "
-            f"des {_count(max_entries)} qu'un classeur réel peut avoir : il est endommagé ou "
-            "piégé. Ouvrez-le dans Excel ou LibreOffice et enregistrez-le à nouveau, ou "
-            "demandez à son expéditeur de vous le renvoyer."
-        )
-    for info in entries:
-        _check_declared(name, info, max_part, max_small_part, max_ratio)
-    declared = sum(info.file_size for info in entries)
-    if declared > max_total:
-        raise _total_too_large(name, declared, max_total)
     fp = archive.fp
     if fp is None:  # pragma: no cover - an open archive always has its file
         raise ValueError("archive closed")
@@ -104,6 +101,39 @@ def check_archive(
                 "à son expéditeur de vous le renvoyer."
             )
         total += actual
+
+
+def check_directory(
+    archive: zipfile.ZipFile,
+    name: str,
+    *,
+    max_entries: int = MAX_ENTRIES,
+    max_part: int = MAX_PART_BYTES,
+    max_small_part: int = MAX_SMALL_PART_BYTES,
+    max_total: int = MAX_TOTAL_BYTES,
+    max_ratio: int = MAX_RATIO,
+) -> None:
+    """The bounds of :func:`check_archive` on what the directory says, without decompressing.
+
+    Enough for a reader that goes through Python's :mod:`zipfile` (the package editor): it
+    never produces more than a part's stated size (a part that holds more fails its CRC check
+    and is refused as damaged), so bounding the stated sizes bounds what it reads. The Rust
+    reader behind calamine reads to the end of the compressed data instead: the readers call
+    :func:`check_archive`, which also decompresses each part with a cap.
+    """
+    entries = archive.infolist()
+    if len(entries) > max_entries:
+        raise FileTooLargeError(
+            f"Le classeur « {name} » contient {_count(len(entries))} éléments internes, au-delà "
+            f"des {_count(max_entries)} qu'un classeur réel peut avoir : il est endommagé ou "
+            "piégé. Ouvrez-le dans Excel ou LibreOffice et enregistrez-le à nouveau, ou "
+            "demandez à son expéditeur de vous le renvoyer."
+        )
+    for info in entries:
+        _check_declared(name, info, max_part, max_small_part, max_ratio)
+    declared = sum(info.file_size for info in entries)
+    if declared > max_total:
+        raise _total_too_large(name, declared, max_total)
 
 
 def _part_limit(info: zipfile.ZipInfo, max_part: int, max_small_part: int) -> int:
