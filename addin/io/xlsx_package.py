@@ -30,9 +30,9 @@ from xml.sax.saxutils import quoteattr, unescape
 from addin.errors import UnsupportedFileError, UsageError
 from addin.io.ooxml import Element, NotSure, parse_part, parse_text, rels_path, resolve_target
 from addin.io.product_sheets import LEGACY_CELLS, OWN_SHEET_NAME, PRODUCT_SHEETS
-from addin.io.zip_bounds import check_directory
 from addin.io.xml_chars import xml_safe, xml_text
 from addin.io.xml_spans import MAIN_NS, REL_NS, Span, find, first, fragment, spans
+from addin.io.zip_bounds import check_directory
 
 PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
