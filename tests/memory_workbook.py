@@ -3,7 +3,8 @@ no XML, for the tests that show the use cases depend on that interface alone.
 
 It keeps what a live book would show: each sheet's table, the cells holding a formula, the
 plan of the marks drawn (the report sheet's issues are read back from it), the changes logged
-and the stored mapping. Every read gives a fresh copy, as a reader would build it again.
+and the stored mapping (as the mapping sheet's rows give it back). Every read gives a fresh
+copy, as a reader would build it again.
 """
 
 from __future__ import annotations
@@ -14,8 +15,14 @@ from dataclasses import dataclass, field
 
 from addin.core.catalogue import Lang
 from addin.core.marks import IssueKey, MarkPlan, issue_key
-from addin.core.table import CellValue, FormulaCell, StoredMapping, Table
-from addin.core.workbook import HeaderScore, LoggedChange, Progress, no_progress
+from addin.core.table import CellValue, FormulaCell, StoredEntry, StoredMapping, Table
+from addin.core.workbook import (
+    HeaderScore,
+    LoggedChange,
+    MappingSheetRow,
+    Progress,
+    no_progress,
+)
 from addin.errors import UsageError
 from addin.io.cell_edits import sort_key
 
@@ -63,6 +70,19 @@ class MemoryWorkbook:
 
     def stored_mapping(self) -> StoredMapping | None:
         return self.mapping
+
+    def write_mapping_sheet(
+        self,
+        rows: Sequence[MappingSheetRow],
+        labels: Sequence[str],
+        *,
+        profile: str,
+        platform: str,
+        data_sheet: str,
+        lang: Lang,
+    ) -> None:
+        entries = tuple(StoredEntry(row.column, row.letter, row.label) for row in rows)
+        self.mapping = StoredMapping(profile, data_sheet or None, entries)
 
     def previous_issues(self) -> set[IssueKey] | None:
         if self.marks is None:

@@ -17,6 +17,7 @@ from addin.core.profiles import get_profile
 from addin.errors import UsageError
 from addin.fixing import fix_book, undo_book
 from addin.io.file_workbook import FileWorkbook, open_workbook
+from addin.mapping_file import write_mapping_book
 from addin.marking import clear_book, mark_book
 from addin.validation import check_book
 from tests import test_fix_files as fix_tests
@@ -157,3 +158,20 @@ def test_a_csv_is_read_from_its_path_and_cannot_carry_marks(tmp_path: Path) -> N
             mark_book(book, FLOKON)
     assert table.source.path == str(path)
     assert table.headers == ["Code", "Nom"]
+
+
+def test_the_mapping_is_stored_and_read_back_alike(user_book: Path, tmp_path: Path) -> None:
+    with open_workbook(user_book) as book:
+        memory = _in_memory(book)
+        mapped = write_mapping_book(book, FLOKON)
+        saved = tmp_path / "correspondance.xlsx"
+        book.save(saved)
+    memory_mapped = write_mapping_book(memory, FLOKON)
+
+    assert memory_mapped.lines == mapped.lines
+    with open_workbook(saved) as book:
+        stored = book.stored_mapping()
+        assert stored is not None
+        assert memory.stored_mapping() == stored
+        # the next check reads the columns through the stored choices, on both
+        assert check_book(memory, None)[1].issues == check_book(book, None)[1].issues

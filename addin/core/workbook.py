@@ -45,6 +45,18 @@ class LoggedChange:
     reason: str
 
 
+@dataclass(frozen=True, slots=True)
+class MappingSheetRow:
+    """One column of the user's file as the mapping sheet shows it."""
+
+    column: str  # the header, as written in the file
+    letter: str  # "C"
+    label: str  # the dropdown's label chosen (a field's header, "(ne pas importer)", a split)
+    confidence: float  # 0..1
+    reason: str  # a short text ready to show, in the sheet's language
+    example: str  # a sample value of the column, as text
+
+
 class Workbook(Protocol):
     """One workbook, as the use cases see it.
 
@@ -80,6 +92,19 @@ class Workbook(Protocol):
 
     def stored_mapping(self) -> StoredMapping | None:
         """The column mapping the user kept in our mapping sheet, if it has one."""
+        ...
+
+    def write_mapping_sheet(
+        self,
+        rows: Sequence[MappingSheetRow],
+        labels: Sequence[str],
+        *,
+        profile: str,
+        platform: str,
+        data_sheet: str,
+        lang: Lang,
+    ) -> None:
+        """Put our mapping sheet in (replacing ours): ``rows`` and ``labels`` for the dropdown."""
         ...
 
     # --- marks -----------------------------------------------------------------------------

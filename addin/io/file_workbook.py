@@ -23,10 +23,16 @@ from pathlib import Path
 from addin.core.catalogue import Lang
 from addin.core.marks import IssueKey, MarkPlan
 from addin.core.table import CellValue, StoredMapping, Table
-from addin.core.workbook import HeaderScore, LoggedChange, Progress, no_progress
+from addin.core.workbook import (
+    HeaderScore,
+    LoggedChange,
+    MappingSheetRow,
+    Progress,
+    no_progress,
+)
 from addin.errors import UnsupportedFileError, UsageError
 from addin.io import cell_edits, changes_sheet, marks_writer
-from addin.io.mapping_sheet import read_mapping_sheet
+from addin.io.mapping_sheet import put_mapping_sheet, read_mapping_sheet
 from addin.io.product_sheets import CHANGES_SHEETS
 from addin.io.reader import WORKBOOK_MAX_BYTES, check_file, read_table
 from addin.io.safe_files import writing_errors
@@ -155,6 +161,27 @@ class FileWorkbook:
 
     def stored_mapping(self) -> StoredMapping | None:
         return read_mapping_sheet(self._readable())
+
+    def write_mapping_sheet(
+        self,
+        rows: Sequence[MappingSheetRow],
+        labels: Sequence[str],
+        *,
+        profile: str,
+        platform: str,
+        data_sheet: str,
+        lang: Lang,
+    ) -> None:
+        put_mapping_sheet(
+            self.package,
+            rows,
+            labels,
+            profile=profile,
+            platform=platform,
+            data_sheet=data_sheet,
+            lang=lang,
+        )
+        self._changed()
 
     # --- marks -------------------------------------------------------------------------------
 
