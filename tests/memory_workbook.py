@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from addin.core.catalogue import Lang
 from addin.core.marks import IssueKey, MarkPlan, issue_key
+from addin.core.outcomes import HistoryLine, RowOutcome
 from addin.core.table import CellValue, FormulaCell, StoredEntry, StoredMapping, Table
 from addin.core.workbook import (
     HeaderScore,
@@ -45,6 +46,9 @@ class MemoryWorkbook:
     drawn: list[MarkPlan] = field(default_factory=list)
     changes: list[LoggedChange] | None = None
     changes_lang: Lang = "fr"
+    #: sheet → row → the push's outcome written there; the history's lines, oldest first
+    outcomes: dict[str, dict[int, RowOutcome]] = field(default_factory=dict)
+    history: list[list[CellValue]] = field(default_factory=list)
 
     def can_carry_marks(self) -> bool:
         return self.markable
@@ -83,6 +87,17 @@ class MemoryWorkbook:
     ) -> None:
         entries = tuple(StoredEntry(row.column, row.letter, row.label) for row in rows)
         self.mapping = StoredMapping(profile, data_sheet or None, entries)
+
+    def write_outcomes(
+        self,
+        sheet: str,
+        header_row: int,
+        outcomes: Mapping[int, RowOutcome],
+        history: HistoryLine,
+        lang: Lang,
+    ) -> None:
+        self.outcomes.setdefault(sheet, {}).update(outcomes)
+        self.history.append(history.cells())
 
     def previous_issues(self) -> set[IssueKey] | None:
         if self.marks is None:

@@ -4,6 +4,7 @@ same report and the same plans as on the file, and the file's workbook reads the
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import shutil
 from collections.abc import Callable
@@ -13,16 +14,18 @@ import pytest
 
 from addin.core.catalogue import Lang
 from addin.core.marks import MarkPlan
+from addin.core.outcomes import HistoryLine, RowOutcome
 from addin.core.profiles import get_profile
 from addin.errors import UsageError
 from addin.fixing import fix_book, undo_book
 from addin.io.file_workbook import FileWorkbook, open_workbook
+from addin.io.outcome_writer import status_text, write_outcomes
 from addin.mapping_file import write_mapping_book
 from addin.marking import clear_book, mark_book
 from addin.validation import check_book
 from tests import test_fix_files as fix_tests
 from tests.memory_workbook import MemoryWorkbook
-from tests.user_workbooks import write_rows
+from tests.user_workbooks import read_parts, write_rows
 
 FLOKON = get_profile("flokon")
 SHEET = "Clients"
@@ -175,3 +178,31 @@ def test_the_mapping_is_stored_and_read_back_alike(user_book: Path, tmp_path: Pa
         assert memory.stored_mapping() == stored
         # the next check reads the columns through the stored choices, on both
         assert check_book(memory, None)[1].issues == check_book(book, None)[1].issues
+
+
+def test_the_file_workbook_draws_push_outcomes_as_the_file_writer_does(
+    user_book: Path, tmp_path: Path
+) -> None:
+    outcomes = {
+        2: RowOutcome("créé", "cli_1", None, "C1"),
+        3: RowOutcome("refusé", None, "Email : format invalide", "C2"),
+    }
+    history = HistoryLine(
+        dt.datetime(2026, 12, 7, 4, 0), "flokon", "http://127.0.0.1:8765", "upsert", {"created": 1}
+    )
+    expected = tmp_path / "attendu.xlsx"
+    write_outcomes(user_book, SHEET, 1, outcomes, history, output=expected)
+    with open_workbook(user_book) as book:
+        book.write_outcomes(SHEET, 1, outcomes, history, "fr")
+        written = tmp_path / "ecrit.xlsx"
+        book.save(written)
+    assert read_parts(written) == read_parts(expected)
+
+    memory = MemoryWorkbook("clients.xlsx", {})
+    memory.write_outcomes(SHEET, 1, outcomes, history, "fr")
+    with open_workbook(written) as book:
+        table = book.read_table(SHEET)
+    statuses = dict(zip(table.row_numbers, table.columns[-2], strict=True))
+    assert {row: status_text(o) for row, o in memory.outcomes[SHEET].items()} == {
+        row: statuses[row] for row in outcomes
+    }

@@ -1,13 +1,14 @@
 """What a use case needs from a workbook, whatever holds it: a file on disk or the book open in
 Excel.
 
-The use cases (check, mark, clear, fix, undo) take a :class:`Workbook` rather than a path, so
-the same check, marks and fixes run on a file (its zip package edited part by part,
-``addin.io.file_workbook``) and on a live book (xlwings), and a test can stand in for either.
-The currency is the core's own: a :class:`~addin.core.table.Table` read, a
-:class:`~addin.core.marks.MarkPlan` to draw, cells to set, the changes to log. Deciding what
-to mark or fix stays in the core and the use cases; an adapter only reads and draws, so two
-adapters given the same workbook give the same report and the same plans.
+The use cases (check, mark, clear, fix, undo, map, a push's write-back) take a
+:class:`Workbook` rather than a path, so the same check, marks and fixes run on a file (its zip
+package edited part by part, ``addin.io.file_workbook``) and on a live book (xlwings), and a
+test can stand in for either. The currency is the core's own: a
+:class:`~addin.core.table.Table` read, a :class:`~addin.core.marks.MarkPlan` to draw, cells to
+set, the changes to log, the mapping's rows, each pushed row's outcome. Deciding all of that
+stays in the core and the use cases; an adapter only reads and draws, so two adapters given the
+same workbook give the same report and the same plans.
 
 Opening, saving, backups, locks and atomic replacement are not here: they belong to the file
 (``addin.io.safe_files``, ``addin.io.workbook_lock``), and a live book has none of them.
@@ -21,6 +22,7 @@ from typing import Protocol
 
 from addin.core.catalogue import Lang
 from addin.core.marks import IssueKey, MarkPlan
+from addin.core.outcomes import HistoryLine, RowOutcome
 from addin.core.table import CellValue, StoredMapping, Table
 
 #: ``progress(done, total)``: rows read so far, and the total when it is known.
@@ -105,6 +107,20 @@ class Workbook(Protocol):
         lang: Lang,
     ) -> None:
         """Put our mapping sheet in (replacing ours): ``rows`` and ``labels`` for the dropdown."""
+        ...
+
+    # --- push outcomes ---------------------------------------------------------------------
+
+    def write_outcomes(
+        self,
+        sheet: str,
+        header_row: int,
+        outcomes: Mapping[int, RowOutcome],
+        history: HistoryLine,
+        lang: Lang,
+    ) -> None:
+        """Each pushed row's status and platform id in our two columns of ``sheet`` (found
+        again by their headers), and the push's line at the end of our history sheet."""
         ...
 
     # --- marks -----------------------------------------------------------------------------

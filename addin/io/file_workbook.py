@@ -22,6 +22,7 @@ from pathlib import Path
 
 from addin.core.catalogue import Lang
 from addin.core.marks import IssueKey, MarkPlan
+from addin.core.outcomes import HistoryLine, RowOutcome
 from addin.core.table import CellValue, StoredMapping, Table
 from addin.core.workbook import (
     HeaderScore,
@@ -33,6 +34,7 @@ from addin.core.workbook import (
 from addin.errors import UnsupportedFileError, UsageError
 from addin.io import cell_edits, changes_sheet, marks_writer
 from addin.io.mapping_sheet import put_mapping_sheet, read_mapping_sheet
+from addin.io.outcome_writer import put_outcomes
 from addin.io.product_sheets import CHANGES_SHEETS
 from addin.io.reader import WORKBOOK_MAX_BYTES, check_file, read_table
 from addin.io.safe_files import writing_errors
@@ -179,6 +181,27 @@ class FileWorkbook:
             profile=profile,
             platform=platform,
             data_sheet=data_sheet,
+            lang=lang,
+        )
+        self._changed()
+
+    # --- push outcomes -----------------------------------------------------------------------
+
+    def write_outcomes(
+        self,
+        sheet: str,
+        header_row: int,
+        outcomes: Mapping[int, RowOutcome],
+        history: HistoryLine,
+        lang: Lang,
+    ) -> None:
+        put_outcomes(
+            self.package,
+            self._readable(),
+            sheet=sheet,
+            header_row=header_row,
+            outcomes=outcomes,
+            history=history,
             lang=lang,
         )
         self._changed()
