@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import shutil
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -206,3 +207,15 @@ def test_the_file_workbook_draws_push_outcomes_as_the_file_writer_does(
     assert {row: status_text(o) for row, o in memory.outcomes[SHEET].items()} == {
         row: statuses[row] for row in outcomes
     }
+
+
+def test_a_file_is_still_read_when_no_private_copy_can_be_made(
+    user_book: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with open_workbook(user_book) as book:
+        expected = check_book(book, FLOKON)[1].issues
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "no-such-folder"))
+    with open_workbook(user_book) as book:
+        table, report = check_book(book, FLOKON)
+    assert report.issues == expected
+    assert table.source.path == str(user_book)

@@ -116,27 +116,43 @@ class FileWorkbook:
             if size > WORKBOOK_MAX_BYTES:
                 return self.path  # refused by the readers before anything is read
         if self._copy is None:
-            if self._folder is None:
-                self._folder = tempfile.TemporaryDirectory(prefix="client-import-")
-            copy = Path(self._folder.name) / self.path.name
-            if self._edited:
-                try:
-                    with writing_errors(copy):
-                        self.package.save(copy)
-                except UsageError as error:
-                    raise UsageError(
-                        f"« {self.path.name} » n'a pas pu être vérifié sans nos marques, qui en "
-                        f"sont retirées dans une copie temporaire : {error} ; le classeur n'a pas "
-                        "été modifié"
-                    ) from None
-            else:
-                try:
-                    data = self._bytes()
-                except UnsupportedFileError:
-                    return self.path  # unreadable: the readers say why, in their words
-                copy.write_bytes(data)
+            copy = self._edited_copy() if self._edited else self._plain_copy()
+            if copy is None:
+                return self.path
             self._copy = copy
         return self._copy
+
+    def _private(self) -> Path:
+        """Where the copy goes: a folder only this user can read, removed by :meth:`close`."""
+        if self._folder is None:
+            self._folder = tempfile.TemporaryDirectory(prefix="client-import-")
+        return Path(self._folder.name) / self.path.name
+
+    def _edited_copy(self) -> Path:
+        copy = self._private()
+        try:
+            with writing_errors(copy):
+                self.package.save(copy)
+        except UsageError as error:
+            raise UsageError(
+                f"« {self.path.name} » n'a pas pu être vérifié sans nos marques, qui en sont "
+                f"retirées dans une copie temporaire : {error} ; le classeur n'a pas été modifié"
+            ) from None
+        return copy
+
+    def _plain_copy(self) -> Path | None:
+        """The bytes read, copied; ``None`` (the file itself is read) when they cannot be read,
+        for the readers to say why in their own words, or the copy cannot be written."""
+        try:
+            data = self._bytes()
+        except UnsupportedFileError:
+            return None
+        try:
+            copy = self._private()
+            copy.write_bytes(data)
+        except OSError:  # no room for a copy: the file is read itself, as before
+            return None
+        return copy
 
     # --- reading -----------------------------------------------------------------------------
 
