@@ -80,11 +80,6 @@ class FileWorkbook:
             self._package = XlsxPackage.from_bytes(self._bytes(), self.path.name)
         return self._package
 
-    @property
-    def edited(self) -> bool:
-        """Whether anything was taken out or drawn since the file was read."""
-        return self._edited
-
     def save(self, target: Path) -> None:
         """Write the workbook as it now is to ``target`` (a temporary file of the caller's)."""
         if self._package is None:
