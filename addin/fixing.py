@@ -22,18 +22,12 @@ from addin.core.fixes import Change, FixResult, fix_label, fix_table, is_safe
 from addin.core.marks import DEFAULT_NOTE_CAP
 from addin.core.profile import Profile
 from addin.core.table import CellValue, FormulaCell, Table
+from addin.core.workbook import LoggedChange, Workbook
 from addin.errors import UsageError
-from addin.io.cell_edits import boolean_cells, formula_cells, set_cells, sort_key
-from addin.io.changes_sheet import (
-    CHANGE_HEADERS,
-    LoggedChange,
-    changes_xml,
-    own_changes_sheet,
-    read_changes,
-)
+from addin.io.cell_edits import sort_key
+from addin.io.changes_sheet import CHANGE_HEADERS
 from addin.io.csv_writer import rewrite_csv, write_csv
-from addin.io.product_sheets import CHANGES_SHEETS
-from addin.io.reader import read_table
+from addin.io.file_workbook import FileWorkbook, open_workbook
 from addin.io.safe_files import (
     check_output,
     check_replaceable,
@@ -42,7 +36,6 @@ from addin.io.safe_files import (
     write_replacing,
 )
 from addin.io.workbook_lock import editing
-from addin.io.xlsx_package import XlsxPackage
 from addin.marking import check_workbook, draw_marks
 from addin.validation import read_and_validate
 
@@ -104,7 +97,7 @@ def fix_file(
     """Apply every safe fix of ``path`` and record them, to ``output`` or in place."""
     _check_paths(path, output, in_place, overwrite)
     with editing(output or path):
-        if path.suffix.lower() in _WORKBOOKS:
+        if FileWorkbook(path).can_carry_marks():
             return _fix_workbook(path, profile, output, sheet, lang)
         return _fix_csv(path, profile, output, lang, overwrite)
 
@@ -168,26 +161,52 @@ def _text(value: CellValue) -> str:
 def _fix_workbook(
     path: Path, profile: Profile | None, output: Path | None, sheet: str | None, lang: Lang
 ) -> FixFileResult:
-    book = check_workbook(path, profile, sheet)
-    package, table = book.package, book.table
-    log_sheet = own_changes_sheet(package)
-    logged = read_changes(path, log_sheet) if log_sheet else []
-    entry = package.sheet(book.sheet)
-    data = package.read(entry.part)
-    locked = {_row_position(ref) for ref in formula_cells(data)}
-    result = fix_table(table, book.report.profile, locked, book.report)
-    if result.changes:
-        booleans = boolean_cells(data, [c.cell for c in result.changes], book.sheet)
-        package.write(
-            entry.part, set_cells(data, {c.cell: c.after for c in result.changes}, book.sheet)
+    with open_workbook(path) as book:
+        fixed = fix_book(book, profile, sheet=sheet, lang=lang)
+        if output is not None:
+            write_replacing(output, book.save)
+            return FixFileResult(fixed.fixes, output, None, None, fixed.formulas_kept)
+        if not fixed.fixes.changes:
+            return FixFileResult(fixed.fixes, path, None, None, fixed.formulas_kept)
+        backup = replace_keeping_backup(path, book.save)
+        return FixFileResult(fixed.fixes, path, backup, None, fixed.formulas_kept)
+
+
+@dataclass(frozen=True, slots=True)
+class Fixed:
+    """What :func:`fix_book` did."""
+
+    fixes: FixResult
+    #: cells left alone because they hold a formula
+    formulas_kept: int
+
+
+def fix_book(
+    book: Workbook, profile: Profile | None, *, sheet: str | None = None, lang: Lang = "fr"
+) -> Fixed:
+    """Apply every safe fix of ``book``'s data sheet, log them in our changes sheet (after the
+    earlier ones), and mark again what is left if the workbook was marked."""
+    if not book.can_carry_marks():
+        raise UsageError(
+            f"« {book.name} » ne peut pas être corrigé sur place : enregistrez-le au format .xlsx "
+            "ou .csv d'abord"
         )
+    checked = check_workbook(book, profile, sheet)
+    table = checked.table
+    earlier = book.read_changes()
+    logged = earlier[0] if earlier else []
+    locked = {_row_position(ref) for ref in book.formula_cells(checked.sheet)}
+    result = fix_table(table, checked.report.profile, locked, checked.report)
+    if result.changes:
+        booleans = book.boolean_cells(checked.sheet, [c.cell for c in result.changes])
+        book.set_cells(checked.sheet, {c.cell: c.after for c in result.changes})
         logged += [
-            _logged(book.sheet, _as_boolean(c) if c.cell in booleans else c, lang)
+            _logged(checked.sheet, _as_boolean(c) if c.cell in booleans else c, lang)
             for c in result.changes
         ]
-        _write_log(package, log_sheet, logged, lang)
-    if book.marked:  # the marks again, for what is left, with the progress since the last check
-        draw_marks(book, result.report, lang, DEFAULT_NOTE_CAP)
+        book.write_changes(logged, lang)
+    if checked.marked:  # the marks again, for what is left, with the progress since the last check
+        draw_marks(checked, result.report, lang, DEFAULT_NOTE_CAP)
     kept = len(
         {
             (issue.row, issue.position)
@@ -195,12 +214,7 @@ def _fix_workbook(
             if (issue.row, issue.position) in locked and is_safe(issue, result.report.profile)
         }
     )
-    if output is not None:
-        write_replacing(output, package.save)
-        return FixFileResult(result, output, None, None, kept)
-    if not result.changes:
-        return FixFileResult(result, path, None, None, kept)
-    return FixFileResult(result, path, replace_keeping_backup(path, package.save), None, kept)
+    return Fixed(result, kept)
 
 
 def _as_boolean(change: Change) -> Change:
@@ -224,54 +238,50 @@ def _logged(sheet: str, change: Change, lang: Lang) -> LoggedChange:
     )
 
 
-def _write_log(
-    package: XlsxPackage, existing: str | None, logged: list[LoggedChange], lang: Lang
-) -> None:
-    """The changes sheet, with the earlier fixes first; kept in the language it was made in."""
-    if existing is not None:
-        package.write(package.sheet(existing).part, changes_xml(logged, _language_of(existing)))
-        return
-    package.add_sheet(CHANGES_SHEETS[lang], changes_xml(logged, lang))
-
-
-def _language_of(sheet_name: str) -> Lang:
-    """The language our changes sheet was made in, told by its name."""
-    return "en" if sheet_name == CHANGES_SHEETS["en"] else "fr"
-
-
 def undo_fixes(path: Path) -> UndoResult:
-    """Put back the value each logged fix replaced, where the cell still holds the fixed value.
-
-    A cell the user changed since keeps the user's value (and stays in the changes sheet, so a
-    later undo can still be asked for once it holds the fixed value again).
-    """
+    """Put back the value each logged fix replaced, where the cell still holds the fixed value
+    (:func:`undo_book` on the file at ``path``, replaced after a backup when a cell changed)."""
     if path.suffix.lower() not in _WORKBOOKS:
         raise UsageError(
             "seuls les classeurs .xlsx et .xlsm gardent leurs corrections : pour un CSV, "
             "reprenez le fichier d'origine ou sa sauvegarde"
         )
-    with editing(path):
-        return _undo(path)
+    with editing(path), open_workbook(path) as book:
+        undone = undo_book(book)
+        if not undone.restored:  # every logged cell was changed since: the file stays as it is
+            return undone
+        check_replaceable(path)
+        return UndoResult(undone.restored, undone.kept, replace_keeping_backup(path, book.save))
 
 
-def _undo(path: Path) -> UndoResult:
-    package = XlsxPackage.open(path)
-    log_sheet = own_changes_sheet(package)
-    if log_sheet is None:
+def undo_book(book: Workbook) -> UndoResult:
+    """Put back the value each logged fix replaced, where the cell still holds the fixed value.
+
+    A cell the user changed since keeps the user's value (and stays in the changes sheet, so a
+    later undo can still be asked for once it holds the fixed value again). ``backup`` is
+    ``None``: a workbook has no backups, its file may.
+    """
+    if not book.can_carry_marks():
+        raise UsageError(
+            "seuls les classeurs .xlsx et .xlsm gardent leurs corrections : pour un CSV, "
+            "reprenez le fichier d'origine ou sa sauvegarde"
+        )
+    earlier = book.read_changes()
+    if earlier is None:
         return UndoResult(0, [], None)
-    logged = read_changes(path, log_sheet)
+    logged, lang = earlier
     restore: dict[str, dict[str, CellValue]] = {}
     remaining: list[LoggedChange] = []
     tables: dict[str, _SheetValues] = {}
     formulas: dict[str, set[str]] = {}
-    names = {entry.name for entry in package.sheets()}
+    names = set(book.sheet_names())
     for change in reversed(logged):  # the newest first: a cell fixed twice goes back to the start
         if change.sheet not in names:  # the sheet was renamed or deleted since
             remaining.append(change)
             continue
         if change.sheet not in tables:
-            tables[change.sheet] = _SheetValues(read_table(path, sheet=change.sheet))
-            formulas[change.sheet] = formula_cells(package.read(package.sheet(change.sheet).part))
+            tables[change.sheet] = _SheetValues(book.read_table(change.sheet))
+            formulas[change.sheet] = book.formula_cells(change.sheet)
         current = tables[change.sheet]
         if change.cell in formulas[change.sheet]:  # the user typed a formula there since
             remaining.append(change)
@@ -280,20 +290,14 @@ def _undo(path: Path) -> UndoResult:
             current[change.cell] = change.before
         else:
             remaining.append(change)
-    for sheet_name, values in restore.items():
-        entry = package.sheet(sheet_name)
-        package.write(entry.part, set_cells(package.read(entry.part), values, sheet_name))
-    entry = package.sheet(log_sheet)
-    if remaining:
-        package.write(entry.part, changes_xml(remaining[::-1], _language_of(log_sheet)))
-    else:
-        package.remove_sheet(entry)
     restored = sum(len(values) for values in restore.values())
     kept = [change.cell for change in remaining[::-1]]
     if not restored:  # every logged cell was changed since: the workbook stays as it is
         return UndoResult(0, kept, None)
-    check_replaceable(path)
-    return UndoResult(restored, kept, replace_keeping_backup(path, package.save))
+    for sheet_name, values in restore.items():
+        book.set_cells(sheet_name, values)
+    book.write_changes(remaining[::-1], lang)
+    return UndoResult(restored, kept, None)
 
 
 class _SheetValues:

@@ -1,7 +1,7 @@
 """The map use case: which field each column of a file feeds, shown or stored in the workbook.
 
 Stored, the mapping is a sheet the user corrects in Excel; every later command reads the file
-with it (``validation.load_table``). Writing it again keeps the choices already made there.
+with it (``validation.read_book``). Writing it again keeps the choices already made there.
 """
 
 from __future__ import annotations
@@ -15,10 +15,17 @@ from addin.core.profile import Profile
 from addin.core.report import column_letter
 from addin.core.resolve import Resolved, resolve
 from addin.core.table import FormulaCell, Table
-from addin.io.mapping_sheet import MappingSheetRow, write_mapping_sheet
-from addin.io.safe_files import check_output, check_replaceable, same_file
+from addin.core.workbook import MappingSheetRow, Workbook
+from addin.io.file_workbook import open_workbook
+from addin.io.mapping_sheet import cannot_keep_mapping, check_mapping_output
+from addin.io.safe_files import (
+    check_output,
+    check_replaceable,
+    same_file,
+    write_in_place_or_to,
+)
 from addin.io.workbook_lock import editing
-from addin.validation import load_table
+from addin.validation import read_book
 
 #: why a column got its field, for people (the ``map`` listing and the mapping sheet)
 REASONS: dict[Lang, dict[str, str]] = {
@@ -84,8 +91,15 @@ def map_file(
     path: Path, profile: Profile, sheet: str | None = None, lang: Lang = "fr"
 ) -> FileMapping:
     """The mapping the checks would use for ``path``: the stored one, or the automatic one."""
-    table = load_table(path, sheet, profile)
-    return describe(table, profile, lang)
+    with open_workbook(path) as book:
+        return map_book(book, profile, sheet, lang)
+
+
+def map_book(
+    book: Workbook, profile: Profile, sheet: str | None = None, lang: Lang = "fr"
+) -> FileMapping:
+    """The mapping the checks would use for ``book``: the stored one, or the automatic one."""
+    return describe(read_book(book, sheet, profile), profile, lang)
 
 
 def describe(table: Table, profile: Profile, lang: Lang = "fr") -> FileMapping:
@@ -150,7 +164,20 @@ def write_mapping(
 def _write_mapping(
     path: Path, profile: Profile, sheet: str | None, lang: Lang, output: Path | None
 ) -> tuple[Path, FileMapping]:
-    mapped = map_file(path, profile, sheet, lang)
+    with open_workbook(path) as book:
+        mapped = write_mapping_book(book, profile, sheet, lang)
+        check_mapping_output(path, output)
+        return write_in_place_or_to(path, output, book.save), mapped
+
+
+def write_mapping_book(
+    book: Workbook, profile: Profile, sheet: str | None = None, lang: Lang = "fr"
+) -> FileMapping:
+    """Store the mapping in ``book`` (the user's choices kept, the rest automatic): a sheet
+    with a dropdown per column."""
+    mapped = map_book(book, profile, sheet, lang)
+    if not book.can_carry_marks():
+        raise cannot_keep_mapping(book.name)
     table = mapped.table
     rows = [
         MappingSheetRow(
@@ -163,17 +190,15 @@ def _write_mapping(
         )
         for line in mapped.lines
     ]
-    written = write_mapping_sheet(
-        path,
+    book.write_mapping_sheet(
         rows,
         list(choice_labels(profile, lang)),
         profile=profile.name,
         platform=profile.platform,
         data_sheet=table.source.sheet or "",
         lang=lang,
-        output=output,
     )
-    return written, mapped
+    return mapped
 
 
 def _example(table: Table, position: int) -> str:

@@ -1,5 +1,8 @@
 """The mark and clear use cases: check a workbook and mark it, or take the marks out.
 
+``mark_book`` and ``clear_book`` work on any ``core.workbook.Workbook``; ``mark_file`` and
+``clear_file`` open the file's workbook for them and keep the file safe:
+
 Nothing is lost: the marks go to a new file, or, in place, after a backup copy is made next to
 the workbook; the file is replaced in one step (written beside it, then renamed), so a crash
 never leaves half a workbook. The workbook written is locked from reading to writing
@@ -10,7 +13,6 @@ to be converted, which is the user's call.
 
 from __future__ import annotations
 
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,21 +21,18 @@ from addin.core.marks import DEFAULT_NOTE_CAP, IssueKey, plan_marks
 from addin.core.profile import Profile
 from addin.core.report import Report
 from addin.core.table import Table
+from addin.core.workbook import Workbook
 from addin.errors import UsageError
-from addin.io.marks_writer import annotate, clear, previous_issues
+from addin.io.file_workbook import FileWorkbook, open_workbook
 from addin.io.safe_files import (
     check_folder,
     check_replaceable,
     replace_keeping_backup,
     same_file,
     write_replacing,
-    writing_errors,
 )
 from addin.io.workbook_lock import editing
-from addin.io.xlsx_package import XlsxPackage
-from addin.validation import read_and_validate
-
-_MARKABLE = {".xlsx", ".xlsm"}
+from addin.validation import check_book
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,69 +46,92 @@ class MarkResult:
 
 
 def check_markable(path: Path) -> None:
-    if path.suffix.lower() not in _MARKABLE:
+    """An output file must be able to carry marks too."""
+    require_marks(FileWorkbook(path))
+
+
+def require_marks(book: Workbook) -> None:
+    """Refuse a workbook that cannot carry marks, saying what to do."""
+    if not book.can_carry_marks():
         raise UsageError(
-            f"« {path.name} » ne peut pas recevoir de marques : seuls les classeurs .xlsx et "
+            f"« {book.name} » ne peut pas recevoir de marques : seuls les classeurs .xlsx et "
             ".xlsm le peuvent (enregistrez le fichier au format Excel d'abord)"
         )
 
 
 @dataclass(slots=True)
 class CheckedWorkbook:
-    """A workbook opened, our earlier marks taken out, and its data sheet checked."""
+    """A workbook whose earlier marks are taken out, and its data sheet checked."""
 
-    package: XlsxPackage
+    book: Workbook
     table: Table
     report: Report
     #: the checked sheet's name
     sheet: str
-    #: whether the workbook carried our marks (they are gone from ``package``)
+    #: whether the workbook carried our marks (they are gone from ``book`` now)
     marked: bool
     #: the issues of the previous check, read from its report sheet
     previous: set[IssueKey] | None
 
 
-def check_workbook(path: Path, profile: Profile | None, sheet: str | None) -> CheckedWorkbook:
-    """Open ``path``, remove our marks and check it as the user's data alone.
+def check_workbook(book: Workbook, profile: Profile | None, sheet: str | None) -> CheckedWorkbook:
+    """Remove our marks from ``book`` and check it as the user's data alone.
 
-    Our marks are not the user's data: when there are some, the check reads a copy without
-    them. The table and the report still name ``path``.
+    Our marks are not the user's data: the check reads the workbook once they are out.
     """
-    package = XlsxPackage.open(path)
-    previous = previous_issues(path, [entry.name for entry in package.sheets()])
-    with tempfile.TemporaryDirectory() as folder:
-        checked = path
-        marked = clear(package)
-        if marked:
-            checked = Path(folder) / f"unmarked{path.suffix}"
-            try:
-                with writing_errors(checked):
-                    package.save(checked)
-            except UsageError as error:
-                raise UsageError(
-                    f"« {path.name} » n'a pas pu être vérifié sans nos marques, qui en sont "
-                    f"retirées dans une copie temporaire : {error} ; le classeur n'a pas été "
-                    "modifié"
-                ) from None
-        table, report = read_and_validate(checked, profile, sheet)
-    table.source.path = str(path)  # the report shares the table's source
-    name = table.source.sheet or package.sheets()[0].name
-    return CheckedWorkbook(package, table, report, name, marked, previous)
+    previous = book.previous_issues()
+    marked = book.clear_marks()
+    table, report = check_book(book, profile, sheet)
+    name = table.source.sheet or book.sheet_names()[0]
+    return CheckedWorkbook(book, table, report, name, marked, previous)
 
 
-def draw_marks(book: CheckedWorkbook, report: Report, lang: Lang, note_cap: int) -> int:
+def draw_marks(checked: CheckedWorkbook, report: Report, lang: Lang, note_cap: int) -> int:
     """Mark ``report``'s issues on the checked sheet, with the progress since the last check."""
-    table = book.table
+    table = checked.table
     plan = plan_marks(
         report,
-        book.sheet,
+        checked.sheet,
         max(len(table.headers), 1),
         max(table.row_numbers, default=table.source.header_row + 1),
         lang=lang,
         note_cap=note_cap,
-        previous=book.previous,
+        previous=checked.previous,
     )
-    return annotate(book.package, plan, lang)
+    return checked.book.draw_marks(plan, lang)
+
+
+@dataclass(frozen=True, slots=True)
+class Marked:
+    """What :func:`mark_book` did."""
+
+    report: Report
+    notes: int
+    #: False when nothing was drawn or taken out (nothing to mark, no earlier marks)
+    changed: bool
+
+
+def mark_book(
+    book: Workbook,
+    profile: Profile | None,
+    *,
+    sheet: str | None = None,
+    lang: Lang = "fr",
+    note_cap: int = DEFAULT_NOTE_CAP,
+) -> Marked:
+    """Check ``book`` and mark its issues, instead of the marks it carried."""
+    require_marks(book)
+    checked = check_workbook(book, profile, sheet)
+    if not checked.marked and not checked.report.issues:
+        return Marked(checked.report, 0, changed=False)
+    notes = draw_marks(checked, checked.report, lang, note_cap)
+    return Marked(checked.report, notes, changed=True)
+
+
+def clear_book(book: Workbook) -> bool:
+    """Take our marks out of ``book``; ``False`` if it had none."""
+    require_marks(book)
+    return book.clear_marks()
 
 
 def mark_file(
@@ -141,26 +163,24 @@ def mark_file(
                 f"« {output} » existe déjà : choisissez un autre nom pour la copie marquée, "
                 "ou marquez ce classeur lui-même avec --in-place"
             )
-    with editing(output or path):
+    with editing(output or path), open_workbook(path) as book:
         check_replaceable(output or path)
-        book = check_workbook(path, profile, sheet)
-        if output is None and not book.marked and not book.report.issues:
-            return MarkResult(book.report, path, None, 0, changed=False)
-        notes = draw_marks(book, book.report, lang, note_cap)
+        marked = mark_book(book, profile, sheet=sheet, lang=lang, note_cap=note_cap)
         if output is not None:
-            write_replacing(output, book.package.save)
-            return MarkResult(book.report, output, None, notes)
-        backup = replace_keeping_backup(path, book.package.save)
-        return MarkResult(book.report, path, backup, notes)
+            write_replacing(output, book.save)
+            return MarkResult(marked.report, output, None, marked.notes)
+        if not marked.changed:
+            return MarkResult(marked.report, path, None, 0, changed=False)
+        backup = replace_keeping_backup(path, book.save)
+        return MarkResult(marked.report, path, backup, marked.notes)
 
 
 def clear_file(path: Path) -> Path | None:
     """Remove our marks from ``path`` in place; returns the backup made, or ``None`` if unmarked
     (the file is then left as it was)."""
     check_markable(path)
-    with editing(path):
-        package = XlsxPackage.open(path)
-        if not clear(package):
+    with editing(path), open_workbook(path) as book:
+        if not clear_book(book):
             return None
         check_replaceable(path)
-        return replace_keeping_backup(path, package.save)
+        return replace_keeping_backup(path, book.save)

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -32,6 +32,7 @@ from typing import TypeVar
 
 from addin.core.catalogue import Lang
 from addin.core.export import plan_export
+from addin.core.outcomes import HistoryLine, RowOutcome
 from addin.core.profile import Profile
 from addin.core.push_plan import (
     DESTRUCTIVE,
@@ -44,8 +45,9 @@ from addin.core.push_plan import (
     preview,
 )
 from addin.errors import ClientImportError, UsageError
-from addin.io.outcome_writer import HistoryLine, RowOutcome, check_output, write_outcomes
-from addin.io.safe_files import check_folder, check_replaceable
+from addin.io.file_workbook import open_workbook
+from addin.io.outcome_writer import check_output, outcomes_go_in, same_format, write_outcomes
+from addin.io.safe_files import check_folder, check_replaceable, write_in_place_or_to
 from addin.io.workbook_lock import editing
 from addin.push.connector import AuthFailed, Connector, ConnectorError, Outcome, Record
 from addin.push.evoliz import EvolizConnector
@@ -563,18 +565,38 @@ def _write_back(request: PushRequest, sheet: str, header_row: int, result: PushR
     """The outcomes into the sheet; a file that cannot be written is said, not raised: the
     journal holds every answer, and the next run writes them."""
     outcomes = row_outcomes(result, request.profile, request.lang)
+    history = history_line(result, request)
     try:
-        result.written = write_outcomes(
-            request.path,
-            sheet,
-            header_row,
-            outcomes,
-            history_line(result, request),
-            lang=request.lang,
-            output=request.output,
-        )
+        if outcomes_go_in(request.path):
+            result.written = _write_back_workbook(request, sheet, header_row, outcomes, history)
+        else:  # a CSV, .xls or .ods is never rewritten: side files beside it
+            result.written = write_outcomes(
+                request.path,
+                sheet,
+                header_row,
+                outcomes,
+                history,
+                lang=request.lang,
+                output=request.output,
+            )
     except (OSError, ClientImportError) as error:
         result.write_error = (
             f"les résultats n'ont pas pu être écrits dans « {request.path.name} » ({error}) : "
             "fermez le fichier s'il est ouvert, puis relancez l'envoi (rien ne sera créé deux fois)"
         )
+
+
+def _write_back_workbook(
+    request: PushRequest,
+    sheet: str,
+    header_row: int,
+    outcomes: Mapping[int, RowOutcome],
+    history: HistoryLine,
+) -> Path:
+    """The outcomes drawn on the workbook as it is now (read again: the push may have been
+    long), in place after a backup or into ``request.output``."""
+    if request.output is not None:
+        same_format(request.path, request.output)
+    with open_workbook(request.path) as book:
+        book.write_outcomes(sheet, header_row, outcomes, history, request.lang)
+        return write_in_place_or_to(request.path, request.output, book.save)

@@ -1,4 +1,6 @@
-"""The validate use case: read a file, choose its profile, check it. Shared by CLI and ribbon."""
+"""The validate use case: read a workbook, choose its profile, check it. Shared by CLI and
+ribbon: the use case takes any ``core.workbook.Workbook``; the ``*_file`` and path-taking
+functions open the file's workbook for it."""
 
 from __future__ import annotations
 
@@ -13,10 +15,10 @@ from addin.core.profile import Profile
 from addin.core.profiles import all_profiles
 from addin.core.report import Report
 from addin.core.table import Table
+from addin.core.workbook import Workbook
 from addin.errors import UsageError
-from addin.io.mapping_sheet import read_mapping_sheet
+from addin.io.file_workbook import open_workbook
 from addin.io.progress import ReadProgress, no_progress
-from addin.io.reader import read_table
 
 
 def pick_profile(headers: list[str]) -> Profile:
@@ -63,17 +65,27 @@ def load_table(
     profile: Profile | None,
     progress: ReadProgress = no_progress,
 ) -> Table:
-    """The file's table, with the mapping the user stored in the workbook when it is for this
-    sheet: every command that checks or sends rows reads the file through here."""
+    """:func:`read_book` of the workbook file at ``path``."""
+    with open_workbook(path) as book:
+        return read_book(book, sheet, profile, progress)
+
+
+def read_book(
+    book: Workbook,
+    sheet: str | None,
+    profile: Profile | None,
+    progress: ReadProgress = no_progress,
+) -> Table:
+    """The workbook's table, with the mapping the user stored in it when it is for this
+    sheet: every command that checks or sends rows reads the workbook through here."""
     preferred = profile.file.export.sheet_name if profile else None
-    table = read_table(
-        path,
-        sheet=sheet,
+    table = book.read_table(
+        sheet,
         preferred_sheet=preferred,
         progress=progress,
         header_score=_header_score(profile),
     )
-    stored = read_mapping_sheet(path)
+    stored = book.stored_mapping()
     if stored is not None and stored.sheet in (None, "", table.source.sheet):
         table.mapping = stored
     return table
@@ -110,9 +122,20 @@ def read_and_validate(
     sheet: str | None = None,
     progress: ValidationProgress | None = None,
 ) -> tuple[Table, Report]:
+    """:func:`check_book` of the workbook file at ``path``."""
+    with open_workbook(path) as book:
+        return check_book(book, profile, sheet, progress)
+
+
+def check_book(
+    book: Workbook,
+    profile: Profile | None,
+    sheet: str | None = None,
+    progress: ValidationProgress | None = None,
+) -> tuple[Table, Report]:
     """The table read and its report, for callers that draw on the sheet (marks)."""
     with cyclic_gc_paused():
-        table = load_table(path, sheet, profile, progress.reading if progress else no_progress)
+        table = read_book(book, sheet, profile, progress.reading if progress else no_progress)
     chosen = profile_for(table, profile)
     if progress is not None:
         progress.checking()

@@ -25,10 +25,11 @@ from addin.cli import app
 from addin.core.fixes import fix_label
 from addin.core.profiles import get_profile
 from addin.core.table import CellValue, FormulaCell, Table
+from addin.core.workbook import LoggedChange
 from addin.errors import InputError, UsageError
 from addin.fixing import fix_file, undo_fixes
 from addin.io.cell_edits import formula_cells, set_cells, sort_key
-from addin.io.changes_sheet import LoggedChange, read_changes
+from addin.io.changes_sheet import read_changes
 from addin.io.csv_writer import defuse
 from addin.io.reader import read_table
 from addin.marking import clear_file, mark_file

@@ -21,14 +21,12 @@ import pytest
 from openpyxl.cell import Cell
 from openpyxl.styles import Font
 
+from addin.core.outcomes import HistoryLine, RowOutcome, shown_target
 from addin.errors import InputError, SheetNotFoundError, UsageError
 from addin.io.cell_edits import index_rows, put_cells
 from addin.io.csv_writer import defuse
 from addin.io.outcome_writer import (
     HISTORY_HEADERS,
-    HistoryLine,
-    RowOutcome,
-    shown_target,
     side_files,
     status_text,
     write_outcomes,

@@ -24,10 +24,11 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from python_calamine import CalamineWorkbook
 
+from addin.core.outcomes import HistoryLine, RowOutcome
 from addin.core.profiles import get_profile
 from addin.errors import UsageError
 from addin.exporting import export_file
-from addin.io.outcome_writer import HistoryLine, RowOutcome, check_output, write_outcomes
+from addin.io.outcome_writer import check_output, write_outcomes
 from addin.io.platform_files import write_platform_file
 from addin.io.sheet_xml import hyperlink_formula
 from addin.io.xlsx_package import XlsxPackage

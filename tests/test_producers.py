@@ -35,7 +35,8 @@ from python_calamine import CalamineWorkbook
 from typer.testing import CliRunner
 
 from addin.cli import app
-from addin.io.outcome_writer import HistoryLine, RowOutcome, write_outcomes
+from addin.core.outcomes import HistoryLine, RowOutcome
+from addin.io.outcome_writer import write_outcomes
 from addin.io.reader import list_sheets, read_table
 from tests.libreoffice import convert_all, ods_sheets
 from tests.user_workbooks import read_parts, write_macro_workbook, write_parts

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from addin.core.catalogue import Lang
 from addin.core.table import CellValue
+from addin.core.workbook import LoggedChange
 from addin.errors import InputError
 from addin.io.product_sheets import CHANGES_SHEETS
 from addin.io.reader import read_table
@@ -33,26 +33,16 @@ _TITLE = {
 _HEADER_ROW = 3
 
 
-@dataclass(frozen=True, slots=True)
-class LoggedChange:
-    """One rewritten cell as the changes sheet keeps it."""
-
-    sheet: str
-    cell: str
-    column: str
-    before: CellValue
-    after: str
-    reason: str
-
-    def record(self) -> str:
-        before = self.before
-        if before is not None and not isinstance(before, str | int | float):
-            before = str(before)
-        return json.dumps(
-            {"sheet": self.sheet, "cell": self.cell, "before": before, "after": self.after},
-            # escaped, so a character a workbook cannot hold (U+FFFF) still comes back on undo
-            ensure_ascii=True,
-        )
+def record(change: LoggedChange) -> str:
+    """Column F's copy of ``change``, read back by ``undo``."""
+    before = change.before
+    if before is not None and not isinstance(before, str | int | float):
+        before = str(before)
+    return json.dumps(
+        {"sheet": change.sheet, "cell": change.cell, "before": before, "after": change.after},
+        # escaped, so a character a workbook cannot hold (U+FFFF) still comes back on undo
+        ensure_ascii=True,
+    )
 
 
 def _typed(ref: str, value: CellValue) -> str:
@@ -87,7 +77,7 @@ def changes_xml(changes: Sequence[LoggedChange], lang: Lang) -> bytes:
             + _typed(f"C{number}", change.before)
             + inline_cell(f"D{number}", change.after)
             + inline_cell(f"E{number}", change.reason)
-            + inline_cell(f"F{number}", change.record())
+            + inline_cell(f"F{number}", record(change))
             + "</row>"
         )
     cols = (

@@ -25,12 +25,12 @@ from __future__ import annotations
 
 import zipfile
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import quoteattr
 
 from addin.core.catalogue import Lang
 from addin.core.table import CellValue, FormulaCell, StoredEntry, StoredMapping
+from addin.core.workbook import MappingSheetRow
 from addin.errors import EmptyFileError, InputError, UsageError
 from addin.io.common import header_text
 from addin.io.ooxml import NotSure, read_package
@@ -80,18 +80,6 @@ _LIST_COLUMN, _LIST_GAP = "H", 3
 _EXAMPLE_MAX = 100
 #: Excel's limits for a validation's titles and messages
 _TITLE_MAX, _MESSAGE_MAX = 32, 255
-
-
-@dataclass(frozen=True, slots=True)
-class MappingSheetRow:
-    """One column of the user's file as the mapping sheet shows it."""
-
-    column: str  # the header, as written in the file
-    letter: str  # "C"
-    label: str  # the dropdown's label chosen (a field's header, "(ne pas importer)", a split)
-    confidence: float  # 0..1
-    reason: str  # a short text ready to show, in the sheet's language
-    example: str  # a sample value of the column, as text
 
 
 # --- writing --------------------------------------------------------------------------------
@@ -246,11 +234,22 @@ def _columns(rows: Sequence[MappingSheetRow], labels: Sequence[str]) -> str:
 def _check_workbook_path(path: Path, output: Path | None) -> None:
     suffix = path.suffix.lower()
     if suffix not in _WORKBOOKS:
-        raise UsageError(
-            f"« {path.name} » ne peut pas garder la correspondance des colonnes : seul un "
-            "classeur .xlsx ou .xlsm le peut. Enregistrez le fichier au format .xlsx (Excel) "
-            "d'abord, puis relancez la commande sur ce classeur."
-        )
+        raise cannot_keep_mapping(path.name)
+    check_mapping_output(path, output)
+
+
+def cannot_keep_mapping(name: str) -> UsageError:
+    """The refusal for a workbook that cannot hold the mapping sheet (a CSV, .xls, .ods)."""
+    return UsageError(
+        f"« {name} » ne peut pas garder la correspondance des colonnes : seul un "
+        "classeur .xlsx ou .xlsm le peut. Enregistrez le fichier au format .xlsx (Excel) "
+        "d'abord, puis relancez la commande sur ce classeur."
+    )
+
+
+def check_mapping_output(path: Path, output: Path | None) -> None:
+    """A copy written elsewhere keeps the original's format."""
+    suffix = path.suffix.lower()
     if output is not None and output.suffix.lower() != suffix:
         raise UsageError(
             f"le classeur écrit doit garder le format de l'original ({suffix}) : "

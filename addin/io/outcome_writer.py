@@ -38,9 +38,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 from addin.core.catalogue import Lang
+from addin.core.outcomes import COUNT_KEYS, HistoryLine, RowOutcome
 from addin.core.product_columns import ID_HEADERS, STATUS_HEADERS
 from addin.core.report import column_letter
 from addin.core.table import CellValue, FormulaCell
@@ -56,8 +56,6 @@ from addin.io.sheet_scan import first_rows
 from addin.io.sheet_xml import frozen_below, inline_cell, worksheet
 from addin.io.xlsx_package import XlsxPackage
 
-#: The counts of a history line, in the order of its columns.
-COUNT_KEYS = ("created", "updated", "unchanged", "rejected", "not_sent", "deleted")
 HISTORY_HEADERS: dict[Lang, tuple[str, ...]] = {
     "fr": ("Date", "Profil", "Cible", "Mode", "Créés", "Mis à jour", "Inchangés", "Refusés",
            "Non envoyés", "Supprimés"),
@@ -76,49 +74,6 @@ _TEXT_FILES = {".csv", ".txt", ".tsv"}
 #: The most characters a cell holds; a longer message would make Excel repair the file.
 _CELL_MAX = 32_767
 _COLUMN_WIDTHS = (20, 16, 36, 22, 10, 11, 11, 10, 12, 11)
-
-
-@dataclass(frozen=True, slots=True)
-class RowOutcome:
-    """What the push did with one row: ``status`` is the label shown ("créé", "refusé"...)."""
-
-    status: str
-    platform_id: str | None
-    message: str | None
-    #: the record's key, shown in a CSV's side file (a workbook row is found by its number)
-    key: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class HistoryLine:
-    """One push as the history keeps it; ``counts`` keys are among :data:`COUNT_KEYS`."""
-
-    when: dt.datetime
-    profile: str
-    target: str
-    mode: str
-    counts: Mapping[str, int]
-
-    def cells(self) -> list[CellValue]:
-        """The line as written: the date as sortable text, the target without secrets."""
-        unknown = set(self.counts) - set(COUNT_KEYS)
-        if unknown:
-            raise ValueError(f"unknown counts {sorted(unknown)}: the keys are {COUNT_KEYS}")
-        when = self.when.strftime("%Y-%m-%d %H:%M:%S")
-        return [when, self.profile, shown_target(self.target), self.mode] + [
-            self.counts.get(key, 0) for key in COUNT_KEYS
-        ]
-
-
-def shown_target(target: str) -> str:
-    """A platform's URL without what may carry a secret: ``user:password@``, query, fragment.
-
-    Secrets never go into the workbook or its side files, even when the caller's URL has one.
-    """
-    parts = urlsplit(target)
-    if parts.scheme.lower() not in ("http", "https"):
-        return target
-    return urlunsplit((parts.scheme, parts.netloc.rpartition("@")[2], parts.path, "", ""))
 
 
 def status_text(outcome: RowOutcome, lang: Lang = "fr") -> str:
@@ -141,7 +96,7 @@ def check_output(path: Path, output: Path | None) -> None:
             f"le dossier de « {output} » n'existe pas : créez-le ou choisissez-en un autre"
         )
     if path.suffix.lower() in _WORKBOOKS and zipfile.is_zipfile(path):
-        _same_format(path, output)
+        same_format(path, output)
 
 
 def _no_user_history_sheet(package: XlsxPackage) -> None:
@@ -156,7 +111,7 @@ def _no_user_history_sheet(package: XlsxPackage) -> None:
             )
 
 
-def _same_format(path: Path, output: Path) -> None:
+def same_format(path: Path, output: Path) -> None:
     if output.suffix.lower() != path.suffix.lower():
         raise UsageError(
             f"le classeur écrit doit garder le format de l'original ({path.suffix}) : "
@@ -193,7 +148,7 @@ def write_outcomes(
         # read by its content (a CSV or an old .xls saved under an .xlsx name): side files
         suffix = ".csv" if _is_text(path) else ".xls"
     if suffix in _WORKBOOKS:
-        return _write_workbook(path, sheet, header_row, outcomes, cells, lang=lang, output=output)
+        return _write_workbook(path, sheet, header_row, outcomes, history, lang=lang, output=output)
     if suffix in _TEXT_FILES | _SIDE_FILE_WORKBOOKS:
         separator = _separator(path) if suffix in _TEXT_FILES else ";"
         return _write_side_files(output or path, outcomes, cells, lang, separator)
@@ -211,16 +166,48 @@ def _write_workbook(
     sheet: str,
     header_row: int,
     outcomes: Mapping[int, RowOutcome],
-    history: list[CellValue],
+    history: HistoryLine,
     *,
     lang: Lang,
     output: Path | None,
 ) -> Path:
     if output is not None:
-        _same_format(path, output)
+        same_format(path, output)
+    package = XlsxPackage.open(path)
+    put_outcomes(
+        package,
+        path,
+        sheet=sheet,
+        header_row=header_row,
+        outcomes=outcomes,
+        history=history,
+        lang=lang,
+    )
+    return write_in_place_or_to(path, output, package.save)
+
+
+def outcomes_go_in(path: Path) -> bool:
+    """Whether the outcomes go into the workbook itself (a real .xlsx/.xlsm), not beside it."""
+    return path.suffix.lower() in _WORKBOOKS and zipfile.is_zipfile(path)
+
+
+def put_outcomes(
+    package: XlsxPackage,
+    saved: Path,
+    *,
+    sheet: str,
+    header_row: int,
+    outcomes: Mapping[int, RowOutcome],
+    history: HistoryLine,
+    lang: Lang,
+) -> None:
+    """Our two columns on ``sheet`` and the history line, in ``package``; ``saved`` is the
+    package as saved before (its header row and earlier history are read from it)."""
+    cells = history.cells()  # unknown count keys are refused before anything is written
+    if any(number <= header_row for number in outcomes):
+        raise ValueError(f"outcomes must be for rows below the header row {header_row}")
     if is_product_sheet(sheet):
         raise UsageError(f"« {sheet} » est une feuille de client-import, pas des données")
-    package = XlsxPackage.open(path)
     _no_user_history_sheet(package)
     try:
         part = package.sheet(sheet).part
@@ -228,7 +215,7 @@ def _write_workbook(
         raise SheetNotFoundError(f"le classeur n'a pas de feuille « {sheet} »") from None
     data = package.read(part)
     rows = index_rows(data, sheet)
-    status_column, id_column = _our_columns(path, sheet, header_row, rows.last_column)
+    status_column, id_column = _our_columns(saved, sheet, header_row, rows.last_column)
     values: dict[str, CellValue] = {}
     for column, header in ((status_column, STATUS_HEADERS), (id_column, ID_HEADERS)):
         if column.new:
@@ -237,8 +224,7 @@ def _write_workbook(
         values[f"{status_column.letter}{number}"] = status_text(outcome, lang)
         values[f"{id_column.letter}{number}"] = outcome.platform_id
     package.write(part, put_cells(data, values, sheet, rows=rows))
-    _put_history(package, [*_history_lines(path, package), history], lang)
-    return write_in_place_or_to(path, output, package.save)
+    _put_history(package, [*_history_lines(saved, package), cells], lang)
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,7 @@ that only our sheets are ever rewritten or removed, never a user's sheet that ha
 
 from __future__ import annotations
 
+import io
 import posixpath
 import re
 import zipfile
@@ -92,18 +93,27 @@ class XlsxPackage:
 
     @classmethod
     def open(cls, path: Path) -> XlsxPackage:
+        return cls._read(path, path.name)
+
+    @classmethod
+    def from_bytes(cls, data: bytes, name: str) -> XlsxPackage:
+        """The package of a file already read into memory (``name`` is for messages)."""
+        return cls._read(io.BytesIO(data), name)
+
+    @classmethod
+    def _read(cls, source: Path | io.BytesIO, name: str) -> XlsxPackage:
         try:
-            with zipfile.ZipFile(path) as archive:
+            with zipfile.ZipFile(source) as archive:
                 # every part is held in memory: bounded first (a zip bomb is refused here)
-                check_directory(archive, path.name)
+                check_directory(archive, name)
                 infos = {info.filename: info for info in archive.infolist()}
-                parts = {name: archive.read(name) for name in infos}
+                parts = {part: archive.read(part) for part in infos}
         except (zipfile.BadZipFile, OSError, KeyError, zlib.error) as exc:
             raise UnsupportedFileError(
-                f"« {path.name} » n'est pas un classeur Excel lisible ({exc})"
+                f"« {name} » n'est pas un classeur Excel lisible ({exc})"
             ) from exc
         if "xl/workbook.xml" not in parts:
-            raise UnsupportedFileError(f"« {path.name} » n'est pas un classeur Excel (.xlsx)")
+            raise UnsupportedFileError(f"« {name} » n'est pas un classeur Excel (.xlsx)")
         return cls(parts, infos)
 
     def read(self, part: str) -> bytes:
