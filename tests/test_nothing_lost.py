@@ -476,3 +476,15 @@ def test_undo_when_every_fixed_cell_was_retyped_leaves_the_workbook_as_it_is(
     assert code == 0
     assert f"Rien à annuler : les {len(logged)} cellule(s) corrigée(s)" in out
     assert folder_state(tmp_path) == before
+
+
+def test_the_data_folder_is_private_whichever_command_makes_it(
+    tmp_path: Path, data_folder: Path
+) -> None:
+    """The journal lives there: the first command to make it (here a mark, not a push) makes
+    it readable by its owner only, as the push would."""
+    book = flokon_book(tmp_path / "clients.xlsx")
+    done = cli("validate", book, "--in-place")
+    assert done.returncode in (0, 1), done.stderr
+    assert stat.S_IMODE(data_folder.stat().st_mode) == 0o700
+    assert stat.S_IMODE((data_folder / "locks").stat().st_mode) == 0o700

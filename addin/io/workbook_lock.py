@@ -54,7 +54,10 @@ def _key(path: Path) -> str:
 def _lock(path: Path) -> FileLock:
     folder = locks_folder()
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        # the data folder holds the journal too: private from the first command that makes it
+        # (``mkdir(parents=True)`` would give the folders it makes on the way the usual mode)
+        folder.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        folder.mkdir(exist_ok=True, mode=0o700)
     except OSError as error:
         raise UsageError(
             f"le dossier de travail de client-import « {folder} » n'a pas pu être créé "
