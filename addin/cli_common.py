@@ -7,6 +7,7 @@ module (``cli``, ``cli_push``) builds on these.
 from __future__ import annotations
 
 import sys
+import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Annotated
@@ -40,6 +41,17 @@ def clean_errors() -> Iterator[None]:
         yield
     except ClientImportError as exc:
         raise fail(str(exc)) from None
+    except MemoryError as exc:
+        # a file inside every bound can still need more memory than this machine lends: say
+        # so in one line. The traceback keeps the failed work's frames, and with them its
+        # memory, alive while this runs: their locals are cleared first, so the sentence has
+        # room to be written.
+        traceback.clear_frames(exc.__traceback__)
+        raise fail(
+            "la mémoire de cet ordinateur ne suffit pas pour traiter ce fichier en une fois : "
+            "découpez-le en plusieurs fichiers (par exemple 100 000 lignes chacun), ou fermez "
+            "d'autres programmes, puis réessayez"
+        ) from None
     except OSError as exc:  # a file system error no use case turned into a sentence
         where = f"« {exc.filename} » : " if exc.filename else ""
         raise fail(f"{where}{exc.strerror or exc}") from None

@@ -285,3 +285,31 @@ def test_an_export_whose_rejects_fill_the_disk_leaves_no_export_either(tmp_path:
     err = assert_clean_failure(done)
     assert "r.csv" in err and "disque" in err
     assert state(tmp_path) == before
+
+
+def _memory_of(limit: int) -> Callable[[], None]:
+    def before() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+    return before
+
+
+def test_a_file_needing_more_memory_than_the_machine_lends_is_one_line(tmp_path: Path) -> None:
+    """300,000 rows inside every bound, checked with 400 MB of address space: the work fails
+    for want of memory, and the user reads one sentence saying so, not a MemoryError."""
+    headers = ["Prénom", "Nom", "Entreprise", "Courriel 1", *(f"X{j}" for j in range(16))]
+    rows = (
+        ",".join(["Marie", f"Curie{i}", "ACME", f"m{i}@ex", *(f"x{j}" for j in range(16))])
+        for i in range(1, 300_001)
+    )
+    source = tmp_path / "contacts.csv"
+    source.write_text("\n".join([",".join(headers), *rows]) + "\n", encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "addin", "validate", str(source), "-p", "reveal", "--json"],
+        capture_output=True,
+        text=True,
+        check=False,
+        preexec_fn=_memory_of(400 * 2**20),
+        timeout=120,  # work starved of memory must end, not crawl
+    )
+    assert "mémoire" in assert_clean_failure(done)
