@@ -34,7 +34,11 @@ from addin.marking import mark_file
 from tests import excel_engine
 from tests.test_fix_files import ADDRESS, HEADERS, _user_workbook
 from tests.test_live_read import demo_samples, save_as_xlsx
-from tests.user_workbooks import write_rows
+from tests.test_mapping_sheet import EXPECTED as MAPPED
+from tests.test_mapping_sheet import HEADERS as MAPPED_HEADERS
+from tests.test_mapping_sheet import ROWS as MAPPED_ROWS
+from tests.test_mapping_sheet import _write as write_mapping
+from tests.user_workbooks import write_rows, write_user_workbook
 
 FLOKON = get_profile("flokon")
 
@@ -195,6 +199,32 @@ def test_formulas_between_changed_cells_are_left_alone(
     assert [sheet.range(f"A{n}").raw_value for n in (2, 3, 5, 6)] == ["A", "b", "c", "D"]
     # the span read (values, formulas), then one write each side of the formula
     assert excel.calls["Range.Value.set"] == 2
+
+
+def test_the_stored_mapping_is_read_live_as_from_the_file(
+    excel: excel_engine.Engine, tmp_path: Path
+) -> None:
+    """The mapping sheet ``map --write`` left in the workbook: the same mapping, and a fix that
+    follows it gives the same cells live and on file."""
+    source = write_user_workbook(
+        tmp_path / "contacts.xlsx", MAPPED_HEADERS, MAPPED_ROWS, formulas={"F4": "=SUM(F2:F3)"}
+    )
+    mapped = write_mapping(source, tmp_path / "mapped.xlsx")
+    book, live = open_live(mapped)
+    with open_workbook(mapped) as saved:
+        assert saved.stored_mapping() == MAPPED == live.stored_mapping()
+    book.close()
+    (tmp_path / "run").mkdir()
+    assert assert_fix_and_undo_alike(mapped, get_profile("reveal"), tmp_path / "run") > 0
+
+
+def test_a_users_own_mapping_sheet_is_not_a_stored_mapping(
+    excel: excel_engine.Engine, tmp_path: Path
+) -> None:
+    source = write_rows(tmp_path / "u.xlsx", ["Nom"], [["Roy"]])
+    book, live = open_live(source)
+    book.sheets.add(name="CI_Correspondance").range("A3").raw_value = [["Profil", "reveal"]]
+    assert live.stored_mapping() is None
 
 
 # --- calls into Excel -------------------------------------------------------------------------

@@ -8,9 +8,9 @@ changes sheet is how ``undo`` finds what a fix did.
 
 Not offered live yet (each raises a :class:`~addin.errors.UsageError` saying so, in French, at
 the call, rather than pretending): drawing or clearing our marks, reading the report sheet of a
-previous check, the mapping sheet (writing it, and reading a stored one) and a push's outcomes.
-A book that carries none of those sheets, the usual one, is checked, fixed and undone in full;
-one that does is refused before anything is written, and the command line does the job on the
+previous check, writing the mapping sheet (a stored one is read) and a push's outcomes.
+A book carrying none of our marks, the usual one, is checked, fixed and undone in full; a
+marked one is refused before anything is written, and the command line does the job on the
 saved file. ``formula_cells`` is read again on each call: a fix asks once per sheet.
 """
 
@@ -26,6 +26,7 @@ from addin.core.outcomes import HistoryLine, RowOutcome
 from addin.core.table import CellValue, StoredMapping, Table
 from addin.core.workbook import HeaderScore, LoggedChange, MappingSheetRow, Progress, no_progress
 from addin.errors import UsageError
+from addin.io.mapping_sheet import mapping_from_lines, sheet_lines
 from addin.io.product_sheets import MAPPING_SHEETS, MARKS_SHEET, REPORT_SHEETS
 from addin.live import cell_writes, changes
 from addin.live.book import read_book_table
@@ -75,11 +76,15 @@ class LiveWorkbook:
         )
 
     def stored_mapping(self) -> StoredMapping | None:
-        """``None`` when the book has no mapping sheet of ours; one it has cannot be read live
-        yet (refused rather than ignored: the user's choices would silently be lost)."""
-        if own_sheet(self.book, list(MAPPING_SHEETS.values())) is None:
+        """The mapping our sheet stores (read live, parsed as the file path parses it); a
+        user's own sheet of that name is the user's data, not our mapping."""
+        name = own_sheet(self.book, list(MAPPING_SHEETS.values()))
+        if name is None:
             return None
-        raise self._not_yet("Lire la correspondance des colonnes (feuille CI_Correspondance)")
+        lines = sheet_lines(
+            lambda first: read_book_table(self.book, name, header_row=first, active=False)
+        )
+        return mapping_from_lines(name, lines)
 
     def write_mapping_sheet(
         self,
