@@ -26,6 +26,7 @@ from addin.errors import ClientImportError, UsageError
 from addin.fixing import fix_book, fix_file, undo_book, undo_fixes
 from addin.io.file_workbook import open_workbook
 from addin.io.reader import read_table
+from addin.live import cell_writes
 from addin.live.book import read_book_table
 from addin.live.cell_writes import parsed_by_excel
 from addin.live.session import excel_session
@@ -258,6 +259,21 @@ def test_the_calls_of_a_fix_do_not_grow_with_the_rows(
     assert large == small
     # the two columns fixed are written in one call each, the changes sheet in one
     assert large["Range.Value.set"] == 3
+
+
+def test_a_long_stretch_is_written_within_the_write_budget(
+    excel: excel_engine.Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past the cells one write carries (100,000 in Excel), a stretch goes in several writes,
+    as xlwings splits its own; a budget of 10 cells makes 25 rows three writes here."""
+    monkeypatch.setattr(cell_writes, "MAX_CELLS_PER_WRITE", 10)
+    source = write_rows(tmp_path / "long.xlsx", ["Nom"], [["x"]] * 25, sheet="Data")
+    book, live = open_live(source)
+    excel.calls.clear()
+    live.set_cells("Data", {f"A{row}": f"nom {row}" for row in range(2, 27)})
+    assert excel.calls["Range.Value.set"] == 3
+    column = book.sheets["Data"].range("A2:A26").raw_value
+    assert [cells[0] for cells in column] == [f"nom {row}" for row in range(2, 27)]
 
 
 def test_the_changes_sheet_is_ours_and_its_record_column_hidden(

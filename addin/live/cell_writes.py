@@ -8,7 +8,8 @@ cannot be written back exactly through ``Range.Value`` ends a stretch instead of
 a formula (it would become its result), an error value, a date or a currency amount (COM hands
 them in forms that do not come back identical). So per column: one read of the values and one
 of the formulas of the span, then one write per stretch, the stretches being one more than the
-such cells *between* the changed rows; the calls never grow with the number of cells changed.
+such cells *between* the changed rows (and one more per 100,000 cells of a stretch, the most
+one write carries); the calls never grow with the number of cells changed.
 
 Excel *parses* a text written through ``Range.Value`` as if it were typed: ``"01220"`` would
 become the number 1220 and lose its zero, ``"TRUE"`` a boolean, ``"=A1"`` a formula. A text
@@ -20,7 +21,7 @@ they are, so that untouched cells of a stretch get no quote prefix they did not 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import xlwings as xw
@@ -30,6 +31,9 @@ from addin.core.table import CellValue
 from addin.io.cell_edits import sort_key
 from addin.live.grid import _rows_2d
 
+#: Most cells written in one call: xlwings' own budget (``max_cells_per_write``), above which
+#: it splits a write for Excel; ``Range.raw_value`` is not split by xlwings, so it is here.
+MAX_CELLS_PER_WRITE = 100_000
 #: Texts Excel takes for a boolean when typed (English and French Excel).
 _BOOLEAN_WORDS = frozenset({"TRUE", "FALSE", "VRAI", "FAUX"})
 #: A text starting with one of these is a formula, a sign, an error or a prefix when typed.
@@ -123,8 +127,21 @@ def _stretches(
 
 
 def _write(sheet: xw.Sheet, column: int, first: int, block: list[Any]) -> None:
-    target = sheet.range((first, column), (first + len(block) - 1, column))
-    target.raw_value = [[value] for value in block]
+    write_block(sheet, first, column, [[value] for value in block])
+
+
+def write_block(sheet: xw.Sheet, row: int, column: int, rows: Sequence[Sequence[Any]]) -> None:
+    """Write ``rows`` (all as wide as the first) from (``row``, ``column``) down, in one
+    ``Range.Value`` call per :data:`MAX_CELLS_PER_WRITE` cells, as xlwings splits its own
+    writes for Excel."""
+    if not rows:
+        return
+    width = len(rows[0])
+    step = max(1, MAX_CELLS_PER_WRITE // width)
+    for start in range(0, len(rows), step):
+        chunk = [list(cells) for cells in rows[start : start + step]]
+        top = row + start
+        sheet.range((top, column), (top + len(chunk) - 1, column + width - 1)).raw_value = chunk
 
 
 def formula_cells(sheet: xw.Sheet) -> set[str]:

@@ -3,7 +3,7 @@
 The same sheet as the file path's (``addin.io.changes_sheet``): a title in A1, the headers in
 row 3, one line per change (a link to the cell, its column, before, after, why) and column F,
 hidden, holding the change as JSON; the sheet is marked as ours by a defined name. It is
-written in one ``Range.Value`` call for the whole block (the links as ``HYPERLINK`` formulas,
+written in one ``Range.Value`` call per 100,000 cells (the links as ``HYPERLINK`` formulas,
 which Excel takes from a text starting with ``=``), and read back through the live reader and
 the file path's own parsing, so the two paths cannot read it differently.
 
@@ -32,7 +32,7 @@ from addin.io.changes_sheet import (
 from addin.io.product_sheets import CHANGES_SHEETS
 from addin.io.sheet_xml import hyperlink_formula
 from addin.live.book import read_book_table
-from addin.live.cell_writes import excel_value
+from addin.live.cell_writes import excel_value, write_block
 from addin.live.own_sheets import add_own_sheet, own_sheet, remove_own_sheet
 
 
@@ -87,7 +87,7 @@ def write_changes(book: xw.Book, changes: Sequence[LoggedChange], lang: Lang) ->
         sheet.used_range.clear_contents()
     sheet_lang = language_of(name)
     rows = _rows(changes, sheet_lang)
-    sheet.range((1, 1), (len(rows), 6)).raw_value = rows
+    write_block(sheet, 1, 1, rows)
     sheet.range("F1").api.EntireColumn.Hidden = True  # COM's Range.EntireColumn.Hidden
 
 
