@@ -34,6 +34,7 @@ from __future__ import annotations
 import collections
 import datetime as dt
 import decimal
+import re
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -44,6 +45,7 @@ import xlwings as xw
 from openpyxl.comments import Comment
 from openpyxl.styles import PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.workbook.defined_name import DefinedName
 from xlwings import base_classes, utils
 
 #: The xlwings version whose internal engine interface this module implements.
@@ -259,6 +261,10 @@ class Book(base_classes.Book):
     def sheets(self) -> Sheets:
         return Sheets(self)
 
+    @property
+    def names(self) -> Names:
+        return Names(self)
+
     def save(self, path: str | None = None, password: str | None = None) -> None:
         self.app.engine.call("Workbook.Save")
         self.wb.save(path or self.fullname)
@@ -442,9 +448,11 @@ class Range(base_classes.Range):
         self._call("Range.Value.set")
         if not isinstance(data, (list, tuple)):
             data = [[data] * self.shape[1]] * self.shape[0]
+        if data and not isinstance(data[0], (list, tuple)):  # one row, as COM takes it
+            data = [data]
         for row, values in zip(self._cells(), data, strict=False):
             for cell, value in zip(row, values, strict=False):
-                cell.value = None if value == "" else value
+                com_write(cell, value)
 
     @property
     def formula(self) -> Any:
@@ -519,11 +527,118 @@ class Range(base_classes.Range):
         cell = (self.row + arg1 - 1, self.column + arg2 - 1)
         return Range(self.sheet, cell, cell)
 
+    @property
+    def EntireColumn(self) -> Columns:  # COM's name: Range.EntireColumn
+        """COM's ``Range.EntireColumn``, for ``.Hidden`` (xlwings has no API for it)."""
+        return Columns(self)
+
     def clear_contents(self) -> None:
         self._call("Range.ClearContents")
         for row in self._cells():
             for cell in row:
                 cell.value = None
+
+
+class Columns:
+    """COM's ``Range.EntireColumn``: the columns of a range, hidden or not."""
+
+    def __init__(self, rng: Range) -> None:
+        self.rng = rng
+
+    @property
+    def Hidden(self) -> bool:
+        self.rng._call("Range.EntireColumn.Hidden.get")
+        return bool(self.rng.sheet.ws.column_dimensions[get_column_letter(self.rng.column)].hidden)
+
+    @Hidden.setter
+    def Hidden(self, value: bool) -> None:
+        self.rng._call("Range.EntireColumn.Hidden.set")
+        for column in range(self.rng.column, self.rng.column + self.rng.shape[1]):
+            self.rng.sheet.ws.column_dimensions[get_column_letter(column)].hidden = bool(value)
+
+
+class Names(base_classes.Names):
+    """A workbook's defined names, as COM's ``Workbook.Names``."""
+
+    def __init__(self, book: Book) -> None:
+        self.book = book
+
+    api = property(lambda self: self)
+
+    def _call(self, name: str) -> None:
+        self.book.app.engine.call(name)
+
+    def _all(self) -> list[str]:
+        return list(self.book.wb.defined_names)
+
+    def __call__(self, name_or_index: int | str) -> Name:
+        self._call("Names.Item")
+        names = self._all()
+        if isinstance(name_or_index, int):
+            return Name(self.book, names[name_or_index - 1])
+        for name in names:
+            if name.lower() == name_or_index.lower():
+                return Name(self.book, name)
+        raise KeyError(name_or_index)
+
+    def snapshot(self) -> list[tuple[str, Name]]:
+        self._call("Names.Snapshot")
+        return [(name, Name(self.book, name)) for name in self._all()]
+
+    def contains(self, name_or_index: int | str) -> bool:
+        if isinstance(name_or_index, int):
+            return 1 <= name_or_index <= len(self)
+        return name_or_index.lower() in {name.lower() for name in self._all()}
+
+    def __len__(self) -> int:
+        self._call("Names.Count")
+        return len(self._all())
+
+    def add(self, name: str, refers_to: str) -> Name:
+        """COM's ``Names.Add(Name, RefersTo)``: a visible, workbook-wide name."""
+        self._call("Names.Add")
+        self.book.wb.defined_names[name] = DefinedName(name, attr_text=refers_to.lstrip("="))
+        return Name(self.book, name)
+
+
+class Name(base_classes.Name):
+    def __init__(self, book: Book, name: str) -> None:
+        self.book = book
+        self._name = name
+
+    api = property(lambda self: self)
+
+    def _call(self, name: str) -> None:
+        self.book.app.engine.call(name)
+
+    @property
+    def _defined(self) -> Any:
+        return self.book.wb.defined_names[self._name]
+
+    def delete(self) -> None:
+        self._call("Name.Delete")
+        del self.book.wb.defined_names[self._name]
+
+    @property
+    def name(self) -> str:
+        self._call("Name.Name.get")
+        return self._name
+
+    @property
+    def refers_to(self) -> str:
+        """COM's ``RefersTo``: the reference as a formula, ``='CI_Corrections'!$A$1``."""
+        self._call("Name.RefersTo.get")
+        return "=" + str(self._defined.attr_text)
+
+    @property
+    def Visible(self) -> bool:  # COM's name: Name.Visible
+        self._call("Name.Visible.get")
+        return not self._defined.hidden
+
+    @Visible.setter
+    def Visible(self, value: bool) -> None:
+        self._call("Name.Visible.set")
+        self._defined.hidden = not value
 
 
 class Note(base_classes.Note):
@@ -577,6 +692,39 @@ def com_value(cell: Any, twin: Any) -> Any:
     if isinstance(value, dt.timedelta):
         return COM_EPOCH + value
     return str(value)
+
+
+#: What Excel takes for a number when a text is written to a cell with ``Range.Value``.
+_NUMBER = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?")
+
+
+def com_write(cell: Any, value: Any) -> None:
+    """``Range.Value = value`` for one cell, as Excel takes it: a text is *parsed* as if typed
+    (``"01220"`` becomes the number 1220, ``"TRUE"`` a boolean, ``"=A1"`` a formula) unless it
+    starts with an apostrophe, which makes the rest text (and sets the cell's quote prefix);
+    other values are stored as given; ``None`` and ``""`` empty the cell. Dates typed as text
+    are not recognised here (Excel's depend on the locale): the product never relies on it."""
+    if value is None or value == "":
+        cell.value = None
+        return
+    if not isinstance(value, str):
+        cell.value = float(value) if isinstance(value, decimal.Decimal) else value
+        return
+    if value.startswith("'"):
+        cell.value = value[1:] or None
+        cell.data_type = "s"  # not a formula even when it starts with "="
+        cell.quotePrefix = True
+        return
+    if value.startswith("=") and len(value) > 1:
+        cell.value = value
+        return
+    if value.strip().upper() in ("TRUE", "FALSE", "VRAI", "FAUX"):
+        cell.value = value.strip().upper() in ("TRUE", "VRAI")
+        return
+    if _NUMBER.fullmatch(value.strip()):
+        cell.value = float(value.strip().replace(",", "."))
+        return
+    cell.value = value
 
 
 def com_formula(cell: Any) -> str:

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from addin.core.catalogue import Lang
-from addin.core.table import CellValue
+from addin.core.table import CellValue, Table
 from addin.core.workbook import LoggedChange
 from addin.errors import InputError
 from addin.io.product_sheets import CHANGES_SHEETS
@@ -25,12 +25,12 @@ CHANGE_HEADERS = {
     "fr": ("Cellule", "Colonne", "Avant", "Après", "Correction"),
     "en": ("Cell", "Column", "Before", "After", "Fix"),
 }
-_RECORD_HEADER = {"fr": "client-import (ne pas modifier)", "en": "client-import (do not edit)"}
-_TITLE = {
+RECORD_HEADER = {"fr": "client-import (ne pas modifier)", "en": "client-import (do not edit)"}
+TITLE = {
     "fr": "Corrections faites par client-import (commande undo pour les annuler)",
     "en": "Fixes made by client-import (the undo command reverts them)",
 }
-_HEADER_ROW = 3
+HEADER_ROW = 3
 
 
 def record(change: LoggedChange) -> str:
@@ -58,10 +58,10 @@ def _typed(ref: str, value: CellValue) -> str:
 
 def changes_xml(changes: Sequence[LoggedChange], lang: Lang) -> bytes:
     """The whole changes sheet, newest changes last."""
-    top = _HEADER_ROW
-    headers = (*CHANGE_HEADERS[lang], _RECORD_HEADER[lang])
+    top = HEADER_ROW
+    headers = (*CHANGE_HEADERS[lang], RECORD_HEADER[lang])
     rows = [
-        f'<row r="1">{inline_cell("A1", _TITLE[lang])}</row>',
+        f'<row r="1">{inline_cell("A1", TITLE[lang])}</row>',
         f'<row r="{top}">'
         + "".join(
             inline_cell(f"{letter}{top}", text)
@@ -90,7 +90,12 @@ def changes_xml(changes: Sequence[LoggedChange], lang: Lang) -> bytes:
 
 def read_changes(path: Path, sheet_name: str) -> list[LoggedChange]:
     """The changes logged in ``sheet_name`` of the workbook at ``path``, oldest first."""
-    table = read_table(path, sheet=sheet_name, header_row=_HEADER_ROW)
+    return changes_from_table(read_table(path, sheet=sheet_name, header_row=HEADER_ROW), sheet_name)
+
+
+def changes_from_table(table: Table, sheet_name: str) -> list[LoggedChange]:
+    """The changes logged in our sheet ``sheet_name``, read as a table from its header row
+    (by the file readers or, in the open book, by ``addin.live``)."""
     if len(table.columns) <= len(CHANGE_HEADERS["fr"]):
         raise InputError(
             f"la feuille « {sheet_name} » a été modifiée : les corrections ne peuvent plus être "

@@ -24,12 +24,12 @@ finding its rows by their labels in column A, so a workbook re-saved by Excel or
 from __future__ import annotations
 
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from xml.sax.saxutils import quoteattr
 
 from addin.core.catalogue import Lang
-from addin.core.table import CellValue, FormulaCell, StoredEntry, StoredMapping
+from addin.core.table import CellValue, FormulaCell, StoredEntry, StoredMapping, Table
 from addin.core.workbook import MappingSheetRow
 from addin.errors import EmptyFileError, InputError, UsageError
 from addin.io.common import header_text
@@ -275,7 +275,16 @@ def read_mapping_sheet(path: Path) -> StoredMapping | None:
     name = mapping_sheet_name(_sheet_names(path))
     if name is None or (zipfile.is_zipfile(path) and not is_own_sheet(path, name)):
         return None  # a user's own sheet of that name is the user's data, not our mapping
-    lines = _lines(path, name)
+    return mapping_from_lines(name, _lines(path, name))
+
+
+#: A row of a sheet as read: its number and its cells.
+Lines = list[tuple[int, list[CellValue | FormulaCell]]]
+
+
+def mapping_from_lines(name: str, lines: Lines) -> StoredMapping:
+    """The mapping our sheet ``name`` stores, from its non-empty rows (read from the saved file
+    here, from the open book by ``addin.live``): one parsing for both."""
     header = next((n for n, cells in lines if _key(_at(cells, 0)) in _HEADER_KEYS), None)
     above = [cells for n, cells in lines if header is None or n < header]
     profile = _beside(above, "profile")
@@ -294,14 +303,20 @@ def read_mapping_sheet(path: Path) -> StoredMapping | None:
     return StoredMapping(profile, _beside(above, "sheet") or None, entries)
 
 
-def _lines(path: Path, name: str) -> list[tuple[int, list[CellValue | FormulaCell]]]:
-    """Every non-empty row of our sheet with its number, whatever row the user left first."""
+def _lines(path: Path, name: str) -> Lines:
+    return sheet_lines(lambda first: read_table(path, sheet=name, header_row=first))
+
+
+def sheet_lines(read: Callable[[int], Table]) -> Lines:
+    """Every non-empty row of our sheet with its number, whatever row the user left first;
+    ``read(first)`` reads the sheet with its header on row ``first`` (a file's or a live
+    book's reader)."""
     for first in range(1, HEADER_ROW + 1):
         try:
-            table = read_table(path, sheet=name, header_row=first)
+            table = read(first)
         except EmptyFileError:  # the title row deleted, say: the next row leads
             continue
-        lines: list[tuple[int, list[CellValue | FormulaCell]]] = [(first, list(table.headers))]
+        lines: Lines = [(first, list(table.headers))]
         return lines + [
             (number, [column[i] for column in table.columns])
             for i, number in enumerate(table.row_numbers)

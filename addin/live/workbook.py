@@ -1,0 +1,147 @@
+"""The book open in Excel as the use cases see it (``core.workbook.Workbook``), for check, fix
+and undo: the live twin of ``addin.io.file_workbook``.
+
+What it reads goes through :mod:`addin.live.book` (the same table as the saved file gives); what
+it writes goes in a few bulk calls (:mod:`addin.live.cell_writes`, :mod:`addin.live.changes`).
+Nothing is saved: the user saves the book, and Excel's own undo history is theirs to keep; the
+changes sheet is how ``undo`` finds what a fix did.
+
+Not offered live yet (each raises a :class:`~addin.errors.UsageError` saying so, in French, at
+the call, rather than pretending): drawing or clearing our marks, reading the report sheet of a
+previous check, writing the mapping sheet (a stored one is read) and a push's outcomes.
+A book carrying none of our marks, the usual one, is checked, fixed and undone in full; a
+marked one is refused before anything is written, and the command line does the job on the
+saved file. ``formula_cells`` is read again on each call: a fix asks once per sheet.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+
+import xlwings as xw
+
+from addin.core.catalogue import Lang
+from addin.core.marks import IssueKey, MarkPlan
+from addin.core.outcomes import HistoryLine, RowOutcome
+from addin.core.table import CellValue, StoredMapping, Table
+from addin.core.workbook import HeaderScore, LoggedChange, MappingSheetRow, Progress, no_progress
+from addin.errors import UsageError
+from addin.io.mapping_sheet import mapping_from_lines, sheet_lines
+from addin.io.product_sheets import MAPPING_SHEETS, MARKS_SHEET, REPORT_SHEETS
+from addin.live import cell_writes, changes
+from addin.live.book import read_book_table
+from addin.live.own_sheets import own_sheet
+
+
+class LiveWorkbook:
+    """``book``, open in Excel; ``active``: a sheet not named is the one the user is on."""
+
+    def __init__(self, book: xw.Book, *, active: bool = True) -> None:
+        self.book = book
+        self.active = active
+
+    @property
+    def name(self) -> str:
+        return str(self.book.name)
+
+    def can_carry_marks(self) -> bool:
+        """An open book can hold our sheets and cells, whatever file it came from (Excel saves
+        it as .xlsx)."""
+        return True
+
+    def sheet_names(self) -> list[str]:
+        return [sheet.name for sheet in self.book.sheets]
+
+    def read_table(
+        self,
+        sheet: str | None = None,
+        *,
+        preferred_sheet: str | None = None,
+        header_score: HeaderScore | None = None,
+        progress: Progress = no_progress,
+    ) -> Table:
+        return read_book_table(
+            self.book,
+            sheet,
+            preferred_sheet,
+            active=self.active,
+            header_score=header_score,
+            progress=progress,
+        )
+
+    def _not_yet(self, what: str) -> UsageError:
+        return UsageError(
+            f"{what} n'est pas encore possible dans le classeur ouvert « {self.name} » : "
+            "enregistrez-le, fermez-le et lancez la commande client-import sur le fichier"
+        )
+
+    def stored_mapping(self) -> StoredMapping | None:
+        """The mapping our sheet stores (read live, parsed as the file path parses it); a
+        user's own sheet of that name is the user's data, not our mapping."""
+        name = own_sheet(self.book, list(MAPPING_SHEETS.values()))
+        if name is None:
+            return None
+        lines = sheet_lines(
+            lambda first: read_book_table(self.book, name, header_row=first, active=False)
+        )
+        return mapping_from_lines(name, lines)
+
+    def write_mapping_sheet(
+        self,
+        rows: Sequence[MappingSheetRow],
+        labels: Sequence[str],
+        *,
+        profile: str,
+        platform: str,
+        data_sheet: str,
+        lang: Lang,
+    ) -> None:
+        raise self._not_yet("Écrire la correspondance des colonnes")
+
+    def write_outcomes(
+        self,
+        sheet: str,
+        header_row: int,
+        outcomes: Mapping[int, RowOutcome],
+        history: HistoryLine,
+        lang: Lang,
+    ) -> None:
+        raise self._not_yet("Écrire le résultat d'un envoi")
+
+    # --- marks: none drawn live yet; a book marked by the command line is refused ---------------
+
+    def _marked(self) -> bool:
+        return own_sheet(self.book, [MARKS_SHEET, *REPORT_SHEETS.values()]) is not None
+
+    def previous_issues(self) -> set[IssueKey] | None:
+        if self._marked():
+            raise self._not_yet("Travailler sur un classeur marqué par une vérification")
+        return None
+
+    def clear_marks(self) -> bool:
+        if self._marked():
+            raise self._not_yet("Retirer les marques d'une vérification")
+        return False
+
+    def draw_marks(self, plan: MarkPlan, lang: Lang) -> int:
+        raise self._not_yet("Marquer les problèmes")
+
+    # --- fixes -------------------------------------------------------------------------------
+
+    def formula_cells(self, sheet: str) -> set[str]:
+        return cell_writes.formula_cells(self.book.sheets[sheet])
+
+    def boolean_cells(self, sheet: str, refs: Iterable[str]) -> set[str]:
+        return cell_writes.boolean_cells(self.book.sheets[sheet], refs)
+
+    def set_cells(self, sheet: str, values: Mapping[str, CellValue]) -> None:
+        """Written at once (a file is only written when saved): so a fix that could not log
+        its changes, a user's own sheet having our changes sheet's name, is refused first."""
+        changes.check_loggable(self.book)
+        cell_writes.set_cells(self.book.sheets[sheet], values)
+
+    def read_changes(self) -> tuple[list[LoggedChange], Lang] | None:
+        return changes.read_changes(self.book)
+
+    def write_changes(self, changes_: Sequence[LoggedChange], lang: Lang) -> None:
+        changes.write_changes(self.book, changes_, lang)
