@@ -313,3 +313,25 @@ def test_a_file_needing_more_memory_than_the_machine_lends_is_one_line(tmp_path:
         timeout=120,  # work starved of memory must end, not crawl
     )
     assert "mémoire" in assert_clean_failure(done)
+
+
+FILES = Path(__file__).parent / "fixtures" / "files"
+
+
+@pytest.mark.parametrize("command", [("validate", "--in-place"), ("clear",), ("fix", "--in-place")])
+@pytest.mark.parametrize("kind", ["protected", "csv-named-xlsx", "missing"])
+def test_editing_commands_say_what_the_file_is_in_the_users_words(
+    tmp_path: Path, command: tuple[str, ...], kind: str
+) -> None:
+    """The commands that edit a workbook name a protected, renamed or missing file as validate
+    does, never with the zip library's English nor an errno."""
+    path = tmp_path / "clients.xlsx"
+    if kind == "protected":
+        path.write_bytes((FILES / "encrypted.xlsx").read_bytes())
+    elif kind == "csv-named-xlsx":
+        path.write_text("Prénom,Nom\nMarie,Curie\n", encoding="utf-8")
+    name, *options = command
+    message = assert_clean_failure(cli(name, path, *options))
+    expected = {"protected": "mot de passe", "csv-named-xlsx": "un CSV", "missing": "introuvable"}
+    assert expected[kind] in message
+    assert "zip" not in message and "Errno" not in message

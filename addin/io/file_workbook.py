@@ -36,7 +36,7 @@ from addin.io import cell_edits, changes_sheet, marks_writer
 from addin.io.mapping_sheet import put_mapping_sheet, read_mapping_sheet
 from addin.io.outcome_writer import put_outcomes
 from addin.io.product_sheets import CHANGES_SHEETS
-from addin.io.reader import WORKBOOK_MAX_BYTES, check_file, read_table
+from addin.io.reader import WORKBOOK_MAX_BYTES, check_file, list_sheets, read_table
 from addin.io.safe_files import writing_errors
 from addin.io.xlsx_package import XlsxPackage
 
@@ -77,7 +77,19 @@ class FileWorkbook:
     def package(self) -> XlsxPackage:
         """The zip package, built once from the bytes read (an error when it is not one)."""
         if self._package is None:
-            self._package = XlsxPackage.from_bytes(self._bytes(), self.path.name)
+            try:
+                self._package = XlsxPackage.from_bytes(self._bytes(), self.path.name)
+            except UnsupportedFileError:
+                # not a zip package: the readers know what it is (protected by a password, an
+                # old .xls, damaged) and say it in the user's words; else it reads as a table
+                # of another kind (a CSV renamed .xlsx), which cannot carry marks
+                list_sheets(self.path)
+                raise UnsupportedFileError(
+                    f"« {self.path.name} » n'est pas un vrai classeur Excel : c'est un fichier "
+                    "d'un autre type (un CSV ?) dont le nom finit par "
+                    f"{self.path.suffix}. Ouvrez-le dans Excel, enregistrez-le au format "
+                    "« Classeur Excel (.xlsx) », puis réessayez."
+                ) from None
         return self._package
 
     def save(self, target: Path) -> None:
@@ -89,6 +101,7 @@ class FileWorkbook:
 
     def _bytes(self) -> bytes:
         if self._data is None:
+            check_file(self.path)  # missing, a folder, empty: the readers' own words
             try:
                 self._data = self.path.read_bytes()
             except OSError as exc:
