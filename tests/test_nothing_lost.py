@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+import secrets
 import signal
 import stat
 import subprocess
@@ -33,7 +34,8 @@ from tests.fault_server import Delay, FaultServer, Rule
 from tests.user_workbooks import DATA_PART, read_parts, write_parts, write_user_workbook
 
 runner = CliRunner()
-TOKEN = "t0k3n-of-the-lost-tests"
+#: made up per run: no key-shaped literal in the repository
+TOKEN = secrets.token_hex(16)
 HEADERS = ["Prénom", "Nom", "Téléphone", "SMS/Appel", "Adresse", "Adresse Ligne 1", "Ville",
            "Code postal", "Notes", "Identifiant du client"]  # fmt: skip
 ADDRESS = "5 Av. des Pins, Québec, QC, G1R 2T3"
