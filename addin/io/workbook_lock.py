@@ -24,26 +24,15 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
-import platformdirs
 from filelock import FileLock, Timeout
 
 from addin.errors import UsageError
+from addin.io.data_folder import DATA_DIR_ENV, data_folder
 from addin.io.safe_files import remove_stale_temporaries, through_links
-
-#: the same variable and folder as the push journal (``addin.push.journal``), read here
-#: without importing the push machinery into every command
-DATA_DIR_ENV = "CLIENT_IMPORT_DATA_DIR"
-_APP = "client-import"
 
 
 def locks_folder() -> Path:
-    override = os.environ.get(DATA_DIR_ENV, "").strip()
-    base = (
-        Path(override).expanduser()
-        if override
-        else platformdirs.user_data_path(_APP, appauthor=False)
-    )
-    return base / "locks"
+    return data_folder() / "locks"
 
 
 def _key(path: Path) -> str:

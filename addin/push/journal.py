@@ -47,7 +47,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -56,18 +55,14 @@ from pathlib import Path
 from types import TracebackType
 from typing import Literal, cast
 
-import platformdirs
-
 from addin.errors import ClientImportError
+from addin.io.data_folder import DATA_DIR_ENV, data_folder
 from addin.io.private_file import create_private
 from addin.push.connector import Outcome, Record
 from addin.push.secrets import public_target
 from addin.push.untrusted import readable
 
-#: Overrides the data directory (the journal is ``$CLIENT_IMPORT_DATA_DIR/journal.sqlite3``).
-DATA_DIR_ENV = "CLIENT_IMPORT_DATA_DIR"
 FILE_NAME = "journal.sqlite3"
-APP_NAME = "client-import"
 
 PushStatus = Literal["running", "finished", "interrupted"]
 EntryState = Literal["pending", "sent", "confirmed"]
@@ -222,11 +217,7 @@ def utc_now() -> dt.datetime:
 
 def default_path(environ: Mapping[str, str] | None = None) -> Path:
     """``$CLIENT_IMPORT_DATA_DIR/journal.sqlite3`` when set, else in the user's data folder."""
-    env = os.environ if environ is None else environ
-    override = env.get(DATA_DIR_ENV, "").strip()
-    if override:
-        return Path(override).expanduser() / FILE_NAME
-    return platformdirs.user_data_path(APP_NAME, appauthor=False) / FILE_NAME
+    return data_folder(environ) / FILE_NAME
 
 
 def file_fingerprint(path: Path | str) -> str:
