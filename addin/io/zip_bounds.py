@@ -19,6 +19,7 @@ from __future__ import annotations
 import struct
 import zipfile
 import zlib
+from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import IO
 
@@ -77,13 +78,7 @@ def check_archive(
     few megabytes of memory. The keyword arguments exist for tests; callers use the defaults.
     """
     check_directory(
-        archive,
-        name,
-        max_entries=max_entries,
-        max_part=max_part,
-        max_small_part=max_small_part,
-        max_total=max_total,
-        max_ratio=max_ratio,
+        archive, name, Limits(max_entries, max_part, max_small_part, max_total, max_ratio)
     )
     entries = archive.infolist()
     fp = archive.fp
@@ -103,16 +98,18 @@ def check_archive(
         total += actual
 
 
-def check_directory(
-    archive: zipfile.ZipFile,
-    name: str,
-    *,
-    max_entries: int = MAX_ENTRIES,
-    max_part: int = MAX_PART_BYTES,
-    max_small_part: int = MAX_SMALL_PART_BYTES,
-    max_total: int = MAX_TOTAL_BYTES,
-    max_ratio: int = MAX_RATIO,
-) -> None:
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """The bounds above, together (tests lower them to build small hostile files)."""
+
+    entries: int = MAX_ENTRIES
+    part: int = MAX_PART_BYTES
+    small_part: int = MAX_SMALL_PART_BYTES
+    total: int = MAX_TOTAL_BYTES
+    ratio: int = MAX_RATIO
+
+
+def check_directory(archive: zipfile.ZipFile, name: str, limits: Limits | None = None) -> None:
     """The bounds of :func:`check_archive` on what the directory says, without decompressing.
 
     Enough for a reader that goes through Python's :mod:`zipfile` (the package editor): it
@@ -121,6 +118,9 @@ def check_directory(
     reader behind calamine reads to the end of the compressed data instead: the readers call
     :func:`check_archive`, which also decompresses each part with a cap.
     """
+    bounds = limits or Limits()
+    max_entries, max_part, max_small_part = bounds.entries, bounds.part, bounds.small_part
+    max_total, max_ratio = bounds.total, bounds.ratio
     entries = archive.infolist()
     if len(entries) > max_entries:
         raise FileTooLargeError(
