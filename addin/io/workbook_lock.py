@@ -80,7 +80,11 @@ def editing(*paths: Path | None) -> Iterator[None]:
 
 def is_busy(path: Path) -> bool:
     """True while a command holds the lock of ``path``."""
-    lock = _lock(path)
+    return held_elsewhere(_lock(path))
+
+
+def held_elsewhere(lock: FileLock) -> bool:
+    """Whether another process holds ``lock`` (a lock without a wait, tried and let go)."""
     try:
         lock.acquire()
     except Timeout:

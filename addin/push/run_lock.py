@@ -21,6 +21,7 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 from addin.errors import UsageError
+from addin.io.workbook_lock import held_elsewhere
 
 
 def _lock(folder: Path, *parts: str) -> FileLock:
@@ -52,10 +53,4 @@ def one_run(folder: Path, path: Path, fingerprint: str, target: str) -> Iterator
 
 def is_busy(folder: Path, path: Path | str) -> bool:
     """True while a run pushes ``path`` (a push left "running" by a crash is not busy)."""
-    lock = _file_lock(folder, path)
-    try:
-        lock.acquire()
-    except Timeout:
-        return True
-    lock.release()
-    return False
+    return held_elsewhere(_file_lock(folder, path))
