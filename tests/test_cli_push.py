@@ -1075,3 +1075,25 @@ def test_lang_en_gives_the_preview_and_the_summary_in_english(
     assert out.startswith(f"Push no. 1 to {sandbox.url} — upsert\n")
     assert "Each row's outcome written into:" in out
     assert "Aperçu" not in out and "Envoi" not in out
+
+
+def test_a_failed_push_keeps_the_platform_ids_an_earlier_push_wrote(
+    sandbox: SandboxServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A push refused for a wrong token says « non envoyé » but never erases the ID a previous
+    push wrote: that ID is how the user finds the record on the platform."""
+    book = user_workbook(tmp_path / "clients.xlsx")
+    text = reveal_csv(tmp_path / "contacts.csv", MARIE, LUC)
+    for path in (book, text):
+        assert push(path, "reveal", sandbox)[0] == 0
+    ids = stored_ids(sandbox, "reveal")
+    monkeypatch.setenv("CLIENT_IMPORT_TOKEN", secrets.token_hex(16))
+    for path in (book, text):
+        code, out, _ = push(path, "reveal", sandbox)
+        assert code == 1
+        assert "2 non envoyés" in " ".join(out.split())
+
+    side = read_side(tmp_path / "contacts.envoi.csv")[1:]
+    assert [line[3] for line in side] == [ids[fingerprint(MARIE)], ids[fingerprint(LUC)]]
+    rows = sheet_values(book)["Contacts"][1:]
+    assert [row[5] for row in rows] == [ids[fingerprint(MARIE)], ids[fingerprint(LUC)]]

@@ -22,6 +22,8 @@ class RowOutcome:
     """What the push did with one row: ``status`` is the label shown ("créé", "refusé"...)."""
 
     status: str
+    #: None when this push got no ID for the row: a drawer then keeps the ID an earlier push
+    #: wrote (a failed push must not lose the only link to the record on the platform)
     platform_id: str | None
     message: str | None
     #: the record's key, shown in a CSV's side file (a workbook row is found by its number)

@@ -222,7 +222,8 @@ def put_outcomes(
             values[f"{column.letter}{header_row}"] = header[lang]
     for number, outcome in outcomes.items():
         values[f"{status_column.letter}{number}"] = status_text(outcome, lang)
-        values[f"{id_column.letter}{number}"] = outcome.platform_id
+        if outcome.platform_id is not None:  # a row not sent keeps the ID an earlier push wrote
+            values[f"{id_column.letter}{number}"] = outcome.platform_id
     package.write(part, put_cells(data, values, sheet, rows=rows))
     _put_history(package, [*_history_lines(saved, package), cells], lang)
 
@@ -369,11 +370,14 @@ def _write_side_files(
         else:
             others.append(line)
     for number, outcome in outcomes.items():
+        earlier = lines.get(number)
+        # a row not sent this time keeps the ID an earlier push wrote: it names the record
+        kept_id = earlier[3] if earlier is not None and len(earlier) > 3 else ""
         lines[number] = [
             str(number),
             outcome.key or "",
             outcome.status,
-            outcome.platform_id or "",
+            outcome.platform_id or kept_id,
             outcome.message or "",
         ]
     rows = [lines[number] for number in sorted(lines)] + others
