@@ -24,7 +24,13 @@ from rich.console import Console
 from addin.cli_common import LangOption, ProfileOption, clean_errors, language_of
 from addin.core.catalogue import Lang
 from addin.core.profiles import get_profile
-from addin.core.push_plan import MODE_LABELS, Preview, is_fingerprint
+from addin.core.push_plan import (
+    MODE_LABELS,
+    PUSH_STATUS_LABELS,
+    Preview,
+    is_fingerprint,
+    mode_label,
+)
 from addin.errors import UsageError
 from addin.io.reader import check_file
 from addin.render.progress import progress_bar
@@ -57,6 +63,9 @@ _WORDS: dict[Lang, dict[str, str]] = {
         "resumed": " (reprise d'un envoi interrompu)",
         "backup": "Sauvegarde de la plateforme avant suppression : {path}",
         "written": "Résultat de chaque ligne écrit dans : {path}",
+        "credentials": "Attention : envoi arrêté : {why} Enregistrez les bonnes clés avec "
+        "« client-import login -p {profile} », puis relancez la même commande pour finir "
+        "(rien ne sera créé deux fois)",
         "stopped": "Attention : envoi arrêté : {why} ; relancez la même commande pour finir "
         "(rien ne sera créé deux fois)",
         "warning": "Attention : {what}",
@@ -88,6 +97,9 @@ _WORDS: dict[Lang, dict[str, str]] = {
         "resumed": " (resuming an interrupted push)",
         "backup": "The platform's records saved before deleting: {path}",
         "written": "Each row's outcome written into: {path}",
+        "credentials": "Warning: push stopped: {why} Store the right keys with "
+        '"client-import login -p {profile}", then run the same command again to finish '
+        "(nothing will be created twice)",
         "stopped": "Warning: push stopped: {why}; run the same command again to finish "
         "(nothing will be created twice)",
         "warning": "Warning: {what}",
@@ -228,9 +240,11 @@ def history_command(
         typer.echo("Aucun envoi dans le journal.")
     for push in pushes:
         counts = push.counts
+        status = PUSH_STATUS_LABELS["fr"].get(push.status, push.status)
+        mode = mode_label(push.mode, "fr")
         typer.echo(
-            f"n° {push.id:<5} {push.started_at[:19].replace('T', ' ')}  {push.status:<11} "
-            f"{Path(push.file).name}  {push.profile} → {push.target}  {push.mode}  "
+            f"n° {push.id:<5} {push.started_at[:19].replace('T', ' ')}  {status:<10} "
+            f"{Path(push.file).name}  {push.profile} → {push.target}  {mode}  "
             f"créés {counts.created}, mis à jour {counts.updated}, inchangés {counts.unchanged}, "
             f"refusés {counts.error}, non envoyés {counts.not_sent}, supprimés {counts.deleted}, "
             f"annulés {counts.undone}"
@@ -358,7 +372,7 @@ def _show_summary(console: Console, request: PushRequest, result: PushResult, la
     assert push is not None
     words, counts = _WORDS[lang], push.counts
     resumed = words["resumed"] if push.resumed else ""
-    heading = words["push"].format(id=push.id, target=push.target, mode=push.mode)
+    heading = words["push"].format(id=push.id, target=push.target, mode=mode_label(push.mode, lang))
     console.print(heading + resumed, highlight=False)
     for name, count in (
         ("created", counts.created),
@@ -377,7 +391,9 @@ def _show_summary(console: Console, request: PushRequest, result: PushResult, la
     if result.written is not None:
         console.print(words["written"].format(path=result.written), highlight=False)
     if result.stopped:
-        sys.stderr.write(words["stopped"].format(why=result.stopped) + "\n")
+        said = words["credentials" if result.credentials_refused else "stopped"]
+        why = result.stopped
+        sys.stderr.write(said.format(why=why, profile=request.profile.name) + "\n")
     if result.write_error:
         sys.stderr.write(words["warning"].format(what=result.write_error) + "\n")
     clean = counts.error == counts.not_sent == 0 and not result.invalid and not result.stopped

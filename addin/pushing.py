@@ -138,6 +138,8 @@ class PushResult:
     backup: Path | None = None
     #: why the run stopped before the end (network gave up, credentials refused)
     stopped: str | None = None
+    #: it stopped because the platform refused the token or keys: rerunning alone cannot help
+    credentials_refused: bool = False
     #: the file the outcomes were written into (a CSV's: ``NAME.envoi.csv``)
     written: Path | None = None
     #: why they could not be (the file is open elsewhere, the disk is full...)
@@ -328,7 +330,8 @@ def _run(
         # everything the platform held, except what this push already put back (a resumed run)
         done = {e.key for e in journal.entries(push) if e.state == "confirmed"}
         leftovers = [key for key in remote if key not in done]
-        result.deleted, result.stopped = _delete(connector, leftovers, insist)
+        result.deleted, stop = _delete(connector, leftovers, insist)
+        result.stopped, result.credentials_refused = _why(stop)
         journal.add_deleted(push, result.deleted)
     by_key = {r.key: r for r in records}
     if shown is not None:
@@ -336,13 +339,16 @@ def _run(
     pending = [entry.key for entry in journal.pending(push)]
     create_only = request.mode == "create_only"
     if result.stopped is None:
-        result.stopped = _send_batches(
-            _Batches(connector, journal, push, by_key, create_only, insist), pending, progress
+        result.stopped, result.credentials_refused = _why(
+            _send_batches(
+                _Batches(connector, journal, push, by_key, create_only, insist), pending, progress
+            )
         )
     else:
         journal.mark_not_sent(push, pending, result.stopped)
     if result.stopped is None and request.mode == "upsert_delete_rest" and shown is not None:
-        result.deleted, result.stopped = _delete(connector, shown.delete, insist)
+        result.deleted, stop = _delete(connector, shown.delete, insist)
+        result.stopped, result.credentials_refused = _why(stop)
         journal.add_deleted(push, result.deleted)
     result.push = replace(journal.finish(push), resumed=push.resumed)
     result.entries = journal.entries(push)
@@ -373,11 +379,20 @@ class _Batches:
     insist: _Insist
 
 
-def _send_batches(run: _Batches, pending: list[str], progress: Progress | None) -> str | None:
+def _why(stop: str | Exception | None) -> tuple[str | None, bool]:
+    """Why a run stopped, as told, and whether the platform refused the credentials."""
+    if stop is None or isinstance(stop, str):
+        return stop, False
+    return str(stop), isinstance(stop, AuthFailed)
+
+
+def _send_batches(
+    run: _Batches, pending: list[str], progress: Progress | None
+) -> str | Exception | None:
     """Each batch marked sent, sent with retries, its answers recorded before the next one.
 
     On a failure retries cannot cure, the rest is marked not sent (to be sent by the next
-    run) and the reason returned.
+    run) and the error (or the interruption) returned.
     """
     size = run.connector.batch_size
     for start in range(0, len(pending), size):
@@ -387,7 +402,7 @@ def _send_batches(run: _Batches, pending: list[str], progress: Progress | None) 
             outcomes = run.insist(partial(_send_once, run, keys, batch))
         except (GaveUp, AuthFailed, ConnectorError) as error:
             run.journal.mark_not_sent(run.push, pending[start:], str(error))
-            return str(error)
+            return error
         except KeyboardInterrupt:
             # the user stopped it: what was answered is kept and written back, the rest waits
             # for the next run (the batch in flight may have landed: it is sent again)
@@ -484,7 +499,9 @@ def _download(connector: Connector, insist: _Insist) -> dict[str, dict[str, obje
     return {r.key: {**r.fields, _REMOTE_ID: r.id} for r in held}
 
 
-def _delete(connector: Connector, keys: Sequence[str], insist: _Insist) -> tuple[int, str | None]:
+def _delete(
+    connector: Connector, keys: Sequence[str], insist: _Insist
+) -> tuple[int, Exception | None]:
     """Delete ``keys``; how many were there, and why it stopped if it did (a rerun of the
     same push deletes the rest)."""
     deleted = 0
@@ -493,7 +510,7 @@ def _delete(connector: Connector, keys: Sequence[str], insist: _Insist) -> tuple
             if insist(partial(connector.delete, key)):
                 deleted += 1
         except (GaveUp, AuthFailed, ConnectorError) as error:
-            return deleted, str(error)
+            return deleted, error
     return deleted, None
 
 
