@@ -62,13 +62,19 @@ class UndoResult:
     backup: Path | None
 
 
+def _not_fixable(name: str) -> UsageError:
+    """An .ods or .xls: fixes are written in the original's format, which these are not."""
+    return UsageError(
+        f"« {name} » ne peut pas être corrigé : les corrections s'écrivent dans un classeur "
+        ".xlsx ou un .csv ; enregistrez-le au format .xlsx (Fichier > Enregistrer sous), puis "
+        "relancez sur ce fichier"
+    )
+
+
 def _check_paths(path: Path, output: Path | None, in_place: bool, overwrite: bool) -> None:
     suffix = path.suffix.lower()
     if suffix not in _FIXABLE:
-        raise UsageError(
-            f"« {path.name} » ne peut pas être corrigé sur place : enregistrez-le au format .xlsx "
-            "ou .csv d'abord"
-        )
+        raise _not_fixable(path.name)
     if (output is None) == (not in_place):
         raise UsageError("précisez soit un fichier de sortie (-o), soit --in-place")
     if output is None:
@@ -187,10 +193,7 @@ def fix_book(
     """Apply every safe fix of ``book``'s data sheet, log them in our changes sheet (after the
     earlier ones), and mark again what is left if the workbook was marked."""
     if not book.can_carry_marks():
-        raise UsageError(
-            f"« {book.name} » ne peut pas être corrigé sur place : enregistrez-le au format .xlsx "
-            "ou .csv d'abord"
-        )
+        raise _not_fixable(book.name)
     checked = check_workbook(book, profile, sheet)
     table = checked.table
     earlier = book.read_changes()

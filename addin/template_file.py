@@ -33,6 +33,10 @@ def make_template(
     path = output or Path(spec.file_name)
     if path.is_dir():
         path = path / spec.file_name
+    if path.suffix == "" and output is not None:  # "-o clients/" where the folder is missing
+        raise UsageError(
+            f"le dossier « {path} » n'existe pas : créez-le, ou donnez un nom de fichier en .xlsx"
+        )
     if path.suffix.lower() != ".xlsx":
         raise UsageError(f"le modèle est un classeur .xlsx : « {path.name} » n'en est pas un")
     if path.exists() and not overwrite:

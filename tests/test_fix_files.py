@@ -429,8 +429,8 @@ def test_an_existing_output_is_not_replaced(user_book: Path, tmp_path: Path) -> 
 @pytest.mark.parametrize(
     ("name", "output", "in_place", "message"),
     [
-        ("clients_lo.ods", "x.ods", False, r"\.xlsx ou \.csv"),
-        ("clients_lo.xls", None, True, r"\.xlsx ou \.csv"),
+        ("clients_lo.ods", "x.ods", False, r"\.xlsx ou un \.csv"),
+        ("clients_lo.xls", None, True, r"\.xlsx ou un \.csv"),
         ("clients_lo.xlsx", None, False, "soit"),
         ("clients_lo.xlsx", "x.xlsx", True, "soit"),
         ("clients_lo.xlsx", "x.csv", False, "garder le format"),
@@ -824,8 +824,9 @@ def test_cli_explains_why_ods_and_xls_cannot_be_fixed(tmp_path: Path) -> None:
         result = runner.invoke(app, ["fix", str(FILES / name), "-o", str(tmp_path / name)])
         assert result.exit_code == 2
         assert result.stderr == (
-            f"Erreur : « {name} » ne peut pas être corrigé sur place : enregistrez-le au format "
-            ".xlsx ou .csv d'abord\n"
+            f"Erreur : « {name} » ne peut pas être corrigé : les corrections s'écrivent dans un "
+            "classeur .xlsx ou un .csv ; enregistrez-le au format .xlsx (Fichier > Enregistrer "
+            "sous), puis relancez sur ce fichier\n"
         )
 
 

@@ -472,6 +472,7 @@ def test_template_command_in_english(tmp_path: Path) -> None:
         (["template", "hokus", "--lang", "de"], "--lang accepte fr ou en"),
         (["template", "hokus", "--rows", "0"], "--rows doit être entre 1 et 1 048 575"),
         (["template", "hokus", "-o", "out.csv"], "n'en est pas un"),
+        (["template", "hokus", "-o", "missing/"], "le dossier « missing » n'existe pas : créez-le"),
     ],
 )
 def test_template_command_errors_are_one_line(args: list[str], message: str) -> None:
