@@ -17,12 +17,30 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from addin.io.common import Cell
+
+#: OOXML's escape for characters XML cannot hold as such (``_x000D_`` for a carriage return;
+#: ``_x005F_`` for a literal underscore before such a sequence): ECMA-376 Part 1, §22.9.2.19
+_XSTRING_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 
 _MIDNIGHT = dt.time()
 #: Integral floats this large stay floats: they are not identifiers anyone typed.
 _INT_LIMIT = 1e15
+
+
+def unescape_xstring(text: str) -> str:
+    """A text as Excel shows it: openpyxl leaves ``_x000D_`` in what it reads (calamine decodes
+    it), and an export must not carry the escape to the platform.
+
+    openpyxl has already dropped the ``x005F_`` that marks a literal ``_x000D_`` typed by the
+    user, so such a text (very rare) is decoded too: the carriage returns Excel escapes this way
+    in pasted data are the common case.
+    """
+    if "_x" not in text:
+        return text
+    return _XSTRING_ESCAPE.sub(lambda found: chr(int(found.group(1), 16)), text)
 
 
 def convert(value: object) -> Cell:

@@ -38,7 +38,7 @@ from openpyxl.styles.numbers import BUILTIN_FORMATS, BUILTIN_FORMATS_MAX_SIZE
 
 from addin.core.table import FormulaCell, Table
 from addin.errors import UnsupportedFileError
-from addin.io.cells import convert, is_special_format, number, with_format
+from addin.io.cells import convert, is_special_format, number, unescape_xstring, with_format
 from addin.io.common import (
     Cell,
     choose_sheet,
@@ -174,7 +174,7 @@ class _Grid:
                         formulas.append((len(cells), value))
                         cells.append(FormulaCell(value))
                     else:
-                        cells.append(value or None)
+                        cells.append(unescape_xstring(value) or None)
                 elif detect and _is_formula_object(value):
                     text = _formula_text(value)
                     formulas.append((len(cells), text))
@@ -199,7 +199,7 @@ class _Grid:
                     formulas.append((len(cells), text))
                     cells.append(FormulaCell(text))
                 elif type(value) is str:
-                    cells.append(value or None)
+                    cells.append(unescape_xstring(value) or None)
                 else:
                     cells.append(_cell_value(cell, value))
             self._keep(row_number, cells, formulas)
