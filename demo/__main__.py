@@ -26,19 +26,19 @@ import openpyxl
 from rich.console import Console
 from rich.rule import Rule
 
+from addin.connectors.journal import DATA_DIR_ENV, Journal
+from addin.connectors.secrets import TOKEN
 from addin.core.choices import label_of
 from addin.core.profiles import all_profiles, get_profile
-from addin.exporting import export_file
-from addin.fixing import fix_file
-from addin.mapping_file import write_mapping
-from addin.marking import mark_file
-from addin.push.journal import DATA_DIR_ENV, Journal
-from addin.push.secrets import TOKEN
-from addin.pushing import PushRequest, choose_mode, open_connector, push_file
-from addin.render.terminal import print_report
 from addin.sandbox.process import sandbox_process
-from addin.template_file import make_template
-from addin.validation import load_table, validate_file
+from addin.shells.render.terminal import print_report
+from addin.usecases.exporting import export_file
+from addin.usecases.fixing import fix_file
+from addin.usecases.mapping_file import write_mapping
+from addin.usecases.marking import mark_file
+from addin.usecases.pushing import PushRequest, choose_mode, open_connector, push_file
+from addin.usecases.template_file import make_template
+from addin.usecases.validation import load_table, validate_file
 
 SAMPLES = Path(__file__).parent / "samples"
 OTHER_TOOLS = Path(__file__).parent / "autres-outils"

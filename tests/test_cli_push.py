@@ -23,11 +23,11 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 from typer.testing import CliRunner
 
-from addin.cli import app
+from addin.connectors.journal import Journal, Push
+from addin.connectors.secrets import SERVICE
 from addin.core.push_plan import fingerprint
-from addin.push.journal import Journal, Push
-from addin.push.secrets import SERVICE
 from addin.sandbox.server import SandboxServer, sandbox_in_thread
+from addin.shells.cli import app
 from tests.fault_server import FaultServer, Rule, Status
 from tests.memory_keyring import MemoryKeyring
 

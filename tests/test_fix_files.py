@@ -21,19 +21,19 @@ from openpyxl import load_workbook
 from openpyxl.styles import Font
 from typer.testing import CliRunner
 
-from addin.cli import app
 from addin.core.fixes import fix_label
 from addin.core.profiles import get_profile
 from addin.core.table import CellValue, FormulaCell, Table
 from addin.core.workbook import LoggedChange
 from addin.errors import InputError, UsageError
-from addin.fixing import fix_file, undo_fixes
-from addin.io.cell_edits import formula_cells, set_cells, sort_key
-from addin.io.changes_sheet import read_changes
-from addin.io.csv_writer import defuse
-from addin.io.reader import read_table
-from addin.marking import clear_file, mark_file
-from addin.validation import validate_file
+from addin.files.cell_edits import formula_cells, set_cells, sort_key
+from addin.files.changes_sheet import read_changes
+from addin.files.csv_writer import defuse
+from addin.readers.reader import read_table
+from addin.shells.cli import app
+from addin.usecases.fixing import fix_file, undo_fixes
+from addin.usecases.marking import clear_file, mark_file
+from addin.usecases.validation import validate_file
 from tests.user_workbooks import (
     DATA_PART,
     X14_VALIDATION,

@@ -18,12 +18,12 @@ from addin.core.marks import MarkPlan
 from addin.core.outcomes import HistoryLine, RowOutcome
 from addin.core.profiles import get_profile
 from addin.errors import UsageError
-from addin.fixing import fix_book, undo_book
-from addin.io.file_workbook import FileWorkbook, open_workbook
-from addin.io.outcome_writer import status_text, write_outcomes
-from addin.mapping_file import write_mapping_book
-from addin.marking import clear_book, mark_book
-from addin.validation import check_book
+from addin.files.file_workbook import FileWorkbook, open_workbook
+from addin.files.outcome_writer import status_text, write_outcomes
+from addin.usecases.fixing import fix_book, undo_book
+from addin.usecases.mapping_file import write_mapping_book
+from addin.usecases.marking import clear_book, mark_book
+from addin.usecases.validation import check_book
 from tests import test_fix_files as fix_tests
 from tests.memory_workbook import MemoryWorkbook
 from tests.user_workbooks import read_parts, write_rows

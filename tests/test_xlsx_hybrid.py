@@ -10,10 +10,10 @@ import pytest
 from openpyxl import Workbook
 
 from addin.core.table import FormulaCell, Table
-from addin.io.ooxml import NotSure, parse_part
-from addin.io.reader import read_table
-from addin.io.xlsx_hybrid import read_xlsx_hybrid
-from addin.io.xlsx_reader import read_xlsx
+from addin.readers.ooxml import NotSure, parse_part
+from addin.readers.reader import read_table
+from addin.readers.xlsx_hybrid import read_xlsx_hybrid
+from addin.readers.xlsx_reader import read_xlsx
 
 FILES = Path(__file__).parent / "fixtures" / "files"
 

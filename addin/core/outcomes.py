@@ -1,6 +1,6 @@
 """What a push did, as the workbook keeps it: each row's outcome and one history line per push.
 
-Plain values, drawn by whichever workbook holds the rows (``io.outcome_writer`` for a file,
+Plain values, drawn by whichever workbook holds the rows (``files.outcome_writer`` for a file,
 the live book in Excel): the push decides them, a drawer only writes them.
 """
 
