@@ -14,6 +14,7 @@ from typing import Annotated, NoReturn
 import typer
 from rich.console import Console
 
+from addin.cli_addin import addin_app
 from addin.cli_common import (
     ForceOption,
     JsonOption,
@@ -448,6 +449,7 @@ app.command("login")(login_command)
 app.command("logout")(logout_command)
 app.command("history")(history_command)
 app.command("undo-push")(undo_push_command)
+app.add_typer(addin_app, name="addin")
 
 
 def main() -> None:
