@@ -94,7 +94,7 @@ class BuildResult:
 
 def template_path() -> Path:
     """xlwings' add-in template, from the installed xlwings of the pinned version."""
-    import xlwings  # noqa: PLC0415 (0.1 s, only when building)
+    import xlwings  # 0.1 s, only when building
 
     if xlwings.__version__ != XLWINGS_VERSION:
         raise AddinBuildError(
@@ -131,7 +131,7 @@ def build_addin(
     profiles: Mapping[str, Profile] | None = None,
 ) -> BuildResult:
     """Build the add-in into ``output`` (replaced whole, never half-written)."""
-    from pyopenvba import ExcelFile  # noqa: PLC0415 (only the build needs it)
+    from pyopenvba import ExcelFile  # only the build needs it
 
     folder = sources.vba_dir()
     xlwings_module = sources.read_module(folder / sources.XLWINGS_MODULE)
@@ -140,9 +140,6 @@ def build_addin(
     ribbon_part = ribbon.ribbon_xml((folder / sources.RIBBON_XML).read_bytes(), lang, english)
     platforms = platform_rows(all_profiles() if profiles is None else profiles)
     settings = config or AddinConfig()
-    for key, value in settings.rows():
-        if isinstance(value, str):
-            sources.check_code_page(value, f"réglage {key}")
     with tempfile.TemporaryDirectory(prefix="client-import-xlam-") as scratch:
         work = Path(scratch) / "addin.xlam"
         shutil.copyfile(template_path(), work)

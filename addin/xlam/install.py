@@ -124,7 +124,7 @@ def install(
     if scripts is not None:
         script = scripts / APPLESCRIPT
         if not script.exists():
-            import xlwings  # noqa: PLC0415 (only for the macOS install)
+            import xlwings  # only for the macOS install
 
             scripts.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(Path(xlwings.__file__).parent / APPLESCRIPT, script)
