@@ -498,3 +498,20 @@ def test_a_build_into_a_missing_folder_is_one_line_not_a_traceback(tmp_path: Pat
     done = cli("addin", "build", "-o", tmp_path / "file" / "x.xlam")
     assert done.returncode == 2
     assert done.stderr.startswith("Erreur : ") and done.stderr.count("\n") == 1, done.stderr
+
+
+def test_the_demo_step_builds_the_addin_and_lists_each_button_with_its_python(
+    tmp_path: Path,
+) -> None:
+    from rich.console import Console
+
+    from demo.addin_step import show_addin
+
+    console = Console(record=True, width=200)
+    path = show_addin(console, tmp_path / "dist" / "client-import.xlam")
+    assert set(modules_of(path)) >= {"xlwings", "RibbonClientImport"}
+    shown = console.export_text()
+    for function in BUTTON_FUNCTIONS:
+        assert f"addin.ribbon.commands.{function}()" in shown
+    assert "addin.ribbon.commands.choose_platform('<id>')" in shown
+    assert "Expliquer cette cellule" in shown and "OnExplainCell" in shown
