@@ -20,6 +20,7 @@ from addin.core.marks import DEFAULT_NOTE_CAP
 from addin.core.profiles import all_profiles, get_profile
 from addin.core.report import Report
 from addin.sandbox.__main__ import main as sandbox_main
+from addin.shells.cli_addin import addin_app
 from addin.shells.cli_common import (
     ForceOption,
     JsonOption,
@@ -448,6 +449,7 @@ app.command("login")(login_command)
 app.command("logout")(logout_command)
 app.command("history")(history_command)
 app.command("undo-push")(undo_push_command)
+app.add_typer(addin_app, name="addin")
 
 
 def main() -> None:
