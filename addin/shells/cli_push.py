@@ -233,7 +233,7 @@ def history_command(
         found = journal.pushes_of(file, limit) if file else journal.history(limit)
         pushes = [_as_it_stands(journal, push) for push in found]
     if as_json:
-        json.dump([_push_dict(p) for p in pushes], sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write(json.dumps([_push_dict(p) for p in pushes], ensure_ascii=False, indent=2))
         sys.stdout.write("\n")
         return
     if not pushes:
