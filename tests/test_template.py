@@ -488,3 +488,17 @@ def test_template_command_refuses_to_replace_a_file_without_force(tmp_path: Path
     assert code == 2 and "--force" in err and target.read_bytes() == b"x"
     code, _, _ = _cli("template", "hokus", "-o", str(target), "--force")
     assert code == 0 and load_workbook(target).sheetnames[0] == "Data"
+
+
+def test_a_list_column_with_a_length_says_the_length_not_none(tmp_path: Path) -> None:
+    """Aptimyz' column J is a list of 10 characters at most: its note gives the number."""
+    path = tmp_path / "aptimyz.xlsx"
+    code, _, _ = _cli("template", "aptimyz", "-o", str(path))
+    assert code == 0
+    notes = {
+        cell.coordinate: cell.comment.text
+        for cell in load_workbook(path).worksheets[0][1]
+        if cell.comment is not None
+    }
+    assert "Longueur maximale : 10." in notes["J1"]
+    assert not [ref for ref, text in notes.items() if "None" in text]

@@ -460,8 +460,9 @@ def _note(column: Column, lang: Lang, values: tuple[str, ...] | None) -> str:
         lines.insert(0, _t(lang, "Non traitée par la plateforme.", "Not used by the platform."))
     fmt = _format_text(column, lang)
     lines.append(_t(lang, f"Format : {fmt}.", f"Format: {fmt}."))
-    limit = _text_limit(column) if column.type not in ("choice", "flag", "country") else None
-    if column.max_length or (limit and column.type in _TEXT_TYPES):
+    listed = column.type in ("choice", "flag", "country")  # a list's own limit only
+    limit = column.max_length if listed else _text_limit(column)
+    if limit is not None and (column.max_length or column.type in _TEXT_TYPES):
         lines.append(_t(lang, f"Longueur maximale : {limit}.", f"Maximum length: {limit}."))
     if values is not None and len(values) <= 12:
         lines.append(
