@@ -197,3 +197,23 @@ def test_the_sandbox_command_serves_the_contract_until_stopped(tmp_path: Path) -
         finally:
             server.send_signal(signal.SIGTERM)
             assert server.wait(timeout=10) == 0
+
+
+@pytest.mark.parametrize(
+    "name", ["dolibarr-tiers.csv", "indy-clients.csv", "outlook-en.csv", "google-contacts.csv"]
+)
+def test_another_tools_export_is_not_given_a_platform_silently(name: str) -> None:
+    """A Dolibarr or Outlook export is no platform's file: without --profile the command asks
+    instead of checking it against the platform whose names happen to fit best."""
+    path = Path(__file__).parent / "fixtures" / "exports" / name
+    result = runner.invoke(app, ["validate", str(path)])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Erreur : ces en-têtes ne sont pas ceux d'une plateforme")
+    assert "précisez --profile" in result.stderr
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in SAMPLES.iterdir()))
+def test_each_platforms_own_file_is_recognised_without_profile(name: str) -> None:
+    result = runner.invoke(app, ["validate", str(SAMPLES / name), "--json"])
+    assert result.exit_code in (0, 1), result.stderr
+    assert json.loads(result.stdout)["profile"] == Path(name).stem
