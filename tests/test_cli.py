@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
 import signal
 import subprocess
@@ -15,6 +16,7 @@ import requests
 from openpyxl import Workbook
 from typer.testing import CliRunner
 
+from addin.core.profiles import get_profile
 from addin.shells.cli import app
 
 SAMPLES = Path(__file__).resolve().parents[1] / "demo" / "samples"
@@ -217,3 +219,24 @@ def test_each_platforms_own_file_is_recognised_without_profile(name: str) -> Non
     result = runner.invoke(app, ["validate", str(SAMPLES / name), "--json"])
     assert result.exit_code in (0, 1), result.stderr
     assert json.loads(result.stdout)["profile"] == Path(name).stem
+
+
+FRENCH_WORDS = re.compile(r"[éèàùç]|\b(le|la|les|des|une|pour|est|avec|valeur|ou|à)\b")
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in SAMPLES.iterdir()))
+def test_an_english_report_has_no_french_outside_values_and_headers(name: str) -> None:
+    """With --lang en, the help texts, reasons and ranges inside messages are English too; only
+    the file's own values and the platform's (French) column names stay as written."""
+    path = SAMPLES / name
+    result = runner.invoke(app, ["validate", str(path), "-p", path.stem, "--lang", "en", "--json"])
+    headers = [c.header for c in get_profile(path.stem).fields]
+    french = []
+    for issue in json.loads(result.stdout)["issues"]:
+        text = issue["message"]
+        for written in [str(issue["value"]), str(issue["suggestion"]), *headers]:
+            text = text.replace(written, "")
+        text = re.sub(r'"[^"]*"|\(.\)', "", text)  # quoted values, the character shown: (è)
+        if FRENCH_WORDS.search(text):
+            french.append(issue["message"])
+    assert french == []

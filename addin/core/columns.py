@@ -100,10 +100,13 @@ def _column_rules(
 def _empty_problem(column: Column) -> Problem | None:
     """What an empty cell of this column means: an error, a reminder, or nothing."""
     if column.required:
-        return problem("required-value", "error", None, help=column.help)
+        return problem(
+            "required-value", "error", None, help=column.help, help_en=column.help_en or column.help
+        )
     if column.recommended:
         reason = column.recommended_reason or column.help
-        return problem("recommended-value", "warning", None, reason=reason)
+        reason_en = column.recommended_reason_en or column.help_en or reason
+        return problem("recommended-value", "warning", None, reason=reason, reason_en=reason_en)
     return None
 
 
