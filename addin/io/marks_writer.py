@@ -53,17 +53,25 @@ from addin.io.xml_spans import MAIN_NS, Span, fragment, sheet_tail, spans
 
 AUTHOR = "client-import"
 
-#: cell error, cell warning, row error, row warning (Excel's own "bad" and "neutral" colours)
-_DXFS = (
-    '<dxf><font><color rgb="FF9C0006"/></font><fill><patternFill patternType="solid">'
-    '<bgColor rgb="FFFFC7CE"/></patternFill></fill></dxf>',
-    '<dxf><font><color rgb="FF9C5700"/></font><fill><patternFill patternType="solid">'
-    '<bgColor rgb="FFFFEB9C"/></patternFill></fill></dxf>',
-    '<dxf><fill><patternFill patternType="solid"><bgColor rgb="FFFDEEEE"/></patternFill>'
-    "</fill></dxf>",
-    '<dxf><fill><patternFill patternType="solid"><bgColor rgb="FFFFF8E1"/></patternFill>'
-    "</fill></dxf>",
+#: The four rules' fill and font colours (RRGGBB; ``None``: the font is left alone): cell
+#: error, cell warning, row error, row warning (Excel's own "bad" and "neutral" colours).
+RULE_COLOURS: tuple[tuple[str, str | None], ...] = (
+    ("FFC7CE", "9C0006"),
+    ("FFEB9C", "9C5700"),
+    ("FDEEEE", None),
+    ("FFF8E1", None),
 )
+
+
+def _dxf(fill: str, font: str | None) -> str:
+    colour = "" if font is None else f'<font><color rgb="FF{font}"/></font>'
+    return (
+        f'<dxf>{colour}<fill><patternFill patternType="solid"><bgColor rgb="FF{fill}"/>'
+        "</patternFill></fill></dxf>"
+    )
+
+
+_DXFS = tuple(_dxf(fill, font) for fill, font in RULE_COLOURS)
 
 #: elements that come after <conditionalFormatting> in a worksheet, in schema order
 _AFTER_CF = [
@@ -211,23 +219,26 @@ _MINIMAL_STYLES = (
 ).encode()
 
 
-def _rules_xml(plan: MarkPlan, first_dxf: int, flag_column: int, priority: int) -> str:
-    last = column_letter(plan.width - 1)
+def rule_formulas(flag_column: int) -> tuple[str, ...]:
+    """The four rules' formulas, as seen from the marked range's first cell (A2), in the
+    order of :data:`RULE_COLOURS`: the cell's level in the marks sheet, then its row's."""
     flag = column_letter(flag_column - 1)
     sheet = f"'{MARKS_SHEET}'!"
-    formulas = (
-        f"{sheet}A2=2",
-        f"{sheet}A2=1",
-        f"{sheet}${flag}2=2",
-        f"{sheet}${flag}2=1",
-    )
+    return (f"{sheet}A2=2", f"{sheet}A2=1", f"{sheet}${flag}2=2", f"{sheet}${flag}2=1")
+
+
+def rules_range(plan: MarkPlan) -> str:
+    """The cells the rules colour: the data, from row 2 to the plan's last row."""
+    return f"A2:{column_letter(plan.width - 1)}{plan.last_row}"
+
+
+def _rules_xml(plan: MarkPlan, first_dxf: int, flag_column: int, priority: int) -> str:
     rules = "".join(
         f'<cfRule type="expression" dxfId="{first_dxf + n}" priority="{priority + n}" '
         f'stopIfTrue="1"><formula>{xml_text(formula)}</formula></cfRule>'
-        for n, formula in enumerate(formulas)
+        for n, formula in enumerate(rule_formulas(flag_column))
     )
-    sqref = f"A2:{last}{plan.last_row}"
-    return f'<conditionalFormatting sqref="{sqref}">{rules}</conditionalFormatting>'
+    return f'<conditionalFormatting sqref="{rules_range(plan)}">{rules}</conditionalFormatting>'
 
 
 def _add_rules(

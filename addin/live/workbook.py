@@ -27,8 +27,8 @@ from addin.core.table import CellValue, StoredMapping, Table
 from addin.core.workbook import HeaderScore, LoggedChange, MappingSheetRow, Progress, no_progress
 from addin.errors import UsageError
 from addin.io.mapping_sheet import mapping_from_lines, sheet_lines
-from addin.io.product_sheets import MAPPING_SHEETS, MARKS_SHEET, REPORT_SHEETS
-from addin.live import cell_writes, changes
+from addin.io.product_sheets import MAPPING_SHEETS
+from addin.live import cell_writes, changes, marks, report_sheet
 from addin.live.book import read_book_table
 from addin.live.own_sheets import own_sheet
 
@@ -108,23 +108,16 @@ class LiveWorkbook:
     ) -> None:
         raise self._not_yet("Écrire le résultat d'un envoi")
 
-    # --- marks: none drawn live yet; a book marked by the command line is refused ---------------
-
-    def _marked(self) -> bool:
-        return own_sheet(self.book, [MARKS_SHEET, *REPORT_SHEETS.values()]) is not None
+    # --- marks ---------------------------------------------------------------------------------
 
     def previous_issues(self) -> set[IssueKey] | None:
-        if self._marked():
-            raise self._not_yet("Travailler sur un classeur marqué par une vérification")
-        return None
+        return report_sheet.previous_issues(self.book)
 
     def clear_marks(self) -> bool:
-        if self._marked():
-            raise self._not_yet("Retirer les marques d'une vérification")
-        return False
+        return marks.clear_marks(self.book)
 
     def draw_marks(self, plan: MarkPlan, lang: Lang) -> int:
-        raise self._not_yet("Marquer les problèmes")
+        return marks.draw_marks(self.book, plan, lang)
 
     # --- fixes -------------------------------------------------------------------------------
 
