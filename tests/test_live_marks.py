@@ -342,3 +342,22 @@ def test_a_book_marked_live_and_saved_opens_in_libreoffice(
     assert content.count(b"<office:annotation") == notes + 1  # ours and Alice's
     assert b"CI_Marques" in content  # the conditional formats still read the marks sheet
     assert b"calcext:conditional-format" in content
+
+
+def test_a_book_marked_live_is_cleared_by_the_command_line(
+    excel: excel_engine.Engine, tmp_path: Path
+) -> None:
+    """Saved from Excel and cleared by ``clear``: our notes go although Excel signed them with
+    its user's name (the marks sheet lists them), Alice's stays, and so does the user's rule."""
+    source = user_book(tmp_path / "clients.xlsx")
+    before = shown(source)
+    book, live = open_live(source)
+    mark_book(live, FLOKON)
+    book.save(str(tmp_path / "marked.xlsx"))
+    assert clear_file(tmp_path / "marked.xlsx") is not None
+    after = shown(tmp_path / "marked.xlsx")
+    assert (
+        after["Clients notes"] == before["Clients notes"] == {"C3": "Numéro à vérifier avec Paul"}
+    )
+    assert after["Clients rules"] == before["Clients rules"]
+    assert after["sheets"] == before["sheets"]

@@ -8,7 +8,9 @@ The marks are a layer the product owns and can remove exactly:
   a light tint for their rows), so the user's own fills, borders and fonts are never touched
   and come back as they were when the marks go;
 - notes (comments) by the author ``client-import`` on the cells with an issue, up to a cap;
-  a cell that already has the user's own note keeps it, and the report carries ours;
+  a cell that already has the user's own note keeps it, and the report carries ours (marks
+  drawn in Excel, ``addin.live.marks``, list their notes' cells in the marks sheet instead:
+  Excel signs a note with its user's name, and ``clear`` takes those out too);
 - a report sheet ``CI_Rapport`` (``CI_Report`` in English) with totals and one line per issue,
   each with a link to its cell.
 
@@ -593,11 +595,12 @@ def clear(package: XlsxPackage) -> bool:
         return False
     marks = next((s for s in ours if s.name == MARKS_SHEET), None)
     undo = _undo_info(package, marks.part) if marks else {}
+    listed = _listed_notes(undo)
     for entry in sheets:
         if entry in ours or not entry.part:
             continue
         _remove_rules(package, entry.part)
-        _remove_notes(package, entry.part)
+        _remove_notes(package, entry.part, listed.get(entry.name, set()))
     for entry in ours:
         package.remove_sheet(entry)
     before, after = undo.get("dxfs_before"), undo.get("dxfs_after")
@@ -630,7 +633,17 @@ def _remove_rules(package: XlsxPackage, part: str) -> None:
         package.write(part, remove_spans(data, ours))
 
 
-def _remove_notes(package: XlsxPackage, part: str) -> None:
+def _listed_notes(undo: dict[str, object]) -> dict[str, set[str]]:
+    """The notes a mark drawn in Excel listed (``addin.live.marks``): Excel signs them with its
+    user's name, not ours, so they are known by their cells. Sheet → cells."""
+    sheet, notes = undo.get("sheet"), undo.get("notes")
+    if not isinstance(sheet, str) or not isinstance(notes, list):
+        return {}
+    return {sheet: {ref for ref in notes if isinstance(ref, str)}}
+
+
+def _remove_notes(package: XlsxPackage, part: str, listed: set[str]) -> None:
+    """Our notes on the sheet at ``part``: those by our author, and those at ``listed``."""
     rels = package.relationships(part)
     comments = next((r for r in rels if r.type == COMMENTS_TYPE), None)
     vml = next((r for r in rels if r.type == VML_TYPE), None)
@@ -639,26 +652,30 @@ def _remove_notes(package: XlsxPackage, part: str) -> None:
     comments_part = comments.target
     data = package.read(comments_part)
     authors = re.findall(rb"<author>(.*?)</author>", data, re.S)
-    if AUTHOR.encode() not in authors:
-        return
-    ours = authors.index(AUTHOR.encode())
+    ours = authors.index(AUTHOR.encode()) if AUTHOR.encode() in authors else -1
     all_comments = re.findall(rb"<comment\b.*?</comment>", data, re.S)
     mine = [
-        c for c in all_comments if attributes(c[: c.index(b">") + 1]).get("authorId") == str(ours)
+        c
+        for c in all_comments
+        if attributes(c[: c.index(b">") + 1]).get("authorId") == str(ours)
+        or attributes(c[: c.index(b">") + 1]).get("ref") in listed
     ]
+    if not mine:
+        return
     refs = {attributes(c[: c.index(b">") + 1])["ref"] for c in mine}
     if len(mine) == len(all_comments) and vml is not None and "commentCI" in comments_part:
         _drop_notes_parts(package, part, comments, vml)
         return
     for comment in mine:
         data = data.replace(comment, b"", 1)
-    data = data.replace(f"<author>{AUTHOR}</author>".encode(), b"", 1)
-    if ours < len(authors) - 1:  # authors after ours move up by one
-        data = re.sub(
-            rb'authorId="(\d+)"',
-            lambda m: b'authorId="%d"' % (int(m.group(1)) - (int(m.group(1)) > ours)),
-            data,
-        )
+    if ours >= 0:
+        data = data.replace(f"<author>{AUTHOR}</author>".encode(), b"", 1)
+        if ours < len(authors) - 1:  # authors after ours move up by one
+            data = re.sub(
+                rb'authorId="(\d+)"',
+                lambda m: b'authorId="%d"' % (int(m.group(1)) - (int(m.group(1)) > ours)),
+                data,
+            )
     package.write(comments_part, data)
     if vml is not None:
         _remove_vml_shapes(package, vml.target, refs)
