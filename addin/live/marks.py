@@ -43,17 +43,12 @@ from addin.io.product_sheets import MARKS_SHEET, REPORT_SHEETS
 from addin.live.cell_writes import excel_value, write_block
 from addin.live.own_sheets import add_own_sheet, own_sheet, refuse_taken, remove_own_sheet
 from addin.live.report_sheet import draw_report, own_report_sheet
+from addin.live.sheet_format import com_colour
 
 #: COM's ``XlFormatConditionType.xlExpression``: a rule that applies where a formula is true.
 XL_EXPRESSION = 2
 #: How the marks sheet is named in our rules' formulas, as Excel and LibreOffice write it.
 _MARKS_REFERENCES = (f"'{MARKS_SHEET}'!", f"{MARKS_SHEET}!")
-
-
-def com_colour(rgb: str) -> int:
-    """``"FFC7CE"`` → COM's colour number (red + green × 256 + blue × 65536)."""
-    red, green, blue = (int(rgb[i : i + 2], 16) for i in (0, 2, 4))
-    return red + (green << 8) + (blue << 16)
 
 
 def own_marks_sheet(book: xw.Book) -> str | None:

@@ -64,7 +64,7 @@ def _legacy(sheet: xw.Sheet) -> bool:
     return True
 
 
-def refuse_taken(book: xw.Book, names: list[str]) -> None:
+def refuse_taken(book: xw.Book, names: list[str], then: str = "recommencez") -> None:
     """Refuse, before anything is written, to add our sheets ``names`` where a sheet of the
     user's has one of them (Excel compares sheet names without case), in the file path's
     words (``XlsxPackage.add_sheet``)."""
@@ -74,7 +74,7 @@ def refuse_taken(book: xw.Book, names: list[str]) -> None:
         raise UsageError(
             f"le classeur a déjà une feuille « {taken} » qui n'a pas été ajoutée par "
             "client-import : renommez-la (clic droit sur l'onglet, Renommer), enregistrez "
-            "le classeur, puis recommencez"
+            f"le classeur, puis {then}"
         )
 
 

@@ -35,6 +35,7 @@ from addin.io.sheet_xml import hyperlink_formula
 from addin.live.book import read_book_table
 from addin.live.cell_writes import excel_value, write_block
 from addin.live.own_sheets import add_own_sheet, own_sheet
+from addin.live.sheet_format import set_widths
 
 
 def own_report_sheet(book: xw.Book) -> str | None:
@@ -47,8 +48,7 @@ def draw_report(book: xw.Book, plan: MarkPlan, lang: Lang, notes: int) -> None:
     sheet = add_own_sheet(book, REPORT_SHEETS[lang])
     rows = [[_value(cell) for cell in cells] for cells in report_rows(plan, lang, notes)]
     write_block(sheet, 1, 1, rows)
-    for first, last, width in _width_runs(REPORT_WIDTHS):
-        sheet.range((1, first), (1, last)).column_width = width
+    set_widths(sheet, REPORT_WIDTHS)
     top = REPORT_HEADER_ROW
     last_column = get_column_letter(len(REPORT_WIDTHS))
     sheet.range(f"A{top}:{last_column}{top + len(plan.lines)}").api.AutoFilter()
@@ -60,17 +60,6 @@ def _value(cell: ReportCell) -> Any:
     if isinstance(cell, str):
         return excel_value(cell)
     return cell
-
-
-def _width_runs(widths: tuple[int, ...]) -> list[tuple[int, int, int]]:
-    """``(9, 9, 16)`` → ``[(1, 2, 9), (3, 3, 16)]``: one call per run of equal widths."""
-    runs: list[tuple[int, int, int]] = []
-    for column, width in enumerate(widths, start=1):
-        if runs and runs[-1][2] == width and runs[-1][1] == column - 1:
-            runs[-1] = (runs[-1][0], column, width)
-        else:
-            runs.append((column, column, width))
-    return runs
 
 
 def previous_issues(book: xw.Book) -> set[IssueKey] | None:
