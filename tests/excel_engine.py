@@ -259,9 +259,12 @@ class Book(base_classes.Book):
         self.cached: Any = None
 
     fullname = property(lambda self: self._fullname)
-    api = property(lambda self: self.wb)
     name = property(lambda self: Path(self._fullname).name)
     app = property(lambda self: self.books.app)
+
+    @property
+    def api(self) -> BookApi:
+        return BookApi(self)
 
     @property
     def sheets(self) -> Sheets:
@@ -845,6 +848,39 @@ class Validation:
                 setattr(dv, self._PROPERTIES[name], value)
             else:
                 raise AttributeError(name)
+
+
+class BookApi:
+    """COM's ``Workbook`` for what xlwings does not offer: ``Windows(1)``, the book's window."""
+
+    def __init__(self, book: Book) -> None:
+        self.book = book
+
+    def Windows(self, index: int) -> Window:
+        self.book.app.engine.call("Workbook.Windows")
+        return Window(self.book)
+
+
+class Window:
+    """COM's ``Window``: ``SplitRow``, ``SplitColumn`` and ``FreezePanes`` act on the sheet the
+    window shows, the active one (so a sheet is activated before its panes are frozen)."""
+
+    def __init__(self, book: Book) -> None:
+        self.__dict__["book"] = book
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        self.book.app.engine.call(f"Window.{name}.set")
+        ws = self.book.wb.active
+        split = self.__dict__.setdefault("split", [0, 0])
+        if name == "SplitRow":
+            split[0] = int(value)
+        elif name == "SplitColumn":
+            split[1] = int(value)
+        elif name == "FreezePanes":
+            frozen = bool(value) and split != [0, 0]
+            ws.freeze_panes = f"{get_column_letter(split[1] + 1)}{split[0] + 1}" if frozen else None
+        else:
+            raise AttributeError(name)
 
 
 class SheetApi:

@@ -71,6 +71,7 @@ def shown(path: Path) -> dict[str, Any]:
             },
             "widths": {c: ws.column_dimensions[c].width for c in "ABCDEFH"},
             "hidden": [c for c in "ABCDEFGH" if ws.column_dimensions[c].hidden],
+            "frozen": ws.freeze_panes,
             "tab": ws.sheet_properties.tabColor.rgb if ws.sheet_properties.tabColor else None,
             "validations": [
                 (

@@ -59,6 +59,7 @@ def shown(path: Path) -> dict[str, Any]:
             if cell.value is not None
         }
         if ws.title.startswith("CI_"):
+            seen[f"{ws.title} frozen"] = ws.freeze_panes
             seen[f"{ws.title} widths"] = [
                 ws.column_dimensions[letter].width for letter in "ABCDEFGHIJ"
             ]

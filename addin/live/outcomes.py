@@ -35,7 +35,7 @@ from addin.live.book import read_book_table
 from addin.live.cell_writes import excel_value, set_cells, write_block
 from addin.live.grid import _rows_2d
 from addin.live.own_sheets import add_own_sheet, own_sheet, refuse_taken, remove_own_sheet
-from addin.live.sheet_format import set_widths
+from addin.live.sheet_format import freeze_below, set_widths
 
 
 def write_outcomes(
@@ -152,6 +152,7 @@ def _put_history(book: xw.Book, lines: Sequence[Sequence[CellValue]], lang: Lang
     rows += [[_cell(value) for value in line] for line in lines]
     write_block(sheet, 1, 1, rows)
     set_widths(sheet, _COLUMN_WIDTHS)
+    freeze_below(book, sheet, 1)
 
 
 def _cell(value: CellValue) -> Any:
