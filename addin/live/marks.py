@@ -55,10 +55,6 @@ def own_marks_sheet(book: xw.Book) -> str | None:
     return own_sheet(book, [MARKS_SHEET])
 
 
-def is_marked(book: xw.Book) -> bool:
-    return own_marks_sheet(book) is not None or own_report_sheet(book) is not None
-
-
 # --- draw -------------------------------------------------------------------------------------
 
 
