@@ -658,6 +658,16 @@ class _Wrapping(Translator):
         )
 
 
+def _renumber(ws: Any) -> None:
+    """Priorities 1, 2, 3… in the rules' order, as Excel keeps them."""
+    rules = sorted(
+        (rule for cf in ws.conditional_formatting for rule in cf.rules),
+        key=lambda rule: rule.priority or 0,
+    )
+    for number, rule in enumerate(rules, start=1):
+        rule.priority = number
+
+
 def bgr_to_argb(color: int) -> str:
     """COM's colour (``R + G*256 + B*65536``) as openpyxl's ``FFRRGGBB``."""
     red, green, blue = color & 0xFF, (color >> 8) & 0xFF, (color >> 16) & 0xFF
@@ -666,6 +676,10 @@ def bgr_to_argb(color: int) -> str:
 
 class FormatConditions:
     """COM's ``Range.FormatConditions``: the sheet's conditional formats that meet the range.
+
+    A rule added comes first (before the others, as a new rule does in Excel), and
+    ``SetLastPriority`` sends it after them; priorities are counted 1, 2, 3… again after each
+    change, as Excel keeps them.
 
     ``Add(Type=2, Formula1=...)`` (``xlExpression``) adds a rule for the whole range. As in
     Excel, relative references in ``Formula1`` are read *from the active cell* of the sheet,
@@ -706,11 +720,11 @@ class FormatConditions:
         active = ws.active_cell or "A1"
         first = f"{get_column_letter(self.rng.column)}{self.rng.row}"
         stored = _Wrapping(Formula1, origin=active).translate_formula(first)
-        existing = [rule.priority or 0 for cf in ws.conditional_formatting for rule in cf.rules]
         rule = Rule(type="expression", formula=[stored.lstrip("=")], dxf=DifferentialStyle())
-        rule.priority = max(existing, default=0) + 1
         sqref = self.rng.address.replace("$", "")
         ws.conditional_formatting.add(sqref, rule)
+        rule.priority = 0  # before every other rule, then all counted from 1 again
+        _renumber(ws)
         cf = next(cf for cf in ws.conditional_formatting if rule in cf.rules)
         return FormatCondition(self.rng, cf, rule)
 
@@ -753,6 +767,15 @@ class FormatCondition:
     def Font(self) -> _Colour:
         return _Colour(self, "font")
 
+    def SetLastPriority(self) -> None:
+        """Evaluated after every other rule of the sheet."""
+        self._call("FormatCondition.SetLastPriority")
+        ws = self.rng.sheet.ws
+        self.rule.priority = (
+            max(r.priority or 0 for cf in ws.conditional_formatting for r in cf.rules) + 1
+        )
+        _renumber(ws)
+
     def Delete(self) -> None:
         self._call("FormatCondition.Delete")
         rules = self.rng.sheet.ws.conditional_formatting._cf_rules
@@ -761,6 +784,7 @@ class FormatCondition:
                 kept.remove(self.rule)
                 if not kept:
                     del rules[cf]
+        _renumber(self.rng.sheet.ws)
 
 
 class _Colour:

@@ -321,7 +321,7 @@ def test_the_calls_of_check_and_marks_do_not_grow_with_the_rows(
     # the marks sheet and the report: one write each, and the rules: four
     assert large["Range.Value.set"] == 2
     assert large["FormatConditions.Add"] == 4
-    assert sum(without_notes.values()) == 68  # and two per note: 1,068 in all
+    assert sum(without_notes.values()) == 72  # and two per note: 1,072 in all
 
 
 # --- LibreOffice --------------------------------------------------------------------------------

@@ -103,6 +103,7 @@ def _add_rules(book: xw.Book, sheet: xw.Sheet, plan: MarkPlan, flag_column: int)
         if font is not None:
             condition.Font.Color = com_colour(font)
         condition.StopIfTrue = True
+        condition.SetLastPriority()  # after the user's rules and ours before it, in our order
     shown.activate()
 
 
