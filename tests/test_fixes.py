@@ -26,7 +26,7 @@ from addin.core.profile import Profile
 from addin.core.profiles import get_profile
 from addin.core.report import Issue, column_letter
 from addin.core.table import CellValue, FormulaCell, SourceInfo, Table
-from addin.validation import read_and_validate
+from addin.usecases.validation import read_and_validate
 
 SAMPLES = Path(__file__).parent.parent / "demo" / "samples"
 #: every code a fix may apply: the safe ones, and the forbidden characters where allowed

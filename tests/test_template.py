@@ -28,8 +28,8 @@ from addin.core.template import (
     plan_template,
 )
 from addin.errors import UsageError
-from addin.template_file import make_template
-from addin.validation import validate_file
+from addin.usecases.template_file import make_template
+from addin.usecases.validation import validate_file
 
 PROFILES = sorted(all_profiles())
 ROWS = 50
@@ -443,7 +443,7 @@ def test_not_an_xlsx_name_is_refused(tmp_path: Path) -> None:
 def _cli(*args: str) -> tuple[int, str, str]:
     from typer.testing import CliRunner
 
-    from addin.cli import app
+    from addin.shells.cli import app
 
     result = CliRunner().invoke(app, list(args))
     return result.exit_code, result.stdout, result.stderr
@@ -472,6 +472,7 @@ def test_template_command_in_english(tmp_path: Path) -> None:
         (["template", "hokus", "--lang", "de"], "--lang accepte fr ou en"),
         (["template", "hokus", "--rows", "0"], "--rows doit être entre 1 et 1 048 575"),
         (["template", "hokus", "-o", "out.csv"], "n'en est pas un"),
+        (["template", "hokus", "-o", "missing/"], "le dossier « missing » n'existe pas : créez-le"),
     ],
 )
 def test_template_command_errors_are_one_line(args: list[str], message: str) -> None:

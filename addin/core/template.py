@@ -2,7 +2,7 @@
 
 Why a plan apart from the writer: every choice (which dropdown, which limit, which message,
 which cells are text) is a business decision tested here without opening a workbook; the
-openpyxl writer (``addin.io.template_writer``) only lays the plan out. The template is thus
+openpyxl writer (``addin.files.template_writer``) only lays the plan out. The template is thus
 never out of date: change the profile, and the next template follows.
 
 Excel's limits shape the plan: an input message or an error message holds 255 characters,

@@ -1,6 +1,6 @@
 """Our mapping sheet written into the open book: which field each column feeds, with a dropdown.
 
-The same sheet as the file path's (``io.mapping_sheet.mapping_layout`` gives both their cells,
+The same sheet as the file path's (``files.mapping_sheet.mapping_layout`` gives both their cells,
 dropdown and widths): its cells in one ``Range.Value`` call, the dropdown as COM's
 ``Validation.Add`` of a list read from the hidden column H, the widths, the tab's colour, the
 frozen header rows. Ours of the same language is rewritten where it stands (the sheets' order
@@ -16,9 +16,9 @@ from typing import Any
 import xlwings as xw
 
 from addin.core.catalogue import Lang
+from addin.core.product_sheets import MAPPING_SHEETS
 from addin.core.workbook import MappingSheetRow
-from addin.io.mapping_sheet import LIST_WIDTH, TAB_COLOUR, MappingLayout, mapping_layout
-from addin.io.product_sheets import MAPPING_SHEETS
+from addin.files.mapping_sheet import LIST_WIDTH, TAB_COLOUR, MappingLayout, mapping_layout
 from addin.live.cell_writes import excel_value, write_block
 from addin.live.own_sheets import add_own_sheet, own_sheet, refuse_taken, remove_own_sheet
 from addin.live.sheet_format import com_colour, freeze_below, set_widths

@@ -1,6 +1,6 @@
 """Draw a :class:`~addin.core.marks.MarkPlan` on the open book, and take it out again.
 
-The same marks as the file path's (``io.marks_writer``), drawn through Excel's object model:
+The same marks as the file path's (``files.marks_writer``), drawn through Excel's object model:
 
 - the hidden sheet ``CI_Marques`` with each marked cell's level at its own address and each
   row's worst level in the column after the data (``marks_writer.mark_levels``), written in
@@ -32,14 +32,14 @@ import xlwings as xw
 
 from addin.core.catalogue import Lang
 from addin.core.marks import MarkPlan, cell_ref
-from addin.io.marks_writer import (
+from addin.core.product_sheets import MARKS_SHEET, REPORT_SHEETS
+from addin.files.marks_writer import (
     AUTHOR,
     RULE_COLOURS,
     mark_levels,
     rule_formulas,
     rules_range,
 )
-from addin.io.product_sheets import MARKS_SHEET, REPORT_SHEETS
 from addin.live.cell_writes import excel_value, write_block
 from addin.live.own_sheets import add_own_sheet, own_sheet, refuse_taken, remove_own_sheet
 from addin.live.report_sheet import draw_report, own_report_sheet

@@ -1,6 +1,6 @@
 """Our report sheet in the open book: totals and one line per issue, each linked to its cell.
 
-The same sheet as the file path's (``io.marks_writer.report_rows`` gives both their cells): it is
+The same sheet as the file path's (``files.marks_writer.report_rows`` gives both their cells): it is
 written in one ``Range.Value`` call per 100,000 cells, the links as ``HYPERLINK`` formulas
 (Excel takes a text starting with ``=`` as a formula), every other text behind Excel's quote
 prefix when Excel would parse it (``cell_writes.excel_value``: a value ``01220`` stays text).
@@ -19,8 +19,9 @@ from openpyxl.utils import get_column_letter
 
 from addin.core.catalogue import Lang
 from addin.core.marks import IssueKey, MarkPlan
+from addin.core.product_sheets import REPORT_SHEETS
 from addin.errors import ClientImportError
-from addin.io.marks_writer import (
+from addin.files.marks_writer import (
     REPORT_HEADER_ROW,
     REPORT_WIDTHS,
     Link,
@@ -28,8 +29,7 @@ from addin.io.marks_writer import (
     issues_from_table,
     report_rows,
 )
-from addin.io.product_sheets import REPORT_SHEETS
-from addin.io.sheet_xml import hyperlink_formula
+from addin.files.sheet_xml import hyperlink_formula
 from addin.live.book import read_book_table
 from addin.live.cell_writes import excel_value, write_block
 from addin.live.own_sheets import add_own_sheet, own_sheet
