@@ -11,11 +11,13 @@ after undo the original cells again. The calls into Excel of a fix do not grow w
 from __future__ import annotations
 
 import shutil
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import xlwings as xw
+from openpyxl import load_workbook
 
 from addin.core.catalogue import Lang
 from addin.core.profile import Profile
@@ -68,6 +70,22 @@ def file_sheets(path: Path) -> list[str]:
         return book.sheet_names()
 
 
+def changes_look(path: Path) -> tuple[object, ...] | None:
+    """Our changes sheet's frozen rows, column widths and hidden column, read with openpyxl."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        book = load_workbook(path)
+    if "CI_Corrections" not in book.sheetnames:
+        return None
+    sheet = book["CI_Corrections"]
+    columns = [sheet.column_dimensions[letter] for letter in "ABCDEF"]
+    return (
+        sheet.freeze_panes,
+        [column.width for column in columns],
+        [column.hidden for column in columns],
+    )
+
+
 def assert_same_cells(live: Table, saved: Table) -> None:
     assert live.headers == saved.headers
     assert live.row_numbers == saved.row_numbers
@@ -103,6 +121,7 @@ def assert_fix_and_undo_alike(source: Path, profile: Profile | None, folder: Pat
     assert live.read_changes() == file_log
     book.save(str(folder / "live-saved.xlsx"))  # the file path knows our sheet by its name
     assert file_changes(folder / "live-saved.xlsx") == file_log
+    assert changes_look(folder / "live-saved.xlsx") == changes_look(fixed_file)
     assert live.sheet_names() == file_sheets(fixed_file)
 
     undone_file = undo_fixes(fixed_file)
@@ -303,19 +322,17 @@ def test_a_users_own_changes_sheet_is_neither_read_nor_replaced(
     assert book.sheets["Sheet"].range("A5").raw_value == " Paul "  # no cell written either
 
 
-def test_a_marked_book_is_refused_before_anything_is_written(
+def test_a_marked_book_is_fixed_and_marked_again_live_as_on_file(
     excel: excel_engine.Engine, tmp_path: Path
 ) -> None:
-    """Marks are not drawn or cleared live yet: a book the command line marked is refused with
-    what to do, and left as it was."""
+    """A book the command line marked: its marks are taken out live, the fix runs, the marks
+    come back for what is left, and undo gives the cells back, all as on the file."""
     source = write_rows(tmp_path / "m.xlsx", HEADERS[:10], flokon_rows(5))
     mark_file(source, FLOKON, in_place=True)
-    book, live = open_live(source)
-    before = [sheet.range("A2").raw_value for sheet in book.sheets]
-    with pytest.raises(UsageError, match="pas encore possible dans le classeur ouvert"):
-        fix_book(live, FLOKON)
-    assert [sheet.range("A2").raw_value for sheet in book.sheets] == before
-    assert "CI_Corrections" not in live.sheet_names()
+    (tmp_path / "run").mkdir()
+    assert assert_fix_and_undo_alike(source, FLOKON, tmp_path / "run") == 2
+    book = xw.books[-1]
+    assert "CI_Rapport" in [sheet.name for sheet in book.sheets]
 
 
 # --- the Excel session --------------------------------------------------------------------------

@@ -1,17 +1,17 @@
-"""The book open in Excel as the use cases see it (``core.workbook.Workbook``), for check, fix
-and undo: the live twin of ``addin.files.file_workbook``.
+"""The book open in Excel as the use cases see it (``core.workbook.Workbook``): the live twin of
+``addin.files.file_workbook``, for every use case that draws on a workbook.
 
-What it reads goes through :mod:`addin.live.book` (the same table as the saved file gives); what
-it writes goes in a few bulk calls (:mod:`addin.live.cell_writes`, :mod:`addin.live.changes`).
-Nothing is saved: the user saves the book, and Excel's own undo history is theirs to keep; the
-changes sheet is how ``undo`` finds what a fix did.
+What it reads goes through :mod:`addin.live.book` (the same table as the saved file gives);
+what it writes is what the file path writes, drawn through Excel's object model in a few bulk
+calls whatever the number of rows: fixed cells (:mod:`addin.live.cell_writes`) and the changes
+sheet ``undo`` reads (:mod:`addin.live.changes`); marks, their clearing and the previous
+check's issues (:mod:`addin.live.marks`, :mod:`addin.live.report_sheet`); the mapping sheet
+(:mod:`addin.live.mapping`); a push's outcomes and history (:mod:`addin.live.outcomes`). Every
+sheet it adds is marked ours by the file path's hidden defined name, so a book marked, fixed or
+mapped here and saved is the command line's to clear or undo, and the other way round.
 
-Not offered live yet (each raises a :class:`~addin.errors.UsageError` saying so, in French, at
-the call, rather than pretending): drawing or clearing our marks, reading the report sheet of a
-previous check, writing the mapping sheet (a stored one is read) and a push's outcomes.
-A book carrying none of our marks, the usual one, is checked, fixed and undone in full; a
-marked one is refused before anything is written, and the command line does the job on the
-saved file. ``formula_cells`` is read again on each call: a fix asks once per sheet.
+Nothing is saved: the user saves the book, and Excel's own undo history is theirs to keep.
+``formula_cells`` is read again on each call: a fix asks once per sheet.
 """
 
 from __future__ import annotations
@@ -23,12 +23,12 @@ import xlwings as xw
 from addin.core.catalogue import Lang
 from addin.core.marks import IssueKey, MarkPlan
 from addin.core.outcomes import HistoryLine, RowOutcome
-from addin.core.product_sheets import MAPPING_SHEETS, MARKS_SHEET, REPORT_SHEETS
+from addin.core.product_sheets import MAPPING_SHEETS
 from addin.core.table import CellValue, StoredMapping, Table
 from addin.core.workbook import HeaderScore, LoggedChange, MappingSheetRow, Progress, no_progress
-from addin.errors import UsageError
 from addin.files.mapping_sheet import mapping_from_lines, sheet_lines
-from addin.live import cell_writes, changes
+from addin.live import cell_writes, changes, mapping, marks, report_sheet
+from addin.live import outcomes as outcomes_
 from addin.live.book import read_book_table
 from addin.live.own_sheets import own_sheet
 
@@ -69,12 +69,6 @@ class LiveWorkbook:
             progress=progress,
         )
 
-    def _not_yet(self, what: str) -> UsageError:
-        return UsageError(
-            f"{what} n'est pas encore possible dans le classeur ouvert « {self.name} » : "
-            "enregistrez-le, fermez-le et lancez la commande client-import sur le fichier"
-        )
-
     def stored_mapping(self) -> StoredMapping | None:
         """The mapping our sheet stores (read live, parsed as the file path parses it); a
         user's own sheet of that name is the user's data, not our mapping."""
@@ -96,7 +90,15 @@ class LiveWorkbook:
         data_sheet: str,
         lang: Lang,
     ) -> None:
-        raise self._not_yet("Écrire la correspondance des colonnes")
+        mapping.write_mapping_sheet(
+            self.book,
+            rows,
+            labels,
+            profile=profile,
+            platform=platform,
+            data_sheet=data_sheet,
+            lang=lang,
+        )
 
     def write_outcomes(
         self,
@@ -106,25 +108,18 @@ class LiveWorkbook:
         history: HistoryLine,
         lang: Lang,
     ) -> None:
-        raise self._not_yet("Écrire le résultat d'un envoi")
+        outcomes_.write_outcomes(self.book, sheet, header_row, outcomes, history, lang=lang)
 
-    # --- marks: none drawn live yet; a book marked by the command line is refused ---------------
-
-    def _marked(self) -> bool:
-        return own_sheet(self.book, [MARKS_SHEET, *REPORT_SHEETS.values()]) is not None
+    # --- marks ---------------------------------------------------------------------------------
 
     def previous_issues(self) -> set[IssueKey] | None:
-        if self._marked():
-            raise self._not_yet("Travailler sur un classeur marqué par une vérification")
-        return None
+        return report_sheet.previous_issues(self.book)
 
     def clear_marks(self) -> bool:
-        if self._marked():
-            raise self._not_yet("Retirer les marques d'une vérification")
-        return False
+        return marks.clear_marks(self.book)
 
     def draw_marks(self, plan: MarkPlan, lang: Lang) -> int:
-        raise self._not_yet("Marquer les problèmes")
+        return marks.draw_marks(self.book, plan, lang)
 
     # --- fixes -------------------------------------------------------------------------------
 
