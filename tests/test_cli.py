@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 import requests
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 from typer.testing import CliRunner
 
 from addin.core.profiles import get_profile
@@ -240,3 +240,30 @@ def test_an_english_report_has_no_french_outside_values_and_headers(name: str) -
         if FRENCH_WORDS.search(text):
             french.append(issue["message"])
     assert french == []
+
+
+def test_a_sixth_numbered_column_of_five_is_the_one_left_out(tmp_path: Path) -> None:
+    """Reveal takes five e-mails: with « Courriel 1 » … « Courriel 6 », the first five go to
+    the platform as they are numbered, the sixth is the one not imported, and the warning
+    names the column that holds the last place."""
+    path = tmp_path / "contacts.csv"
+    emails = [f"a{n}@exemple.ca" for n in range(1, 7)]
+    path.write_text(
+        "Prénom;Nom de famille;Téléphone 1;"
+        + ";".join(f"Courriel {n}" for n in range(1, 7))
+        + "\nMarie;Tremblay;+1 418-692-2121;"
+        + ";".join(emails)
+        + "\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "reveal.xlsx"
+    result = runner.invoke(app, ["export", str(path), "-p", "reveal", "-o", str(out)])
+    assert result.exit_code == 0, result.stderr
+    sheet = load_workbook(out).active
+    assert sheet is not None
+    rows = list(sheet.iter_rows(values_only=True))
+    exported = dict(zip(rows[0], rows[1], strict=True))
+    assert [exported[f"Courriel {n}"] for n in range(1, 6)] == emails[:5]
+    checked = runner.invoke(app, ["validate", str(path), "-p", "reveal", "--json"])
+    [warning] = [i for i in json.loads(checked.stdout)["issues"] if i["column"] == "Courriel 6"]
+    assert "« Courriel 5 » alimente déjà" in warning["message"]
