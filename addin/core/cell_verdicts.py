@@ -20,13 +20,15 @@ values, and Excel recalculates the same cells again and again.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from functools import partial
 from types import MappingProxyType
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 from addin.core.catalogue import Lang
 from addin.core.checkers import build_checker
+from addin.core.clean_shapes import column_shape
 from addin.core.columns import cell_judge
 from addin.core.fields.base import FieldChecker, Outcome, Problem, as_text
 from addin.core.fields.country import resolve_country
@@ -43,17 +45,16 @@ POSITION = 0
 #: Distinct values kept per field before the cache starts again (bounds the memory of a
 #: workbook recalculated all day; 100,000 verdicts are a few tens of megabytes at most).
 CACHE_LIMIT = 100_000
+_UNSEEN = object()
 
 
 class Verdict(NamedTuple):
-    """What ``validate`` and ``fix`` say of one cell."""
+    """What ``validate`` says of one cell."""
 
     #: the issues ``validate`` reports for the cell, in the report's order
     issues: tuple[Issue, ...]
     #: the value in the platform's form, ``None`` when it cannot be understood
     normalised: str | None
-    #: what ``fix`` writes in the cell: the value unchanged when no safe fix exists
-    fixed: CellValue
 
     @property
     def ok(self) -> bool:
@@ -104,40 +105,55 @@ class FieldVerdicts:
         # A date column learns its day/month order from its values: in a one-row file, from
         # the value alone, so its checker is built per value; every other one is built once.
         self._per_value = column.type == "date"
-        self._judge = None if self._per_value else self._judge_with(self._checker([]))
-        self._cache: dict[tuple[type, CellValue], Verdict] = {}
+        self._judge = None
+        self._shape: re.Pattern[str] | None = None
+        if not self._per_value:
+            checker = self._checker([])
+            self._judge = self._judge_with(checker)
+            if column.type != "postal_code":  # as the engine: a row's country may change it
+                self._shape = column_shape(column, checker, self._characters)
+        self._verdicts: dict[tuple[type, CellValue], Verdict] = {}
+        self._fixes: dict[tuple[type, CellValue], CellValue] = {}
 
     def verdict(self, value: CellValue) -> Verdict:
-        """The verdict on ``value`` (not blank: see :func:`is_blank`)."""
+        """What ``validate`` says of ``value`` (not blank: see :func:`is_blank`)."""
         key = (type(value), value)  # 1 and "1" are different cells; 1 and 1.0 are not
-        found = self._cache.get(key)
+        found = self._verdicts.get(key)
         if found is None:
-            if len(self._cache) >= CACHE_LIMIT:
-                self._cache.clear()
-            found = self._cache[key] = self._verdict(value)
+            if len(self._verdicts) >= CACHE_LIMIT:
+                self._verdicts.clear()
+            found = self._verdicts[key] = self._verdict(value)
         return found
 
-    def _verdict(self, value: CellValue) -> Verdict:
-        normalised, issues = self._issues(value)
-        return Verdict(issues, normalised, self._fixed(value, issues))
+    def fixed(self, value: CellValue) -> CellValue:
+        """What ``fix`` writes in the cell: ``value`` itself when no safe fix exists.
 
-    def _fixed(self, value: CellValue, issues: tuple[Issue, ...]) -> CellValue:
-        """``fixes.fix_table`` on the one-row file: safe suggestions applied, then the cell
-        judged again, until nothing safe is left or ``MAX_ROUNDS`` is reached."""
-        current = value
+        ``fixes.fix_table`` on the one-row file: safe suggestions applied, then the cell judged
+        again, until nothing safe is left or ``MAX_ROUNDS`` is reached.
+        """
+        key = (type(value), value)
+        found = self._fixes.get(key, _UNSEEN)
+        if found is not _UNSEEN:
+            return cast(CellValue, found)
+        if len(self._fixes) >= CACHE_LIMIT:
+            self._fixes.clear()
+        current, issues = value, self.verdict(value).issues
         for _ in range(MAX_ROUNDS):
             edit = safe_edits(issues, self.profile, ()).get((ROW, POSITION))
             if edit is None or edit[0] == current:
                 break
             current = edit[0]
-            issues = self._issues(current)[1]
+            issues = self.verdict(current).issues
+        self._fixes[key] = current
         return current
 
-    def _issues(self, value: CellValue) -> tuple[str | None, tuple[Issue, ...]]:
+    def _verdict(self, value: CellValue) -> Verdict:
+        if self._shape is not None and isinstance(value, str) and self._shape.fullmatch(value):
+            return Verdict((), value)  # the engine's fast path: a clean text is its own value
         judge = self._judge or self._judge_with(self._checker([value]))
         normalised, problems = judge(value)
         shown = value if type(value) is str else as_text(value)
-        return normalised, tuple(self._issue(p, shown) for p in problems)
+        return Verdict(tuple(self._issue(p, shown) for p in problems), normalised)
 
     def _issue(self, p: Problem, shown: str) -> Issue:
         column = self.column

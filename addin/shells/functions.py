@@ -2,6 +2,8 @@
 
 Each function takes one value or a whole range and answers in the same shape, so
 ``=CI_PHONE(E2:E10001)`` is one call that spills instead of 10,000 calls; blank cells stay blank.
+xlwings hands the values over with ``ndim="natural"``: a cell as a value, a row as a list, a
+column or a block as a list of rows, which is how the answer goes back.
 What a value is worth is decided in ``addin.core.cell_verdicts`` (the engine's own checkers and
 catalogue, so a cell gets the same verdict here as from ``validate`` and ``fix``); this module
 only reads Excel's values, picks the profile and field, and turns every failure into a sentence
@@ -262,8 +264,9 @@ def _normalised(verdicts: FieldVerdicts, value: CellValue, lang: Lang) -> object
     verdict = verdicts.verdict(value)
     if verdict.ok and verdict.normalised is not None:
         return verdict.normalised
-    if verdict.fixed != value:
-        repaired = verdicts.verdict(verdict.fixed)
+    fixed = verdicts.fixed(value)
+    if fixed != value:
+        repaired = verdicts.verdict(fixed)
         if repaired.ok and repaired.normalised is not None:
             return repaired.normalised
     return verdict.text(lang)
@@ -283,7 +286,7 @@ _LANG_DOC = "Langue des messages : fr (par défaut) ou en."
 
 
 @func(category=CATEGORY)
-@arg("valeur", ndim=2, err_to_str=True, doc=_VALUE_DOC)
+@arg("valeur", ndim="natural", err_to_str=True, doc=_VALUE_DOC)
 @arg("champ", doc="Le champ de la plateforme : son identifiant ou son en-tête (ex. personPhone).")
 @arg("plateforme", doc=_PLATFORM_DOC)
 @arg("langue", doc=_LANG_DOC)
@@ -299,7 +302,7 @@ def CI_CHECK(valeur: Shape, champ: object, plateforme: object = None, langue: ob
 
 
 @func(category=CATEGORY)
-@arg("valeur", ndim=2, err_to_str=True, doc=_VALUE_DOC)
+@arg("valeur", ndim="natural", err_to_str=True, doc=_VALUE_DOC)
 @arg("champ", doc="Le champ de la plateforme : son identifiant ou son en-tête (ex. personPhone).")
 @arg("plateforme", doc=_PLATFORM_DOC)
 def CI_FIX(valeur: Shape, champ: object, plateforme: object = None) -> Any:
@@ -308,7 +311,7 @@ def CI_FIX(valeur: Shape, champ: object, plateforme: object = None) -> Any:
     def run() -> Shape:
         lang = _lang(None)
         verdicts = _field_verdicts(plateforme, champ, lang)
-        return _each(valeur, lambda v: verdicts.verdict(v).fixed, lang, keep=True)
+        return _each(valeur, verdicts.fixed, lang, keep=True)
 
     return _guarded(run)
 
@@ -351,7 +354,7 @@ def _phone_setting(region: object, forme: object, lang: Lang) -> str:
 
 
 @func(category=CATEGORY)
-@arg("valeur", ndim=2, err_to_str=True, doc=_VALUE_DOC)
+@arg("valeur", ndim="natural", err_to_str=True, doc=_VALUE_DOC)
 @arg("region", doc="Pays des numéros écrits sans indicatif (ex. FR, BE) ; FR par défaut.")
 @arg("forme", doc="e164 (par défaut), international, national, chiffres, ou un profil (hokus).")
 def CI_PHONE(valeur: Shape, region: object = None, forme: object = None) -> Any:
@@ -379,7 +382,7 @@ assert set(_COUNTRY_FORMS.values()) == set(get_args(CountryFormat))
 
 
 @func(category=CATEGORY)
-@arg("valeur", ndim=2, err_to_str=True, doc=_VALUE_DOC)
+@arg("valeur", ndim="natural", err_to_str=True, doc=_VALUE_DOC)
 @arg("forme", doc="nom (nom ISO français, par défaut), iso2, iso3 ou anglais.")
 def CI_COUNTRY(valeur: Shape, forme: object = None) -> Any:
     """Le pays dans la forme demandée (France, FR, FRA, France en anglais)."""
@@ -395,14 +398,14 @@ def CI_COUNTRY(valeur: Shape, forme: object = None) -> Any:
 
 
 @func(category=CATEGORY)
-@arg("valeur", ndim=2, err_to_str=True, doc=_VALUE_DOC)
+@arg("valeur", ndim="natural", err_to_str=True, doc=_VALUE_DOC)
 def CI_DATE(valeur: Shape) -> Any:
     """La date écrite JJ/MM/AAAA, depuis un texte, une date Excel ou une date ISO."""
     return _guarded(lambda: _typed(valeur, "date", None, None))
 
 
 @func(category=CATEGORY)
-@arg("valeur", ndim=2, err_to_str=True, doc=_VALUE_DOC)
+@arg("valeur", ndim="natural", err_to_str=True, doc=_VALUE_DOC)
 @arg("pays", doc="Le pays du code postal (France, FR, Belgique...) ; la France par défaut.")
 def CI_POSTCODE(valeur: Shape, pays: object = None) -> Any:
     """Le code postal mis en forme pour son pays (zéro initial compris), ou ce qui ne va pas."""
@@ -415,35 +418,35 @@ def CI_POSTCODE(valeur: Shape, pays: object = None) -> Any:
 
 
 @func(category=CATEGORY)
-@arg("valeur", ndim=2, err_to_str=True, doc=_VALUE_DOC)
+@arg("valeur", ndim="natural", err_to_str=True, doc=_VALUE_DOC)
 def CI_EMAIL(valeur: Shape) -> Any:
     """L'adresse e-mail nettoyée (espaces, majuscules du domaine), ou pourquoi elle est invalide."""
     return _guarded(lambda: _typed(valeur, "email", None, None))
 
 
 @func(category=CATEGORY)
-@arg("valeur", ndim=2, err_to_str=True, doc=_VALUE_DOC)
+@arg("valeur", ndim="natural", err_to_str=True, doc=_VALUE_DOC)
 def CI_SIRET(valeur: Shape) -> Any:
     """Le SIRET sur 14 chiffres sans espaces, ou pourquoi il est invalide (clé de contrôle...)."""
     return _guarded(lambda: _typed(valeur, "siret", None, None))
 
 
 @func(category=CATEGORY)
-@arg("valeur", ndim=2, err_to_str=True, doc=_VALUE_DOC)
+@arg("valeur", ndim="natural", err_to_str=True, doc=_VALUE_DOC)
 def CI_VAT(valeur: Shape) -> Any:
     """Le numéro de TVA intracommunautaire sans espaces, ou pourquoi il est invalide."""
     return _guarded(lambda: _typed(valeur, "vat", None, None))
 
 
 @func(category=CATEGORY)
-@arg("valeur", ndim=2, err_to_str=True, doc=_VALUE_DOC)
+@arg("valeur", ndim="natural", err_to_str=True, doc=_VALUE_DOC)
 def CI_IBAN(valeur: Shape) -> Any:
     """L'IBAN sans espaces, ou pourquoi il est invalide (clé de contrôle, longueur...)."""
     return _guarded(lambda: _typed(valeur, "iban", None, None))
 
 
 @func(category=CATEGORY)
-@arg("valeur", ndim=2, err_to_str=True, doc=_VALUE_DOC)
+@arg("valeur", ndim="natural", err_to_str=True, doc=_VALUE_DOC)
 def CI_BIC(valeur: Shape) -> Any:
     """Le code BIC (SWIFT) sans espaces, ou pourquoi il est invalide."""
     return _guarded(lambda: _typed(valeur, "bic", None, None))
