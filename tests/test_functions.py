@@ -359,6 +359,7 @@ def test_junk_gives_text_never_an_exception(junk: object) -> None:
         (lambda: CI_CHECK("x", "personPhone", "zz"), "Plateforme inconnue « zz »"),
         (lambda: CI_CHECK("x", "personPhone", "hokus", "de"), "Langue inconnue « de »"),
         (lambda: CI_PHONE("x", "ZZZ"), "Région inconnue « ZZZ »"),
+        (lambda: CI_PHONE("x", "ZZ"), "Région inconnue « ZZ »"),
         (lambda: CI_PHONE("x", "FR", "romain"), "Forme inconnue « romain »"),
         (lambda: CI_COUNTRY("x", "latin"), "Forme inconnue « latin »"),
         (lambda: CI_ROW([["a"] * 60], "hokus"), "La plage a 60 colonnes, Hokus n'en attend que"),

@@ -361,7 +361,13 @@ def CI_PHONE(valeur: Shape, region: object = None, forme: object = None) -> Any:
     """Le numéro de téléphone dans la forme demandée, ou pourquoi il n'est pas valide."""
 
     def run() -> Shape:
-        return _typed(valeur, "phone", _phone_setting(region, forme, _lang(None)), None)
+        lang = _lang(None)
+        setting = _phone_setting(region, forme, lang)
+        try:
+            _type_verdicts("phone", setting, None)
+        except ValueError:  # a two-letter code phonenumbers has no plan for ("ZZ")
+            raise Refusal(_say("region", lang, value=str(region))) from None
+        return _typed(valeur, "phone", setting, None)
 
     return _guarded(run)
 
