@@ -138,6 +138,25 @@ def _judge(
     return outcome.value, True, outcome.problems
 
 
+def cell_judge(
+    column: Column, check: Callable[[CellValue], Outcome], characters: CharacterRules | None
+) -> Callable[[CellValue], tuple[str | None, tuple[Problem, ...]]]:
+    """One cell's normalised value and problems, exactly as :func:`check_column` judges it.
+
+    For the worksheet functions (``addin.core.cell_verdicts``), which judge one value at a
+    time and must say what ``validate`` says of that cell: same full check (type, allowed
+    placeholders, length, characters, severity overrides), same verdict on an empty cell.
+    """
+    run = _outcome_for(check, column, characters)
+    on_empty = _empty_problem(column)
+
+    def judge(cell: CellValue) -> tuple[str | None, tuple[Problem, ...]]:
+        value, _, found = _judge(cell, run, on_empty)
+        return value, found
+
+    return judge
+
+
 def check_column(ctx: Context, match: HeaderMatch, characters: CharacterRules | None) -> None:
     """Judge each distinct cell once, then spread the verdicts over the rows in bulk.
 
