@@ -138,10 +138,19 @@ def _csv(folder: Path, header: str, value: str) -> Path:
     return path
 
 
+#: what the row's other fields decide (cross-field rules): not a verdict on one value, so not
+#: CI_CHECK's, even when the report puts it on the value's cell (the first field of a group)
+ROW_RULE_CODES = {"required-if", "required-any", "duplicate-row", "duplicate-key"}
+
+
 def _said(path: Path, profile: Profile) -> str:
     """What ``validate`` says of the value's cell (A2), messages as the report renders them."""
     report = validate_file(path, profile)
-    return " ".join(i.message() for i in report.issues if i.row == 2 and i.position == 0)
+    return " ".join(
+        i.message()
+        for i in report.issues
+        if i.row == 2 and i.position == 0 and i.code not in ROW_RULE_CODES
+    )
 
 
 def _written(path: Path, profile: Profile, folder: Path) -> object:
