@@ -21,6 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from addin.core.cell_verdicts import FieldVerdicts
+from addin.core.formula_guard import defuse
 from addin.core.profile import Column, Profile
 from addin.core.profiles import all_profiles, get_profile
 from addin.shells import functions
@@ -201,8 +202,11 @@ def test_fix_writes_what_fix_writes(
     value = data.draw(_value(column.type))
     folder = tmp_path_factory.mktemp("fix")
     expected = _written(_csv(folder, column.header, value), profile, folder)
-    assert CI_FIX(value, column.id, profile.name) == expected
-    assert CI_FIX([[value, "  "]], column.id, profile.name) == [[expected, ""]]
+    fixed = CI_FIX(value, column.id, profile.name)
+    # ``fix`` guards a formula-like value it rewrites in a CSV ("=" → "'="); a cell holds it
+    # as is: equal up to that guard
+    assert fixed == expected or (isinstance(fixed, str) and defuse(fixed) == expected)
+    assert CI_FIX([[value, "  "]], column.id, profile.name) == [[fixed, ""]]
 
 
 #: What Excel hands over for numbers and dates (floats, datetimes), against the same cells

@@ -79,9 +79,11 @@ def _column_rules(
 ) -> tuple[tuple[Problem, ...], str | None]:
     """The column's rules on top of its checker: length, characters, severity overrides."""
     found = list(problems)
-    if final is not None and limit is not None and len(final) > limit:
+    # a value no checker could normalise is sent as typed (tidied): its length counts then
+    sent = final if final is not None else tidy_spaces(as_text(value))
+    if limit is not None and len(sent) > limit:
         found.append(
-            problem("text-too-long", "error", None, limit=str(limit), length=str(len(final)))
+            problem("text-too-long", "error", None, limit=str(limit), length=str(len(sent)))
         )
     if characters is not None:
         extra = characters.problems(final if final is not None else as_text(value))
