@@ -19,6 +19,7 @@ from addin.core.clean_shapes import CHARACTER_TYPES, column_shape, needing_check
 from addin.core.context import Context, FilledOf, ValueOf
 from addin.core.fields.base import Outcome, Problem, as_text, problem
 from addin.core.fields.country import resolve_country
+from addin.core.fields.phone import PhoneChecker
 from addin.core.fields.postal import UNKNOWN_COUNTRY, PostalCodeChecker
 from addin.core.fields.text import CharacterRules, tidy_spaces
 from addin.core.headers import HeaderMatch
@@ -179,7 +180,7 @@ def check_column(ctx: Context, match: HeaderMatch, characters: CharacterRules | 
     def run_for(country: str | None) -> Callable[[CellValue], Outcome]:
         """One full cell check per country met in the column, not one per cell."""
         if country not in runs:
-            assert isinstance(checker, PostalCodeChecker)
+            assert isinstance(checker, PostalCodeChecker | PhoneChecker)
             check = partial(checker.check_for, country=country)
             runs[country] = _outcome_for(check, column, characters)
         return runs[country]
@@ -300,12 +301,14 @@ def _room(ctx: Context) -> float:
 
 
 def _row_countries(ctx: Context, column: Column) -> list[str | None] | None:
-    """ISO codes of each row's country, for fields whose rules depend on it (postal codes)."""
-    if column.type != "postal_code":
+    """ISO codes of each row's country, for fields whose rules depend on it (postal codes,
+    and phone numbers typed without their country code)."""
+    if column.type not in ("postal_code", "phone"):
         return None
     source = ctx.positions.get(column.country_field) if column.country_field else None
     if source is None:
-        return [None] * ctx.table.row_count
+        # a phone without a country column: the profile's region, and the clean-shape path
+        return None if column.type == "phone" else [None] * ctx.table.row_count
     cells = ctx.table.columns[source.index]
     code_of = {cell: _country_code(cell) for cell in dict.fromkeys(cells)}
     return list(map(code_of.__getitem__, cells))
