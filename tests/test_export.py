@@ -1000,3 +1000,32 @@ def test_no_exported_value_passes_the_platforms_limit(phone: str) -> None:
     [held] = plan.held_back
     assert "30" in held.reasons and "Phone" in held.reasons
     assert profile.field("phone").max_length == 30
+
+
+def test_an_aptimyz_file_reads_back_with_a_strict_comma_parser(tmp_path: Path) -> None:
+    """Aptimyz refuses quotes and every character outside its list: after `fix`, the export
+    holds no quote at all and each line splits on its commas into exactly its 25 columns, the
+    values as written (commas and quotes became spaces, accents went, « % » is held back)."""
+    source = tmp_path / "clients.csv"
+    source.write_text(
+        "Email,First Name,Last Name,Phone,Address 1,Comments\n"
+        'a@exemple.fr,Hélène,O\'Neil,+33612345678,"12 rue A, Bât B","dit ""le grand"""\n'
+        "b@exemple.fr,Luc,Roy,+33612345678,5 avenue Foch,remise 50%\n",
+        encoding="utf-8",
+    )
+    fixed, out = tmp_path / "corrige.csv", tmp_path / "aptimyz.csv"
+    fixing = runner.invoke(app, ["fix", str(source), "-p", "aptimyz", "-o", str(fixed)])
+    assert fixing.exit_code == 1  # « % » is left for the user
+    result = runner.invoke(app, ["export", str(fixed), "-p", "aptimyz", "-o", str(out)])
+    assert result.exit_code == 1, result.stderr
+    assert "1 ligne(s) exportée(s), 1 ligne(s) refusée(s)" in result.stdout
+
+    text = out.read_text(encoding="utf-8")
+    assert '"' not in text and "'" not in text
+    lines = text.splitlines()
+    headers = lines[0].split(",")
+    assert len(headers) == 25
+    rows = [dict(zip(headers, line.split(","), strict=True)) for line in lines[1:]]
+    assert [(r["First Name"], r["Last Name"], r["Address 1"], r["Comments"]) for r in rows] == [
+        ("Helene", "O Neil", "12 rue A Bat B", "dit le grand")
+    ]  # the row with « % » is held back: no safe replacement

@@ -29,8 +29,8 @@ from addin.core.table import CellValue, FormulaCell, SourceInfo, Table
 from addin.usecases.validation import read_and_validate
 
 SAMPLES = Path(__file__).parent.parent / "demo" / "samples"
-#: every code a fix may apply: the safe ones, and the forbidden characters where allowed
-FIXABLE = SAFE_CODES | {"forbidden-character"}
+#: every code a fix may apply: the safe ones, and forbidden characters and accents where allowed
+FIXABLE = SAFE_CODES | {"forbidden-character", "accented-character"}
 
 Row = Mapping[str, CellValue | FormulaCell]
 
@@ -128,6 +128,15 @@ SAFE_CASES = [
     ("aptimyz", {"Marketing Allowed": 1}, "Marketing Allowed", "Y", ("flag-format",)),
     ("aptimyz", {"Last Name": "O'Neil"}, "Last Name", "O Neil", ("forbidden-character",)),
     ("aptimyz", {"Comments": "Dit “bonjour”"}, "Comments", "Dit bonjour", ("forbidden-character",)),
+    # Aptimyz: "de A à Z", no accent; a comma cannot be written in its unquoted CSV
+    ("aptimyz", {"City": "Hérouville"}, "City", "Herouville", ("accented-character",)),
+    (
+        "aptimyz",
+        {"Address 1": "12 rue A, Bât B"},
+        "Address 1",
+        "12 rue A Bat B",
+        ("forbidden-character", "accented-character"),
+    ),
     ("aptimyz", {"Account Balance": "-1 250,5"}, "Account Balance", "-1250.5", ("number-format",)),
     ("aptimyz", {"Discount %": "12,5 %"}, "Discount %", "12.5", ("number-format",)),
     ("flokon", {"Code postal": "g6v4z2"}, "Code postal", "G6V 4Z2", ("postal-code-format",)),

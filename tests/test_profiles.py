@@ -524,10 +524,12 @@ def test_aptimyz_file_and_characters() -> None:
     chars = rules.characters
     assert {"'", '"', "’", "‘", "“", "”", "`"} <= set(chars.forbidden)
     assert set(chars.replacements) == set(chars.forbidden)
-    assert chars.accents == "warning"
+    # "tous les autres caractères [...] entraîneront l'échec de l'importation"
+    assert (chars.accents, chars.fix_accents, chars.others) == ("error", True, "error")
+    assert "," in chars.forbidden and chars.replacements[","] == " "  # unquoted comma CSV
     assert chars.allowed_pattern is not None and chars.allowed_description
     allowed = re.compile(chars.allowed_pattern)
-    good = "AZaz09 ()[]-+=&/<>,$€£.@_"
+    good = "AZaz09 ()[]-+=&/<>$€£.@_"
     assert [c for c in good if not allowed.fullmatch(c)] == []
     assert [c for c in "#%!?;:*é'\"\\" if allowed.fullmatch(c)] == []
 

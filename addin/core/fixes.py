@@ -59,6 +59,7 @@ FIX_LABELS: dict[str, tuple[str, str]] = {
     "identifier-format": ("espaces et points retirés", "spaces and dots removed"),
     "number-format": ("nombre écrit sans séparateur", "number written plainly"),
     "forbidden-character": ("caractère interdit remplacé", "forbidden character replaced"),
+    "accented-character": ("accent retiré", "accent removed"),
 }
 
 
@@ -99,6 +100,8 @@ def is_safe(issue: Issue, profile: Profile) -> bool:
         return False
     if issue.code == "forbidden-character":
         return profile.file.characters.fix_forbidden
+    if issue.code == "accented-character":
+        return profile.file.characters.fix_accents
     if issue.code == "date-format" and "guess" in issue.params:
         return False
     return issue.code in SAFE_CODES

@@ -133,8 +133,13 @@ class Characters(_Strict):
     #: replacement keeps the meaning (Hokus: ";" → ","), never where it could change a name
     fix_forbidden: bool = False
     accents: Literal["allow", "warning", "error"] = "allow"
+    #: whether ``fix`` may write accented letters without their accent (``é`` → ``e``): only
+    #: where the platform refuses accents, so the name is kept as the platform can hold it
+    fix_accents: bool = False
     allowed_pattern: str | None = None
     allowed_description: str | None = None
+    #: a character outside ``allowed_pattern``: "error" where the page says the import fails
+    others: Literal["warning", "error"] = "warning"
 
     @model_validator(mode="after")
     def _pattern_compiles(self) -> Characters:

@@ -43,6 +43,7 @@ class CharacterRules:
     accents: str
     allowed: re.Pattern[str] | None
     allowed_description: str
+    others: Severity = "warning"
 
     @classmethod
     def from_profile(cls, rules: Characters) -> CharacterRules | None:
@@ -54,6 +55,7 @@ class CharacterRules:
             accents=rules.accents,
             allowed=re.compile(rules.allowed_pattern) if rules.allowed_pattern else None,
             allowed_description=rules.allowed_description or "",
+            others=rules.others,
         )
 
     def problems(self, text: str) -> list[Problem]:
@@ -88,7 +90,7 @@ class CharacterRules:
                 found.append(
                     problem(
                         "unusual-character",
-                        "warning",
+                        self.others,
                         None,
                         characters=_quote_chars(unusual),
                         allowed=self.allowed_description,
