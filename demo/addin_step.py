@@ -21,10 +21,11 @@ def show_addin(console: Console, output: Path = DEFAULT_OUTPUT) -> Path:
     """Build the add-in into ``output`` and print its buttons with their Python targets."""
     console.print(Rule("Complément Excel : client-import.xlam"))
     result = build_addin(output)
-    table = Table("Bouton", "Procédure VBA", "Python appelé")
+    module = "addin.shells.ribbon.commands"
+    table = Table("Bouton", "Procédure VBA", "Python appelé", caption=f"fonctions de {module}")
     for button in buttons():
-        python = button.python.removeprefix("import addin.shells.ribbon.commands as c; c.")
-        table.add_row(button.label, button.procedure, f"addin.shells.ribbon.commands.{python}")
+        python = button.python.removeprefix(f"import {module} as c; c.")
+        table.add_row(button.label, button.procedure, python)
     console.print(table)
     names = ", ".join(name for name, _ in result.platforms)
     console.print(f"{result.path} : construit sans Excel ; plateformes du menu : {names}.")
