@@ -44,6 +44,8 @@ from addin.core.push_plan import (
     outgoing_rows,
     preview,
 )
+from addin.core.table import Table
+from addin.core.workbook import Workbook
 from addin.errors import ClientImportError, UsageError
 from addin.io.file_workbook import open_workbook
 from addin.io.outcome_writer import check_output, outcomes_go_in, same_format, write_outcomes
@@ -63,7 +65,7 @@ from addin.push.secrets import (
     public_target,
     read_secret,
 )
-from addin.validation import load_table
+from addin.validation import load_table, read_book
 
 _INTERRUPTED = "envoi interrompu (Ctrl+C)"
 #: what the user reads in the status column, by the journal's status
@@ -226,15 +228,55 @@ def push_file(
 _WORKBOOKS = {".xlsx", ".xlsm"}
 
 
+def push_book(
+    book: Workbook,
+    request: PushRequest,
+    connector: Connector,
+    journal: Journal,
+    *,
+    table: Table | None = None,
+    policy: RetryPolicy | None = None,
+    progress: Progress | None = None,
+    on_wait: OnWait | None = None,
+) -> PushResult:
+    """Run (or resume) the push of ``book``'s rows; each row's outcome and the history line are
+    drawn on ``book`` itself (``Workbook.write_outcomes``), not saved: the book open in Excel.
+
+    ``request.path`` names the workbook for the journal and the run locks (a live book: its
+    full name); ``table``, when given, is the sheet as the caller just read it (the ribbon
+    compares it with what its preview showed), else it is read here.
+    """
+    insist = _Insist(policy or RetryPolicy(), on_wait)
+    if table is None:
+        table = read_book(book, request.sheet, request.profile)
+
+    def draw(sheet: str, header_row: int, result: PushResult) -> None:
+        outcomes = row_outcomes(result, request.profile, request.lang)
+        history = history_line(result, request)
+        try:
+            book.write_outcomes(sheet, header_row, outcomes, history, request.lang)
+        except ClientImportError as error:
+            result.write_error = (
+                f"les résultats n'ont pas pu être écrits dans « {book.name} » ({error}) : "
+                "relancez l'envoi pour les écrire (rien ne sera créé deux fois)"
+            )
+
+    return _push(request, connector, journal, insist, progress, table=table, write_back=draw)
+
+
 def _push(
     request: PushRequest,
     connector: Connector,
     journal: Journal,
     insist: _Insist,
     progress: Progress | None,
+    *,
+    table: Table | None = None,
+    write_back: _WriteBack | None = None,
 ) -> PushResult:
     profile, lang = request.profile, request.lang
-    table = load_table(request.path, request.sheet, profile)
+    if table is None:
+        table = load_table(request.path, request.sheet, profile)
     plan = plan_export(table, profile, lang)
     invalid = {held.row: held.reasons for held in plan.held_back}
     rows, repeated = _first_of_each_key(outgoing_rows(plan, profile), lang)
@@ -283,8 +325,16 @@ def _push(
             sheet=table.source.sheet,
         )
         if request.write_back:
-            _write_back(request, table.source.sheet or "", table.source.header_row, result)
+            sheet, header_row = table.source.sheet or "", table.source.header_row
+            if write_back is not None:
+                write_back(sheet, header_row, result)
+            else:
+                _write_back(request, sheet, header_row, result)
     return result
+
+
+#: ``write_back(sheet, header_row, result)``: the outcomes drawn where the rows came from
+_WriteBack = Callable[[str, int, "PushResult"], None]
 
 
 @dataclass(frozen=True, slots=True)
