@@ -231,7 +231,7 @@ class App(base_classes.App):
 
     @property
     def user(self) -> User:
-        return _USER
+        return USER
 
 
 #: An answer to a message box: a button's word, or a function of the prompt giving one.
@@ -252,7 +252,7 @@ class User:
         self.__init__()  # type: ignore[misc]
 
 
-_USER = User()
+USER = User()
 
 
 class Books(base_classes.Books):

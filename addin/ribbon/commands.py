@@ -16,6 +16,7 @@ from pathlib import Path
 from addin.core.choices import label_of
 from addin.core.profiles import get_profile
 from addin.core.push_plan import MODE_LABELS
+from addin.core.report import column_letter
 from addin.core.template import plan_template
 from addin.exporting import export_book
 from addin.fixing import fix_book, undo_book
@@ -191,10 +192,9 @@ def _explain_cell(button: Button) -> str:
     selected = button.app.selection
     if selected is None:
         return button.words("select_cell")
-    cell = selected[0, 0] if selected.shape != (1, 1) else selected
-    ref = cell.get_address(row_absolute=False, column_absolute=False)
+    ref = f"{column_letter(selected.column - 1)}{selected.row}"  # a range: its first cell
     live = LiveWorkbook(button.book, active=False)
-    _, report = check_book(live, button.chosen_profile(), cell.sheet.name)
+    _, report = check_book(live, button.chosen_profile(), selected.sheet.name)
     issues = [issue for issue in report.issues if issue.cell == ref]
     if not issues:
         return button.words("cell_clean", cell=ref)
