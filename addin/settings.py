@@ -102,6 +102,9 @@ def validated(settings: Settings) -> Settings:
         lang=check_lang(settings.lang),
         phone_region=None if settings.phone_region is None else check_region(settings.phone_region),
         targets={check_platform(name): check_target(url) for name, url in settings.targets.items()},
+        modes={
+            check_platform(name): check_mode(name, mode) for name, mode in settings.modes.items()
+        },
     )
 
 

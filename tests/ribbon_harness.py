@@ -103,10 +103,12 @@ def cli(args: Sequence[str], excel: Excel, **env: str) -> subprocess.CompletedPr
     proxies = {"http_proxy", "https_proxy", "all_proxy", "no_proxy"}
     environ = {k: v for k, v in os.environ.items() if k.lower() not in proxies}
     environ.update(
-        CLIENT_IMPORT_DATA_DIR=str(excel.data / "cli"),
-        NO_PROXY="127.0.0.1,localhost",
-        no_proxy="127.0.0.1,localhost",
-        **env,
+        {
+            "CLIENT_IMPORT_DATA_DIR": str(excel.data / "cli"),
+            "NO_PROXY": "127.0.0.1,localhost",
+            "no_proxy": "127.0.0.1,localhost",
+            **env,
+        }
     )
     return subprocess.run(
         [sys.executable, "-m", "addin", *args],

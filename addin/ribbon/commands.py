@@ -15,7 +15,7 @@ from pathlib import Path
 
 from addin.core.choices import label_of
 from addin.core.profiles import get_profile
-from addin.core.push_plan import MODE_LABELS
+from addin.core.push_plan import MODE_LABELS, is_fingerprint
 from addin.core.report import column_letter
 from addin.core.template import plan_template
 from addin.exporting import export_book
@@ -275,7 +275,7 @@ def _undo_send(button: Button) -> str:
             try:
                 result = undo_push(journal, push, connector, confirmed=False)
             except UndoConfirmationNeeded as needed:
-                keys = [f"{created.key} (ligne {created.row})" for created in needed.doomed]
+                keys = [_created(created.key, created.row, button) for created in needed.doomed]
                 question = button.words(
                     "undo_send_ask",
                     id=push.id,
@@ -311,6 +311,13 @@ def _undo_send(button: Button) -> str:
 def _journal_name(button: Button) -> Path:
     """How the journal names this workbook: its file, as the command line's push names it."""
     return saved_path(button.book) or Path(str(button.book.fullname))
+
+
+def _created(key: str, row: int, button: Button) -> str:
+    """A created record as the user knows it: its row, and its key when it is the user's (a
+    fingerprint of the values says nothing to anyone)."""
+    line = button.words("row", row=row)
+    return line if is_fingerprint(key) else f"{key} ({line})"
 
 
 def _local_date(stamp: str) -> str:

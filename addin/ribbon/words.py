@@ -83,6 +83,7 @@ WORDS: dict[Lang, dict[str, str]] = {
         "undo_send_stopped": "Arrêté : {why} ; recommencez pour finir.",
         "cancelled": "Annulé : rien n'a été fait.",
         "more": "… et {count} autre(s)",
+        "row": "ligne {row}",
         # send
         "preview": "Envoi vers {target} ({platform})\nMode : {mode}\n\n{counts}\n\nEnvoyer ?",
         "preview_changed": "La feuille a changé depuis l'aperçu : elle a été vérifiée de "
@@ -182,6 +183,7 @@ WORDS: dict[Lang, dict[str, str]] = {
         "undo_send_stopped": "Stopped: {why}; run it again to finish.",
         "cancelled": "Cancelled: nothing was done.",
         "more": "… and {count} more",
+        "row": "row {row}",
         "preview": "Push to {target} ({platform})\nMode: {mode}\n\n{counts}\n\nSend?",
         "preview_changed": "The sheet changed since the preview: it was checked again, here is "
         "the new preview.\n\n",
