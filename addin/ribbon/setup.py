@@ -64,7 +64,7 @@ def change_settings(button: Button) -> str:
                 modes[name] = check_mode(name, typed)
         if target:
             for kind in secret_kinds(profile):
-                label = kind.label[:1].upper() + kind.label[1:]
+                label = button.words(f"secret_{kind.name}")
                 typed = type_text(app, button.words("ask_secret", label=label, target=target))
                 if typed is not None and typed.strip():
                     secrets[kind] = typed.strip()
@@ -78,13 +78,16 @@ def change_settings(button: Button) -> str:
         return say(lang, key, **values)  # the new language already
 
     told = [
-        words("secret_stored" if kind in secrets else "secret_kept", label=kind.label)
+        words(
+            "secret_stored" if kind in secrets else "secret_kept",
+            label=words(f"secret_{kind.name}"),
+        )
         for kind in (secret_kinds(profile) if profile is not None and target else ())
     ]
     none = words("none")
     return words(
         "settings_saved",
-        lang=lang,
+        language=lang,
         region=region or none,
         platform=profile.platform if profile is not None else none,
         target=target or none,

@@ -111,11 +111,14 @@ WORDS: dict[Lang, dict[str, str]] = {
         "ask_mode": "Mode d'envoi vers {platform} : {modes}",
         "ask_secret": "{label} pour {target} (gardé dans le trousseau du système ; laissez vide "
         "pour garder l'actuel)",
-        "settings_saved": "Réglages enregistrés :\nLangue : {lang}\nRégion des téléphones : "
+        "settings_saved": "Réglages enregistrés :\nLangue : {language}\nRégion des téléphones : "
         "{region}\nPlateforme : {platform}\nAdresse : {target}\n{secrets}",
         "secret_stored": "{label} : enregistré dans le trousseau du système.",
         "secret_kept": "{label} : inchangé.",
         "none": "(aucune)",
+        "secret_token": "Le jeton d'accès",
+        "secret_evoliz-public-key": "La clé publique Evoliz",
+        "secret_evoliz-secret-key": "La clé secrète Evoliz",
     },
     "en": {
         "new_template": "making the template",
@@ -208,11 +211,14 @@ WORDS: dict[Lang, dict[str, str]] = {
         "ask_mode": "Push mode to {platform}: {modes}",
         "ask_secret": "{label} for {target} (kept in the system keyring; leave empty to keep "
         "the current one)",
-        "settings_saved": "Settings saved:\nLanguage: {lang}\nPhone region: {region}\n"
+        "settings_saved": "Settings saved:\nLanguage: {language}\nPhone region: {region}\n"
         "Platform: {platform}\nAddress: {target}\n{secrets}",
         "secret_stored": "{label}: saved in the system keyring.",
         "secret_kept": "{label}: unchanged.",
         "none": "(none)",
+        "secret_token": "The access token",
+        "secret_evoliz-public-key": "The Evoliz public key",
+        "secret_evoliz-secret-key": "The Evoliz secret key",
     },
 }
 
