@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup system-deps demo test lint typecheck unit bench bench-marks bench-push clean
+.PHONY: setup system-deps demo test lint typecheck unit bench bench-marks bench-push bench-excel clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
@@ -42,6 +42,9 @@ bench-marks: $(STAMP)
 
 bench-push: $(STAMP)
 	$(BIN)/python -m bench.push
+
+bench-excel: $(STAMP)
+	$(BIN)/python -m bench.excel
 
 clean:
 	rm -rf $(VENV) demo-output bench/out .mypy_cache .ruff_cache .pytest_cache
