@@ -38,14 +38,18 @@ import re
 import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import openpyxl
 import xlwings as xw
 from openpyxl.comments import Comment
-from openpyxl.styles import PatternFill
-from openpyxl.utils import get_column_letter
+from openpyxl.formatting.rule import Rule
+from openpyxl.formula.translate import Translator
+from openpyxl.styles import Font, PatternFill
+from openpyxl.styles.differential import DifferentialStyle
+from openpyxl.utils import column_index_from_string, get_column_letter, range_boundaries
 from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.datavalidation import DataValidation
 from xlwings import base_classes, utils
 
 #: The xlwings version whose internal engine interface this module implements.
@@ -54,6 +58,8 @@ if xw.__version__ != XLWINGS_VERSION:  # pragma: no cover - a version bump must 
     raise ImportError(f"tests/excel_engine.py is written for xlwings {XLWINGS_VERSION}")
 
 NAME = "openpyxl"
+#: ``Application.UserName``: the author Excel gives the notes added through COM.
+EXCEL_USER = "Utilisateur Excel"
 
 #: COM's error codes for the cell errors (``_xlwindows.cell_errors``, Windows only).
 CELL_ERRORS = {
@@ -377,9 +383,19 @@ class Sheet(base_classes.Sheet):
         self._book = book
         self.ws = ws
 
-    api = property(lambda self: self.ws)
     book = property(lambda self: self._book)
     index = property(lambda self: self._book.wb.worksheets.index(self.ws) + 1)
+
+    @property
+    def api(self) -> SheetApi:
+        return SheetApi(self)
+
+    @property
+    def notes(self) -> list[Note]:
+        """COM's ``Worksheet.Comments``, walked (one call, and one per note read)."""
+        self._call("Sheet.Comments")
+        cells = [cell for row in self.ws.iter_rows() for cell in row if cell.comment]
+        return [Note(cell, self) for cell in cells]
 
     def _call(self, name: str) -> None:
         self._book.app.engine.call(name)
@@ -554,13 +570,15 @@ class Range(base_classes.Range):
     def note(self) -> Note | None:
         self._call("Range.Comment.get")
         cell = self.sheet.ws.cell(self.row, self.column)
-        return Note(cell) if cell.comment else None
+        return Note(cell, self.sheet) if cell.comment else None
 
     def add_note(self, text: str) -> Note:
+        """COM's ``Range.AddComment(Text)``: the note's author is the name Excel's user gave
+        in its options (``Application.UserName``), never one the caller chooses."""
         self._call("Range.AddComment")
         cell = self.sheet.ws.cell(self.row, self.column)
-        cell.comment = Comment(text, "client-import")
-        return Note(cell)
+        cell.comment = Comment(text, EXCEL_USER)
+        return Note(cell, self.sheet)
 
     def end(self, direction: str) -> Range:
         self._call("Range.End")
@@ -593,6 +611,55 @@ class Range(base_classes.Range):
             for cell in row:
                 cell.value = None
 
+    def select(self) -> None:
+        """COM's ``Range.Select``: only on the active sheet (else Excel raises); the range
+        becomes the selection and its first cell the active cell."""
+        self._call("Range.Select")
+        ws = self.sheet.ws
+        if self.sheet.book.wb.active is not ws:
+            raise RuntimeError("Select method of Range class failed (the sheet is not active)")
+        selection = ws.sheet_view.selection[0]
+        selection.activeCell = f"{get_column_letter(self.column)}{self.row}"
+        selection.sqref = self.address.replace("$", "")
+
+    @property
+    def column_width(self) -> float | None:
+        self._call("Range.ColumnWidth.get")
+        widths = {
+            self.sheet.ws.column_dimensions[get_column_letter(c)].width
+            for c in range(self.column, self.column + self.shape[1])
+        }
+        return widths.pop() if len(widths) == 1 else None
+
+    @column_width.setter
+    def column_width(self, value: float) -> None:
+        self._call("Range.ColumnWidth.set")
+        for column in range(self.column, self.column + self.shape[1]):
+            self.sheet.ws.column_dimensions[get_column_letter(column)].width = value
+
+    # --- what only COM offers (``range.api.X``: ``api`` is the range itself here) -------------
+
+    @property
+    def FormatConditions(self) -> FormatConditions:  # COM's name: Range.FormatConditions
+        return FormatConditions(self)
+
+    @property
+    def Validation(self) -> Validation:  # COM's name: Range.Validation
+        return Validation(self)
+
+    def AutoFilter(self) -> None:  # COM's Range.AutoFilter(): filter buttons on the headers
+        self._call("Range.AutoFilter")
+        self.sheet.ws.auto_filter.ref = self.address.replace("$", "")
+
+    def _contains(self, sqref: str) -> bool:
+        """Whether a block of ``sqref`` (``"A2:J9 L2"``) meets this range."""
+        (top, left), (bottom, right) = self.corners()
+        for block in str(sqref).split():
+            first_col, first_row, last_col, last_row = range_boundaries(block)
+            if first_row <= bottom and last_row >= top and first_col <= right and last_col >= left:
+                return True
+        return False
+
 
 class Columns:
     """COM's ``Range.EntireColumn``: the columns of a range, hidden or not."""
@@ -610,6 +677,254 @@ class Columns:
         self.rng._call("Range.EntireColumn.Hidden.set")
         for column in range(self.rng.column, self.rng.column + self.rng.shape[1]):
             self.rng.sheet.ws.column_dimensions[get_column_letter(column)].hidden = bool(value)
+
+
+#: Excel's last row and column, where relative references wrap around.
+_LAST_ROW, _LAST_COLUMN = 1_048_576, 16_384
+
+
+class _Wrapping(Translator):
+    """openpyxl's formula translation, with Excel's wrap-around past the sheet's edges."""
+
+    @staticmethod
+    def translate_row(row_str: str, rdelta: int) -> str:
+        if row_str.startswith("$"):
+            return row_str
+        return str((int(row_str) - 1 + rdelta) % _LAST_ROW + 1)
+
+    @staticmethod
+    def translate_col(col_str: str, cdelta: int) -> str:
+        if col_str.startswith("$"):
+            return col_str
+        return get_column_letter(
+            (column_index_from_string(col_str) - 1 + cdelta) % _LAST_COLUMN + 1
+        )
+
+
+def bgr_to_argb(color: int) -> str:
+    """COM's colour (``R + G*256 + B*65536``) as openpyxl's ``FFRRGGBB``."""
+    red, green, blue = color & 0xFF, (color >> 8) & 0xFF, (color >> 16) & 0xFF
+    return f"FF{red:02X}{green:02X}{blue:02X}"
+
+
+class FormatConditions:
+    """COM's ``Range.FormatConditions``: the sheet's conditional formats that meet the range.
+
+    ``Add(Type=2, Formula1=...)`` (``xlExpression``) adds a rule for the whole range. As in
+    Excel, relative references in ``Formula1`` are read *from the active cell* of the sheet,
+    not from the range's first cell: ``A2`` given while the active cell is A1 means the cell
+    below, and the rule stored for A2:J9 reads ``A3``. Only ``xlExpression`` rules are made.
+    """
+
+    def __init__(self, rng: Range) -> None:
+        self.rng = rng
+
+    def _call(self, name: str) -> None:
+        self.rng._call(name)
+
+    def _rules(self) -> list[tuple[Any, Any]]:
+        found = []
+        for cf in self.rng.sheet.ws.conditional_formatting:
+            if self.rng._contains(str(cf.sqref)):
+                found += [(cf, rule) for rule in cf.rules]
+        return sorted(found, key=lambda pair: pair[1].priority or 0)
+
+    @property
+    def Count(self) -> int:
+        self._call("FormatConditions.Count")
+        return len(self._rules())
+
+    def Item(self, index: int) -> FormatCondition:
+        self._call("FormatConditions.Item")
+        cf, rule = self._rules()[index - 1]
+        return FormatCondition(self.rng, cf, rule)
+
+    def Add(
+        self, Type: int, Operator: Any = None, Formula1: str = "", Formula2: Any = None
+    ) -> FormatCondition:
+        self._call("FormatConditions.Add")
+        if Type != 2:
+            raise NotImplementedError("the test engine makes xlExpression (2) rules only")
+        ws = self.rng.sheet.ws
+        active = ws.active_cell or "A1"
+        first = f"{get_column_letter(self.rng.column)}{self.rng.row}"
+        stored = _Wrapping(Formula1, origin=active).translate_formula(first)
+        existing = [rule.priority or 0 for cf in ws.conditional_formatting for rule in cf.rules]
+        rule = Rule(type="expression", formula=[stored.lstrip("=")], dxf=DifferentialStyle())
+        rule.priority = max(existing, default=0) + 1
+        sqref = self.rng.address.replace("$", "")
+        ws.conditional_formatting.add(sqref, rule)
+        cf = next(cf for cf in ws.conditional_formatting if rule in cf.rules)
+        return FormatCondition(self.rng, cf, rule)
+
+
+class FormatCondition:
+    """One rule: ``Formula1`` (read from the rule's first cell, as Excel does when the active
+    cell is that cell), ``Interior.Color``, ``Font.Color``, ``StopIfTrue``, ``Delete()``."""
+
+    def __init__(self, rng: Range, cf: Any, rule: Any) -> None:
+        self.rng, self.cf, self.rule = rng, cf, rule
+
+    def _call(self, name: str) -> None:
+        self.rng._call(name)
+
+    @property
+    def Formula1(self) -> str:
+        self._call("FormatCondition.Formula1")
+        return "=" + str(self.rule.formula[0]) if self.rule.formula else ""
+
+    @property
+    def AppliesTo(self) -> str:
+        self._call("FormatCondition.AppliesTo")
+        return str(self.cf.sqref)
+
+    @property
+    def StopIfTrue(self) -> bool:
+        self._call("FormatCondition.StopIfTrue.get")
+        return bool(self.rule.stopIfTrue)
+
+    @StopIfTrue.setter
+    def StopIfTrue(self, value: bool) -> None:
+        self._call("FormatCondition.StopIfTrue.set")
+        self.rule.stopIfTrue = bool(value)
+
+    @property
+    def Interior(self) -> _Colour:
+        return _Colour(self, "fill")
+
+    @property
+    def Font(self) -> _Colour:
+        return _Colour(self, "font")
+
+    def Delete(self) -> None:
+        self._call("FormatCondition.Delete")
+        rules = self.rng.sheet.ws.conditional_formatting._cf_rules
+        for cf, kept in list(rules.items()):
+            if self.rule in kept:
+                kept.remove(self.rule)
+                if not kept:
+                    del rules[cf]
+
+
+class _Colour:
+    """``FormatCondition.Interior`` or ``.Font``: ``Color`` as COM's BGR integer."""
+
+    def __init__(self, condition: FormatCondition, part: str) -> None:
+        self.condition, self.part = condition, part
+
+    @property
+    def Color(self) -> int:
+        self.condition._call(f"FormatCondition.{self.part}.Color.get")
+        dxf = self.condition.rule.dxf
+        rgb = (dxf.fill.bgColor.rgb if self.part == "fill" else dxf.font.color.rgb)[-6:]
+        return int(rgb[4:6], 16) << 16 | int(rgb[2:4], 16) << 8 | int(rgb[0:2], 16)
+
+    @Color.setter
+    def Color(self, value: int) -> None:
+        self.condition._call(f"FormatCondition.{self.part}.Color.set")
+        dxf = self.condition.rule.dxf
+        if self.part == "fill":
+            dxf.fill = PatternFill(patternType="solid", bgColor=bgr_to_argb(value))
+        else:
+            dxf.font = Font(color=bgr_to_argb(value))
+
+
+class Validation:
+    """COM's ``Range.Validation``: ``Add`` a list validation, its messages, ``Delete``.
+
+    ``InCellDropdown`` is the opposite of the file's ``showDropDown`` (which *hides* it)."""
+
+    def __init__(self, rng: Range) -> None:
+        self.__dict__["rng"] = rng
+
+    def _call(self, name: str) -> None:
+        self.rng._call(name)
+
+    def _mine(self) -> list[Any]:
+        return [
+            dv
+            for dv in self.rng.sheet.ws.data_validations.dataValidation
+            if self.rng._contains(str(dv.sqref))
+        ]
+
+    def Add(
+        self,
+        Type: int,
+        AlertStyle: int = 1,
+        Operator: int = 1,
+        Formula1: str = "",
+        Formula2: Any = None,
+    ) -> None:
+        self._call("Validation.Add")
+        if Type != 3:
+            raise NotImplementedError("the test engine makes list validations (3) only")
+        if self._mine():
+            raise RuntimeError("Add method of Validation class failed (the range has one)")
+        styles = {1: "stop", 2: "warning", 3: "information"}
+        dv = DataValidation(
+            type="list", formula1=Formula1.lstrip("="), errorStyle=styles[AlertStyle]
+        )
+        dv.sqref = self.rng.address.replace("$", "")
+        self.rng.sheet.ws.add_data_validation(dv)
+
+    def Delete(self) -> None:
+        self._call("Validation.Delete")
+        for dv in self._mine():
+            self.rng.sheet.ws.data_validations.dataValidation.remove(dv)
+
+    _PROPERTIES: ClassVar[dict[str, str]] = {
+        "IgnoreBlank": "allow_blank",
+        "ShowInput": "showInputMessage",
+        "ShowError": "showErrorMessage",
+        "InputTitle": "promptTitle",
+        "InputMessage": "prompt",
+        "ErrorTitle": "errorTitle",
+        "ErrorMessage": "error",
+    }
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        self._call(f"Validation.{name}.set")
+        for dv in self._mine():
+            if name == "InCellDropdown":
+                dv.showDropDown = not value
+            elif name in self._PROPERTIES:
+                setattr(dv, self._PROPERTIES[name], value)
+            else:
+                raise AttributeError(name)
+
+
+class SheetApi:
+    """COM's ``Worksheet`` for what xlwings does not offer: ``Protect``, ``Tab.Color``."""
+
+    def __init__(self, sheet: Sheet) -> None:
+        self.sheet = sheet
+
+    def Protect(self) -> None:
+        self.sheet._call("Sheet.Protect")
+        self.sheet.ws.protection.sheet = True
+
+    @property
+    def Tab(self) -> _Tab:
+        return _Tab(self.sheet)
+
+
+class _Tab:
+    def __init__(self, sheet: Sheet) -> None:
+        self.sheet = sheet
+
+    @property
+    def Color(self) -> int | bool:
+        self.sheet._call("Sheet.Tab.Color.get")
+        colour = self.sheet.ws.sheet_properties.tabColor
+        if colour is None:
+            return False  # COM: xlNone... as False here
+        rgb = colour.rgb[-6:]
+        return int(rgb[4:6], 16) << 16 | int(rgb[2:4], 16) << 8 | int(rgb[0:2], 16)
+
+    @Color.setter
+    def Color(self, value: int) -> None:
+        self.sheet._call("Sheet.Tab.Color.set")
+        self.sheet.ws.sheet_properties.tabColor = bgr_to_argb(value)
 
 
 class Names(base_classes.Names):
@@ -697,18 +1012,39 @@ class Name(base_classes.Name):
 
 
 class Note(base_classes.Note):
-    def __init__(self, cell: Any) -> None:
+    def __init__(self, cell: Any, sheet: Sheet) -> None:
         self.cell = cell
+        self.sheet = sheet
+
+    api = property(lambda self: self)
+
+    def _call(self, name: str) -> None:
+        self.sheet.book.app.engine.call(name)
 
     @property
     def text(self) -> str:
+        self._call("Comment.Text.get")
         return str(self.cell.comment.text)
 
     @text.setter
     def text(self, value: str) -> None:
-        self.cell.comment = Comment(value, "client-import")
+        self._call("Comment.Text.set")
+        self.cell.comment = Comment(value, self.cell.comment.author)
+
+    @property
+    def author(self) -> str:
+        self._call("Comment.Author")
+        return str(self.cell.comment.author)
+
+    @property
+    def location(self) -> Range:
+        self._call("Comment.Parent")
+        return Range(
+            self.sheet, (self.cell.row, self.cell.column), (self.cell.row, self.cell.column)
+        )
 
     def delete(self) -> None:
+        self._call("Comment.Delete")
         self.cell.comment = None
 
 

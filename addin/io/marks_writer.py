@@ -23,12 +23,13 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from addin.core.catalogue import Lang
 from addin.core.marks import IssueKey, MarkPlan, Note, cell_ref, issue_key
 from addin.core.report import column_letter
+from addin.core.table import FormulaCell, Table
 from addin.errors import ClientImportError
 from addin.io.product_sheets import MARKS_SHEET, REPORT_SHEETS
 from addin.io.reader import read_table
@@ -354,20 +355,24 @@ def _vml_shapes(notes: Iterable[Note]) -> bytes:
     return "".join(_vml_shape(n.row, n.column, i) for i, n in enumerate(notes, start=1)).encode()
 
 
-def _marks_xml(plan: MarkPlan, flag_column: int, undo: dict[str, object]) -> bytes:
-    """The hidden marks sheet: levels at the cells' addresses, row levels, undo information."""
+def mark_levels(plan: MarkPlan, flag_column: int) -> dict[int, list[tuple[int, int]]]:
+    """What the hidden marks sheet holds below its first row: row → [(column, level)], the
+    cells' levels at their own addresses and each row's worst level in ``flag_column`` (here
+    and live, ``addin.live.marks``, from this one function)."""
     by_row: dict[int, list[tuple[int, int]]] = {}
     for (row, column), level in plan.cells.items():
         by_row.setdefault(row, []).append((column, level))
     for row, level in plan.rows.items():
         by_row.setdefault(row, []).append((flag_column, level))
+    return {row: sorted(by_row[row]) for row in sorted(by_row) if row >= 2}
+
+
+def _marks_xml(plan: MarkPlan, flag_column: int, undo: dict[str, object]) -> bytes:
+    """The hidden marks sheet: levels at the cells' addresses, row levels, undo information."""
     lines = [f'<row r="1">{inline_cell("A1", json.dumps(undo, ensure_ascii=False))}</row>']
-    for row in sorted(by_row):
-        if row < 2:
-            continue
+    for row, levels in mark_levels(plan, flag_column).items():
         cells = "".join(
-            f'<c r="{cell_ref(row, column)}"><v>{level}</v></c>'
-            for column, level in sorted(by_row[row])
+            f'<c r="{cell_ref(row, column)}"><v>{level}</v></c>' for column, level in levels
         )
         lines.append(f'<row r="{row}">{cells}</row>')
     return worksheet(lines, after='<sheetProtection sheet="1"/>')
@@ -424,7 +429,24 @@ REPORT_HEADER_ROW = 4
 _CELL_COLUMN, _HEADER_COLUMN, _CODE_COLUMN = 1, 2, 7
 
 
-def _report_xml(plan: MarkPlan, lang: Lang, notes: int) -> bytes:
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A report cell that shows ``target`` (``B12``) and jumps to it on ``sheet``."""
+
+    sheet: str
+    target: str
+
+
+#: One cell of the report sheet: a text, a row number, a link, or nothing.
+ReportCell = str | int | Link | None
+#: The report's column widths, A to I (Excel's character units).
+REPORT_WIDTHS = (9, 9, 16, 16, 80, 22, 22, 22, 22)
+
+
+def report_rows(plan: MarkPlan, lang: Lang, notes: int) -> list[list[ReportCell]]:
+    """The report sheet from row 1 down, nine cells a row: the title, the totals, the headers
+    on :data:`REPORT_HEADER_ROW`, one line per issue. Drawn into the file here and into the
+    open book by ``addin.live.report_sheet``, so both show the same report."""
     words = _REPORT_WORDS[lang]
     totals = str(words["totals"]).format(
         rows=plan.rows_checked, valid=plan.valid_rows, errors=plan.errors, warnings=plan.warnings
@@ -435,45 +457,53 @@ def _report_xml(plan: MarkPlan, lang: Lang, notes: int) -> bytes:
         totals += str(words["progress"]).format(
             resolved=plan.progress.resolved, new=plan.progress.new
         )
+    width = len(words["headers"])
+    blank: list[ReportCell] = [None] * width
+    rows: list[list[ReportCell]] = [[str(words["title"]), *blank[1:]], [totals, *blank[1:]]]
+    rows += [list(blank) for _ in range(REPORT_HEADER_ROW - 3)]
+    rows.append(list(words["headers"]))
+    for line in plan.lines:
+        rows.append(
+            [
+                line.row,
+                None if line.cell is None else Link(plan.sheet, line.cell),
+                line.column,
+                str(words[line.severity]),
+                line.message,
+                line.value,
+                line.suggestion,
+                line.code,
+                str(words["new"]) if line.new else None,
+            ]
+        )
+    return rows
+
+
+def _report_xml(plan: MarkPlan, lang: Lang, notes: int) -> bytes:
     top = REPORT_HEADER_ROW
-    rows = [
-        f'<row r="1">{inline_cell("A1", str(words["title"]))}</row>',
-        f'<row r="2">{inline_cell("A2", totals)}</row>',
-        f'<row r="{top}">'
-        + "".join(
-            inline_cell(f"{column_letter(i)}{top}", h) for i, h in enumerate(words["headers"])
-        )
-        + "</row>",
-    ]
-    for number, line in enumerate(plan.lines, start=top + 1):
-        cells = []
-        if line.row is not None:
-            cells.append(f'<c r="A{number}"><v>{line.row}</v></c>')
-        if line.cell is not None:
-            cells.append(link_cell(f"B{number}", plan.sheet, line.cell))
-        values = (
-            (_HEADER_COLUMN, line.column),
-            (3, str(words[line.severity])),
-            (4, line.message),
-            (5, line.value),
-            (6, line.suggestion),
-            (_CODE_COLUMN, line.code),
-            (8, str(words["new"]) if line.new else None),
-        )
-        cells += [
-            inline_cell(f"{column_letter(i)}{number}", text)
-            for i, text in values
-            if text is not None
-        ]
-        rows.append(f'<row r="{number}">{"".join(cells)}</row>')
-    cols = (
-        '<cols><col min="1" max="2" width="9" customWidth="1"/><col min="3" max="4" width="16" '
-        'customWidth="1"/><col min="5" max="5" width="80" customWidth="1"/><col min="6" max="9" '
-        'width="22" customWidth="1"/></cols>'
+    rows = []
+    for number, cells in enumerate(report_rows(plan, lang, notes), start=1):
+        if all(cell is None for cell in cells):
+            continue
+        xml = []
+        for i, cell in enumerate(cells):
+            ref = f"{column_letter(i)}{number}"
+            if isinstance(cell, Link):
+                xml.append(link_cell(ref, cell.sheet, cell.target))
+            elif isinstance(cell, int):
+                xml.append(f'<c r="{ref}"><v>{cell}</v></c>')
+            elif cell is not None:
+                xml.append(inline_cell(ref, cell))
+        rows.append(f'<row r="{number}">{"".join(xml)}</row>')
+    cols = "".join(
+        f'<col min="{n}" max="{n}" width="{width}" customWidth="1"/>'
+        for n, width in enumerate(REPORT_WIDTHS, start=1)
     )
     last = top + len(plan.lines)
     return worksheet(
-        rows, before=frozen_below(top) + cols, after=f'<autoFilter ref="A{top}:I{last}"/>'
+        rows,
+        before=frozen_below(top) + f"<cols>{cols}</cols>",
+        after=f'<autoFilter ref="A{top}:I{last}"/>',
     )
 
 
@@ -490,14 +520,32 @@ def previous_issues(path: Path, sheets: list[str]) -> set[IssueKey] | None:
         table = read_table(path, sheet=name, header_row=REPORT_HEADER_ROW)
     except ClientImportError:
         return None
+    return issues_from_table(table)
+
+
+def issues_from_table(table: Table) -> set[IssueKey] | None:
+    """The issue keys of a report sheet read with its header on :data:`REPORT_HEADER_ROW`
+    (from the saved file here, from the open book by ``addin.live``): one parsing for both.
+    A link's cell is its shown text, or, for a formula not computed yet, the text it shows."""
     if len(table.columns) <= _CODE_COLUMN:
         return None
     cells, columns, codes = (table.columns[i] for i in (_CELL_COLUMN, _HEADER_COLUMN, _CODE_COLUMN))
     return {
-        issue_key(_text(cell), _text(column), code)
+        issue_key(_link_text(cell), _text(column), code)
         for cell, column, code in zip(cells, columns, codes, strict=True)
         if isinstance(code, str)
     }
+
+
+#: ``HYPERLINK("#'Clients'!B12","B12")``: the text shown is the last literal.
+_SHOWN = re.compile(r'^=?HYPERLINK\(".*","([A-Z]{1,3}[0-9]{1,7})"\)$', re.I | re.S)
+
+
+def _link_text(value: object) -> str | None:
+    if isinstance(value, FormulaCell):
+        match = _SHOWN.match(value.formula)
+        return match.group(1) if match else None
+    return _text(value)
 
 
 def _text(value: object) -> str | None:
