@@ -16,8 +16,10 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+import xlwings as xw
 
 from addin.core.profiles import get_profile
+from addin.core.report import column_letter
 from addin.core.template import plan_template
 from addin.io.reader import read_table
 from addin.ribbon import commands
@@ -26,6 +28,7 @@ from addin.settings import load_settings
 from addin.validation import validate_file
 from tests.ribbon_harness import Excel, cli, excel_fixture  # noqa: F401 (the fixture)
 from tests.test_fix_files import FIXED, _cells, _user_workbook
+from tests.test_live_read import demo_samples, save_as_xlsx
 from tests.test_push_e2e import clients
 
 FLOKON = get_profile("flokon")
@@ -255,3 +258,58 @@ def test_a_use_case_error_is_its_sentence_in_a_message_box(excel: Excel, tmp_pat
     said = excel.refused()
     assert said[:1].isupper()
     assert excel.app._screen_updating is True
+
+
+@pytest.mark.parametrize("sample", demo_samples(), ids=lambda path: path.name)
+def test_fix_on_every_demo_sample_says_what_the_command_says(
+    excel: Excel, sample: Path, tmp_path: Path
+) -> None:
+    """No platform chosen: the ribbon recognises it from the headers, as the command does."""
+    saved = save_as_xlsx(sample, tmp_path)
+    live = shutil.copy(saved, tmp_path / "ruban.xlsx")
+    by_cli = shutil.copy(saved, tmp_path / "commande.xlsx")
+    fixed = cli(["fix", str(by_cli), "--in-place"], excel)
+    excel.open(Path(live))
+    commands.fix()
+    if fixed.returncode == 2:  # the command refuses: the button says the same sentence
+        said = excel.refused()
+        error = fixed.stderr.strip().removeprefix("Erreur : ")
+        assert said == error[:1].upper() + error[1:]
+        return
+    said = excel.told()
+    if "Aucune correction sûre" in said:
+        assert "0 cellule(s) corrigée(s)" in fixed.stdout
+        return
+    assert _ribbon_fix_line(said) == _fix_line(fixed.stdout)
+    book = excel.app.books.active
+    book.save(str(tmp_path / "ruban-enregistré.xlsx"))
+    assert _every_cell(tmp_path / "ruban-enregistré.xlsx") == _every_cell(Path(by_cli))
+
+
+def _every_cell(path: Path) -> dict[str, tuple[type, object]]:
+    table = read_table(path)
+    return {
+        f"{column_letter(position)}{row}": (type(value), value)
+        for position, column in enumerate(table.columns)
+        for row, value in zip(table.row_numbers, column, strict=True)
+        if value is not None
+    }
+
+
+def test_export_of_a_book_never_saved_goes_to_documents(excel: Excel, tmp_path: Path) -> None:
+    opened = excel.open(_user_workbook(tmp_path / "clients.xlsx"))
+    values = opened.sheets["Clients"].used_range.value
+    book = xw.Book(impl=excel.app.books.add())  # Excel's « Nouveau classeur », pasted into
+    book.sheets[0].range("A1").value = values
+    book.set_mock_caller()
+    _choose(excel)
+    commands.export_file()
+    written = excel.documents / "Classeur2.flokon.xlsx"
+    assert str(written) in excel.told()
+
+    saved = tmp_path / "nouveau.xlsx"
+    book.save(str(saved))
+    by_cli = tmp_path / "par-commande.xlsx"
+    exported = cli(["export", str(saved), "-p", "flokon", "-o", str(by_cli)], excel)
+    assert exported.returncode in (0, 1), exported.stderr
+    assert _sheet_values(written) == _sheet_values(by_cli)
