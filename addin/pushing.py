@@ -14,6 +14,10 @@ writing their outcomes back (``io.workbook_lock``), so that no other command wri
 between and loses them; a read-only workbook is refused before anything is sent. Ctrl+C stops
 between answers: what was answered is kept and written back, the rest is sent by the next run.
 
+``push_file`` pushes a file (locked, its outcomes written into it after a backup);
+``push_book`` pushes any ``core.workbook.Workbook`` (the book open in Excel: its table may be
+given by the caller, who compared it with the preview, and the outcomes are drawn on it).
+
 A crash, a closed laptop or a dead network leaves rows ``sent`` or ``pending`` in the
 journal; the next run with the same file sends exactly those again, and upsert by key (or
 Evoliz's lookup by code) makes a batch sent twice harmless.
