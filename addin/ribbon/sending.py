@@ -12,6 +12,7 @@ last preview, and its outcomes are drawn on the sheet (``Workbook.write_outcomes
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -73,13 +74,26 @@ def send(button: Button) -> str | None:
                 connector,
                 journal,
                 table=table,
-                progress=lambda done, total: button.status(
-                    button.words("sending", done=done, total=total)
-                ),
+                progress=_tenths(button),
             )
     finally:
         connector.close()
     return _summary(button, request, result)
+
+
+def _tenths(button: Button) -> Callable[[int, int], None]:
+    """Progress in the status bar at each tenth of the rows only: one call into Excel per
+    batch would make a push of 100,000 rows cost 1,000 calls (about 10 s in Excel)."""
+    shown = -1
+
+    def progress(done: int, total: int) -> None:
+        nonlocal shown
+        tenth = done * 10 // max(total, 1)
+        if tenth != shown:
+            shown = tenth
+            button.status(button.words("sending", done=done, total=total))
+
+    return progress
 
 
 def _preview_text(button: Button, request: PushRequest, ahead: PushResult, changed: bool) -> str:
