@@ -457,8 +457,17 @@ class Sheet(base_classes.Sheet):
         self._book.wb.active = self.ws
 
     def delete(self) -> None:
+        """COM's ``Worksheet.Delete``: the active sheet stays active, unless it is the one
+        deleted (then its neighbour is)."""
         self._call("Sheet.Delete")
-        self._book.wb.remove(self.ws)
+        wb = self._book.wb
+        index = wb.worksheets.index(self.ws)
+        active = wb.active
+        wb.remove(self.ws)
+        if active is not None and active is not self.ws:
+            wb.active = active
+        elif wb.worksheets:
+            wb.active = min(index, len(wb.worksheets) - 1)
 
 
 class Range(base_classes.Range):

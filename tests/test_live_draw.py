@@ -303,19 +303,17 @@ def test_a_users_own_changes_sheet_is_neither_read_nor_replaced(
     assert book.sheets["Sheet"].range("A5").raw_value == " Paul "  # no cell written either
 
 
-def test_a_marked_book_is_refused_before_anything_is_written(
+def test_a_marked_book_is_fixed_and_marked_again_live_as_on_file(
     excel: excel_engine.Engine, tmp_path: Path
 ) -> None:
-    """Marks are not drawn or cleared live yet: a book the command line marked is refused with
-    what to do, and left as it was."""
+    """A book the command line marked: its marks are taken out live, the fix runs, the marks
+    come back for what is left, and undo gives the cells back, all as on the file."""
     source = write_rows(tmp_path / "m.xlsx", HEADERS[:10], flokon_rows(5))
     mark_file(source, FLOKON, in_place=True)
-    book, live = open_live(source)
-    before = [sheet.range("A2").raw_value for sheet in book.sheets]
-    with pytest.raises(UsageError, match="pas encore possible dans le classeur ouvert"):
-        fix_book(live, FLOKON)
-    assert [sheet.range("A2").raw_value for sheet in book.sheets] == before
-    assert "CI_Corrections" not in live.sheet_names()
+    (tmp_path / "run").mkdir()
+    assert assert_fix_and_undo_alike(source, FLOKON, tmp_path / "run") == 2
+    book = xw.books[-1]
+    assert "CI_Rapport" in [sheet.name for sheet in book.sheets]
 
 
 # --- the Excel session --------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import zipfile
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import quoteattr
 
@@ -133,6 +134,82 @@ def put_mapping_sheet(
     package.put_own_sheet(MAPPING_SHEETS[lang], xml, other_names=MAPPING_SHEETS.values())
 
 
+@dataclass(frozen=True, slots=True)
+class Dropdown:
+    """The list validation of column C: only the labels of ``source``, blank allowed (blank =
+    not imported), with its prompt and its refusal (Excel's limits applied)."""
+
+    cells: str  # "C7:C12"
+    source: str  # "$H$15:$H$40"
+    prompt_title: str
+    prompt: str
+    error_title: str
+    error: str
+
+
+@dataclass(frozen=True, slots=True)
+class MappingLayout:
+    """The whole mapping sheet, whoever draws it: the file path here, the open book in
+    ``addin.live.mapping``."""
+
+    #: row number → column letter → a text or a number
+    cells: dict[int, dict[str, str | int]]
+    #: ``None`` when no column is listed
+    dropdown: Dropdown | None
+    #: widths of A to F, in Excel's character units; the list column is hidden
+    widths: tuple[int, ...]
+    list_column: str = _LIST_COLUMN
+    header_row: int = HEADER_ROW
+
+
+def mapping_layout(
+    rows: Sequence[MappingSheetRow],
+    labels: Sequence[str],
+    *,
+    profile: str,
+    platform: str,
+    data_sheet: str,
+    lang: Lang = "fr",
+) -> MappingLayout:
+    """What the sheet holds, where (see the module's docstring)."""
+    words = _WORDS[lang]
+    top = HEADER_ROW
+    cells: dict[int, dict[str, str | int]] = {
+        1: {"A": words["title"].format(sheet=data_sheet, platform=platform)},
+        2: {"A": words["help"]},
+        _PROFILE_ROW: {"A": words["profile"], "B": profile},
+        _SHEET_ROW: {"A": words["sheet"], "B": data_sheet},
+        top: dict(zip("ABCDEF", _HEADERS[lang], strict=True)),
+    }
+    for number, row in enumerate(rows, start=top + 1):
+        percent = round(min(max(row.confidence, 0.0), 1.0) * 100)
+        cells[number] = {
+            "A": row.column,
+            "B": row.letter,
+            "C": row.label,
+            "D": percent,
+            "E": row.reason,
+            "F": _shortened(row.example),
+        }
+    last = top + len(rows)
+    first_label = last + _LIST_GAP
+    cells[first_label - 1] = {_LIST_COLUMN: words["list"]}
+    for number, label in enumerate(labels, first_label):
+        cells[number] = {_LIST_COLUMN: label}
+    source = f"${_LIST_COLUMN}${first_label}:${_LIST_COLUMN}${first_label + len(labels) - 1}"
+    dropdown = None
+    if rows:
+        dropdown = Dropdown(
+            cells=f"C{top + 1}:C{last}",
+            source=source,
+            prompt_title=words["prompt_title"][:_TITLE_MAX],
+            prompt=words["prompt"].format(platform=platform)[:_MESSAGE_MAX],
+            error_title=words["error_title"][:_TITLE_MAX],
+            error=words["error"][:_MESSAGE_MAX],
+        )
+    return MappingLayout(cells, dropdown, _widths(rows, labels))
+
+
 def mapping_sheet_xml(
     rows: Sequence[MappingSheetRow],
     labels: Sequence[str],
@@ -143,42 +220,33 @@ def mapping_sheet_xml(
     lang: Lang = "fr",
 ) -> bytes:
     """The whole worksheet part (inline strings, no style: ``styles.xml`` is never touched)."""
-    words = _WORDS[lang]
-    top = HEADER_ROW
-    lines = [
-        _row(1, {"A": words["title"].format(sheet=data_sheet, platform=platform)}),
-        _row(2, {"A": words["help"]}),
-        _row(_PROFILE_ROW, {"A": words["profile"], "B": profile}),
-        _row(_SHEET_ROW, {"A": words["sheet"], "B": data_sheet}),
-        _row(top, dict(zip("ABCDEF", _HEADERS[lang], strict=True))),
-    ]
-    for number, row in enumerate(rows, start=top + 1):
-        texts = {"A": row.column, "B": row.letter, "C": row.label, "E": row.reason}
-        texts["F"] = _shortened(row.example)
-        percent = round(min(max(row.confidence, 0.0), 1.0) * 100)
-        lines.append(_row(number, texts, numbers={"D": percent}))
-    last = top + len(rows)
-    first_label = last + _LIST_GAP
-    lines.append(_row(first_label - 1, {_LIST_COLUMN: words["list"]}))
-    lines += [
-        _row(number, {_LIST_COLUMN: label}) for number, label in enumerate(labels, first_label)
-    ]
-    source = f"${_LIST_COLUMN}${first_label}:${_LIST_COLUMN}${first_label + len(labels) - 1}"
-    validation = _dropdown(f"C{top + 1}:C{last}", source, platform, lang) if rows else ""
+    layout = mapping_layout(
+        rows, labels, profile=profile, platform=platform, data_sheet=data_sheet, lang=lang
+    )
+    lines = [_row(number, layout.cells[number]) for number in sorted(layout.cells)]
+    validation = "" if layout.dropdown is None else _dropdown(layout.dropdown)
     return worksheet(
         lines,
-        before='<sheetPr><tabColor rgb="FF2F75B5"/></sheetPr>'
-        + frozen_below(top)
-        + _columns(rows, labels),
+        before=f'<sheetPr><tabColor rgb="FF{TAB_COLOUR}"/></sheetPr>'
+        + frozen_below(layout.header_row)
+        + _columns(layout.widths),
         after=validation,
     )
 
 
-def _row(number: int, texts: dict[str, str], numbers: dict[str, int] | None = None) -> str:
-    cells = {letter: inline_cell(f"{letter}{number}", text) for letter, text in texts.items()}
-    for letter, value in (numbers or {}).items():
-        cells[letter] = f'<c r="{letter}{number}"><v>{value}</v></c>'
-    return f'<row r="{number}">{"".join(cells[letter] for letter in sorted(cells))}</row>'
+#: The mapping sheet's tab colour (RRGGBB).
+TAB_COLOUR = "2F75B5"
+
+
+def _row(number: int, values: dict[str, str | int]) -> str:
+    cells = []
+    for letter in sorted(values):
+        value = values[letter]
+        if isinstance(value, int):
+            cells.append(f'<c r="{letter}{number}"><v>{value}</v></c>')
+        else:
+            cells.append(inline_cell(f"{letter}{number}", value))
+    return f'<row r="{number}">{"".join(cells)}</row>'
 
 
 def _shortened(text: str) -> str:
@@ -186,33 +254,31 @@ def _shortened(text: str) -> str:
     return text if len(text) <= _EXAMPLE_MAX else text[: _EXAMPLE_MAX - 1] + "…"
 
 
-def _dropdown(cells: str, source: str, platform: str, lang: Lang) -> str:
-    """A list validation: only the labels of ``source``, blank allowed (blank = not imported)."""
-    words = _WORDS[lang]
+def _dropdown(dropdown: Dropdown) -> str:
     attributes = {
         "type": "list",
         "allowBlank": "1",
         "showInputMessage": "1",
         "showErrorMessage": "1",
         "errorStyle": "stop",
-        "errorTitle": words["error_title"][:_TITLE_MAX],
-        "error": words["error"][:_MESSAGE_MAX],
-        "promptTitle": words["prompt_title"][:_TITLE_MAX],
-        "prompt": words["prompt"].format(platform=platform)[:_MESSAGE_MAX],
-        "sqref": cells,
+        "errorTitle": dropdown.error_title,
+        "error": dropdown.error,
+        "promptTitle": dropdown.prompt_title,
+        "prompt": dropdown.prompt,
+        "sqref": dropdown.cells,
     }
     spelled = " ".join(f"{name}={quoteattr(xml_safe(v))}" for name, v in attributes.items())
     return (
-        f'<dataValidations count="1"><dataValidation {spelled}><formula1>{source}</formula1>'
-        "</dataValidation></dataValidations>"
+        f'<dataValidations count="1"><dataValidation {spelled}><formula1>{dropdown.source}'
+        "</formula1></dataValidation></dataValidations>"
     )
 
 
-def _columns(rows: Sequence[MappingSheetRow], labels: Sequence[str]) -> str:
+def _widths(rows: Sequence[MappingSheetRow], labels: Sequence[str]) -> tuple[int, ...]:
     def width(texts: list[str], low: int, high: int) -> int:
         return min(max([low, *(len(text) + 2 for text in texts)]), high)
 
-    widths = (
+    return (
         width([row.column for row in rows], 20, 40),
         8,
         width(list(labels), 24, 60),
@@ -220,13 +286,20 @@ def _columns(rows: Sequence[MappingSheetRow], labels: Sequence[str]) -> str:
         width([row.reason for row in rows], 30, 60),
         width([_shortened(row.example) for row in rows], 20, 40),
     )
+
+
+#: The hidden list column's width.
+LIST_WIDTH = 40
+
+
+def _columns(widths: tuple[int, ...]) -> str:
     cols = "".join(
         f'<col min="{n}" max="{n}" width="{w}" customWidth="1"/>'
         for n, w in enumerate(widths, start=1)
     )
     hidden = ord(_LIST_COLUMN) - ord("A") + 1
     return (
-        f'<cols>{cols}<col min="{hidden}" max="{hidden}" width="40" hidden="1" '
+        f'<cols>{cols}<col min="{hidden}" max="{hidden}" width="{LIST_WIDTH}" hidden="1" '
         'customWidth="1"/></cols>'
     )
 

@@ -8,7 +8,9 @@ The marks are a layer the product owns and can remove exactly:
   a light tint for their rows), so the user's own fills, borders and fonts are never touched
   and come back as they were when the marks go;
 - notes (comments) by the author ``client-import`` on the cells with an issue, up to a cap;
-  a cell that already has the user's own note keeps it, and the report carries ours;
+  a cell that already has the user's own note keeps it, and the report carries ours (marks
+  drawn in Excel, ``addin.live.marks``, list their notes' cells in the marks sheet instead:
+  Excel signs a note with its user's name, and ``clear`` takes those out too);
 - a report sheet ``CI_Rapport`` (``CI_Report`` in English) with totals and one line per issue,
   each with a link to its cell.
 
@@ -53,17 +55,25 @@ from addin.io.xml_spans import MAIN_NS, Span, fragment, sheet_tail, spans
 
 AUTHOR = "client-import"
 
-#: cell error, cell warning, row error, row warning (Excel's own "bad" and "neutral" colours)
-_DXFS = (
-    '<dxf><font><color rgb="FF9C0006"/></font><fill><patternFill patternType="solid">'
-    '<bgColor rgb="FFFFC7CE"/></patternFill></fill></dxf>',
-    '<dxf><font><color rgb="FF9C5700"/></font><fill><patternFill patternType="solid">'
-    '<bgColor rgb="FFFFEB9C"/></patternFill></fill></dxf>',
-    '<dxf><fill><patternFill patternType="solid"><bgColor rgb="FFFDEEEE"/></patternFill>'
-    "</fill></dxf>",
-    '<dxf><fill><patternFill patternType="solid"><bgColor rgb="FFFFF8E1"/></patternFill>'
-    "</fill></dxf>",
+#: The four rules' fill and font colours (RRGGBB; ``None``: the font is left alone): cell
+#: error, cell warning, row error, row warning (Excel's own "bad" and "neutral" colours).
+RULE_COLOURS: tuple[tuple[str, str | None], ...] = (
+    ("FFC7CE", "9C0006"),
+    ("FFEB9C", "9C5700"),
+    ("FDEEEE", None),
+    ("FFF8E1", None),
 )
+
+
+def _dxf(fill: str, font: str | None) -> str:
+    colour = "" if font is None else f'<font><color rgb="FF{font}"/></font>'
+    return (
+        f'<dxf>{colour}<fill><patternFill patternType="solid"><bgColor rgb="FF{fill}"/>'
+        "</patternFill></fill></dxf>"
+    )
+
+
+_DXFS = tuple(_dxf(fill, font) for fill, font in RULE_COLOURS)
 
 #: elements that come after <conditionalFormatting> in a worksheet, in schema order
 _AFTER_CF = [
@@ -211,23 +221,26 @@ _MINIMAL_STYLES = (
 ).encode()
 
 
-def _rules_xml(plan: MarkPlan, first_dxf: int, flag_column: int, priority: int) -> str:
-    last = column_letter(plan.width - 1)
+def rule_formulas(flag_column: int) -> tuple[str, ...]:
+    """The four rules' formulas, as seen from the marked range's first cell (A2), in the
+    order of :data:`RULE_COLOURS`: the cell's level in the marks sheet, then its row's."""
     flag = column_letter(flag_column - 1)
     sheet = f"'{MARKS_SHEET}'!"
-    formulas = (
-        f"{sheet}A2=2",
-        f"{sheet}A2=1",
-        f"{sheet}${flag}2=2",
-        f"{sheet}${flag}2=1",
-    )
+    return (f"{sheet}A2=2", f"{sheet}A2=1", f"{sheet}${flag}2=2", f"{sheet}${flag}2=1")
+
+
+def rules_range(plan: MarkPlan) -> str:
+    """The cells the rules colour: the data, from row 2 to the plan's last row."""
+    return f"A2:{column_letter(plan.width - 1)}{plan.last_row}"
+
+
+def _rules_xml(plan: MarkPlan, first_dxf: int, flag_column: int, priority: int) -> str:
     rules = "".join(
         f'<cfRule type="expression" dxfId="{first_dxf + n}" priority="{priority + n}" '
         f'stopIfTrue="1"><formula>{xml_text(formula)}</formula></cfRule>'
-        for n, formula in enumerate(formulas)
+        for n, formula in enumerate(rule_formulas(flag_column))
     )
-    sqref = f"A2:{last}{plan.last_row}"
-    return f'<conditionalFormatting sqref="{sqref}">{rules}</conditionalFormatting>'
+    return f'<conditionalFormatting sqref="{rules_range(plan)}">{rules}</conditionalFormatting>'
 
 
 def _add_rules(
@@ -582,11 +595,12 @@ def clear(package: XlsxPackage) -> bool:
         return False
     marks = next((s for s in ours if s.name == MARKS_SHEET), None)
     undo = _undo_info(package, marks.part) if marks else {}
+    listed = _listed_notes(undo)
     for entry in sheets:
         if entry in ours or not entry.part:
             continue
         _remove_rules(package, entry.part)
-        _remove_notes(package, entry.part)
+        _remove_notes(package, entry.part, listed.get(entry.name, set()))
     for entry in ours:
         package.remove_sheet(entry)
     before, after = undo.get("dxfs_before"), undo.get("dxfs_after")
@@ -619,7 +633,17 @@ def _remove_rules(package: XlsxPackage, part: str) -> None:
         package.write(part, remove_spans(data, ours))
 
 
-def _remove_notes(package: XlsxPackage, part: str) -> None:
+def _listed_notes(undo: dict[str, object]) -> dict[str, set[str]]:
+    """The notes a mark drawn in Excel listed (``addin.live.marks``): Excel signs them with its
+    user's name, not ours, so they are known by their cells. Sheet → cells."""
+    sheet, notes = undo.get("sheet"), undo.get("notes")
+    if not isinstance(sheet, str) or not isinstance(notes, list):
+        return {}
+    return {sheet: {ref for ref in notes if isinstance(ref, str)}}
+
+
+def _remove_notes(package: XlsxPackage, part: str, listed: set[str]) -> None:
+    """Our notes on the sheet at ``part``: those by our author, and those at ``listed``."""
     rels = package.relationships(part)
     comments = next((r for r in rels if r.type == COMMENTS_TYPE), None)
     vml = next((r for r in rels if r.type == VML_TYPE), None)
@@ -628,26 +652,30 @@ def _remove_notes(package: XlsxPackage, part: str) -> None:
     comments_part = comments.target
     data = package.read(comments_part)
     authors = re.findall(rb"<author>(.*?)</author>", data, re.S)
-    if AUTHOR.encode() not in authors:
-        return
-    ours = authors.index(AUTHOR.encode())
+    ours = authors.index(AUTHOR.encode()) if AUTHOR.encode() in authors else -1
     all_comments = re.findall(rb"<comment\b.*?</comment>", data, re.S)
     mine = [
-        c for c in all_comments if attributes(c[: c.index(b">") + 1]).get("authorId") == str(ours)
+        c
+        for c in all_comments
+        if attributes(c[: c.index(b">") + 1]).get("authorId") == str(ours)
+        or attributes(c[: c.index(b">") + 1]).get("ref") in listed
     ]
+    if not mine:
+        return
     refs = {attributes(c[: c.index(b">") + 1])["ref"] for c in mine}
     if len(mine) == len(all_comments) and vml is not None and "commentCI" in comments_part:
         _drop_notes_parts(package, part, comments, vml)
         return
     for comment in mine:
         data = data.replace(comment, b"", 1)
-    data = data.replace(f"<author>{AUTHOR}</author>".encode(), b"", 1)
-    if ours < len(authors) - 1:  # authors after ours move up by one
-        data = re.sub(
-            rb'authorId="(\d+)"',
-            lambda m: b'authorId="%d"' % (int(m.group(1)) - (int(m.group(1)) > ours)),
-            data,
-        )
+    if ours >= 0:
+        data = data.replace(f"<author>{AUTHOR}</author>".encode(), b"", 1)
+        if ours < len(authors) - 1:  # authors after ours move up by one
+            data = re.sub(
+                rb'authorId="(\d+)"',
+                lambda m: b'authorId="%d"' % (int(m.group(1)) - (int(m.group(1)) > ours)),
+                data,
+            )
     package.write(comments_part, data)
     if vml is not None:
         _remove_vml_shapes(package, vml.target, refs)

@@ -20,7 +20,6 @@ import xlwings as xw
 from addin.core.catalogue import Lang
 from addin.core.table import CellValue
 from addin.core.workbook import LoggedChange
-from addin.errors import UsageError
 from addin.io.changes_sheet import (
     CHANGE_HEADERS,
     HEADER_ROW,
@@ -33,7 +32,7 @@ from addin.io.product_sheets import CHANGES_SHEETS
 from addin.io.sheet_xml import hyperlink_formula
 from addin.live.book import read_book_table
 from addin.live.cell_writes import excel_value, write_block
-from addin.live.own_sheets import add_own_sheet, own_sheet, remove_own_sheet
+from addin.live.own_sheets import add_own_sheet, own_sheet, refuse_taken, remove_own_sheet
 
 
 def own_changes_sheet(book: xw.Book) -> str | None:
@@ -58,16 +57,8 @@ def check_loggable(book: xw.Book) -> None:
     """Refuse, before any cell is written, a book where our changes sheet could not be added:
     a user's sheet has its name (in either language, Excel comparing names without case),
     with the file path's words."""
-    if own_changes_sheet(book) is not None:
-        return
-    names = {name.casefold() for name in CHANGES_SHEETS.values()}
-    taken = next((s.name for s in book.sheets if s.name.casefold() in names), None)
-    if taken is not None:
-        raise UsageError(
-            f"le classeur a déjà une feuille « {taken} » qui n'a pas été ajoutée par "
-            "client-import : renommez-la (clic droit sur l'onglet, Renommer), enregistrez "
-            "le classeur, puis recommencez"
-        )
+    if own_changes_sheet(book) is None:
+        refuse_taken(book, list(CHANGES_SHEETS.values()))
 
 
 def write_changes(book: xw.Book, changes: Sequence[LoggedChange], lang: Lang) -> None:

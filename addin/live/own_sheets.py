@@ -14,6 +14,7 @@ import re
 
 import xlwings as xw
 
+from addin.errors import UsageError
 from addin.io.product_sheets import LEGACY_CELLS, OWN_SHEET_NAME, PRODUCT_SHEETS
 from addin.io.xlsx_package import quote_sheet
 
@@ -61,6 +62,20 @@ def _legacy(sheet: xw.Sheet) -> bool:
         if not (isinstance(value, str) and value.startswith(beginnings)):
             return False
     return True
+
+
+def refuse_taken(book: xw.Book, names: list[str], then: str = "recommencez") -> None:
+    """Refuse, before anything is written, to add our sheets ``names`` where a sheet of the
+    user's has one of them (Excel compares sheet names without case), in the file path's
+    words (``XlsxPackage.add_sheet``)."""
+    wanted = {name.casefold() for name in names}
+    taken = next((s.name for s in book.sheets if s.name.casefold() in wanted), None)
+    if taken is not None:
+        raise UsageError(
+            f"le classeur a déjà une feuille « {taken} » qui n'a pas été ajoutée par "
+            "client-import : renommez-la (clic droit sur l'onglet, Renommer), enregistrez "
+            f"le classeur, puis {then}"
+        )
 
 
 def add_own_sheet(book: xw.Book, name: str) -> xw.Sheet:

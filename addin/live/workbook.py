@@ -25,10 +25,10 @@ from addin.core.marks import IssueKey, MarkPlan
 from addin.core.outcomes import HistoryLine, RowOutcome
 from addin.core.table import CellValue, StoredMapping, Table
 from addin.core.workbook import HeaderScore, LoggedChange, MappingSheetRow, Progress, no_progress
-from addin.errors import UsageError
 from addin.io.mapping_sheet import mapping_from_lines, sheet_lines
-from addin.io.product_sheets import MAPPING_SHEETS, MARKS_SHEET, REPORT_SHEETS
-from addin.live import cell_writes, changes
+from addin.io.product_sheets import MAPPING_SHEETS
+from addin.live import cell_writes, changes, mapping, marks, report_sheet
+from addin.live import outcomes as outcomes_
 from addin.live.book import read_book_table
 from addin.live.own_sheets import own_sheet
 
@@ -69,12 +69,6 @@ class LiveWorkbook:
             progress=progress,
         )
 
-    def _not_yet(self, what: str) -> UsageError:
-        return UsageError(
-            f"{what} n'est pas encore possible dans le classeur ouvert « {self.name} » : "
-            "enregistrez-le, fermez-le et lancez la commande client-import sur le fichier"
-        )
-
     def stored_mapping(self) -> StoredMapping | None:
         """The mapping our sheet stores (read live, parsed as the file path parses it); a
         user's own sheet of that name is the user's data, not our mapping."""
@@ -96,7 +90,15 @@ class LiveWorkbook:
         data_sheet: str,
         lang: Lang,
     ) -> None:
-        raise self._not_yet("Écrire la correspondance des colonnes")
+        mapping.write_mapping_sheet(
+            self.book,
+            rows,
+            labels,
+            profile=profile,
+            platform=platform,
+            data_sheet=data_sheet,
+            lang=lang,
+        )
 
     def write_outcomes(
         self,
@@ -106,25 +108,18 @@ class LiveWorkbook:
         history: HistoryLine,
         lang: Lang,
     ) -> None:
-        raise self._not_yet("Écrire le résultat d'un envoi")
+        outcomes_.write_outcomes(self.book, sheet, header_row, outcomes, history, lang=lang)
 
-    # --- marks: none drawn live yet; a book marked by the command line is refused ---------------
-
-    def _marked(self) -> bool:
-        return own_sheet(self.book, [MARKS_SHEET, *REPORT_SHEETS.values()]) is not None
+    # --- marks ---------------------------------------------------------------------------------
 
     def previous_issues(self) -> set[IssueKey] | None:
-        if self._marked():
-            raise self._not_yet("Travailler sur un classeur marqué par une vérification")
-        return None
+        return report_sheet.previous_issues(self.book)
 
     def clear_marks(self) -> bool:
-        if self._marked():
-            raise self._not_yet("Retirer les marques d'une vérification")
-        return False
+        return marks.clear_marks(self.book)
 
     def draw_marks(self, plan: MarkPlan, lang: Lang) -> int:
-        raise self._not_yet("Marquer les problèmes")
+        return marks.draw_marks(self.book, plan, lang)
 
     # --- fixes -------------------------------------------------------------------------------
 

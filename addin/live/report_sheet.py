@@ -1,0 +1,75 @@
+"""Our report sheet in the open book: totals and one line per issue, each linked to its cell.
+
+The same sheet as the file path's (``io.marks_writer.report_rows`` gives both their cells): it is
+written in one ``Range.Value`` call per 100,000 cells, the links as ``HYPERLINK`` formulas
+(Excel takes a text starting with ``=`` as a formula), every other text behind Excel's quote
+prefix when Excel would parse it (``cell_writes.excel_value``: a value ``01220`` stays text).
+Then its column widths (four calls) and the filter buttons on its headers (one). It is read
+back for the next check's progress line through the live reader and the file path's own
+parsing (``marks_writer.issues_from_table``), so the two paths cannot read it differently.
+
+Not drawn live: the frozen header rows of the file path's sheet (a window's setting in Excel,
+which would mean showing the sheet to freeze it).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import xlwings as xw
+from openpyxl.utils import get_column_letter
+
+from addin.core.catalogue import Lang
+from addin.core.marks import IssueKey, MarkPlan
+from addin.errors import ClientImportError
+from addin.io.marks_writer import (
+    REPORT_HEADER_ROW,
+    REPORT_WIDTHS,
+    Link,
+    ReportCell,
+    issues_from_table,
+    report_rows,
+)
+from addin.io.product_sheets import REPORT_SHEETS
+from addin.io.sheet_xml import hyperlink_formula
+from addin.live.book import read_book_table
+from addin.live.cell_writes import excel_value, write_block
+from addin.live.own_sheets import add_own_sheet, own_sheet
+from addin.live.sheet_format import set_widths
+
+
+def own_report_sheet(book: xw.Book) -> str | None:
+    """Our report sheet in ``book``, in whichever language it was made."""
+    return own_sheet(book, list(REPORT_SHEETS.values()))
+
+
+def draw_report(book: xw.Book, plan: MarkPlan, lang: Lang, notes: int) -> None:
+    """Add the report sheet of ``plan`` (``notes`` written) at the end of ``book``."""
+    sheet = add_own_sheet(book, REPORT_SHEETS[lang])
+    rows = [[_value(cell) for cell in cells] for cells in report_rows(plan, lang, notes)]
+    write_block(sheet, 1, 1, rows)
+    set_widths(sheet, REPORT_WIDTHS)
+    top = REPORT_HEADER_ROW
+    last_column = get_column_letter(len(REPORT_WIDTHS))
+    sheet.range(f"A{top}:{last_column}{top + len(plan.lines)}").api.AutoFilter()
+
+
+def _value(cell: ReportCell) -> Any:
+    if isinstance(cell, Link):
+        return "=" + hyperlink_formula(cell.sheet, cell.target)
+    if isinstance(cell, str):
+        return excel_value(cell)
+    return cell
+
+
+def previous_issues(book: xw.Book) -> set[IssueKey] | None:
+    """The issues our report sheet listed at the last check, as the file path reads them; a
+    report the user reshaped is ignored (the progress line is left out, nothing else)."""
+    name = own_report_sheet(book)
+    if name is None:
+        return None
+    try:
+        table = read_book_table(book, name, header_row=REPORT_HEADER_ROW, active=False)
+    except ClientImportError:
+        return None
+    return issues_from_table(table)

@@ -1,0 +1,34 @@
+"""How our sheets look in the open book: column widths and colours, through a few calls.
+
+The file path writes them into the sheet's XML (``<cols>``, ``tabColor``, a ``dxf``); live they
+are one ``Range.ColumnWidth`` call per run of equal widths and COM's colour numbers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import xlwings as xw
+
+
+def com_colour(rgb: str) -> int:
+    """``"FFC7CE"`` → COM's colour number (red + green × 256 + blue × 65536)."""
+    red, green, blue = (int(rgb[i : i + 2], 16) for i in (0, 2, 4))
+    return red + (green << 8) + (blue << 16)
+
+
+def width_runs(widths: Sequence[int]) -> list[tuple[int, int, int]]:
+    """``(9, 9, 16)`` → ``[(1, 2, 9), (3, 3, 16)]``: (first column, last column, width)."""
+    runs: list[tuple[int, int, int]] = []
+    for column, width in enumerate(widths, start=1):
+        if runs and runs[-1][2] == width:
+            runs[-1] = (runs[-1][0], column, width)
+        else:
+            runs.append((column, column, width))
+    return runs
+
+
+def set_widths(sheet: xw.Sheet, widths: Sequence[int]) -> None:
+    """Columns A, B… of ``sheet`` as wide as ``widths`` says: one call per run of equals."""
+    for first, last, width in width_runs(widths):
+        sheet.range((1, first), (1, last)).column_width = width
