@@ -229,6 +229,8 @@ def _history(button: Button) -> str:
         folder = journal.path.parent
     if not pushes:
         return button.words("history_none")
+    # a mode this version does not know (an older journal) is shown by its code
+    modes = {str(code): label for code, label in MODE_LABELS[button.lang].items()}
     lines = []
     for push in pushes:
         status = push.status
@@ -242,7 +244,7 @@ def _history(button: Button) -> str:
                 date=_local_date(push.started_at),
                 platform=_platform(push.profile),
                 target=push.target,
-                mode=MODE_LABELS[button.lang].get(push.mode, push.mode),  # type: ignore[call-overload]
+                mode=modes.get(push.mode, push.mode),
                 status=button.words(status),
                 counts=button.words(
                     "history_counts",
