@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup system-deps demo test lint typecheck unit bench bench-marks bench-push bench-excel clean
+.PHONY: setup system-deps demo test lint typecheck unit xlam bench bench-marks bench-push bench-excel clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
@@ -16,8 +16,13 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
+# the demo's last step builds dist/client-import.xlam and lists its buttons (demo/addin_step.py)
 demo: $(STAMP)
 	$(BIN)/python -m demo
+
+# the Excel add-in, built from vba/ and xlwings' template, without Excel (never committed)
+xlam: $(STAMP)
+	$(BIN)/client-import addin build -o dist/client-import.xlam
 
 lint: $(STAMP)
 	$(BIN)/ruff check addin tests bench demo
@@ -32,7 +37,7 @@ system-deps:
 unit: $(STAMP) system-deps
 	$(BIN)/pytest
 
-test: lint typecheck unit
+test: lint typecheck unit xlam
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.run
@@ -47,4 +52,4 @@ bench-excel: $(STAMP)
 	$(BIN)/python -m bench.excel
 
 clean:
-	rm -rf $(VENV) demo-output bench/out .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) demo-output dist bench/out .mypy_cache .ruff_cache .pytest_cache

@@ -1,3 +1,3 @@
-from addin.cli import main
+from addin.shells.cli import main
 
 main()

@@ -8,7 +8,8 @@ ClientImportError            base: carries a message for the user, never a trace
 │   ├── FileTooLargeError        over the reader's size limit
 │   ├── EmptyFileError           nothing to read
 │   └── SheetNotFoundError       --sheet names a sheet that does not exist
-└── UsageError               arguments that do not fit together (unknown profile...)
+├── UsageError               arguments that do not fit together (unknown profile...)
+└── AddinBuildError          the add-in's sources (vba/) or xlwings' template cannot be built
 """
 
 from __future__ import annotations
@@ -48,3 +49,7 @@ class SheetNotFoundError(InputError):
 
 class UsageError(ClientImportError):
     """The command's arguments do not fit together."""
+
+
+class AddinBuildError(ClientImportError):
+    """The .xlam cannot be built: a source in ``vba/`` or xlwings' template is not as expected."""

@@ -6,7 +6,7 @@ box is refused with a French sentence (an address that is not ``https://``, a la
 than fr/en, a region that is not two letters, a platform we have no profile for) before it is
 kept, and a settings file edited by hand into something wrong is read as the defaults rather
 than breaking every button. Never a credential here: tokens go to the OS keyring
-(``push.secrets``); an address is kept as :func:`~addin.push.secrets.public_target` (no user,
+(``push.secrets``); an address is kept as :func:`~addin.connectors.secrets.public_target` (no user,
 password or query string), so a token pasted into an address cannot land in this file.
 """
 
@@ -18,12 +18,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from addin.connectors.secrets import public_target
 from addin.core.catalogue import Lang
 from addin.core.profiles import all_profiles, get_profile
 from addin.errors import UsageError
-from addin.io.data_folder import DATA_DIR_ENV, data_folder
-from addin.io.safe_files import write_replacing
-from addin.push.secrets import public_target
+from addin.files.data_folder import DATA_DIR_ENV, data_folder
+from addin.files.safe_files import write_replacing
 
 FILE_NAME = "settings.json"
 LANGUAGES: tuple[Lang, ...] = ("fr", "en")
@@ -90,7 +90,7 @@ def check_target(text: str) -> str:
 
 def check_mode(profile_id: str, mode: str) -> str:
     """A push mode the platform accepts (``pushing.choose_mode``'s French sentence if not)."""
-    from addin.pushing import choose_mode  # noqa: PLC0415 (the push machinery, only here)
+    from addin.usecases.pushing import choose_mode  # noqa: PLC0415 (the push machinery, only here)
 
     return choose_mode(get_profile(check_platform(profile_id)), mode.strip())
 

@@ -1,6 +1,6 @@
 """`make bench-excel`: the ribbon's buttons on 10,000 and 100,000 rows, through the test engine.
 
-Each button runs as Excel runs it (``addin.ribbon.commands``, the calling book set with
+Each button runs as Excel runs it (``addin.shells.ribbon.commands``, the calling book set with
 xlwings' ``set_mock_caller``) on the test engine (``tests/excel_engine.py``: real xlwings
 objects over openpyxl, counting every call that would cross into Excel). Measured, per size:
 
@@ -39,9 +39,9 @@ from pathlib import Path
 
 import xlwings as xw
 
-from addin.ribbon import commands
 from addin.sandbox.process import sandbox_process
 from addin.settings import Settings, save_settings
+from addin.shells.ribbon import commands
 from bench.marks import write_marks_input
 from bench.push import write_xlsx as write_reveal_xlsx
 from tests import excel_engine

@@ -23,7 +23,7 @@ from addin.core.fields.phone import PhoneChecker
 from addin.core.fields.text import CharacterRules
 from addin.core.profiles import get_profile
 from addin.core.report import Issue
-from addin.io.reader import read_table
+from addin.readers.reader import read_table
 from bench.data import write_csv
 
 OUT = Path(__file__).parent / "out"

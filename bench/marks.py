@@ -37,8 +37,8 @@ from addin.core.marks import DEFAULT_NOTE_CAP
 from addin.core.profile import Profile
 from addin.core.profiles import get_profile
 from addin.core.report import Report
-from addin.marking import clear_file, mark_file
-from addin.validation import read_and_validate
+from addin.usecases.marking import clear_file, mark_file
+from addin.usecases.validation import read_and_validate
 from bench.data import hokus_rows
 
 OUT = Path(__file__).parent / "out"
@@ -55,7 +55,7 @@ CORRUPTIONS: dict[int, Callable[[str], str]] = {
 }
 BAD_RATE = 0.10
 
-#: the tints of our own marks (addin/io/marks_writer.py), so the naive file looks the same
+#: the tints of our own marks (addin/files/marks_writer.py), so the naive file looks the same
 _FILLS = {
     "error": PatternFill("solid", fgColor="FFFFC7CE"),
     "warning": PatternFill("solid", fgColor="FFFFEB9C"),

@@ -55,21 +55,21 @@ from typing import Any
 
 from openpyxl import Workbook
 
+from addin.connectors.connector import Outcome, Record, RemoteRecord
+from addin.connectors.generic import GenericConnector
+from addin.connectors.http import HttpClient
+from addin.connectors.journal import DATA_DIR_ENV, Journal, records_fingerprint
+from addin.connectors.secrets import TOKEN as TOKEN_KIND
 from addin.core.export import plan_export
 from addin.core.fields.text import strip_accents
 from addin.core.profiles import get_profile
 from addin.core.push_plan import outgoing_rows
-from addin.io.outcome_writer import write_outcomes
-from addin.push.connector import Outcome, Record, RemoteRecord
-from addin.push.generic import GenericConnector
-from addin.push.http import HttpClient
-from addin.push.journal import DATA_DIR_ENV, Journal, records_fingerprint
-from addin.push.secrets import TOKEN as TOKEN_KIND
-from addin.pushing import PushRequest, PushResult, history_line, push_file, row_outcomes
+from addin.files.outcome_writer import write_outcomes
 from addin.sandbox.api import Limits, Request, SandboxApi
 from addin.sandbox.process import sandbox_process
 from addin.sandbox.store import RecordStore
-from addin.validation import load_table
+from addin.usecases.pushing import PushRequest, PushResult, history_line, push_file, row_outcomes
+from addin.usecases.validation import load_table
 from bench.data import FIRST, LAST
 
 PROFILE = get_profile("reveal")

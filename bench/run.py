@@ -18,7 +18,7 @@ from addin.core.engine import validate
 from addin.core.profile import Profile
 from addin.core.profiles import get_profile
 from addin.core.report import Report
-from addin.io.reader import read_table
+from addin.readers.reader import read_table
 from bench.data import write_csv, write_xlsx
 from bench.frictionless_schema import hokus_schema
 

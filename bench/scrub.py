@@ -1,7 +1,7 @@
 """What masking the platform's texts costs a listing: ``python -m bench.scrub 100000``.
 
 A "replace everything" or a preview downloads every record the platform holds; each text of
-each record goes through :meth:`addin.push.untrusted.Scrubber.remote` (two secrets
+each record goes through :meth:`addin.connectors.untrusted.Scrubber.remote` (two secrets
 registered, as for Evoliz). Three kinds of texts: plain words, words with a character whose
 lower case is two characters (the slow path of case folding), and hexadecimal runs (the worst
 case: every text holds a run of the secrets' characters and is searched piece by piece).
@@ -13,8 +13,8 @@ import secrets
 import sys
 import time
 
-from addin.push.connector import RemoteRecord
-from addin.push.untrusted import Scrubber
+from addin.connectors.connector import RemoteRecord
+from addin.connectors.untrusted import Scrubber
 
 
 def main(count: int) -> None:

@@ -10,8 +10,9 @@ Reveal Field's columns (the mapping stored as a sheet to correct in Excel) and e
 Reveal import (``demo-output/autre-outil/``); last, that workbook's valid rows pushed to the
 sandbox platform started as a local process, each row's outcome written back into the
 workbook, pushed again (nothing changes) and the journal's history shown
-(``demo-output/envoi/``). Exit status is 0 when every sample was read and checked, every
-template written and every valid row pushed.
+(``demo-output/envoi/``); then the Excel add-in is built (``dist/client-import.xlam``) and its
+buttons listed with the Python each one runs. Exit status is 0 when every sample was read and
+checked, every template written and every valid row pushed.
 """
 
 from __future__ import annotations
@@ -26,19 +27,20 @@ import openpyxl
 from rich.console import Console
 from rich.rule import Rule
 
+from addin.connectors.journal import DATA_DIR_ENV, Journal
+from addin.connectors.secrets import TOKEN
 from addin.core.choices import label_of
 from addin.core.profiles import all_profiles, get_profile
-from addin.exporting import export_file
-from addin.fixing import fix_file
-from addin.mapping_file import write_mapping
-from addin.marking import mark_file
-from addin.push.journal import DATA_DIR_ENV, Journal
-from addin.push.secrets import TOKEN
-from addin.pushing import PushRequest, choose_mode, open_connector, push_file
-from addin.render.terminal import print_report
 from addin.sandbox.process import sandbox_process
-from addin.template_file import make_template
-from addin.validation import load_table, validate_file
+from addin.shells.render.terminal import print_report
+from addin.usecases.exporting import export_file
+from addin.usecases.fixing import fix_file
+from addin.usecases.mapping_file import write_mapping
+from addin.usecases.marking import mark_file
+from addin.usecases.pushing import PushRequest, choose_mode, open_connector, push_file
+from addin.usecases.template_file import make_template
+from addin.usecases.validation import load_table, validate_file
+from demo.addin_step import show_addin
 
 SAMPLES = Path(__file__).parent / "samples"
 OTHER_TOOLS = Path(__file__).parent / "autres-outils"
@@ -76,6 +78,7 @@ def main() -> None:
         journey(console, SAMPLES / sample, name, extension)
     workbook = from_another_tool(console, OTHER_TOOLS / "outlook-contacts.csv")
     pushed = push_to_sandbox(console, workbook)
+    show_addin(console)
     console.print(Rule())
     console.print(
         "Démo terminée : chaque fichier a été lu et vérifié, chaque modèle écrit, deux fichiers "

@@ -124,15 +124,17 @@ def convert(
     *,
     soffice: str | None = None,
     timeout: float = CONVERT_TIMEOUT,
+    infilter: str | None = None,
 ) -> Path:
     """Convert `src` with LibreOffice headless (`fmt`: "ods", "xlsx", "ods:calc8"...).
 
     Returns the converted file, `outdir/<src stem>.<extension>`. Each call runs its own soffice
     with a fresh user profile, so calls are independent of any other office running. Fails with
     soffice's output when no file is produced, which is what LibreOffice does with a file it
-    cannot load.
+    cannot load. `infilter` names the import filter when the extension does not (an .xlam:
+    "Calc MS Excel 2007 VBA XML").
     """
-    (target,) = convert_all([src], fmt, outdir, soffice=soffice, timeout=timeout)
+    (target,) = convert_all([src], fmt, outdir, soffice=soffice, timeout=timeout, infilter=infilter)
     return target
 
 
@@ -143,6 +145,7 @@ def convert_all(
     *,
     soffice: str | None = None,
     timeout: float = CONVERT_TIMEOUT,
+    infilter: str | None = None,
 ) -> list[Path]:
     """`convert` for several files with a single soffice start (about one second saved each)."""
     binary = soffice or find_soffice()
@@ -166,6 +169,7 @@ def convert_all(
             "--nologo",
             "--nolockcheck",
             f"-env:UserInstallation={profile.as_uri()}",
+            *([f"--infilter={infilter}"] if infilter else []),
             "--convert-to",
             fmt,
             "--outdir",

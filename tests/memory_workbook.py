@@ -25,7 +25,7 @@ from addin.core.workbook import (
     no_progress,
 )
 from addin.errors import UsageError
-from addin.io.cell_edits import sort_key
+from addin.files.cell_edits import sort_key
 
 
 @dataclass

@@ -12,15 +12,15 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
-from addin.cli import app
 from addin.core.choices import SPLIT_ADDRESS, SPLIT_NAME, choice_labels, label_of, plan_feeds
 from addin.core.engine import validate, validate_values
 from addin.core.profiles import get_profile
 from addin.core.resolve import automatic_choices, resolve
 from addin.core.splits import split_address, split_name
 from addin.core.table import SourceInfo, StoredEntry, StoredMapping, Table
-from addin.exporting import export_file
-from addin.validation import validate_file
+from addin.shells.cli import app
+from addin.usecases.exporting import export_file
+from addin.usecases.validation import validate_file
 from tests.user_workbooks import write_rows
 
 runner = CliRunner()

@@ -15,7 +15,7 @@ import requests
 from openpyxl import Workbook
 from typer.testing import CliRunner
 
-from addin.cli import app
+from addin.shells.cli import app
 
 SAMPLES = Path(__file__).resolve().parents[1] / "demo" / "samples"
 runner = CliRunner()

@@ -23,11 +23,11 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 from typer.testing import CliRunner
 
-from addin.cli import app
+from addin.connectors.journal import Journal, Push
+from addin.connectors.secrets import SERVICE
 from addin.core.push_plan import fingerprint
-from addin.push.journal import Journal, Push
-from addin.push.secrets import SERVICE
 from addin.sandbox.server import SandboxServer, sandbox_in_thread
+from addin.shells.cli import app
 from tests.fault_server import FaultServer, Rule, Status
 from tests.memory_keyring import MemoryKeyring
 
@@ -156,7 +156,7 @@ def test_a_csv_push_sends_the_rows_writes_their_outcomes_and_is_in_the_history(
 
     assert (code, err) == (0, "")
     lines = out.splitlines()
-    assert lines[0] == f"Envoi n° 1 vers {sandbox.url} — upsert"
+    assert lines[0] == f"Envoi n° 1 vers {sandbox.url} — créer ou mettre à jour, garder le reste"
     assert lines[1].split() == ["2", "créés"]
     assert lines[-1] == f"Résultat de chaque ligne écrit dans : {tmp_path / 'contacts.envoi.csv'}"
     # the platform holds the two records, under their fingerprints, with the mapped fields
@@ -201,8 +201,8 @@ def test_a_csv_push_sends_the_rows_writes_their_outcomes_and_is_in_the_history(
     assert (code, err) == (0, "")
     [line] = out.splitlines()
     assert line.startswith("n° 1 ")
-    assert "finished" in line
-    assert f"contacts.csv  reveal → {sandbox.url}  upsert" in line
+    assert "terminé" in line
+    assert f"contacts.csv  reveal → {sandbox.url}  créer ou mettre à jour, garder le reste" in line
     assert line.endswith(
         "créés 2, mis à jour 0, inchangés 0, refusés 0, non envoyés 0, supprimés 0, annulés 0"
     )
@@ -355,7 +355,9 @@ def test_flokon_pushes_upsert_by_default_and_keeps_the_rest(
     code, out, _ = push(path, "flokon", sandbox)
 
     assert code == 0
-    assert out.splitlines()[0] == f"Envoi n° 1 vers {sandbox.url} — upsert"
+    assert out.splitlines()[0] == (
+        f"Envoi n° 1 vers {sandbox.url} — créer ou mettre à jour, garder le reste"
+    )
     assert len(stored(sandbox, "flokon")) == 3
     assert not list(tmp_path.glob("*.json"))
 
@@ -400,7 +402,7 @@ def test_update_only_refuses_unknown_keys_and_creates_nothing(
 
     assert code == 1
     words = " ".join(out.split())
-    assert f"Envoi n° 1 vers {sandbox.url} — update_only" in words
+    assert f"Envoi n° 1 vers {sandbox.url} — mise à jour seulement" in words
     assert "1 mis à jour" in words
     assert "2 refusés par la plateforme" in words
     assert stored(sandbox, "hokus") == {
@@ -607,6 +609,7 @@ def test_a_refused_token_while_sending_stops_the_push_cleanly(
     assert "2 non envoyés" in " ".join(out.split())
     assert err.startswith("Attention : envoi arrêté : ")
     assert "401" in err
+    assert "« client-import login -p reveal », puis relancez la même commande" in err
     assert stored(sandbox, "reveal") == {}
     [pushed] = pushes(tmp_path)
     assert (pushed.status, pushed.counts.not_sent) == ("interrupted", 2)
@@ -1072,6 +1075,28 @@ def test_lang_en_gives_the_preview_and_the_summary_in_english(
     assert "has no identifier column" in out
     code, out, _ = push(path, "reveal", sandbox, "--lang", "en")
     assert code == 0
-    assert out.startswith(f"Push no. 1 to {sandbox.url} — upsert\n")
+    assert out.startswith(f"Push no. 1 to {sandbox.url} — create or update, keep the rest\n")
     assert "Each row's outcome written into:" in out
     assert "Aperçu" not in out and "Envoi" not in out
+
+
+def test_a_failed_push_keeps_the_platform_ids_an_earlier_push_wrote(
+    sandbox: SandboxServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A push refused for a wrong token says « non envoyé » but never erases the ID a previous
+    push wrote: that ID is how the user finds the record on the platform."""
+    book = user_workbook(tmp_path / "clients.xlsx")
+    text = reveal_csv(tmp_path / "contacts.csv", MARIE, LUC)
+    for path in (book, text):
+        assert push(path, "reveal", sandbox)[0] == 0
+    ids = stored_ids(sandbox, "reveal")
+    monkeypatch.setenv("CLIENT_IMPORT_TOKEN", secrets.token_hex(16))
+    for path in (book, text):
+        code, out, _ = push(path, "reveal", sandbox)
+        assert code == 1
+        assert "2 non envoyés" in " ".join(out.split())
+
+    side = read_side(tmp_path / "contacts.envoi.csv")[1:]
+    assert [line[3] for line in side] == [ids[fingerprint(MARIE)], ids[fingerprint(LUC)]]
+    rows = sheet_values(book)["Contacts"][1:]
+    assert [row[5] for row in rows] == [ids[fingerprint(MARIE)], ids[fingerprint(LUC)]]

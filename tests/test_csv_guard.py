@@ -26,7 +26,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from addin.io.csv_writer import defuse, write_csv
+from addin.files.csv_writer import defuse, write_csv
 from tests.libreoffice import convert
 
 #: what makes a value a formula when it comes first (full-width forms included: an IME's)

@@ -144,3 +144,14 @@ def test_every_sample_profile_validates_its_examples() -> None:
         report = validate(table(headers, [row]), profile)
         errors = [(i.column, i.code, i.value) for i in report.errors]
         assert errors == [], profile.name
+
+
+def test_a_row_lacking_one_of_several_fields_is_told_on_the_first_cell_to_fill() -> None:
+    """Reveal needs a first or a last name: the issue (and its note in the marks) sits on the
+    first such column of the file, the empty cell to fill in, not on column A."""
+    headers = ["Téléphone 1", "Prénom", "Nom de famille"]
+    report = check(headers, [["418-692-2121", "", ""]], "reveal")
+    found = [
+        (r, c) for r, c, code in report.flatten(["row", "column", "code"]) if code == "required-any"
+    ]
+    assert found == [(2, "Prénom")]

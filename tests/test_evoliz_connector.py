@@ -18,11 +18,11 @@ from typing import Any
 
 import pytest
 
+from addin.connectors.connector import AuthFailed, JsonValue, Outcome, Record, Refused, Transient
+from addin.connectors.evoliz import TOKEN_LIFETIME, EvolizConnector, nest, token_lifetime
+from addin.connectors.http import Pacer, check_base_url
 from addin.core.profile import ApiSettings
 from addin.core.profiles import get_profile
-from addin.push.connector import AuthFailed, JsonValue, Outcome, Record, Refused, Transient
-from addin.push.evoliz import TOKEN_LIFETIME, EvolizConnector, nest, token_lifetime
-from addin.push.http import Pacer, check_base_url
 from tests.fake_evoliz import FakeClock, FakeEvolizServer, Fault, fake_evoliz
 
 #: made up per run: no key-shaped literal in the repository, and a leak test cannot pass by

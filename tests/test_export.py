@@ -21,7 +21,6 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
-from addin.cli import app
 from addin.core.engine import validate, validate_values
 from addin.core.export import ExportPlan, plan_export, split_rows
 from addin.core.profile import Profile
@@ -29,10 +28,11 @@ from addin.core.profiles import get_profile
 from addin.core.report import Issue, Report
 from addin.core.table import CellValue, FormulaCell, SourceInfo, Table
 from addin.errors import UsageError
-from addin.exporting import export_file
-from addin.io.csv_writer import defuse
-from addin.io.platform_files import write_platform_file
-from addin.io.reader import read_table
+from addin.files.csv_writer import defuse
+from addin.files.platform_files import write_platform_file
+from addin.readers.reader import read_table
+from addin.shells.cli import app
+from addin.usecases.exporting import export_file
 from tests.libreoffice import convert
 
 SAMPLES = Path(__file__).resolve().parents[1] / "demo" / "samples"

@@ -19,14 +19,14 @@ import pytest
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-import addin.io.reader as reader_module
+import addin.readers.reader as reader_module
 from addin.core.headers import score
 from addin.core.profiles import get_profile
 from addin.core.table import FormulaCell, Table
-from addin.io.header_row import SCAN_ROWS, HeaderScore, describe_shape, find_header, is_value
-from addin.io.ooxml import read_package
-from addin.io.reader import read_table
-from addin.io.sheet_scan import _SharedStrings, first_rows, xlsx_sheet_scores
+from addin.readers.header_row import SCAN_ROWS, HeaderScore, describe_shape, find_header, is_value
+from addin.readers.ooxml import read_package
+from addin.readers.reader import read_table
+from addin.readers.sheet_scan import _SharedStrings, first_rows, xlsx_sheet_scores
 from tests.fixtures.shape.make_shape_fixtures import CLIENTS, CONTACTS, HEADERS, TITLE
 
 SHAPE = Path(__file__).parent / "fixtures" / "shape"

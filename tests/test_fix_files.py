@@ -21,19 +21,19 @@ from openpyxl import load_workbook
 from openpyxl.styles import Font
 from typer.testing import CliRunner
 
-from addin.cli import app
 from addin.core.fixes import fix_label
 from addin.core.profiles import get_profile
 from addin.core.table import CellValue, FormulaCell, Table
 from addin.core.workbook import LoggedChange
 from addin.errors import InputError, UsageError
-from addin.fixing import fix_file, undo_fixes
-from addin.io.cell_edits import formula_cells, set_cells, sort_key
-from addin.io.changes_sheet import read_changes
-from addin.io.csv_writer import defuse
-from addin.io.reader import read_table
-from addin.marking import clear_file, mark_file
-from addin.validation import validate_file
+from addin.files.cell_edits import formula_cells, set_cells, sort_key
+from addin.files.changes_sheet import read_changes
+from addin.files.csv_writer import defuse
+from addin.readers.reader import read_table
+from addin.shells.cli import app
+from addin.usecases.fixing import fix_file, undo_fixes
+from addin.usecases.marking import clear_file, mark_file
+from addin.usecases.validation import validate_file
 from tests.user_workbooks import (
     DATA_PART,
     X14_VALIDATION,
@@ -429,8 +429,8 @@ def test_an_existing_output_is_not_replaced(user_book: Path, tmp_path: Path) -> 
 @pytest.mark.parametrize(
     ("name", "output", "in_place", "message"),
     [
-        ("clients_lo.ods", "x.ods", False, r"\.xlsx ou \.csv"),
-        ("clients_lo.xls", None, True, r"\.xlsx ou \.csv"),
+        ("clients_lo.ods", "x.ods", False, r"\.xlsx ou un \.csv"),
+        ("clients_lo.xls", None, True, r"\.xlsx ou un \.csv"),
         ("clients_lo.xlsx", None, False, "soit"),
         ("clients_lo.xlsx", "x.xlsx", True, "soit"),
         ("clients_lo.xlsx", "x.csv", False, "garder le format"),
@@ -824,8 +824,9 @@ def test_cli_explains_why_ods_and_xls_cannot_be_fixed(tmp_path: Path) -> None:
         result = runner.invoke(app, ["fix", str(FILES / name), "-o", str(tmp_path / name)])
         assert result.exit_code == 2
         assert result.stderr == (
-            f"Erreur : « {name} » ne peut pas être corrigé sur place : enregistrez-le au format "
-            ".xlsx ou .csv d'abord\n"
+            f"Erreur : « {name} » ne peut pas être corrigé : les corrections s'écrivent dans un "
+            "classeur .xlsx ou un .csv ; enregistrez-le au format .xlsx (Fichier > Enregistrer "
+            "sous), puis relancez sur ce fichier\n"
         )
 
 

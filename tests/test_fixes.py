@@ -26,7 +26,7 @@ from addin.core.profile import Profile
 from addin.core.profiles import get_profile
 from addin.core.report import Issue, column_letter
 from addin.core.table import CellValue, FormulaCell, SourceInfo, Table
-from addin.validation import read_and_validate
+from addin.usecases.validation import read_and_validate
 
 SAMPLES = Path(__file__).parent.parent / "demo" / "samples"
 #: every code a fix may apply: the safe ones, and the forbidden characters where allowed
@@ -391,3 +391,26 @@ def test_fixing_a_sample_twice_changes_nothing_more(sample: str) -> None:
                 assert change.column == table.headers[position]
                 assert all(code in FIXABLE for code in change.codes)
     assert changed == {}
+
+
+def test_a_consent_is_never_guessed_from_a_tick_mark() -> None:
+    """Aptimyz' « Marketing Allowed » is a customer's consent: an explicit « oui » or « non » is
+    written Y or N, but an « x » in the column is not taken for a yes (it would be a consent
+    the customer never gave); on another flag column, a tick still means yes."""
+    profile = get_profile("aptimyz")
+    table = _table(
+        "aptimyz",
+        {"Marketing Allowed": "oui", "Email Receipt": "x"},
+        {"Marketing Allowed": "x", "Email Receipt": "ok"},
+        {"Marketing Allowed": "OK", "Email Receipt": "non"},
+        {"Marketing Allowed": "Non", "Email Receipt": "1"},
+    )
+    consent = table.headers.index("Marketing Allowed")
+    receipt = table.headers.index("Email Receipt")
+
+    result = fix_table(table, profile)
+
+    assert [_cell(result.table, row, consent) for row in (2, 3, 4, 5)] == ["Y", "x", "OK", "N"]
+    assert [_cell(result.table, row, receipt) for row in (2, 3, 4, 5)] == ["Y", "Y", "N", "Y"]
+    left = {(i.row, i.code) for i in result.report.issues if i.column == "Marketing Allowed"}
+    assert left == {(3, "invalid-flag"), (4, "invalid-flag")}

@@ -16,11 +16,11 @@ from pathlib import Path
 import pytest
 
 from addin.errors import FileTooLargeError, UnsupportedFileError
-from addin.io.csv_reader import MAX_COLUMNS
-from addin.io.ole import OleFile
-from addin.io.ooxml import NotSure
-from addin.io.reader import read_table
-from addin.io.sheet_bounds import (
+from addin.readers.csv_reader import MAX_COLUMNS
+from addin.readers.ole import OleFile
+from addin.readers.ooxml import NotSure
+from addin.readers.reader import read_table
+from addin.readers.sheet_bounds import (
     ExtentScan,
     OdsExtent,
     _greater_letters,
@@ -29,7 +29,7 @@ from addin.io.sheet_bounds import (
     column_letters,
     xls_extents,
 )
-from addin.io.zip_bounds import check_archive
+from addin.readers.zip_bounds import check_archive
 from tests.hostile_files import (
     CLIENT_ROWS,
     CONTENT_TYPES,

@@ -122,3 +122,40 @@ def test_an_installed_wheel_makes_a_template_and_validates_a_file(
     )
     assert checked.returncode in (0, 1), checked.stderr
     assert '"profile": "hokus"' in checked.stdout
+
+
+VBA_SOURCES = sorted(path.name for path in (REPOSITORY / "vba").iterdir() if path.is_file())
+
+
+def test_the_wheel_and_the_sdist_carry_the_addin_sources(built: dict[str, Path]) -> None:
+    import tarfile
+
+    with zipfile.ZipFile(built["wheel"]) as wheel:
+        packaged = sorted(
+            name.removeprefix("addin/_vba/")
+            for name in wheel.namelist()
+            if name.startswith("addin/_vba/")
+        )
+    assert packaged == VBA_SOURCES
+    with tarfile.open(built["sdist"]) as sdist:
+        names = {name.split("/", 1)[1] for name in sdist.getnames() if "/" in name}
+    assert {f"vba/{name}" for name in VBA_SOURCES} <= names
+
+
+def test_an_installed_wheel_builds_the_addin_from_any_folder(
+    installed: Path, tmp_path: Path
+) -> None:
+    done = subprocess.run(
+        [str(installed), "addin", "build", "-o", "client-import.xlam"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+        env=CLEAN_ENV,
+    )
+    assert done.returncode == 0, done.stderr
+    with zipfile.ZipFile(tmp_path / "client-import.xlam") as addin:
+        names = addin.namelist()
+        ribbon = addin.read("customUI/customUI14.xml")
+    assert {"xl/vbaProject.bin", "customUI/customUI14.xml"} <= set(names)
+    assert ribbon == (REPOSITORY / "vba" / "customUI14.xml").read_bytes()

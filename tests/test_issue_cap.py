@@ -20,8 +20,8 @@ from addin.core.fixes import fix_table
 from addin.core.marks import plan_marks
 from addin.core.profiles import get_profile
 from addin.core.report import Report
-from addin.io.reader import read_table
-from addin.render.terminal import print_report
+from addin.readers.reader import read_table
+from addin.shells.render.terminal import print_report
 
 HEADER = "Code client;Civilité;Nom;Prénom;Fonction;Email;Téléphone;Portable;Consentement\n"
 

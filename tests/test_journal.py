@@ -22,10 +22,9 @@ from typing import Any
 import platformdirs
 import pytest
 
-import addin.push.journal as journal_module
-from addin.errors import ClientImportError
-from addin.push.connector import Outcome, Record
-from addin.push.journal import (
+import addin.connectors.journal as journal_module
+from addin.connectors.connector import Outcome, Record
+from addin.connectors.journal import (
     DATA_DIR_ENV,
     SCHEMA_VERSION,
     Counts,
@@ -38,6 +37,7 @@ from addin.push.journal import (
     file_fingerprint,
     records_fingerprint,
 )
+from addin.errors import ClientImportError
 
 TARGET = "https://api.hokus.example/v1"
 REPO = Path(__file__).resolve().parent.parent
@@ -240,8 +240,8 @@ def test_interrupted_after_n_batches_a_new_journal_object_resumes_the_unconfirme
 _CHILD = textwrap.dedent(
     """
     import sys, time
-    from addin.push.connector import Outcome
-    from addin.push.journal import Journal
+    from addin.connectors.connector import Outcome
+    from addin.connectors.journal import Journal
 
     journal = Journal.open()  # $CLIENT_IMPORT_DATA_DIR/journal.sqlite3
     push = journal.start_or_resume(

@@ -23,15 +23,15 @@ from addin.core.profiles import get_profile
 from addin.core.table import CellValue, Table
 from addin.core.workbook import LoggedChange
 from addin.errors import ClientImportError, UsageError
-from addin.fixing import fix_book, fix_file, undo_book, undo_fixes
-from addin.io.file_workbook import open_workbook
-from addin.io.reader import read_table
+from addin.files.file_workbook import open_workbook
 from addin.live import cell_writes
 from addin.live.book import read_book_table
 from addin.live.cell_writes import parsed_by_excel
 from addin.live.session import excel_session
 from addin.live.workbook import LiveWorkbook
-from addin.marking import mark_file
+from addin.readers.reader import read_table
+from addin.usecases.fixing import fix_book, fix_file, undo_book, undo_fixes
+from addin.usecases.marking import mark_file
 from tests import excel_engine
 from tests.test_fix_files import ADDRESS, HEADERS, _user_workbook
 from tests.test_live_read import demo_samples, save_as_xlsx

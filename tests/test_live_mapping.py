@@ -24,9 +24,9 @@ from addin.core.catalogue import Lang
 from addin.core.profile import Profile
 from addin.core.profiles import all_profiles, get_profile
 from addin.errors import ClientImportError, UsageError
-from addin.io.file_workbook import open_workbook
+from addin.files.file_workbook import open_workbook
 from addin.live.workbook import LiveWorkbook
-from addin.mapping_file import write_mapping, write_mapping_book
+from addin.usecases.mapping_file import write_mapping, write_mapping_book
 from tests import excel_engine
 from tests.test_live_read import demo_samples, save_as_xlsx
 from tests.test_mapping_sheet import HEADERS as MAPPED_HEADERS

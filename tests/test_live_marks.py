@@ -32,10 +32,10 @@ from addin.core.profile import Profile
 from addin.core.profiles import get_profile
 from addin.core.table import CellValue
 from addin.errors import ClientImportError, UsageError
-from addin.io.file_workbook import open_workbook
-from addin.io.marks_writer import AUTHOR
+from addin.files.file_workbook import open_workbook
+from addin.files.marks_writer import AUTHOR
 from addin.live.workbook import LiveWorkbook
-from addin.marking import clear_book, clear_file, mark_book, mark_file
+from addin.usecases.marking import clear_book, clear_file, mark_book, mark_file
 from tests import excel_engine
 from tests.test_live_read import demo_samples, save_as_xlsx
 from tests.test_marks import HEADERS, ROWS

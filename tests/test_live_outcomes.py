@@ -24,9 +24,9 @@ from openpyxl import load_workbook
 from addin.core.catalogue import Lang
 from addin.core.outcomes import HistoryLine, RowOutcome
 from addin.errors import InputError, SheetNotFoundError, UsageError
-from addin.io.file_workbook import open_workbook
-from addin.io.reader import read_table
+from addin.files.file_workbook import open_workbook
 from addin.live.workbook import LiveWorkbook
+from addin.readers.reader import read_table
 from tests import excel_engine
 from tests.test_live_read import demo_samples, save_as_xlsx
 from tests.test_marks import HEADERS, ROWS

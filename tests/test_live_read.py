@@ -15,7 +15,7 @@ No fixture reads differently. Where real Excel and this proof part ways, and why
   when the file opens (unless calculation is manual), so live the user's check sees the result
   where the command line says « recalculez ». That is Excel being right, not the reader wrong.
 - The mapping the user stored in a ``CI_Correspondance`` sheet is read from the saved file only
-  (``io.mapping_sheet`` reads a path); the fixtures have none, and ``assert_same_outcome``
+  (``files.mapping_sheet`` reads a path); the fixtures have none, and ``assert_same_outcome``
   checks that, so the proof stays honest.
 - What only COM shows stays unproven until a session in Excel: ``Decimal`` for currency
   formats, error codes, ``Null`` for mixed formats, the 1900 dates and the visibility codes are
@@ -44,10 +44,10 @@ from addin.errors import (
     FileTooLargeError,
     SheetNotFoundError,
 )
-from addin.io.reader import read_table
 from addin.live import read_book_table
 from addin.live.values import live_cell
-from addin.validation import _header_score, profile_for
+from addin.readers.reader import read_table
+from addin.usecases.validation import _header_score, profile_for
 from tests import excel_engine
 from tests.libreoffice import convert, convert_all
 

@@ -7,10 +7,10 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from addin.cli import app
 from addin.core.mapping import MappingProposal, propose_mapping
 from addin.core.profiles import get_profile
 from addin.core.table import CellValue, FormulaCell, SourceInfo, Table
+from addin.shells.cli import app
 
 
 def _propose(

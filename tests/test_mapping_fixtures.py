@@ -18,7 +18,7 @@ import pytest
 from addin.core.mapping import propose_mapping
 from addin.core.profiles import get_profile
 from addin.core.table import SourceInfo, Table
-from addin.io.reader import read_table
+from addin.readers.reader import read_table
 
 EXPORTS = Path(__file__).parent / "fixtures" / "exports"
 EXPECTED = EXPORTS / "expected-mapping.md"

@@ -21,10 +21,10 @@ from addin.core.choices import choice_labels, read_choices
 from addin.core.profiles import get_profile
 from addin.core.table import StoredEntry, StoredMapping
 from addin.errors import InputError, UsageError
-from addin.io.mapping_sheet import MappingSheetRow, read_mapping_sheet, write_mapping_sheet
-from addin.io.reader import read_table
-from addin.io.xlsx_package import XlsxPackage
-from addin.validation import validate_file
+from addin.files.mapping_sheet import MappingSheetRow, read_mapping_sheet, write_mapping_sheet
+from addin.files.xlsx_package import XlsxPackage
+from addin.readers.reader import read_table
+from addin.usecases.validation import validate_file
 from tests.libreoffice import LibreOfficeServer, convert, ods_validations, validation_at
 from tests.user_workbooks import (
     DATA_PART,

@@ -17,14 +17,14 @@ from openpyxl import load_workbook
 from openpyxl.styles import Font
 from typer.testing import CliRunner
 
-from addin.cli import app
 from addin.core.marks import ERROR, WARNING
 from addin.core.profiles import get_profile
-from addin.fixing import fix_file
-from addin.io.cell_edits import set_cells
-from addin.io.xlsx_package import XlsxPackage
-from addin.marking import clear_file, mark_file
-from addin.validation import validate_file
+from addin.files.cell_edits import set_cells
+from addin.files.xlsx_package import XlsxPackage
+from addin.shells.cli import app
+from addin.usecases.fixing import fix_file
+from addin.usecases.marking import clear_file, mark_file
+from addin.usecases.validation import validate_file
 from tests.user_workbooks import (
     X14_VALIDATION,
     load_closed_vba,

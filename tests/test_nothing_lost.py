@@ -25,11 +25,11 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from typer.testing import CliRunner
 
-from addin.cli import app
-from addin.io.cell_edits import set_cells
-from addin.io.changes_sheet import read_changes
-from addin.io.safe_files import TEMP_PREFIX
-from addin.io.workbook_lock import editing, is_busy
+from addin.files.cell_edits import set_cells
+from addin.files.changes_sheet import read_changes
+from addin.files.safe_files import TEMP_PREFIX
+from addin.files.workbook_lock import editing, is_busy
+from addin.shells.cli import app
 from tests.fault_server import Delay, FaultServer, Rule
 from tests.user_workbooks import DATA_PART, read_parts, write_parts, write_user_workbook
 
@@ -347,7 +347,7 @@ _STOPPED_HALF_WAY = textwrap.dedent(
     """
     import sys, time
     from pathlib import Path
-    from addin.io.xlsx_package import XlsxPackage
+    from addin.files.xlsx_package import XlsxPackage
 
     def half_save(self, path):
         Path(path).write_bytes(b"PK\\x03\\x04 half a workbook")
@@ -355,7 +355,7 @@ _STOPPED_HALF_WAY = textwrap.dedent(
         time.sleep(120)
 
     XlsxPackage.save = half_save
-    from addin.cli import app
+    from addin.shells.cli import app
     app(sys.argv[2:])
     """
 )
@@ -407,7 +407,7 @@ def test_a_write_killed_half_way_leaves_a_named_temporary_that_the_next_run_remo
 
 
 def test_a_temporary_of_a_running_command_is_left_alone(tmp_path: Path) -> None:
-    from addin.io.safe_files import temporary_path
+    from addin.files.safe_files import temporary_path
 
     book = flokon_book(tmp_path / "clients.xlsx")
     mine = temporary_path(tmp_path, ".xlsx")  # this process is alive: its write is going on

@@ -22,17 +22,17 @@ from openpyxl.cell import Cell
 from openpyxl.styles import Font
 
 from addin.core.outcomes import HistoryLine, RowOutcome, shown_target
+from addin.core.product_sheets import is_product_sheet
 from addin.errors import InputError, SheetNotFoundError, UsageError
-from addin.io.cell_edits import index_rows, put_cells
-from addin.io.csv_writer import defuse
-from addin.io.outcome_writer import (
+from addin.files.cell_edits import index_rows, put_cells
+from addin.files.csv_writer import defuse
+from addin.files.outcome_writer import (
     HISTORY_HEADERS,
     side_files,
     status_text,
     write_outcomes,
 )
-from addin.io.product_sheets import is_product_sheet
-from addin.io.reader import read_table
+from addin.readers.reader import read_table
 from tests.user_workbooks import (
     DATA_PART,
     X14_VALIDATION,
@@ -245,7 +245,7 @@ def test_a_second_push_reuses_the_columns_and_writes_only_its_rows(
     first = _push(user_book, output=tmp_path / "un.xlsx")
     second_push = {
         3: RowOutcome("créé", "cli_002", None),
-        5: RowOutcome("non envoyé", None, "délai dépassé"),  # its earlier id is emptied
+        5: RowOutcome("non envoyé", None, "délai dépassé"),  # its earlier id is kept
         6: RowOutcome("inchangé", "cli_005", None),
     }
     later = HistoryLine(WHEN + dt.timedelta(days=1), "flokon", "https://x", "create", {})
@@ -259,6 +259,7 @@ def test_a_second_push_reuses_the_columns_and_writes_only_its_rows(
         "M3": "créé",
         "N3": "cli_002",
         "M5": "non envoyé : délai dépassé",
+        "N5": "cli_004",  # the record the first push made is still on the platform
         "M6": "inchangé",
         "N6": "cli_005",
     }
@@ -359,10 +360,13 @@ def test_a_macro_workbook_keeps_its_vba_and_rows_with_spans_widen(
         (b"1", b"1:12"),
         (b"2", b"1:12"),
         (b"3", b"1:10"),
-        (b"4", b"1:12"),
+        (b"4", b"1:11"),  # not sent: no ID to write, only the status
     ]
     assert (
-        _without_cells(data, "KL").replace(b"1:12", b"1:10").replace(b"A1:L4", b"A1:J4")
+        _without_cells(data, "KL")
+        .replace(b"1:12", b"1:10")
+        .replace(b"1:11", b"1:10")
+        .replace(b"A1:L4", b"A1:J4")
         == original[DATA_PART]
     )
     book = load_closed_vba(macro_book)
@@ -724,7 +728,8 @@ def test_a_hundred_thousand_rows(tmp_path: Path) -> None:
     assert _dimension(data) == f"A1:L{BIG_ROWS + 1}".encode()
     assert data.count(b'<c r="K') == BIG_ROWS + 1
     assert data.count(b'<c r="L') == BIG_ROWS - BIG_ROWS // 10 + 1
-    assert data.count(b' spans="1:12"') == BIG_ROWS + 1
+    # a row not sent gets its status only (no ID to write): one in ten
+    assert data.count(b' spans="1:12"') == BIG_ROWS - BIG_ROWS // 10 + 1
     last = BIG_ROWS + 1
     table = read_table(path, sheet="Clients", header_row=1)
     assert table.headers[-2:] == list(FR_HEADERS)
@@ -743,8 +748,8 @@ def test_the_outcome_columns_are_neither_data_nor_unknown_to_the_next_check(
     """A sheet pushed once is checked and pushed again: our two columns feed no field (the
     platform may have a "Statut" field) and draw no "unknown column" warning."""
     from addin.core.profiles import get_profile
-    from addin.mapping_file import map_file
-    from addin.validation import validate_file
+    from addin.usecases.mapping_file import map_file
+    from addin.usecases.validation import validate_file
 
     profile = get_profile("reveal")
     path = tmp_path / "contacts.xlsx"

@@ -27,12 +27,12 @@ from python_calamine import CalamineWorkbook
 from addin.core.outcomes import HistoryLine, RowOutcome
 from addin.core.profiles import get_profile
 from addin.errors import UsageError
-from addin.exporting import export_file
-from addin.io.outcome_writer import check_output, write_outcomes
-from addin.io.platform_files import write_platform_file
-from addin.io.sheet_xml import hyperlink_formula
-from addin.io.xlsx_package import XlsxPackage
-from addin.io.xml_chars import xml_safe
+from addin.files.outcome_writer import check_output, write_outcomes
+from addin.files.platform_files import write_platform_file
+from addin.files.sheet_xml import hyperlink_formula
+from addin.files.xlsx_package import XlsxPackage
+from addin.files.xml_chars import xml_safe
+from addin.usecases.exporting import export_file
 from tests.libreoffice import TABLE, convert, convert_all, ods_sheets
 from tests.user_workbooks import read_parts, write_parts
 

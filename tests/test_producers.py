@@ -34,10 +34,10 @@ from openpyxl import load_workbook
 from python_calamine import CalamineWorkbook
 from typer.testing import CliRunner
 
-from addin.cli import app
 from addin.core.outcomes import HistoryLine, RowOutcome
-from addin.io.outcome_writer import write_outcomes
-from addin.io.reader import list_sheets, read_table
+from addin.files.outcome_writer import write_outcomes
+from addin.readers.reader import list_sheets, read_table
+from addin.shells.cli import app
 from tests.libreoffice import convert_all, ods_sheets
 from tests.user_workbooks import read_parts, write_macro_workbook, write_parts
 
@@ -352,7 +352,7 @@ def test_clear_and_undo_give_back_the_original_part_for_part(
 
 
 def _data_part(path: Path) -> str:
-    from addin.io.xlsx_package import XlsxPackage
+    from addin.files.xlsx_package import XlsxPackage
 
     package = XlsxPackage.open(path)
     return package.sheet(_data_sheet(path)).part

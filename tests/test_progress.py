@@ -9,12 +9,12 @@ import pytest
 from openpyxl import Workbook
 from rich.console import Console
 
-import addin.io.reader as reader_module
+import addin.readers.reader as reader_module
 from addin.core.profiles import get_profile
-from addin.io.progress import STEP
-from addin.io.reader import read_table
-from addin.render.progress import progress_bar
-from addin.validation import validate_file
+from addin.readers.progress import STEP
+from addin.readers.reader import read_table
+from addin.shells.render.progress import progress_bar
+from addin.usecases.validation import validate_file
 
 FILES = Path(__file__).parent / "fixtures" / "files"
 ROWS = 3 * STEP + 17  # several intermediate calls

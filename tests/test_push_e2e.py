@@ -35,13 +35,13 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook, load_workbook
 
+from addin.connectors.journal import Entry, Journal, Push
+from addin.connectors.retry import RetryPolicy
 from addin.core.profiles import get_profile
-from addin.push.journal import Entry, Journal, Push
-from addin.push.retry import RetryPolicy
-from addin.pushing import STATUS_LABELS
 from addin.sandbox.__main__ import TOKEN_ENV as SANDBOX_TOKEN_ENV
 from addin.sandbox.contract import Item
 from addin.sandbox.store import RecordStore
+from addin.usecases.pushing import STATUS_LABELS
 from tests.fault_server import Delay, Drop, FaultServer, Rule, Status
 
 TOKEN = secrets.token_hex(16)

@@ -30,11 +30,11 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook, load_workbook
 
+from addin.connectors.connector import Record, Refused, Transient
+from addin.connectors.evoliz import EvolizConnector
+from addin.connectors.http import HttpClient
+from addin.connectors.journal import Journal
 from addin.core.profiles import get_profile
-from addin.push.connector import Record, Refused, Transient
-from addin.push.evoliz import EvolizConnector
-from addin.push.http import HttpClient
-from addin.push.journal import Journal
 from addin.sandbox.server import SandboxServer, sandbox_in_thread, serving
 
 #: made up per run: a leak cannot match by chance, and the repository holds no such literal

@@ -13,26 +13,26 @@ from pathlib import Path
 
 import pytest
 
+from addin.connectors.connector import Outcome, Record
+from addin.connectors.generic import GenericConnector
+from addin.connectors.http import HttpClient
+from addin.connectors.journal import Journal, records_fingerprint
+from addin.connectors.retry import RetryPolicy
+from addin.connectors.run_lock import one_run
 from addin.core.export import plan_export
 from addin.core.profiles import get_profile
 from addin.core.push_plan import outgoing_rows
 from addin.errors import UsageError
-from addin.push.connector import Outcome, Record
-from addin.push.generic import GenericConnector
-from addin.push.http import HttpClient
-from addin.push.journal import Journal, records_fingerprint
-from addin.push.retry import RetryPolicy
-from addin.push.run_lock import one_run
-from addin.push_undo import undo_push
-from addin.pushing import (
+from addin.sandbox.server import SandboxServer, sandbox_in_thread, serving
+from addin.usecases.push_undo import undo_push
+from addin.usecases.pushing import (
     PlatformUnreachable,
     PushRequest,
     PushResult,
     open_connector,
     push_file,
 )
-from addin.sandbox.server import SandboxServer, sandbox_in_thread, serving
-from addin.validation import load_table
+from addin.usecases.validation import load_table
 from tests.fault_server import FaultServer, Rule, Status
 
 TOKEN = secrets.token_hex(8)

@@ -28,14 +28,14 @@ import keyring.backends.fail
 import pytest
 from openpyxl import load_workbook
 
-import addin.pushing
+import addin.usecases.pushing
+from addin.connectors.evoliz import EvolizConnector
+from addin.connectors.journal import Journal
+from addin.connectors.retry import RetryPolicy, retry
 from addin.core.profile import Profile
 from addin.core.profiles import get_profile
 from addin.errors import ClientImportError
-from addin.push.evoliz import EvolizConnector
-from addin.push.journal import Journal
-from addin.push.retry import RetryPolicy, retry
-from addin.pushing import PushRequest, PushResult, open_connector, push_file
+from addin.usecases.pushing import PushRequest, PushResult, open_connector, push_file
 from tests.fake_evoliz import FakeClock, FakeEvolizServer, Fault, Json, Reply, fake_evoliz
 from tests.user_workbooks import write_rows
 
@@ -448,7 +448,7 @@ def test_a_429_is_waited_out_as_evoliz_asks_and_the_row_created_once(
 ) -> None:
     # push_file gives retry() no clock: the test's one, so that 7 s pass in no time
     monkeypatch.setattr(
-        addin.pushing, "retry", partial(retry, sleep=clock.sleep, clock=clock.monotonic)
+        addin.usecases.pushing, "retry", partial(retry, sleep=clock.sleep, clock=clock.monotonic)
     )
     codes = [f"CLI-5{n:02d}" for n in range(3)]
     path = clients_workbook(tmp_path, [client_row(code) for code in codes])

@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 from openpyxl import Workbook
 
-import addin.io.reader as reader_module
-import addin.io.xlsx_reader as xlsx_module
+import addin.readers.reader as reader_module
+import addin.readers.xlsx_reader as xlsx_module
 from addin.core.table import FormulaCell, Table
 from addin.errors import (
     EmptyFileError,
@@ -25,10 +25,10 @@ from addin.errors import (
     UnsupportedFileError,
     UsageError,
 )
-from addin.io.cells import convert, with_format
-from addin.io.common import format_size
-from addin.io.csv_reader import detect_separator
-from addin.io.reader import list_sheets, ole_stream_names, read_table
+from addin.readers.cells import convert, with_format
+from addin.readers.common import format_size
+from addin.readers.csv_reader import detect_separator
+from addin.readers.reader import list_sheets, ole_stream_names, read_table
 
 FILES = Path(__file__).parent / "fixtures" / "files"
 

@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from addin.push.connector import AuthFailed, ConnectorError, Refused, Transient
-from addin.push.retry import GaveUp, RetryPolicy, next_delay, retry
+from addin.connectors.connector import AuthFailed, ConnectorError, Refused, Transient
+from addin.connectors.retry import GaveUp, RetryPolicy, next_delay, retry
 
 
 class FakeTime:

@@ -21,11 +21,11 @@ import xlwings as xw
 from addin.core.profiles import get_profile
 from addin.core.report import column_letter
 from addin.core.template import plan_template
-from addin.io.reader import read_table
-from addin.ribbon import commands
-from addin.ribbon.words import WORDS
+from addin.readers.reader import read_table
 from addin.settings import load_settings
-from addin.validation import validate_file
+from addin.shells.ribbon import commands
+from addin.shells.ribbon.words import WORDS
+from addin.usecases.validation import validate_file
 from tests.ribbon_harness import Excel, cli, excel_fixture  # noqa: F401 (the fixture)
 from tests.test_fix_files import FIXED, _cells, _user_workbook
 from tests.test_live_read import demo_samples, save_as_xlsx

@@ -11,13 +11,13 @@ from pathlib import Path
 
 import openpyxl
 
+from addin.connectors.secrets import store_secret
 from addin.core.profiles import get_profile
-from addin.io.file_workbook import open_workbook
-from addin.push.secrets import store_secret
-from addin.pushing import STATUS_LABELS
-from addin.ribbon import commands
+from addin.files.file_workbook import open_workbook
 from addin.sandbox.process import sandbox_process
 from addin.settings import load_settings, save_settings, updated
+from addin.shells.ribbon import commands
+from addin.usecases.pushing import STATUS_LABELS
 from tests.memory_keyring import MemoryKeyring
 from tests.ribbon_harness import (  # noqa: F401 (the fixtures)
     Excel,

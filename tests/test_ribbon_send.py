@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 import xlwings as xw
 
-from addin.push.secrets import store_secret
-from addin.ribbon import commands
+from addin.connectors.secrets import store_secret
 from addin.sandbox.process import sandbox_process
 from addin.settings import load_settings, save_settings, updated
+from addin.shells.ribbon import commands
 from tests.memory_keyring import MemoryKeyring
 from tests.ribbon_harness import (  # noqa: F401 (the fixtures)
     Excel,

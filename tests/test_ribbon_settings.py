@@ -9,9 +9,9 @@ import secrets
 import zipfile
 from pathlib import Path
 
-from addin.push.secrets import SERVICE
-from addin.ribbon import commands
+from addin.connectors.secrets import SERVICE
 from addin.settings import Settings, load_settings, save_settings, settings_path
+from addin.shells.ribbon import commands
 from tests.memory_keyring import MemoryKeyring
 from tests.ribbon_harness import (  # noqa: F401 (the fixtures)
     Excel,

@@ -23,10 +23,12 @@ from urllib.parse import quote
 
 import pytest
 import requests
+from typer.testing import CliRunner
 
 from addin.sandbox import RecordStore, sandbox_in_thread
 from addin.sandbox.__main__ import TOKEN_ENV
 from addin.sandbox.contract import ERRORS
+from addin.shells.cli import app as cli_app
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = f"jeton-{secrets.token_hex(8)}"
@@ -521,7 +523,19 @@ def test_without_a_token_it_refuses_to_start(tmp_path: Path) -> None:
     done = run_sandbox(tmp_path, "--port", "0", token=None)
     assert done.returncode == 2
     assert done.stdout == ""
-    assert done.stderr == (f"Aucun jeton : donnez --token ou la variable {TOKEN_ENV}.\n")
+    assert done.stderr == (
+        f"Aucun jeton : définissez la variable d'environnement {TOKEN_ENV} "
+        f"(par exemple : export {TOKEN_ENV}=un-jeton-de-votre-choix).\n"
+    )
+
+
+def test_client_import_sandbox_without_a_token_names_no_option_it_lacks() -> None:
+    """``client-import sandbox`` has no ``--token`` (a secret on a command line is seen by
+    every process of the machine): its refusal names the variable only."""
+    result = CliRunner().invoke(cli_app, ["sandbox", "--port", "0"], env={TOKEN_ENV: ""})
+    assert result.exit_code == 2
+    assert "--token" not in result.output + result.stderr
+    assert TOKEN_ENV in result.stderr
 
 
 def test_a_port_in_use_is_one_clear_line(tmp_path: Path) -> None:

@@ -16,8 +16,7 @@ import keyring.backends.null
 import keyring.errors
 import pytest
 
-from addin.errors import ClientImportError, UsageError
-from addin.push.secrets import (
+from addin.connectors.secrets import (
     EVOLIZ_PUBLIC_KEY,
     EVOLIZ_SECRET_KEY,
     SERVICE,
@@ -33,6 +32,7 @@ from addin.push.secrets import (
     read_secret,
     store_secret,
 )
+from addin.errors import ClientImportError, UsageError
 from tests.memory_keyring import MemoryKeyring
 
 TARGET = "https://api.hokus.example/v1"

@@ -28,8 +28,8 @@ from addin.core.template import (
     plan_template,
 )
 from addin.errors import UsageError
-from addin.template_file import make_template
-from addin.validation import validate_file
+from addin.usecases.template_file import make_template
+from addin.usecases.validation import validate_file
 
 PROFILES = sorted(all_profiles())
 ROWS = 50
@@ -443,7 +443,7 @@ def test_not_an_xlsx_name_is_refused(tmp_path: Path) -> None:
 def _cli(*args: str) -> tuple[int, str, str]:
     from typer.testing import CliRunner
 
-    from addin.cli import app
+    from addin.shells.cli import app
 
     result = CliRunner().invoke(app, list(args))
     return result.exit_code, result.stdout, result.stderr
@@ -472,6 +472,7 @@ def test_template_command_in_english(tmp_path: Path) -> None:
         (["template", "hokus", "--lang", "de"], "--lang accepte fr ou en"),
         (["template", "hokus", "--rows", "0"], "--rows doit être entre 1 et 1 048 575"),
         (["template", "hokus", "-o", "out.csv"], "n'en est pas un"),
+        (["template", "hokus", "-o", "missing/"], "le dossier « missing » n'existe pas : créez-le"),
     ],
 )
 def test_template_command_errors_are_one_line(args: list[str], message: str) -> None:
@@ -487,3 +488,17 @@ def test_template_command_refuses_to_replace_a_file_without_force(tmp_path: Path
     assert code == 2 and "--force" in err and target.read_bytes() == b"x"
     code, _, _ = _cli("template", "hokus", "-o", str(target), "--force")
     assert code == 0 and load_workbook(target).sheetnames[0] == "Data"
+
+
+def test_a_list_column_with_a_length_says_the_length_not_none(tmp_path: Path) -> None:
+    """Aptimyz' column J is a list of 10 characters at most: its note gives the number."""
+    path = tmp_path / "aptimyz.xlsx"
+    code, _, _ = _cli("template", "aptimyz", "-o", str(path))
+    assert code == 0
+    notes = {
+        cell.coordinate: cell.comment.text
+        for cell in load_workbook(path).worksheets[0][1]
+        if cell.comment is not None
+    }
+    assert "Longueur maximale : 10." in notes["J1"]
+    assert not [ref for ref, text in notes.items() if "None" in text]

@@ -17,7 +17,7 @@ from xml.dom import minidom
 import pytest
 
 from addin.core.profiles import get_profile
-from addin.template_file import make_template
+from addin.usecases.template_file import make_template
 
 GOLDEN = Path(__file__).parent / "golden" / "template-hokus"
 PARTS = [

@@ -13,7 +13,7 @@ import pytest
 
 from addin.core.profiles import all_profiles, get_profile
 from addin.core.template import TemplateSpec, plan_template
-from addin.template_file import make_template
+from addin.usecases.template_file import make_template
 from tests.libreoffice import (
     LibreOfficeServer,
     OdsValidation,

@@ -10,9 +10,9 @@ import secrets
 from hypothesis import given
 from hypothesis import strategies as st
 
-from addin.push.connector import Outcome, RemoteRecord
-from addin.push.http import describe_error
-from addin.push.untrusted import MASK, PIECE, Scrubber, readable
+from addin.connectors.connector import Outcome, RemoteRecord
+from addin.connectors.http import describe_error
+from addin.connectors.untrusted import MASK, PIECE, Scrubber, readable
 
 TOKEN = f"tok{secrets.token_hex(16)}"
 

@@ -18,12 +18,12 @@ from addin.core.marks import MarkPlan
 from addin.core.outcomes import HistoryLine, RowOutcome
 from addin.core.profiles import get_profile
 from addin.errors import UsageError
-from addin.fixing import fix_book, undo_book
-from addin.io.file_workbook import FileWorkbook, open_workbook
-from addin.io.outcome_writer import status_text, write_outcomes
-from addin.mapping_file import write_mapping_book
-from addin.marking import clear_book, mark_book
-from addin.validation import check_book
+from addin.files.file_workbook import FileWorkbook, open_workbook
+from addin.files.outcome_writer import status_text, write_outcomes
+from addin.usecases.fixing import fix_book, undo_book
+from addin.usecases.mapping_file import write_mapping_book
+from addin.usecases.marking import clear_book, mark_book
+from addin.usecases.validation import check_book
 from tests import test_fix_files as fix_tests
 from tests.memory_workbook import MemoryWorkbook
 from tests.user_workbooks import read_parts, write_rows
@@ -219,3 +219,40 @@ def test_a_file_is_still_read_when_no_private_copy_can_be_made(
         table, report = check_book(book, FLOKON)
     assert report.issues == expected
     assert table.source.path == str(user_book)
+
+
+def test_a_sheet_too_large_to_rewrite_is_refused_before_anything_is_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Marks and fixes rewrite the sheet: past a bound in cells (300,000 rows of 25 columns
+    took 1.9 GB), the command says so in one sentence instead of running out of memory; the
+    check alone still reads the whole sheet."""
+    from addin.errors import FileTooLargeError
+    from addin.usecases import marking
+
+    path = tmp_path / "clients.csv"
+    path.write_text(
+        "distributorId;civilTitle;Lastname\n" + "".join(f"C{n};Madame;Nom{n}\n" for n in range(40)),
+        encoding="utf-8",
+    )
+    xlsx = tmp_path / "clients.xlsx"
+    from openpyxl import Workbook as OpenpyxlWorkbook
+
+    book = OpenpyxlWorkbook()
+    sheet = book.active
+    assert sheet is not None
+    for line in path.read_text(encoding="utf-8").splitlines():
+        sheet.append(line.split(";"))
+    book.save(xlsx)
+    original = xlsx.read_bytes()
+    monkeypatch.setattr(marking, "MAX_REWRITTEN_CELLS", 100)  # 41 rows x 3 columns = 123
+
+    for action in (mark_book, fix_book):
+        with open_workbook(xlsx) as opened, pytest.raises(FileTooLargeError) as refused:
+            action(opened, get_profile("hokus"))
+        message = str(refused.value)
+        assert "40 lignes × 3 colonnes" in message and "au plus 100" in message
+        assert "sans --annotate" in message
+    assert xlsx.read_bytes() == original
+    with open_workbook(xlsx) as opened:
+        assert check_book(opened, get_profile("hokus"))[1].issues  # the check alone still runs

@@ -10,10 +10,10 @@ import pytest
 from openpyxl import Workbook
 
 from addin.core.table import FormulaCell, Table
-from addin.io.ooxml import NotSure, parse_part
-from addin.io.reader import read_table
-from addin.io.xlsx_hybrid import read_xlsx_hybrid
-from addin.io.xlsx_reader import read_xlsx
+from addin.readers.ooxml import NotSure, parse_part
+from addin.readers.reader import read_table
+from addin.readers.xlsx_hybrid import read_xlsx_hybrid
+from addin.readers.xlsx_reader import read_xlsx
 
 FILES = Path(__file__).parent / "fixtures" / "files"
 
@@ -217,3 +217,23 @@ def test_large_generated_workbook_reads_alike(tmp_path: Path) -> None:
         sheet.append([f"C{n:06d}", f"Nom {n % 97}", "Lyon", n * 1.5, f"=D{n + 2}*2"])
     book.save(path)
     assert_same(*both(path))
+
+
+def test_escaped_characters_read_as_excel_shows_them(tmp_path: Path) -> None:
+    """XlsxWriter (like Excel) stores a carriage return as ``_x000D_``: the text the user sees is
+    read, never the escape that an export would carry to the platform."""
+    import xlsxwriter
+
+    path = tmp_path / "escaped.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("Clients")
+    sheet.write_row(0, 0, ["Nom", "Adresse 1"])
+    sheet.write_row(1, 0, ["Martin", "12 rue A\r\nBât B"])
+    sheet.write_row(2, 0, ["Roy", "tab\there"])
+    book.close()
+    assert b"_x000D_" in zipfile.ZipFile(path).read("xl/sharedStrings.xml")
+
+    with pytest.raises(NotSure):  # the fast reader leaves such texts to openpyxl
+        read_xlsx_hybrid(path, "xlsx", path.stat().st_size)
+    for table in (read_table(path), read_xlsx(path, "xlsx", path.stat().st_size)):
+        assert table.columns[1] == ["12 rue A\r\nBât B", "tab\there"]

@@ -41,7 +41,7 @@ def build_checker(
         case "choice":
             return ChoiceChecker(column.choices or [], column.choice_aliases)
         case "flag":
-            return FlagChecker(column.default or "N")
+            return FlagChecker(column.default or "N", consent=column.consent)
         case "decimal":
             assert column.integer_digits is not None and column.fraction_digits is not None
             return DecimalChecker(

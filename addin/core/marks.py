@@ -1,7 +1,7 @@
 """Where the marks of a checked sheet go: which cells and rows, which notes, the report lines.
 
 Pure: a :class:`~addin.core.report.Report` in, a :class:`MarkPlan` out. The workbook adapter
-(``addin.io.marks_writer``) and, later, the live-Excel adapter both draw the same plan, so an
+(``addin.files.marks_writer``) and, later, the live-Excel adapter both draw the same plan, so an
 accountant sees the same marks in a file and in Excel.
 
 Why a cap on notes: each note is one call into Excel (slow) and one shape in the file; past a

@@ -1,6 +1,6 @@
 """What a push did, as the workbook keeps it: each row's outcome and one history line per push.
 
-Plain values, drawn by whichever workbook holds the rows (``io.outcome_writer`` for a file,
+Plain values, drawn by whichever workbook holds the rows (``files.outcome_writer`` for a file,
 the live book in Excel): the push decides them, a drawer only writes them.
 """
 
@@ -22,6 +22,8 @@ class RowOutcome:
     """What the push did with one row: ``status`` is the label shown ("créé", "refusé"...)."""
 
     status: str
+    #: None when this push got no ID for the row: a drawer then keeps the ID an earlier push
+    #: wrote (a failed push must not lose the only link to the record on the platform)
     platform_id: str | None
     message: str | None
     #: the record's key, shown in a CSV's side file (a workbook row is found by its number)

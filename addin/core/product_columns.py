@@ -1,6 +1,6 @@
 """The columns client-import adds to a user's sheet, known by header so they are never data.
 
-A push writes each row's outcome into two columns of the data sheet (``io.outcome_writer``).
+A push writes each row's outcome into two columns of the data sheet (``files.outcome_writer``).
 The next check or push of the same sheet reads them back with the user's columns: the
 mapping must neither give them a field (a platform may well have a "Statut" field) nor warn
 that they feed nothing.

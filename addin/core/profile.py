@@ -82,6 +82,9 @@ class Column(_Strict):
     minimum: float | None = None
     maximum: float | None = None
     default: str | None = None
+    #: a person's consent (marketing, GDPR): its value is never changed on a guess; only an
+    #: explicit yes or no is rewritten in the platform's spelling
+    consent: bool = False
     allow_values: list[str] = Field(default_factory=list)
     severity: dict[str, Severity] = Field(default_factory=dict)
 

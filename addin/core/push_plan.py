@@ -46,6 +46,28 @@ MODE_LABELS: dict[Lang, dict[Mode, str]] = {
     },
 }
 
+#: a push's state as the journal keeps it ("running", "finished"...), in the user's words
+PUSH_STATUS_LABELS: dict[Lang, dict[str, str]] = {
+    "fr": {
+        "running": "en cours",
+        "finished": "terminé",
+        "interrupted": "interrompu",
+    },
+    "en": {
+        "running": "running",
+        "finished": "finished",
+        "interrupted": "interrupted",
+    },
+}
+
+
+def mode_label(mode: str, lang: Lang) -> str:
+    """A mode as the user reads it; a code this version does not know is shown as it is."""
+    for code, label in MODE_LABELS[lang].items():
+        if code == mode:
+            return label
+    return mode
+
 
 @dataclass(frozen=True, slots=True)
 class OutgoingRow:

@@ -76,7 +76,9 @@ def check_rules(ctx: Context) -> None:
                     explanation_en=rule.explanation_en,
                     fields=labels,
                 )
-                ctx.add_rows(needed, lacking, None)
+                # the first of the fields that the file has: the empty cell to fill in
+                first = (ctx.positions.get(f) for group in rule.groups for f in group)
+                ctx.add_rows(needed, lacking, next((p for p in first if p is not None), None))
             case Unique():
                 _check_unique(
                     ctx,

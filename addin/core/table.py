@@ -84,7 +84,7 @@ class Table:
     columns: list[list[CellValue | FormulaCell]]
     row_numbers: list[int]
     source: SourceInfo
-    #: the mapping the user stored in the workbook, if any (see ``io.mapping_sheet``)
+    #: the mapping the user stored in the workbook, if any (see ``files.mapping_sheet``)
     mapping: StoredMapping | None = None
 
     @property

@@ -2,7 +2,7 @@
 
 Why a plan apart from the writer: every choice (which dropdown, which limit, which message,
 which cells are text) is a business decision tested here without opening a workbook; the
-openpyxl writer (``addin.io.template_writer``) only lays the plan out. The template is thus
+openpyxl writer (``addin.files.template_writer``) only lays the plan out. The template is thus
 never out of date: change the profile, and the next template follows.
 
 Excel's limits shape the plan: an input message or an error message holds 255 characters,
@@ -460,8 +460,9 @@ def _note(column: Column, lang: Lang, values: tuple[str, ...] | None) -> str:
         lines.insert(0, _t(lang, "Non traitée par la plateforme.", "Not used by the platform."))
     fmt = _format_text(column, lang)
     lines.append(_t(lang, f"Format : {fmt}.", f"Format: {fmt}."))
-    limit = _text_limit(column) if column.type not in ("choice", "flag", "country") else None
-    if column.max_length or (limit and column.type in _TEXT_TYPES):
+    listed = column.type in ("choice", "flag", "country")  # a list's own limit only
+    limit = column.max_length if listed else _text_limit(column)
+    if limit is not None and (column.max_length or column.type in _TEXT_TYPES):
         lines.append(_t(lang, f"Longueur maximale : {limit}.", f"Maximum length: {limit}."))
     if values is not None and len(values) <= 12:
         lines.append(

@@ -3,7 +3,7 @@ Excel.
 
 The use cases (check, mark, clear, fix, undo, map, a push's write-back) take a
 :class:`Workbook` rather than a path, so the same check, marks and fixes run on a file (its zip
-package edited part by part, ``addin.io.file_workbook``) and on a live book (xlwings), and a
+package edited part by part, ``addin.files.file_workbook``) and on a live book (xlwings), and a
 test can stand in for either. The currency is the core's own: a
 :class:`~addin.core.table.Table` read, a :class:`~addin.core.marks.MarkPlan` to draw, cells to
 set, the changes to log, the mapping's rows, each pushed row's outcome. Deciding all of that
@@ -11,7 +11,7 @@ stays in the core and the use cases; an adapter only reads and draws, so two ada
 same workbook give the same report and the same plans.
 
 Opening, saving, backups, locks and atomic replacement are not here: they belong to the file
-(``addin.io.safe_files``, ``addin.io.workbook_lock``), and a live book has none of them.
+(``addin.files.safe_files``, ``addin.files.workbook_lock``), and a live book has none of them.
 """
 
 from __future__ import annotations
@@ -88,7 +88,7 @@ class Workbook(Protocol):
         header_score: HeaderScore | None = None,
         progress: Progress = no_progress,
     ) -> Table:
-        """The sheet's cells as the user sees them, as ``addin.io.reader.read_table`` builds
+        """The sheet's cells as the user sees them, as ``addin.readers.reader.read_table`` builds
         them from a saved file (its arguments mean the same); ``source.path`` names the book."""
         ...
 

@@ -1,4 +1,4 @@
-"""The workbook the user has open in Excel, through xlwings: the live twin of ``addin.io``.
+"""The workbook the user has open in Excel, through xlwings: the live twin of ``addin.readers``.
 
 The file path reads the saved file; this package reads the open book, so that the ribbon's
 buttons check what the user sees, unsaved changes included, and builds the same

@@ -1,10 +1,10 @@
 """The open workbook's sheet as the :class:`Table` the file path builds from the saved file.
 
 The same pieces as the file readers, given the cells read live (:mod:`addin.live.grid`): the
-sheet is chosen by :func:`~addin.io.common.choose_sheet`, the header row found by
-:func:`~addin.io.header_row.locate_header` (row 1 on our own sheets), the table built by
-:func:`~addin.io.common.workbook_table`. So a workbook checked from the ribbon gets the report the
-command line gives for the same workbook saved, which the tests prove on every fixture.
+sheet is chosen by :func:`~addin.readers.common.choose_sheet`, the header row found by
+:func:`~addin.readers.header_row.locate_header` (row 1 on our own sheets), the table built by
+:func:`~addin.readers.common.workbook_table`. So a workbook checked from the ribbon gets the
+report the command line gives for the same workbook saved, which the tests prove on every fixture.
 
 One addition: the sheet the user is looking at. A click on « Vérifier » means *this* sheet, so
 the active sheet is read (``SourceInfo.sheet_chosen_by == "active"``) unless the user named one,
@@ -19,9 +19,11 @@ from pathlib import Path
 
 import xlwings as xw
 
+from addin.core.product_sheets import is_product_sheet
 from addin.core.table import Table
-from addin.io.common import Cell, SheetChoice, SheetScores, choose_sheet, workbook_table
-from addin.io.header_row import (
+from addin.live.grid import read_rows
+from addin.readers.common import Cell, SheetChoice, SheetScores, choose_sheet, workbook_table
+from addin.readers.header_row import (
     PEEK_ROWS,
     HeaderChoice,
     HeaderScore,
@@ -29,9 +31,7 @@ from addin.io.header_row import (
     best_header_score,
     locate_header,
 )
-from addin.io.product_sheets import is_product_sheet
-from addin.io.progress import ReadProgress, no_progress
-from addin.live.grid import read_rows
+from addin.readers.progress import ReadProgress, no_progress
 
 #: What ``SourceInfo.kind`` says of a book, by its file's extension; a book never saved is
 #: what Excel saves by default.
@@ -54,7 +54,7 @@ def read_book_table(
     sheet the user is looking at, when it is a visible sheet of theirs; otherwise the file
     path's choice: ``preferred_sheet`` (the profile's), then the best ``header_score``, then the
     first visible sheet. ``header_row``, ``header_score`` and ``progress`` as for
-    :func:`addin.io.reader.read_table`; the rows are read in one go, so ``progress`` hears of
+    :func:`addin.readers.reader.read_table`; the rows are read in one go, so ``progress`` hears of
     the start and the end only.
     """
     path = Path(book.fullname)

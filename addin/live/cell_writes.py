@@ -28,7 +28,7 @@ import xlwings as xw
 from openpyxl.utils import get_column_letter
 
 from addin.core.table import CellValue
-from addin.io.cell_edits import sort_key
+from addin.files.cell_edits import sort_key
 from addin.live.grid import _rows_2d
 
 #: Most cells written in one call: xlwings' own budget (``max_cells_per_write``), above which

@@ -1,6 +1,6 @@
 """Our changes sheet in the open book: what ``fix`` rewrote, read back by ``undo``.
 
-The same sheet as the file path's (``addin.io.changes_sheet``): a title in A1, the headers in
+The same sheet as the file path's (``addin.files.changes_sheet``): a title in A1, the headers in
 row 3, one line per change (a link to the cell, its column, before, after, why) and column F,
 hidden, holding the change as JSON; the sheet is marked as ours by a defined name. It is
 written in one ``Range.Value`` call per 100,000 cells (the links as ``HYPERLINK`` formulas,
@@ -18,9 +18,10 @@ from typing import Any
 import xlwings as xw
 
 from addin.core.catalogue import Lang
+from addin.core.product_sheets import CHANGES_SHEETS
 from addin.core.table import CellValue
 from addin.core.workbook import LoggedChange
-from addin.io.changes_sheet import (
+from addin.files.changes_sheet import (
     CHANGE_HEADERS,
     HEADER_ROW,
     RECORD_HEADER,
@@ -28,8 +29,7 @@ from addin.io.changes_sheet import (
     changes_from_table,
     record,
 )
-from addin.io.product_sheets import CHANGES_SHEETS
-from addin.io.sheet_xml import hyperlink_formula
+from addin.files.sheet_xml import hyperlink_formula
 from addin.live.book import read_book_table
 from addin.live.cell_writes import excel_value, write_block
 from addin.live.own_sheets import add_own_sheet, own_sheet, refuse_taken, remove_own_sheet

@@ -30,8 +30,8 @@ import xlwings as xw
 
 from addin.core.table import FormulaCell
 from addin.errors import FileTooLargeError
-from addin.io.common import Cell
 from addin.live.values import live_cell, needs_format
+from addin.readers.common import Cell
 
 #: Stands for a formula's empty text result while xlwings cleans the values (Excel cells cannot
 #: hold U+0000, so no cell's text can be this).

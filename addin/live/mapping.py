@@ -18,9 +18,9 @@ from typing import Any
 import xlwings as xw
 
 from addin.core.catalogue import Lang
+from addin.core.product_sheets import MAPPING_SHEETS
 from addin.core.workbook import MappingSheetRow
-from addin.io.mapping_sheet import LIST_WIDTH, TAB_COLOUR, MappingLayout, mapping_layout
-from addin.io.product_sheets import MAPPING_SHEETS
+from addin.files.mapping_sheet import LIST_WIDTH, TAB_COLOUR, MappingLayout, mapping_layout
 from addin.live.cell_writes import excel_value, write_block
 from addin.live.own_sheets import add_own_sheet, own_sheet, refuse_taken, remove_own_sheet
 from addin.live.sheet_format import com_colour, set_widths

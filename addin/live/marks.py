@@ -32,14 +32,14 @@ import xlwings as xw
 
 from addin.core.catalogue import Lang
 from addin.core.marks import MarkPlan, cell_ref
-from addin.io.marks_writer import (
+from addin.core.product_sheets import MARKS_SHEET, REPORT_SHEETS
+from addin.files.marks_writer import (
     AUTHOR,
     RULE_COLOURS,
     mark_levels,
     rule_formulas,
     rules_range,
 )
-from addin.io.product_sheets import MARKS_SHEET, REPORT_SHEETS
 from addin.live.cell_writes import excel_value, write_block
 from addin.live.own_sheets import add_own_sheet, own_sheet, refuse_taken, remove_own_sheet
 from addin.live.report_sheet import draw_report, own_report_sheet

@@ -24,18 +24,18 @@ import xlwings as xw
 from addin.core.catalogue import Lang
 from addin.core.outcomes import COUNT_KEYS, HistoryLine, RowOutcome
 from addin.core.product_columns import ID_HEADERS, STATUS_HEADERS
+from addin.core.product_sheets import HISTORY_SHEETS, is_product_sheet
 from addin.core.report import column_letter
 from addin.core.table import CellValue, FormulaCell
 from addin.errors import EmptyFileError, InputError, SheetNotFoundError, UsageError
-from addin.io.cell_edits import MAX_COLUMN
-from addin.io.common import header_text
-from addin.io.outcome_writer import _COLUMN_WIDTHS, HISTORY_HEADERS, status_text
-from addin.io.product_sheets import HISTORY_SHEETS, is_product_sheet
+from addin.files.cell_edits import MAX_COLUMN
+from addin.files.outcome_writer import _COLUMN_WIDTHS, HISTORY_HEADERS, status_text
 from addin.live.book import read_book_table
 from addin.live.cell_writes import excel_value, set_cells, write_block
 from addin.live.grid import _rows_2d
 from addin.live.own_sheets import add_own_sheet, own_sheet, refuse_taken, remove_own_sheet
 from addin.live.sheet_format import set_widths
+from addin.readers.common import header_text
 
 
 def write_outcomes(

@@ -14,9 +14,9 @@ import re
 
 import xlwings as xw
 
+from addin.core.product_sheets import LEGACY_CELLS, OWN_SHEET_NAME, PRODUCT_SHEETS
 from addin.errors import UsageError
-from addin.io.product_sheets import LEGACY_CELLS, OWN_SHEET_NAME, PRODUCT_SHEETS
-from addin.io.xlsx_package import quote_sheet
+from addin.files.xlsx_package import quote_sheet
 
 _QUOTED = re.compile(r"'((?:[^']|'')*)'!")
 

@@ -21,8 +21,9 @@ from openpyxl.utils import get_column_letter
 
 from addin.core.catalogue import Lang
 from addin.core.marks import IssueKey, MarkPlan
+from addin.core.product_sheets import REPORT_SHEETS
 from addin.errors import ClientImportError
-from addin.io.marks_writer import (
+from addin.files.marks_writer import (
     REPORT_HEADER_ROW,
     REPORT_WIDTHS,
     Link,
@@ -30,8 +31,7 @@ from addin.io.marks_writer import (
     issues_from_table,
     report_rows,
 )
-from addin.io.product_sheets import REPORT_SHEETS
-from addin.io.sheet_xml import hyperlink_formula
+from addin.files.sheet_xml import hyperlink_formula
 from addin.live.book import read_book_table
 from addin.live.cell_writes import excel_value, write_block
 from addin.live.own_sheets import add_own_sheet, own_sheet

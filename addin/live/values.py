@@ -1,8 +1,8 @@
 """One cell as Excel hands it to xlwings, turned into the value the file path reads.
 
 Excel gives a cell's *value* (``Range.Value``, cleaned by xlwings with ``err_to_str``), the file
-path reads the saved XML; both must end as the same :data:`~addin.io.common.Cell`
-(:mod:`addin.io.cells` is the one place that decides it, reused here):
+path reads the saved XML; both must end as the same :data:`~addin.readers.common.Cell`
+(:mod:`addin.readers.cells` is the one place that decides it, reused here):
 
 - text as typed, ``""`` as an empty cell; booleans as ``"TRUE"``/``"FALSE"``; error values as
   their text (``"#N/A"``, which is what xlwings' ``err_to_str`` gives);
@@ -27,8 +27,8 @@ import decimal
 
 from openpyxl.styles.numbers import is_timedelta_format
 
-from addin.io.cells import convert, duration, is_special_format, moment, number, with_format
-from addin.io.common import Cell
+from addin.readers.cells import convert, duration, is_special_format, moment, number, with_format
+from addin.readers.common import Cell
 
 #: Excel's day 0: COM gives a time of day alone as a ``datetime`` on this day.
 DAY_ZERO = dt.datetime(1899, 12, 30)

@@ -1,5 +1,5 @@
 """The book open in Excel as the use cases see it (``core.workbook.Workbook``), for check, fix
-and undo: the live twin of ``addin.io.file_workbook``.
+and undo: the live twin of ``addin.files.file_workbook``.
 
 What it reads goes through :mod:`addin.live.book` (the same table as the saved file gives); what
 it writes goes in a few bulk calls (:mod:`addin.live.cell_writes`, :mod:`addin.live.changes`).
@@ -23,10 +23,10 @@ import xlwings as xw
 from addin.core.catalogue import Lang
 from addin.core.marks import IssueKey, MarkPlan
 from addin.core.outcomes import HistoryLine, RowOutcome
+from addin.core.product_sheets import MAPPING_SHEETS
 from addin.core.table import CellValue, StoredMapping, Table
 from addin.core.workbook import HeaderScore, LoggedChange, MappingSheetRow, Progress, no_progress
-from addin.io.mapping_sheet import mapping_from_lines, sheet_lines
-from addin.io.product_sheets import MAPPING_SHEETS
+from addin.files.mapping_sheet import mapping_from_lines, sheet_lines
 from addin.live import cell_writes, changes, mapping, marks, report_sheet
 from addin.live import outcomes as outcomes_
 from addin.live.book import read_book_table

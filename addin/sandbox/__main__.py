@@ -72,7 +72,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     token = args.token or os.environ.get(TOKEN_ENV, "")
     try:
         if not token:
-            raise SandboxError(f"Aucun jeton : donnez --token ou la variable {TOKEN_ENV}.")
+            raise SandboxError(
+                f"Aucun jeton : définissez la variable d'environnement {TOKEN_ENV} "
+                f"(par exemple : export {TOKEN_ENV}=un-jeton-de-votre-choix)."
+            )
         if min(args.max_batch, args.max_body, args.page_size) < 1:
             raise SandboxError("--max-batch, --max-body et --page-size doivent être positifs.")
         limits = Limits(args.max_batch, args.max_body, args.page_size)

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 
-from addin.io.private_file import create_private
+from addin.files.private_file import create_private
 from addin.sandbox.contract import (
     DEFAULT_PAGE_SIZE,
     Item,

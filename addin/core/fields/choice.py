@@ -75,20 +75,28 @@ class ChoiceChecker:
 
 _YES = {"y", "yes", "o", "oui", "true", "vrai", "1", "x", "ok"}
 _NO = {"n", "no", "non", "false", "faux", "0"}
+#: marks that say "ticked" in a list but not, on their own, that a person consented
+_TICKS = {"x", "ok"}
 
 
 class FlagChecker:
-    """A Y/N answer, understood in French and English, written ``Y`` or ``N``."""
+    """A Y/N answer, understood in French and English, written ``Y`` or ``N``.
 
-    def __init__(self, default: str = "N") -> None:
+    On a consent column (``consent``), a tick mark (``x``, ``ok``) is not taken for a yes: it
+    stays an error for a person to decide, since a consent changed on a guess is a consent the
+    customer never gave.
+    """
+
+    def __init__(self, default: str = "N", *, consent: bool = False) -> None:
         self.default = default
+        self._yes = _YES - _TICKS if consent else _YES
 
     def check(self, value: CellValue) -> Outcome:
         text = as_text(value)
         if text in ("Y", "N"):
             return Outcome(text)
         key = choice_key(tidy_spaces(text))
-        answer = "Y" if key in _YES else "N" if key in _NO else None
+        answer = "Y" if key in self._yes else "N" if key in _NO else None
         if answer is None:
             return Outcome(None, (problem("invalid-flag", "error", None, default=self.default),))
         return Outcome(answer, (problem("flag-format", "warning", answer, default=self.default),))
