@@ -237,16 +237,18 @@ def test_an_unexpected_error_is_one_sentence_the_log_has_the_rest_and_excel_is_r
         raise RuntimeError("une panne que personne n'a prévue")
 
     monkeypatch.setattr(commands, "fix_book", broken)
+    app = excel.app
+    status_before = app._status_bar  # what Excel's status bar said before the click
     commands.fix()
     said = excel.refused()
     log = excel.data / "ribbon-errors.log"
     assert f"« {log} »" in said
     assert "RuntimeError: une panne que personne n'a prévue" in log.read_text(encoding="utf-8")
     assert "panne" not in said
-    app = excel.app
     assert app._screen_updating is True
-    assert app._status_bar is False  # Excel's own status text again
+    assert app._status_bar == status_before
     assert excel.engine.calls["App.ScreenUpdating.set"] == 2  # off, then on again
+    assert excel.engine.calls["App.StatusBar.set"] == 2  # the command's title, then put back
 
 
 def test_a_use_case_error_is_its_sentence_in_a_message_box(excel: Excel, tmp_path: Path) -> None:
