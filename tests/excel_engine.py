@@ -314,9 +314,12 @@ class Book(base_classes.Book):
         self.cached: Any = None
 
     fullname = property(lambda self: self._fullname)
-    api = property(lambda self: self.wb)
     name = property(lambda self: Path(self._fullname).name)
     app = property(lambda self: self.books.app)
+
+    @property
+    def api(self) -> BookApi:
+        return BookApi(self)
 
     @property
     def sheets(self) -> Sheets:
@@ -710,6 +713,16 @@ class _Wrapping(Translator):
         )
 
 
+def _renumber(ws: Any) -> None:
+    """Priorities 1, 2, 3… in the rules' order, as Excel keeps them."""
+    rules = sorted(
+        (rule for cf in ws.conditional_formatting for rule in cf.rules),
+        key=lambda rule: rule.priority or 0,
+    )
+    for number, rule in enumerate(rules, start=1):
+        rule.priority = number
+
+
 def bgr_to_argb(color: int) -> str:
     """COM's colour (``R + G*256 + B*65536``) as openpyxl's ``FFRRGGBB``."""
     red, green, blue = color & 0xFF, (color >> 8) & 0xFF, (color >> 16) & 0xFF
@@ -718,6 +731,10 @@ def bgr_to_argb(color: int) -> str:
 
 class FormatConditions:
     """COM's ``Range.FormatConditions``: the sheet's conditional formats that meet the range.
+
+    A rule added comes first (before the others, as a new rule does in Excel), and
+    ``SetLastPriority`` sends it after them; priorities are counted 1, 2, 3… again after each
+    change, as Excel keeps them.
 
     ``Add(Type=2, Formula1=...)`` (``xlExpression``) adds a rule for the whole range. As in
     Excel, relative references in ``Formula1`` are read *from the active cell* of the sheet,
@@ -758,11 +775,11 @@ class FormatConditions:
         active = ws.active_cell or "A1"
         first = f"{get_column_letter(self.rng.column)}{self.rng.row}"
         stored = _Wrapping(Formula1, origin=active).translate_formula(first)
-        existing = [rule.priority or 0 for cf in ws.conditional_formatting for rule in cf.rules]
         rule = Rule(type="expression", formula=[stored.lstrip("=")], dxf=DifferentialStyle())
-        rule.priority = max(existing, default=0) + 1
         sqref = self.rng.address.replace("$", "")
         ws.conditional_formatting.add(sqref, rule)
+        rule.priority = 0  # before every other rule, then all counted from 1 again
+        _renumber(ws)
         cf = next(cf for cf in ws.conditional_formatting if rule in cf.rules)
         return FormatCondition(self.rng, cf, rule)
 
@@ -805,6 +822,15 @@ class FormatCondition:
     def Font(self) -> _Colour:
         return _Colour(self, "font")
 
+    def SetLastPriority(self) -> None:
+        """Evaluated after every other rule of the sheet."""
+        self._call("FormatCondition.SetLastPriority")
+        ws = self.rng.sheet.ws
+        self.rule.priority = (
+            max(r.priority or 0 for cf in ws.conditional_formatting for r in cf.rules) + 1
+        )
+        _renumber(ws)
+
     def Delete(self) -> None:
         self._call("FormatCondition.Delete")
         rules = self.rng.sheet.ws.conditional_formatting._cf_rules
@@ -813,6 +839,7 @@ class FormatCondition:
                 kept.remove(self.rule)
                 if not kept:
                     del rules[cf]
+        _renumber(self.rng.sheet.ws)
 
 
 class _Colour:
@@ -900,6 +927,39 @@ class Validation:
                 setattr(dv, self._PROPERTIES[name], value)
             else:
                 raise AttributeError(name)
+
+
+class BookApi:
+    """COM's ``Workbook`` for what xlwings does not offer: ``Windows(1)``, the book's window."""
+
+    def __init__(self, book: Book) -> None:
+        self.book = book
+
+    def Windows(self, index: int) -> Window:
+        self.book.app.engine.call("Workbook.Windows")
+        return Window(self.book)
+
+
+class Window:
+    """COM's ``Window``: ``SplitRow``, ``SplitColumn`` and ``FreezePanes`` act on the sheet the
+    window shows, the active one (so a sheet is activated before its panes are frozen)."""
+
+    def __init__(self, book: Book) -> None:
+        self.__dict__["book"] = book
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        self.book.app.engine.call(f"Window.{name}.set")
+        ws = self.book.wb.active
+        split = self.__dict__.setdefault("split", [0, 0])
+        if name == "SplitRow":
+            split[0] = int(value)
+        elif name == "SplitColumn":
+            split[1] = int(value)
+        elif name == "FreezePanes":
+            frozen = bool(value) and split != [0, 0]
+            ws.freeze_panes = f"{get_column_letter(split[1] + 1)}{split[0] + 1}" if frozen else None
+        else:
+            raise AttributeError(name)
 
 
 class SheetApi:

@@ -11,11 +11,13 @@ after undo the original cells again. The calls into Excel of a fix do not grow w
 from __future__ import annotations
 
 import shutil
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import xlwings as xw
+from openpyxl import load_workbook
 
 from addin.core.catalogue import Lang
 from addin.core.profile import Profile
@@ -68,6 +70,22 @@ def file_sheets(path: Path) -> list[str]:
         return book.sheet_names()
 
 
+def changes_look(path: Path) -> tuple[object, ...] | None:
+    """Our changes sheet's frozen rows, column widths and hidden column, read with openpyxl."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        book = load_workbook(path)
+    if "CI_Corrections" not in book.sheetnames:
+        return None
+    sheet = book["CI_Corrections"]
+    columns = [sheet.column_dimensions[letter] for letter in "ABCDEF"]
+    return (
+        sheet.freeze_panes,
+        [column.width for column in columns],
+        [column.hidden for column in columns],
+    )
+
+
 def assert_same_cells(live: Table, saved: Table) -> None:
     assert live.headers == saved.headers
     assert live.row_numbers == saved.row_numbers
@@ -103,6 +121,7 @@ def assert_fix_and_undo_alike(source: Path, profile: Profile | None, folder: Pat
     assert live.read_changes() == file_log
     book.save(str(folder / "live-saved.xlsx"))  # the file path knows our sheet by its name
     assert file_changes(folder / "live-saved.xlsx") == file_log
+    assert changes_look(folder / "live-saved.xlsx") == changes_look(fixed_file)
     assert live.sheet_names() == file_sheets(fixed_file)
 
     undone_file = undo_fixes(fixed_file)

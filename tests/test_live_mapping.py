@@ -71,6 +71,7 @@ def shown(path: Path) -> dict[str, Any]:
             },
             "widths": {c: ws.column_dimensions[c].width for c in "ABCDEFH"},
             "hidden": [c for c in "ABCDEFGH" if ws.column_dimensions[c].hidden],
+            "frozen": ws.freeze_panes,
             "tab": ws.sheet_properties.tabColor.rgb if ws.sheet_properties.tabColor else None,
             "validations": [
                 (
@@ -175,3 +176,23 @@ def test_a_users_own_mapping_sheet_is_refused_before_anything_is_written(
         write_mapping_book(live, REVEAL)
     assert live.sheet_names() == before
     assert book.sheets["CI_Correspondance"].range("A1").raw_value == "x"
+
+
+@pytest.mark.libreoffice
+def test_a_mapping_sheet_written_live_opens_in_libreoffice_with_its_dropdown(
+    excel: excel_engine.Engine, tmp_path: Path, soffice: str
+) -> None:
+    from tests.libreoffice import convert, ods_validations, validation_at
+
+    source = user_book(tmp_path / "contacts.xlsx")
+    book, live = open_live(source)
+    mapped = write_mapping_book(live, REVEAL)
+    book.save(str(tmp_path / "mapped.xlsx"))
+    validations = ods_validations(
+        convert(tmp_path / "mapped.xlsx", "ods", tmp_path / "ods", soffice=soffice)
+    )
+    last = 6 + len(mapped.lines)
+    dropdown = validation_at(validations, "CI_Correspondance", "C7")
+    assert dropdown.covers("CI_Correspondance", f"C7:C{last}")
+    assert (dropdown.kind, dropdown.error_type) == ("list", "stop")
+    assert dropdown.list_source is not None and "$H$" in dropdown.list_source

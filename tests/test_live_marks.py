@@ -123,6 +123,7 @@ def shown(path: Path) -> dict[str, Any]:
             widths = {letter: ws.column_dimensions[letter].width for letter in "ABCDEFGHI"}
             seen[f"{ws.title} widths"] = widths
             seen[f"{ws.title} filter"] = ws.auto_filter.ref
+            seen[f"{ws.title} frozen"] = ws.freeze_panes
         seen[f"{ws.title} cells"] = cells
         seen[f"{ws.title} rules"] = _rules(ws)
         seen[f"{ws.title} notes"] = {
@@ -320,7 +321,7 @@ def test_the_calls_of_check_and_marks_do_not_grow_with_the_rows(
     # the marks sheet and the report: one write each, and the rules: four
     assert large["Range.Value.set"] == 2
     assert large["FormatConditions.Add"] == 4
-    assert sum(without_notes.values()) == 60  # and two per note: 1,060 in all
+    assert sum(without_notes.values()) == 72  # and two per note: 1,072 in all
 
 
 # --- LibreOffice --------------------------------------------------------------------------------
@@ -361,3 +362,31 @@ def test_a_book_marked_live_is_cleared_by_the_command_line(
     )
     assert after["Clients rules"] == before["Clients rules"]
     assert after["sheets"] == before["sheets"]
+
+
+def test_marking_again_live_shows_the_progress_as_the_command_line_does(
+    excel: excel_engine.Engine, tmp_path: Path
+) -> None:
+    """The report drawn live is read back live (its links are formulas Excel has not computed
+    here: their shown text is taken from the formula) for the next check's progress."""
+    source = write_rows(tmp_path / "clients.xlsx", HEADERS, ROWS, sheet="Clients")
+    live_copy = tmp_path / "live" / "clients.xlsx"
+    live_copy.parent.mkdir()
+    shutil.copyfile(source, live_copy)
+    book, live = open_live(live_copy)
+    mark_book(live, FLOKON)
+    mark_file(source, FLOKON, in_place=True)
+    with open_workbook(source) as marked:
+        assert live.previous_issues() == marked.previous_issues() is not None
+    fixed_by_hand = {"C3": "418-555-0199"}
+    book.sheets["Clients"].range("C3").raw_value = fixed_by_hand["C3"]
+    with open_workbook(source) as saved:
+        saved.set_cells("Clients", fixed_by_hand)
+        saved.save(tmp_path / "edited.xlsx")
+    shutil.move(tmp_path / "edited.xlsx", source)
+    mark_book(live, FLOKON)
+    mark_file(source, FLOKON, in_place=True)
+    book.save(str(tmp_path / "again.xlsx"))
+    assert shown(tmp_path / "again.xlsx") == shown(source)
+    # the phone fixed; its SMS warning is new
+    assert "1 problème(s) résolu(s), 1 nouveau(x)" in read(source)["CI_Rapport"]["A2"].value

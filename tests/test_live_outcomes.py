@@ -59,6 +59,7 @@ def shown(path: Path) -> dict[str, Any]:
             if cell.value is not None
         }
         if ws.title.startswith("CI_"):
+            seen[f"{ws.title} frozen"] = ws.freeze_panes
             seen[f"{ws.title} widths"] = [
                 ws.column_dimensions[letter].width for letter in "ABCDEFGHIJ"
             ]
@@ -172,18 +173,24 @@ def test_demo_samples_get_the_outcomes_live_as_on_file(
 def test_a_failed_push_keeps_the_id_an_earlier_push_wrote(
     excel: excel_engine.Engine, tmp_path: Path
 ) -> None:
+    """Live as on the file: the IDs a push wrote stay when the next push fails for every row
+    (no ID came back); the statuses say what happened."""
     source = write_rows(tmp_path / "c.xlsx", HEADERS, ROWS, sheet="Clients")
-    book = xw.Book(str(source))
+    shutil.copyfile(source, tmp_path / "live.xlsx")
+    book = xw.Book(str(tmp_path / "live.xlsx"))
     live = LiveWorkbook(book, active=False)
-    live.write_outcomes("Clients", 1, outcomes_for([2, 3, 4, 5]), history("2026-12-07 06:00"), "fr")
+    rows = [2, 3, 4, 5]
+    first, then = history("2026-12-07 06:00"), history("2026-12-07 07:00", created=0)
+    write_both(live, source, sheet="Clients", header_row=1, outcomes=outcomes_for(rows), line=first)
     sheet = book.sheets["Clients"]
-    ids = sheet.range("L2:L5").raw_value
-    assert [row[0] for row in ids] == ["cli_00002", None, "04", None]
-    failed = outcomes_for([2, 3, 4, 5], failed_ids=True)
-    live.write_outcomes("Clients", 1, failed, history("2026-12-07 07:00"), "fr")
+    assert [row[0] for row in sheet.range("L2:L5").raw_value] == ["cli_00002", None, "04", None]
+    failed = outcomes_for(rows, failed_ids=True)
+    write_both(live, source, sheet="Clients", header_row=1, outcomes=failed, line=then)
     assert [row[0] for row in sheet.range("L2:L5").raw_value] == ["cli_00002", None, "04", None]
     statuses = [row[0] for row in sheet.range("K2:K5").raw_value]
     assert statuses == ["erreur : délai dépassé"] * 4
+    book.save(str(tmp_path / "live-saved.xlsx"))
+    assert shown(tmp_path / "live-saved.xlsx") == shown(source)
 
 
 def test_what_the_file_path_refuses_is_refused_live_before_anything_is_written(

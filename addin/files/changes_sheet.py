@@ -80,12 +80,16 @@ def changes_xml(changes: Sequence[LoggedChange], lang: Lang) -> bytes:
             + inline_cell(f"F{number}", record(change))
             + "</row>"
         )
-    cols = (
-        '<cols><col min="1" max="1" width="10" customWidth="1"/><col min="2" max="4" width="28" '
-        'customWidth="1"/><col min="5" max="5" width="45" customWidth="1"/>'
-        '<col min="6" max="6" width="10" hidden="1" customWidth="1"/></cols>'
+    hidden = ' hidden="1"'
+    cols = "".join(
+        f'<col min="{n}" max="{n}" width="{width}"{hidden if n == 6 else ""} customWidth="1"/>'
+        for n, width in enumerate(CHANGE_WIDTHS, start=1)
     )
-    return worksheet(rows, before=frozen_below(top) + cols)
+    return worksheet(rows, before=frozen_below(top) + f"<cols>{cols}</cols>")
+
+
+#: The changes sheet's column widths, A to F (F, the record, is hidden): here and live.
+CHANGE_WIDTHS = (10, 28, 28, 28, 45, 10)
 
 
 def read_changes(path: Path, sheet_name: str) -> list[LoggedChange]:

@@ -7,7 +7,7 @@ written in one ``Range.Value`` call per 100,000 cells (the links as ``HYPERLINK`
 which Excel takes from a text starting with ``=``), and read back through the live reader and
 the file path's own parsing, so the two paths cannot read it differently.
 
-Not drawn live yet: the column widths and the frozen header row of the file path's sheet.
+A new sheet gets the file path's column widths and frozen header rows (a few calls).
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from addin.core.table import CellValue
 from addin.core.workbook import LoggedChange
 from addin.files.changes_sheet import (
     CHANGE_HEADERS,
+    CHANGE_WIDTHS,
     HEADER_ROW,
     RECORD_HEADER,
     TITLE,
@@ -33,6 +34,7 @@ from addin.files.sheet_xml import hyperlink_formula
 from addin.live.book import read_book_table
 from addin.live.cell_writes import excel_value, write_block
 from addin.live.own_sheets import add_own_sheet, own_sheet, refuse_taken, remove_own_sheet
+from addin.live.sheet_format import freeze_below, set_widths
 
 
 def own_changes_sheet(book: xw.Book) -> str | None:
@@ -70,15 +72,20 @@ def write_changes(book: xw.Book, changes: Sequence[LoggedChange], lang: Lang) ->
             return
         name = CHANGES_SHEETS[lang]
         sheet = add_own_sheet(book, name)
+        name_was_new = True
     elif not changes:
         remove_own_sheet(book, name)
         return
     else:
         sheet = book.sheets[name]
         sheet.used_range.clear_contents()
+        name_was_new = False
     sheet_lang = language_of(name)
     rows = _rows(changes, sheet_lang)
     write_block(sheet, 1, 1, rows)
+    if name_was_new:
+        set_widths(sheet, CHANGE_WIDTHS)
+        freeze_below(book, sheet, HEADER_ROW)
     sheet.range("F1").api.EntireColumn.Hidden = True  # COM's Range.EntireColumn.Hidden
 
 

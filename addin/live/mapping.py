@@ -1,13 +1,11 @@
 """Our mapping sheet written into the open book: which field each column feeds, with a dropdown.
 
-The same sheet as the file path's (``io.mapping_sheet.mapping_layout`` gives both their cells,
+The same sheet as the file path's (``files.mapping_sheet.mapping_layout`` gives both their cells,
 dropdown and widths): its cells in one ``Range.Value`` call, the dropdown as COM's
-``Validation.Add`` of a list read from the hidden column H, the widths, the tab's colour. Ours
-of the same language is rewritten where it stands (the sheets' order does not move), ours of
-the other language goes, a sheet of the user's with its name is refused before anything is
-written, as on the file path. It is read back by ``LiveWorkbook.stored_mapping``.
-
-Not drawn live: the frozen header rows of the file path's sheet (a window's setting in Excel).
+``Validation.Add`` of a list read from the hidden column H, the widths, the tab's colour, the
+frozen header rows. Ours of the same language is rewritten where it stands (the sheets' order
+does not move), ours of the other language goes, a sheet of the user's with its name is refused
+before anything is written, as on the file path. It is read back by ``LiveWorkbook.stored_mapping``.
 """
 
 from __future__ import annotations
@@ -23,7 +21,7 @@ from addin.core.workbook import MappingSheetRow
 from addin.files.mapping_sheet import LIST_WIDTH, TAB_COLOUR, MappingLayout, mapping_layout
 from addin.live.cell_writes import excel_value, write_block
 from addin.live.own_sheets import add_own_sheet, own_sheet, refuse_taken, remove_own_sheet
-from addin.live.sheet_format import com_colour, set_widths
+from addin.live.sheet_format import com_colour, freeze_below, set_widths
 
 #: COM's ``XlDVType.xlValidateList``, ``XlDVAlertStyle.xlValidAlertStop``, ``xlBetween``.
 XL_VALIDATE_LIST, XL_VALID_ALERT_STOP, XL_BETWEEN = 3, 1, 1
@@ -65,6 +63,7 @@ def write_mapping_sheet(
     hidden.column_width = LIST_WIDTH
     hidden.api.EntireColumn.Hidden = True  # COM's Range.EntireColumn.Hidden
     sheet.api.Tab.Color = com_colour(TAB_COLOUR)
+    freeze_below(book, sheet, layout.header_row)
     _add_dropdown(sheet, layout)
 
 

@@ -1,6 +1,6 @@
 """Draw a :class:`~addin.core.marks.MarkPlan` on the open book, and take it out again.
 
-The same marks as the file path's (``io.marks_writer``), drawn through Excel's object model:
+The same marks as the file path's (``files.marks_writer``), drawn through Excel's object model:
 
 - the hidden sheet ``CI_Marques`` with each marked cell's level at its own address and each
   row's worst level in the column after the data (``marks_writer.mark_levels``), written in
@@ -55,10 +55,6 @@ def own_marks_sheet(book: xw.Book) -> str | None:
     return own_sheet(book, [MARKS_SHEET])
 
 
-def is_marked(book: xw.Book) -> bool:
-    return own_marks_sheet(book) is not None or own_report_sheet(book) is not None
-
-
 # --- draw -------------------------------------------------------------------------------------
 
 
@@ -107,6 +103,7 @@ def _add_rules(book: xw.Book, sheet: xw.Sheet, plan: MarkPlan, flag_column: int)
         if font is not None:
             condition.Font.Color = com_colour(font)
         condition.StopIfTrue = True
+        condition.SetLastPriority()  # after the user's rules and ours before it, in our order
     shown.activate()
 
 

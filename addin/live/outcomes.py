@@ -1,6 +1,6 @@
 """What a push did to each row, written into the open book, and the push's history line.
 
-The same cells as the file path's (``io.outcome_writer``): our two columns on the data sheet,
+The same cells as the file path's (``files.outcome_writer``): our two columns on the data sheet,
 « Statut envoi (client-import) » and « ID plateforme (client-import) », found again by their
 header in either language wherever the user moved them, else added right of the last column
 Excel uses; each pushed row's status (with the platform's message) and platform ID; and our
@@ -34,7 +34,7 @@ from addin.live.book import read_book_table
 from addin.live.cell_writes import excel_value, set_cells, write_block
 from addin.live.grid import _rows_2d
 from addin.live.own_sheets import add_own_sheet, own_sheet, refuse_taken, remove_own_sheet
-from addin.live.sheet_format import set_widths
+from addin.live.sheet_format import freeze_below, set_widths
 from addin.readers.common import header_text
 
 
@@ -152,6 +152,7 @@ def _put_history(book: xw.Book, lines: Sequence[Sequence[CellValue]], lang: Lang
     rows += [[_cell(value) for value in line] for line in lines]
     write_block(sheet, 1, 1, rows)
     set_widths(sheet, _COLUMN_WIDTHS)
+    freeze_below(book, sheet, 1)
 
 
 def _cell(value: CellValue) -> Any:

@@ -1,15 +1,13 @@
 """Our report sheet in the open book: totals and one line per issue, each linked to its cell.
 
-The same sheet as the file path's (``io.marks_writer.report_rows`` gives both their cells): it is
+The same sheet as the file path's (``files.marks_writer.report_rows`` gives both their cells): it is
 written in one ``Range.Value`` call per 100,000 cells, the links as ``HYPERLINK`` formulas
 (Excel takes a text starting with ``=`` as a formula), every other text behind Excel's quote
 prefix when Excel would parse it (``cell_writes.excel_value``: a value ``01220`` stays text).
-Then its column widths (four calls) and the filter buttons on its headers (one). It is read
+Then its column widths (four calls), its frozen header rows (shown for it, then the user's
+sheet again) and the filter buttons on its headers (one). It is read
 back for the next check's progress line through the live reader and the file path's own
 parsing (``marks_writer.issues_from_table``), so the two paths cannot read it differently.
-
-Not drawn live: the frozen header rows of the file path's sheet (a window's setting in Excel,
-which would mean showing the sheet to freeze it).
 """
 
 from __future__ import annotations
@@ -35,7 +33,7 @@ from addin.files.sheet_xml import hyperlink_formula
 from addin.live.book import read_book_table
 from addin.live.cell_writes import excel_value, write_block
 from addin.live.own_sheets import add_own_sheet, own_sheet
-from addin.live.sheet_format import set_widths
+from addin.live.sheet_format import freeze_below, set_widths
 
 
 def own_report_sheet(book: xw.Book) -> str | None:
@@ -49,6 +47,7 @@ def draw_report(book: xw.Book, plan: MarkPlan, lang: Lang, notes: int) -> None:
     rows = [[_value(cell) for cell in cells] for cells in report_rows(plan, lang, notes)]
     write_block(sheet, 1, 1, rows)
     set_widths(sheet, REPORT_WIDTHS)
+    freeze_below(book, sheet, REPORT_HEADER_ROW)
     top = REPORT_HEADER_ROW
     last_column = get_column_letter(len(REPORT_WIDTHS))
     sheet.range(f"A{top}:{last_column}{top + len(plan.lines)}").api.AutoFilter()

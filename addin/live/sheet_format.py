@@ -32,3 +32,19 @@ def set_widths(sheet: xw.Sheet, widths: Sequence[int]) -> None:
     """Columns A, B… of ``sheet`` as wide as ``widths`` says: one call per run of equals."""
     for first, last, width in width_runs(widths):
         sheet.range((1, first), (1, last)).column_width = width
+
+
+def freeze_below(book: xw.Book, sheet: xw.Sheet, header_row: int) -> None:
+    """Keep ``sheet``'s rows down to ``header_row`` in sight, as the file path's sheets do.
+
+    A window's setting in Excel (``Window.SplitRow`` then ``FreezePanes``), on the sheet it
+    shows: the sheet is shown for it, then the one the user was on again.
+    """
+    shown = book.sheets.active
+    sheet.activate()
+    window = book.api.Windows(1)
+    window.FreezePanes = False
+    window.SplitColumn = 0
+    window.SplitRow = header_row
+    window.FreezePanes = True
+    shown.activate()

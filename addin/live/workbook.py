@@ -1,17 +1,17 @@
-"""The book open in Excel as the use cases see it (``core.workbook.Workbook``), for check, fix
-and undo: the live twin of ``addin.files.file_workbook``.
+"""The book open in Excel as the use cases see it (``core.workbook.Workbook``): the live twin of
+``addin.files.file_workbook``, for every use case that draws on a workbook.
 
-What it reads goes through :mod:`addin.live.book` (the same table as the saved file gives); what
-it writes goes in a few bulk calls (:mod:`addin.live.cell_writes`, :mod:`addin.live.changes`).
-Nothing is saved: the user saves the book, and Excel's own undo history is theirs to keep; the
-changes sheet is how ``undo`` finds what a fix did.
+What it reads goes through :mod:`addin.live.book` (the same table as the saved file gives);
+what it writes is what the file path writes, drawn through Excel's object model in a few bulk
+calls whatever the number of rows: fixed cells (:mod:`addin.live.cell_writes`) and the changes
+sheet ``undo`` reads (:mod:`addin.live.changes`); marks, their clearing and the previous
+check's issues (:mod:`addin.live.marks`, :mod:`addin.live.report_sheet`); the mapping sheet
+(:mod:`addin.live.mapping`); a push's outcomes and history (:mod:`addin.live.outcomes`). Every
+sheet it adds is marked ours by the file path's hidden defined name, so a book marked, fixed or
+mapped here and saved is the command line's to clear or undo, and the other way round.
 
-Not offered live yet (each raises a :class:`~addin.errors.UsageError` saying so, in French, at
-the call, rather than pretending): drawing or clearing our marks, reading the report sheet of a
-previous check, writing the mapping sheet (a stored one is read) and a push's outcomes.
-A book carrying none of our marks, the usual one, is checked, fixed and undone in full; a
-marked one is refused before anything is written, and the command line does the job on the
-saved file. ``formula_cells`` is read again on each call: a fix asks once per sheet.
+Nothing is saved: the user saves the book, and Excel's own undo history is theirs to keep.
+``formula_cells`` is read again on each call: a fix asks once per sheet.
 """
 
 from __future__ import annotations
