@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
 import signal
 import subprocess
@@ -12,9 +13,10 @@ from pathlib import Path
 
 import pytest
 import requests
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 from typer.testing import CliRunner
 
+from addin.core.profiles import get_profile
 from addin.shells.cli import app
 
 SAMPLES = Path(__file__).resolve().parents[1] / "demo" / "samples"
@@ -197,3 +199,71 @@ def test_the_sandbox_command_serves_the_contract_until_stopped(tmp_path: Path) -
         finally:
             server.send_signal(signal.SIGTERM)
             assert server.wait(timeout=10) == 0
+
+
+@pytest.mark.parametrize(
+    "name", ["dolibarr-tiers.csv", "indy-clients.csv", "outlook-en.csv", "google-contacts.csv"]
+)
+def test_another_tools_export_is_not_given_a_platform_silently(name: str) -> None:
+    """A Dolibarr or Outlook export is no platform's file: without --profile the command asks
+    instead of checking it against the platform whose names happen to fit best."""
+    path = Path(__file__).parent / "fixtures" / "exports" / name
+    result = runner.invoke(app, ["validate", str(path)])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Erreur : ces en-têtes ne sont pas ceux d'une plateforme")
+    assert "précisez --profile" in result.stderr
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in SAMPLES.iterdir()))
+def test_each_platforms_own_file_is_recognised_without_profile(name: str) -> None:
+    result = runner.invoke(app, ["validate", str(SAMPLES / name), "--json"])
+    assert result.exit_code in (0, 1), result.stderr
+    assert json.loads(result.stdout)["profile"] == Path(name).stem
+
+
+FRENCH_WORDS = re.compile(r"[éèàùç]|\b(le|la|les|des|une|pour|est|avec|valeur|ou|à)\b")
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in SAMPLES.iterdir()))
+def test_an_english_report_has_no_french_outside_values_and_headers(name: str) -> None:
+    """With --lang en, the help texts, reasons and ranges inside messages are English too; only
+    the file's own values and the platform's (French) column names stay as written."""
+    path = SAMPLES / name
+    result = runner.invoke(app, ["validate", str(path), "-p", path.stem, "--lang", "en", "--json"])
+    headers = [c.header for c in get_profile(path.stem).fields]
+    french = []
+    for issue in json.loads(result.stdout)["issues"]:
+        text = issue["message"]
+        for written in [str(issue["value"]), str(issue["suggestion"]), *headers]:
+            text = text.replace(written, "")
+        text = re.sub(r'"[^"]*"|\(.\)', "", text)  # quoted values, the character shown: (è)
+        if FRENCH_WORDS.search(text):
+            french.append(issue["message"])
+    assert french == []
+
+
+def test_a_sixth_numbered_column_of_five_is_the_one_left_out(tmp_path: Path) -> None:
+    """Reveal takes five e-mails: with « Courriel 1 » … « Courriel 6 », the first five go to
+    the platform as they are numbered, the sixth is the one not imported, and the warning
+    names the column that holds the last place."""
+    path = tmp_path / "contacts.csv"
+    emails = [f"a{n}@exemple.ca" for n in range(1, 7)]
+    path.write_text(
+        "Prénom;Nom de famille;Téléphone 1;"
+        + ";".join(f"Courriel {n}" for n in range(1, 7))
+        + "\nMarie;Tremblay;+1 418-692-2121;"
+        + ";".join(emails)
+        + "\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "reveal.xlsx"
+    result = runner.invoke(app, ["export", str(path), "-p", "reveal", "-o", str(out)])
+    assert result.exit_code == 0, result.stderr
+    sheet = load_workbook(out).active
+    assert sheet is not None
+    rows = list(sheet.iter_rows(values_only=True))
+    exported = dict(zip(rows[0], rows[1], strict=True))
+    assert [exported[f"Courriel {n}"] for n in range(1, 6)] == emails[:5]
+    checked = runner.invoke(app, ["validate", str(path), "-p", "reveal", "--json"])
+    [warning] = [i for i in json.loads(checked.stdout)["issues"] if i["column"] == "Courriel 6"]
+    assert "« Courriel 5 » alimente déjà" in warning["message"]

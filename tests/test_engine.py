@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from addin.core.engine import validate
 from addin.core.profiles import get_profile
 from addin.core.report import Report
@@ -155,3 +157,24 @@ def test_a_row_lacking_one_of_several_fields_is_told_on_the_first_cell_to_fill()
         (r, c) for r, c, code in report.flatten(["row", "column", "code"]) if code == "required-any"
     ]
     assert found == [(2, "Prénom")]
+
+
+@pytest.mark.parametrize("country", ["CAN", "Canada", "CA"])
+def test_a_phone_without_country_code_belongs_to_the_rows_country(country: str) -> None:
+    """A Quebec number on a row whose country is Canada (any form the profile accepts, ISO3
+    included) is a valid Canadian number to reformat, not a French number « trop long »; rows
+    without a country keep the profile's region."""
+    headers = ["Email", "First Name", "Last Name", "Phone", "Country"]
+    report = check(
+        headers,
+        [
+            ["a@exemple.fr", "Jean", "Roy", "418 692 2121", country],
+            ["b@exemple.fr", "Luc", "Roy", "06 12 34 56 78", ""],
+        ],
+        "aptimyz",
+    )
+    phones = [i for i in report.issues if i.field == "phone"]
+    assert [(i.row, i.code, i.suggestion) for i in phones] == [
+        (2, "phone-format", "+1 418-692-2121"),
+        (3, "phone-format", "+33 6 12 34 56 78"),
+    ]

@@ -976,3 +976,27 @@ def test_control_characters_are_left_out_of_a_workbook_export(tmp_path: Path) ->
     path = tmp_path / "contacts.xlsx"
     write_platform_file(path, ["Prénom"], [["Marie\x0bAnne"]], get_profile("reveal").file.export)
     assert xlsx_rows(path)[1] == [["Prénom"], ["MarieAnne"]]
+
+
+@pytest.mark.parametrize(
+    "phone",
+    [
+        "+33 6 12 34 56 78 poste 1234567",  # 31 characters no checker can normalise
+        "+1-418-692-2121-5555-666-77-88",  # 30, guarded against formulas: 31 in the file
+    ],
+)
+def test_no_exported_value_passes_the_platforms_limit(phone: str) -> None:
+    """Aptimyz' « Phone » takes 30 characters: a value the product cannot normalise is
+    measured as typed, and one the formula guard lengthens is measured as the file holds it;
+    either way the row is held back, never written one character too long."""
+    profile = get_profile("aptimyz")
+    table = Table.from_rows(
+        ["Email", "First Name", "Last Name", "Phone"],
+        [["a@exemple.fr", "Jean", "Roy", phone]],
+        SourceInfo("x.csv", "csv"),
+    )
+    plan = plan_export(table, profile)
+    assert plan.rows == []
+    [held] = plan.held_back
+    assert "30" in held.reasons and "Phone" in held.reasons
+    assert profile.field("phone").max_length == 30

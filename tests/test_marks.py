@@ -308,3 +308,35 @@ def test_marked_workbook_opens_in_libreoffice(
     assert content.count(b"<office:annotation") == result.notes + 1  # ours and Alice's
     assert b"CI_Marques" in content  # the conditional formats still read the marks sheet
     assert b"calcext:conditional-format" in content
+
+
+def test_notes_added_to_a_drawing_with_other_prefixes_keep_it_well_formed(tmp_path: Path) -> None:
+    """openpyxl writes the notes' drawing with ``ns0:``/``ns1:`` prefixes: our note boxes use
+    ``v:``/``o:``/``x:``, so their declarations must be there too, or the drawing is no XML
+    and the marked workbook does not open."""
+    from xml.etree import ElementTree
+
+    from openpyxl import Workbook
+    from openpyxl.comments import Comment
+
+    path = tmp_path / "noted.xlsx"
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["distributorId", "civilTitle", "Lastname"])
+    sheet.append(["C1", "Madame", "Roy"])
+    sheet.append(["C2", "Mme", "Martin"])
+    sheet["C1"].comment = Comment("la note d'Alice", "Alice")
+    book.save(path)
+    out = tmp_path / "marked.xlsx"
+
+    result = mark_file(path, get_profile("hokus"), output=out)
+
+    assert result.notes >= 1
+    with zipfile.ZipFile(out) as package:
+        for name in package.namelist():
+            if name.endswith(".vml"):
+                ElementTree.fromstring(package.read(name))  # well-formed, prefixes declared
+    marked = load_workbook(out)["Sheet"]
+    assert marked["C1"].comment.text == "la note d'Alice"
+    assert marked["B2"].comment is not None and marked["B2"].comment.author == "client-import"

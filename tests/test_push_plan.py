@@ -102,3 +102,23 @@ def test_fingerprint_keys_are_shown_by_row_and_values_real_keys_as_they_are() ->
         rows[0].key: "ligne 2 (Marie Tremblay)",
         fingerprint({"a": "Ancien"}): "Ancien",
     }
+
+
+def test_a_record_is_named_as_the_user_knows_it_in_the_preview() -> None:
+    """Flokon's records have no key: a record to delete is shown by the person's name, not by
+    its first values (its address and alert mode)."""
+    from addin.core.profiles import get_profile
+    from addin.core.push_plan import name_fields
+
+    profile = get_profile("flokon")
+    names = name_fields(profile)
+    fields = {"address": "999 Rue exemple", "alert_method": "SMS"}
+    person = {**fields, names[0]: "Marie", names[1]: "Tremblay"}
+    remote = {fingerprint(person): {**person, "__id": "rec_1"}, fingerprint(fields): fields}
+    row = OutgoingRow(2, fingerprint({"x": "1"}), {**fields, names[1]: "Roy"})
+
+    labels = key_labels([row], remote, names)
+
+    assert labels[fingerprint(person)] == "Marie Tremblay"
+    assert labels[row.key] == "ligne 2 (Roy)"
+    assert labels[fingerprint(fields)] == "999 Rue exemple SMS"  # no name: its first values

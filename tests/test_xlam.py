@@ -144,9 +144,18 @@ def sheet_rows(path: Path, title: str) -> list[tuple[object, ...]]:
 
 def test_olevba_reads_back_every_module_as_vba_holds_it(built: Path) -> None:
     modules = modules_of(built)
-    assert set(modules) == {"ThisWorkbook", "Dictionary", "Sheet2", "xlwings", "RibbonClientImport"}
+    assert set(modules) == {
+        "ThisWorkbook",
+        "Dictionary",
+        "Sheet2",
+        "xlwings",
+        "RibbonClientImport",
+        "ClientImportFunctions",  # the worksheet functions' wrappers: tests/test_udf_wrappers.py
+    }
     assert modules["xlwings"] == text_of(VBA / "xlwings.bas")
     assert modules["RibbonClientImport"] == text_of(VBA / "Ribbon.bas")
+    # a document module keeps the template's attribute lines before our code
+    assert modules["ThisWorkbook"].endswith(text_of(VBA / "ThisWorkbook.bas").split("\n", 1)[1])
 
 
 def test_the_xlwings_module_is_the_pinned_wheels_but_for_the_project_name() -> None:

@@ -19,6 +19,7 @@ from addin.core.clean_shapes import CHARACTER_TYPES, column_shape, needing_check
 from addin.core.context import Context, FilledOf, ValueOf
 from addin.core.fields.base import Outcome, Problem, as_text, problem
 from addin.core.fields.country import resolve_country
+from addin.core.fields.phone import PhoneChecker
 from addin.core.fields.postal import UNKNOWN_COUNTRY, PostalCodeChecker
 from addin.core.fields.text import CharacterRules, tidy_spaces
 from addin.core.headers import HeaderMatch
@@ -79,9 +80,11 @@ def _column_rules(
 ) -> tuple[tuple[Problem, ...], str | None]:
     """The column's rules on top of its checker: length, characters, severity overrides."""
     found = list(problems)
-    if final is not None and limit is not None and len(final) > limit:
+    # a value no checker could normalise is sent as typed (tidied): its length counts then
+    sent = final if final is not None else tidy_spaces(as_text(value))
+    if limit is not None and len(sent) > limit:
         found.append(
-            problem("text-too-long", "error", None, limit=str(limit), length=str(len(final)))
+            problem("text-too-long", "error", None, limit=str(limit), length=str(len(sent)))
         )
     if characters is not None:
         extra = characters.problems(final if final is not None else as_text(value))
@@ -100,10 +103,13 @@ def _column_rules(
 def _empty_problem(column: Column) -> Problem | None:
     """What an empty cell of this column means: an error, a reminder, or nothing."""
     if column.required:
-        return problem("required-value", "error", None, help=column.help)
+        return problem(
+            "required-value", "error", None, help=column.help, help_en=column.help_en or column.help
+        )
     if column.recommended:
         reason = column.recommended_reason or column.help
-        return problem("recommended-value", "warning", None, reason=reason)
+        reason_en = column.recommended_reason_en or column.help_en or reason
+        return problem("recommended-value", "warning", None, reason=reason, reason_en=reason_en)
     return None
 
 
@@ -135,6 +141,25 @@ def _judge(
     return outcome.value, True, outcome.problems
 
 
+def cell_judge(
+    column: Column, check: Callable[[CellValue], Outcome], characters: CharacterRules | None
+) -> Callable[[CellValue], tuple[str | None, tuple[Problem, ...]]]:
+    """One cell's normalised value and problems, exactly as :func:`check_column` judges it.
+
+    For the worksheet functions (``addin.core.cell_verdicts``), which judge one value at a
+    time and must say what ``validate`` says of that cell: same full check (type, allowed
+    placeholders, length, characters, severity overrides), same verdict on an empty cell.
+    """
+    run = _outcome_for(check, column, characters)
+    on_empty = _empty_problem(column)
+
+    def judge(cell: CellValue) -> tuple[str | None, tuple[Problem, ...]]:
+        value, _, found = _judge(cell, run, on_empty)
+        return value, found
+
+    return judge
+
+
 def check_column(ctx: Context, match: HeaderMatch, characters: CharacterRules | None) -> None:
     """Judge each distinct cell once, then spread the verdicts over the rows in bulk.
 
@@ -155,7 +180,7 @@ def check_column(ctx: Context, match: HeaderMatch, characters: CharacterRules | 
     def run_for(country: str | None) -> Callable[[CellValue], Outcome]:
         """One full cell check per country met in the column, not one per cell."""
         if country not in runs:
-            assert isinstance(checker, PostalCodeChecker)
+            assert isinstance(checker, PostalCodeChecker | PhoneChecker)
             check = partial(checker.check_for, country=country)
             runs[country] = _outcome_for(check, column, characters)
         return runs[country]
@@ -276,12 +301,14 @@ def _room(ctx: Context) -> float:
 
 
 def _row_countries(ctx: Context, column: Column) -> list[str | None] | None:
-    """ISO codes of each row's country, for fields whose rules depend on it (postal codes)."""
-    if column.type != "postal_code":
+    """ISO codes of each row's country, for fields whose rules depend on it (postal codes,
+    and phone numbers typed without their country code)."""
+    if column.type not in ("postal_code", "phone"):
         return None
     source = ctx.positions.get(column.country_field) if column.country_field else None
     if source is None:
-        return [None] * ctx.table.row_count
+        # a phone without a country column: the profile's region, and the clean-shape path
+        return None if column.type == "phone" else [None] * ctx.table.row_count
     cells = ctx.table.columns[source.index]
     code_of = {cell: _country_code(cell) for cell in dict.fromkeys(cells)}
     return list(map(code_of.__getitem__, cells))

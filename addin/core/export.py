@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from addin.core.catalogue import Lang
 from addin.core.engine import validate_values
+from addin.core.formula_guard import defuse
 from addin.core.profile import Profile
 from addin.core.report import Issue, Report
 from addin.core.table import CellValue, FormulaCell, Table
@@ -76,13 +77,15 @@ def plan_export(table: Table, profile: Profile, lang: Lang = "fr") -> ExportPlan
     numbers: list[int] = []
     held: list[HeldBack] = []
     file_reason = " | ".join(issue.message(lang) for issue in blocking)
+    limits = _guarded_limits(profile)
     for index, number in enumerate(table.row_numbers):
-        reason = file_reason or reasons.get(number)
+        row = [_text(column[index]) for column in columns]
+        reason = file_reason or reasons.get(number) or _over_limit(row, limits, profile, lang)
         if reason:
             cells = [column[index] for column in table.columns]
             held.append(HeldBack(number, cells, reason))
             continue
-        rows.append([_text(column[index]) for column in columns])
+        rows.append(row)
         numbers.append(number)
     return ExportPlan(
         headers=[field.header for field in fields],
@@ -92,6 +95,42 @@ def plan_export(table: Table, profile: Profile, lang: Lang = "fr") -> ExportPlan
         held_back=held,
         report=report,
     )
+
+
+def _guarded_limits(profile: Profile) -> list[tuple[int, str, int]]:
+    """(position, header, limit) of the fields with a length limit, in a CSV platform file:
+    there the formula guard may add a character (``core.formula_guard``)."""
+    if profile.file.export.format != "csv":
+        return []
+    return [
+        (position, field.header, field.max_length)
+        for position, field in enumerate(profile.fields)
+        if field.max_length is not None
+    ]
+
+
+def _over_limit(
+    row: Sequence[str], limits: Sequence[tuple[int, str, int]], profile: Profile, lang: Lang
+) -> str | None:
+    """Why a row cannot go out as written: a value longer than the platform's limit once
+    guarded against formulas (« +1-418-692-2121 » gets a leading character). The checks count
+    the value itself; this counts what the file will hold, so no output passes a limit."""
+    guard = profile.file.export.formula_guard
+    for position, header, limit in limits:
+        value = row[position]
+        written = len(defuse(value, guard)) if value else 0
+        if written > limit:
+            if lang == "fr":
+                return (
+                    f"{header} : « {value} » ferait {written} caractères dans le fichier (protégé "
+                    f"contre les formules), {profile.platform} en accepte {limit} au plus : "
+                    "raccourcissez-le"
+                )
+            return (
+                f'{header}: "{value}" would be {written} characters in the file (guarded against '
+                f"formulas); {profile.platform} accepts {limit} at most: shorten it"
+            )
+    return None
 
 
 def _reasons_by_row(issues: Sequence[Issue], lang: Lang) -> dict[int, str]:

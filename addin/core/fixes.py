@@ -124,7 +124,7 @@ def fix_table(
     original: dict[tuple[int, int], CellValue] = {}
     reasons: dict[tuple[int, int], tuple[str, ...]] = {}
     for _ in range(MAX_ROUNDS):
-        edits = _edits(found.issues, profile, locked)
+        edits = safe_edits(found.issues, profile, locked)
         index = {number: i for i, number in enumerate(current.row_numbers)}
         columns = list(current.columns)  # a column is copied only when one of its cells changes
         copied: set[int] = set()
@@ -146,7 +146,7 @@ def fix_table(
     return FixResult(_changes(current, original, reasons), current, found, first)
 
 
-def _edits(
+def safe_edits(
     issues: Iterable[Issue], profile: Profile, locked: Collection[tuple[int, int]]
 ) -> dict[tuple[int, int], tuple[str, tuple[str, ...]]]:
     """Per cell, the value its last safe issue suggests and the codes that led there.

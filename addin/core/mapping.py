@@ -481,6 +481,10 @@ def _numbered(key: str, index: _Index) -> tuple[Column, str] | None:
             # "Address 2 - Formatted" is a second address, not the line "Address 2" of one
             if after and candidate.endswith(number) and not _repeated_base(found[0].id, index):
                 continue
+            # "Courriel 6" where the platform takes five: no slot, rather than a neighbour's
+            repeated = _repeated_base(found[0].id, index)
+            if repeated is not None and f"{repeated}{int(number)}" not in index.by_id:
+                return None
             return found[0], candidate
     return None
 
@@ -695,7 +699,8 @@ def _settle(
             field = _free_sibling(field, taken, index) or field
         header, qualifier = headers[claim.position], qualifiers[claim.position]
         if field.id in taken:
-            rival = headers[taken[field.id]]
+            # every repetition fed ("Courriel 6" for five): the rival holds the last one
+            rival = headers[taken[_last_repetition(field, index)]]
             settled[claim.position] = ColumnMapping(
                 claim.position, header, None, claim.confidence, "taken", rival, qualifier
             )
@@ -737,6 +742,17 @@ def _free_sibling(field: Column, taken: dict[str, int], index: _Index) -> Column
             return index.by_id[f"{base}{number}"]
         number += 1
     return None
+
+
+def _last_repetition(field: Column, index: _Index) -> str:
+    """``email1`` → ``email5`` (the last of its group); a single field is its own."""
+    base = _repeated_base(field.id, index)
+    if base is None:
+        return field.id
+    number = 1
+    while f"{base}{number + 1}" in index.by_id:
+        number += 1
+    return f"{base}{number}"
 
 
 def _repeated_base(field_id: str, index: _Index) -> str | None:

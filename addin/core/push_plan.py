@@ -113,23 +113,53 @@ def is_fingerprint(key: str) -> bool:
     return key.startswith(FINGERPRINT_PREFIX)
 
 
+#: the fields a person knows a customer by, in the profiles' ids: shown first in a preview
+NAME_FIELDS = (
+    "first_name",
+    "firstname",
+    "last_name",
+    "lastname",
+    "name",
+    "company",
+    "company_name",
+)
+
+
+def name_fields(profile: Profile) -> list[str]:
+    """The platform's names of the profile's name fields, in the profile's order."""
+    names = profile.api.field_names or {}
+    return [names.get(c.id, c.id) for c in profile.fields if c.id in NAME_FIELDS]
+
+
 def key_labels(
-    rows: Sequence[OutgoingRow], remote: Mapping[str, Mapping[str, object]]
+    rows: Sequence[OutgoingRow],
+    remote: Mapping[str, Mapping[str, object]],
+    names: Sequence[str] = (),
 ) -> dict[str, str]:
     """What a preview shows for a fingerprint key, which says nothing to a person: the row and
-    its first values for the file's records, the first values for the platform's."""
+    its values for the file's records, the values for the platform's; the ``names`` fields
+    (:func:`name_fields`) come first, so a record to delete reads « Marie Tremblay », not its
+    address and alert mode."""
     labels = {
-        r.key: f"ligne {r.row} ({_first_values(r.fields)})" for r in rows if is_fingerprint(r.key)
+        r.key: f"ligne {r.row} ({_first_values(r.fields, names)})"
+        for r in rows
+        if is_fingerprint(r.key)
     }
     for key, fields in remote.items():
         if is_fingerprint(key) and key not in labels:
-            labels[key] = _first_values(fields)
+            labels[key] = _first_values(fields, names)
     return labels
 
 
-def _first_values(fields: Mapping[str, object], count: int = 2) -> str:
-    shown = [str(v) for k, v in fields.items() if not k.startswith("__") and v not in (None, "")]
-    return " ".join(shown[:count]) or "?"
+def _first_values(fields: Mapping[str, object], names: Sequence[str] = (), count: int = 2) -> str:
+    def shown(value: object) -> bool:
+        return value not in (None, "")
+
+    named = [str(fields[n]) for n in names if shown(fields.get(n))]
+    if named:
+        return " ".join(named)
+    others = [str(v) for k, v in fields.items() if not k.startswith("__") and shown(v)]
+    return " ".join(others[:count]) or "?"
 
 
 def fingerprint(fields: Mapping[str, str]) -> str:

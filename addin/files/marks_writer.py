@@ -120,7 +120,7 @@ def annotate(package: XlsxPackage, plan: MarkPlan, lang: Lang = "fr") -> int:
     marks = package.add_sheet(MARKS_SHEET, b"", state="hidden")
     flag_column = plan.width + 1
     _add_rules(package, sheet.part, plan, first_dxf, flag_column)
-    notes = _add_notes(package, sheet.part, plan)
+    notes = _add_notes(package, sheet.part, plan, undo)
     package.write(marks.part, _marks_xml(plan, flag_column, undo))
     package.add_sheet(REPORT_SHEETS[lang], _report_xml(plan, lang, notes))
     return notes
@@ -277,8 +277,9 @@ def _cells_with_user_notes(package: XlsxPackage, comments_part: str) -> set[str]
     }
 
 
-def _add_notes(package: XlsxPackage, part: str, plan: MarkPlan) -> int:
-    """Write the plan's notes; returns how many were written."""
+def _add_notes(package: XlsxPackage, part: str, plan: MarkPlan, undo: dict[str, object]) -> int:
+    """Write the plan's notes; returns how many were written. Prefixes declared on the user's
+    drawing are noted in ``undo`` for ``clear`` to take out."""
     if not plan.notes:
         return 0
     rels = package.relationships(part)
@@ -288,6 +289,9 @@ def _add_notes(package: XlsxPackage, part: str, plan: MarkPlan) -> int:
         taken = _cells_with_user_notes(package, comments.target)
         notes = [n for n in plan.notes if cell_ref(n.row, n.column) not in taken]
         _merge_comments(package, comments.target, notes)
+        declared = _declare_vml_prefixes(package, vml.target)
+        if declared:
+            undo["vml_declared"] = [vml.target, declared]
         _insert_before_last(package, vml.target, b"</xml>", _vml_shapes(notes))
         return len(notes)
     if vml is not None:  # a drawing of form controls without notes: leave it alone
@@ -333,6 +337,50 @@ def _merge_comments(package: XlsxPackage, part: str, notes: list[Note]) -> None:
     package.write(part, data)
     body = "".join(_comment(cell_ref(n.row, n.column), n.text, author_id) for n in notes)
     _insert_before_last(package, part, b"</commentList>", body.encode())
+
+
+#: the prefixes our note boxes use, with their namespaces
+_VML_PREFIXES = {
+    b"v": b"urn:schemas-microsoft-com:vml",
+    b"o": b"urn:schemas-microsoft-com:office:office",
+    b"x": b"urn:schemas-microsoft-com:office:excel",
+}
+
+
+def _declare_vml_prefixes(package: XlsxPackage, part: str) -> str:
+    """Declare ``v:``, ``o:`` and ``x:`` on the user's drawing when its producer chose other
+    prefixes (openpyxl writes ``ns0:``...): our note boxes use them, and an undeclared prefix
+    makes the drawing, and so the workbook, unreadable."""
+    data = package.read(part)
+    start = data.find(b"<xml")
+    end = data.find(b">", start)
+    if start < 0 or end < 0:
+        return ""
+    tag = data[start:end]
+    missing = b"".join(
+        b' xmlns:%s="%s"' % (prefix, uri)
+        for prefix, uri in _VML_PREFIXES.items()
+        if b"xmlns:%s=" % prefix not in tag
+    )
+    if missing:
+        closing = end - 1 if data[end - 1 : end] == b"/" else end
+        package.write(part, data[:closing] + missing + data[closing:])
+    return missing.decode()
+
+
+def _undeclare_vml_prefixes(package: XlsxPackage, undo: dict[str, object]) -> None:
+    """Take out the declarations :func:`_declare_vml_prefixes` added, from the root tag only."""
+    noted = undo.get("vml_declared")
+    if not (isinstance(noted, list) and len(noted) == 2 and all(isinstance(n, str) for n in noted)):
+        return
+    part, declared = noted
+    if part not in package.parts:
+        return
+    data = package.read(part)
+    end = data.find(b">", data.find(b"<xml"))
+    at = data.find(declared.encode(), 0, end)
+    if at >= 0:
+        package.write(part, data[:at] + data[at + len(declared.encode()) :])
 
 
 def _insert_before_last(package: XlsxPackage, part: str, closing: bytes, text: bytes) -> None:
@@ -601,6 +649,7 @@ def clear(package: XlsxPackage) -> bool:
             continue
         _remove_rules(package, entry.part)
         _remove_notes(package, entry.part, listed.get(entry.name, set()))
+    _undeclare_vml_prefixes(package, undo)
     for entry in ours:
         package.remove_sheet(entry)
     before, after = undo.get("dxfs_before"), undo.get("dxfs_after")

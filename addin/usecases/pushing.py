@@ -59,6 +59,7 @@ from addin.core.push_plan import (
     OutgoingRow,
     Preview,
     key_labels,
+    name_fields,
     outgoing_rows,
     preview,
 )
@@ -307,7 +308,9 @@ def _push(
         remote = _aligned(_download(connector, insist), rows, profile)
         shown = preview(rows, remote, request.mode)
     if request.dry_run:
-        return PushResult(None, shown, invalid, labels=key_labels(rows, remote))
+        return PushResult(
+            None, shown, invalid, labels=key_labels(rows, remote, name_fields(profile))
+        )
     if request.mode in DESTRUCTIVE:
         assert shown is not None
         if shown.delete and not request.confirmed:
@@ -315,7 +318,7 @@ def _push(
                 f"ce mode supprime {len(shown.delete)} enregistrement(s) de la plateforme : "
                 "relisez l'aperçu, puis relancez avec --yes pour confirmer",
                 shown,
-                key_labels(rows, remote),
+                key_labels(rows, remote, name_fields(profile)),
             )
     records = [Record(r.key, r.fields) for r in rows]
     fingerprint = records_fingerprint(records)

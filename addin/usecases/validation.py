@@ -10,7 +10,7 @@ from typing import Protocol
 
 from addin.core.engine import validate
 from addin.core.gc_pause import cyclic_gc_paused
-from addin.core.headers import score
+from addin.core.headers import match_headers, score
 from addin.core.profile import Profile
 from addin.core.profiles import all_profiles
 from addin.core.report import Report
@@ -20,17 +20,35 @@ from addin.errors import UsageError
 from addin.files.file_workbook import open_workbook
 from addin.readers.progress import ReadProgress, no_progress
 
+#: Share of a file's headers a profile must recognise to be chosen without ``--profile``. A
+#: platform's own file has them all; other tools' exports reach 58 % at most on our corpus
+#: (tests/fixtures/exports), and guessing their platform would check them against the wrong one.
+AUTO_PICK_SHARE = 0.8
+
 
 def pick_profile(headers: list[str]) -> Profile:
-    """The profile whose headers fit best; an error when none fits or two fit equally."""
-    ranked = sorted(
-        ((score(headers, p), p.name, p) for p in all_profiles().values()),
-        key=lambda t: (-t[0], t[1]),
-    )
-    if not ranked or ranked[0][0] == 0:
+    """The platform whose file this is: among the profiles that recognise most of its headers
+    (:data:`AUTO_PICK_SHARE`), the best fit; an error when none does or two fit equally."""
+    named = len([h for h in headers if h.strip()])
+    shares: dict[str, int] = {}
+    ranked = []
+    for profile in all_profiles().values():
+        shares[profile.name] = len({m.index for m in match_headers(headers, profile)[0]})
+        if named and shares[profile.name] >= AUTO_PICK_SHARE * named:
+            ranked.append((score(headers, profile), profile.name, profile))
+    ranked.sort(key=lambda t: (-t[0], t[1]))
+    if not ranked:
+        closest = max(shares, key=lambda name: (shares[name], name), default=None)
+        if closest is None or shares[closest] == 0:
+            raise UsageError(
+                "aucun profil ne reconnaît les en-têtes de ce fichier : précisez --profile "
+                "(voir `client-import profiles`)"
+            )
         raise UsageError(
-            "aucun profil ne reconnaît les en-têtes de ce fichier : précisez --profile "
-            "(voir `client-import profiles`)"
+            f"ces en-têtes ne sont pas ceux d'une plateforme : le profil le plus proche, "
+            f"{closest}, n'en reconnaît que {shares[closest]} sur {named} ; précisez --profile "
+            "(voir `client-import profiles`), les autres colonnes seront reconnues d'après leur "
+            "nom et leur contenu"
         )
     if len(ranked) > 1 and ranked[1][0] == ranked[0][0]:
         raise UsageError(

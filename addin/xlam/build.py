@@ -5,9 +5,11 @@ taken from the installed package at build time and never committed): it is an ad
 itself saved, with the ``Dictionary`` class xlwings needs on macOS and a config sheet, so only
 text changes are ours. The steps:
 
-1. the template copied; pyOpenVBA writes the ``xlwings`` module from ``vba/xlwings.bas`` and
-   turns the template's ribbon module into ours (``vba/Ribbon.bas``); every text is checked to
-   survive code page 1252 first (``sources.check_code_page``);
+1. the template copied; pyOpenVBA writes the ``xlwings`` module from ``vba/xlwings.bas``,
+   turns the template's ribbon module into ours (``vba/Ribbon.bas``), writes ``ThisWorkbook``
+   (``vba/ThisWorkbook.bas``) and adds the worksheet functions' wrappers, generated from
+   ``addin.shells.functions`` (``udf_wrappers``); every text is checked to survive code page
+   1252 first (``sources.check_code_page``);
 2. the zip's other parts (``package``): the ribbon XML (``customUI/customUI14.xml`` and its
    relationship, the template's 2006 ribbon dropped), the config sheet
    ``client_import.conf`` (interpreter, PYTHONPATH...), the platforms sheet (one row per
@@ -32,7 +34,7 @@ from addin.core.profile import Profile
 from addin.core.profiles import all_profiles
 from addin.errors import AddinBuildError
 from addin.files.safe_files import write_replacing
-from addin.xlam import package, ribbon, sources
+from addin.xlam import package, ribbon, sources, udf_wrappers
 
 #: The xlwings version whose VBA ``vba/xlwings.bas`` is (it names ``xlwings64-0.37.8.dll``).
 XLWINGS_VERSION = "0.37.8"
@@ -69,7 +71,9 @@ class AddinConfig:
             ("ADD_WORKBOOK_TO_PYTHONPATH", False),
             ("Conda Path", ""),
             ("Conda Env", ""),
-            ("UDF Modules", ""),
+            # the module of the worksheet functions, as xlwings' "Import functions" would read
+            # it; their wrappers are already in the add-in (udf_wrappers)
+            ("UDF Modules", udf_wrappers.FUNCTIONS_MODULE),
             ("Debug UDFs", False),
             ("Use UDF Server", False),
             ("Show Console", False),
@@ -136,6 +140,9 @@ def build_addin(
     folder = sources.vba_dir()
     xlwings_module = sources.read_module(folder / sources.XLWINGS_MODULE)
     ribbon_module = sources.read_module(folder / sources.RIBBON_MODULE)
+    workbook_module = sources.read_module(folder / sources.WORKBOOK_MODULE)
+    functions_module = sources.VbaModule(udf_wrappers.MODULE_NAME, udf_wrappers.wrapper_module())
+    sources.check_code_page(functions_module.text, udf_wrappers.MODULE_NAME)
     english = sources.english_labels(folder / sources.ENGLISH_LABELS)
     ribbon_part = ribbon.ribbon_xml((folder / sources.RIBBON_XML).read_bytes(), lang, english)
     platforms = platform_rows(all_profiles() if profiles is None else profiles)
@@ -151,6 +158,8 @@ def build_addin(
             book.set_module(xlwings_module.name, xlwings_module.body)
             book.vba_project().rename_module(TEMPLATE_RIBBON_MODULE, ribbon_module.name)
             book.set_module(ribbon_module.name, ribbon_module.body)
+            book.set_module(workbook_module.name, workbook_module.body)
+            book.vba_project().add_module(functions_module.name, functions_module.body)
             book.save()
         parts = _read_zip(work)
     if package.workbook_content_type(parts) != package.ADDIN_CONTENT_TYPE:

@@ -28,9 +28,11 @@ REPOSITORY_DIR = Path(__file__).resolve().parents[2] / "vba"
 #: The files of ``vba/`` the build reads, besides the licence and the README.
 XLWINGS_MODULE = "xlwings.bas"
 RIBBON_MODULE = "Ribbon.bas"
+#: The add-in's ``ThisWorkbook`` document module (its ``Workbook_Open``).
+WORKBOOK_MODULE = "ThisWorkbook.bas"
 RIBBON_XML = "customUI14.xml"
 ENGLISH_LABELS = "labels-en.toml"
-VBA_FILES = (XLWINGS_MODULE, RIBBON_MODULE, RIBBON_XML, ENGLISH_LABELS)
+VBA_FILES = (XLWINGS_MODULE, RIBBON_MODULE, WORKBOOK_MODULE, RIBBON_XML, ENGLISH_LABELS)
 
 VBA_CODE_PAGE = "cp1252"
 _NAME_LINE = re.compile(r'^Attribute VB_Name = "(\w+)"\r?\n')

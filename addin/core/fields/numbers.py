@@ -57,12 +57,12 @@ def plain(number: Decimal) -> str:
     return "0" if text in ("-0", "-0.0") else text
 
 
-def _range_text(minimum: float | None, maximum: float | None) -> str:
+def _range_text(minimum: float | None, maximum: float | None, to: str = "à") -> str:
     def fmt(x: float) -> str:
         return plain(Decimal(str(x)).normalize())
 
     if minimum is not None and maximum is not None:
-        return f"{fmt(minimum)} à {fmt(maximum)}"
+        return f"{fmt(minimum)} {to} {fmt(maximum)}"
     if minimum is not None:
         return f">= {fmt(minimum)}"
     return f"<= {fmt(maximum)}" if maximum is not None else ""
@@ -142,5 +142,13 @@ def _range_problems(number: Decimal, minimum: float | None, maximum: float | Non
     if (minimum is not None and number < Decimal(str(minimum))) or (
         maximum is not None and number > Decimal(str(maximum))
     ):
-        return [problem("number-out-of-range", "error", None, range=_range_text(minimum, maximum))]
+        return [
+            problem(
+                "number-out-of-range",
+                "error",
+                None,
+                range=_range_text(minimum, maximum),
+                range_en=_range_text(minimum, maximum, "to"),
+            )
+        ]
     return []

@@ -776,6 +776,7 @@ class PhoneChecker:
     """
 
     __slots__ = (
+        "_elsewhere",
         "_example",
         "_fmt",
         "_format_params",
@@ -798,6 +799,8 @@ class PhoneChecker:
         self._region = region
         self._fmt: PhoneFormat = fmt
         self._strict = strict
+        #: the same checks for the other countries rows name (``check_for``), built once each
+        self._elsewhere: dict[str, PhoneChecker | None] = {}
         self._severity: Severity = "error" if strict else "warning"
         self._home = _parse_rules(region)
         self._national = _NationalRoute.of(region) if fmt == "e164" else None
@@ -816,6 +819,21 @@ class PhoneChecker:
     def clean_shape(self) -> str | None:
         """E.164 numbers of the column's region, for an E.164 platform (``clean_shapes``)."""
         return _clean_e164(self._region) if self._fmt == "e164" else None
+
+    def check_for(self, value: CellValue, country: str | None) -> Outcome:
+        """``check`` with the row's country as the region of numbers typed without a country
+        code: a Quebec number on a row whose country is Canada is not judged as a French one.
+        An empty, unknown or unnumbered country, or one the format cannot write (a North
+        American dashes format), leaves the column's region."""
+        if country is None or country == self._region:
+            return self.check(value)
+        if country not in self._elsewhere:
+            try:
+                self._elsewhere[country] = PhoneChecker(country, self._fmt, self._strict)
+            except ValueError:
+                self._elsewhere[country] = None
+        other = self._elsewhere[country]
+        return (other or self).check(value)
 
     def check(self, value: CellValue) -> Outcome:
         """The number formatted as the platform wants it, and what is wrong with the cell."""
