@@ -1,13 +1,14 @@
 """What the user set once for the ribbon: the platform, its address, the language, the phone
-region. Kept as a small JSON file in client-import's data folder (``io.data_folder``).
+region. Kept as a small JSON file in client-import's data folder (``files.data_folder``).
 
 Typed and checked on the way in *and* on the way out: a value the user types in Excel's input
 box is refused with a French sentence (an address that is not ``https://``, a language other
 than fr/en, a region that is not two letters, a platform we have no profile for) before it is
 kept, and a settings file edited by hand into something wrong is read as the defaults rather
 than breaking every button. Never a credential here: tokens go to the OS keyring
-(``push.secrets``); an address is kept as :func:`~addin.connectors.secrets.public_target` (no user,
-password or query string), so a token pasted into an address cannot land in this file.
+(``connectors.secrets``); an address is kept as
+:func:`~addin.connectors.secrets.public_target` (no user, password or query string), so a token
+pasted into an address cannot land in this file.
 """
 
 from __future__ import annotations

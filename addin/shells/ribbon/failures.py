@@ -5,7 +5,7 @@ traceback goes to ``ribbon-errors.log`` in client-import's data folder (created 
 owner only), where whoever helps them can read it. What is logged is the error's type, its
 message and the lines of code it went through, never the values the code held (no frame
 locals): a token read from the keyring lives in a local, never in a message
-(``push.http`` scrubs them out of the ones it makes).
+(``connectors.http`` scrubs them out of the ones it makes).
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ several) and its credentials. Each box shows the current value; Cancel keeps it 
 credential, an empty answer too: the current one is never shown). The answers are checked
 (:mod:`addin.settings`: a bad address or language is one French sentence, and nothing is kept),
 then the settings are saved and the credentials stored in the OS keyring
-(``push.secrets.store_secret``): never in the workbook, the settings file or a log.
+(``connectors.secrets.store_secret``): never in the workbook, the settings file or a log.
 """
 
 from __future__ import annotations
