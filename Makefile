@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup system-deps demo test lint typecheck unit xlam bench bench-marks bench-push clean
+.PHONY: setup system-deps demo test lint typecheck unit xlam bench bench-marks bench-push bench-excel clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
@@ -47,6 +47,9 @@ bench-marks: $(STAMP)
 
 bench-push: $(STAMP)
 	$(BIN)/python -m bench.push
+
+bench-excel: $(STAMP)
+	$(BIN)/python -m bench.excel
 
 clean:
 	rm -rf $(VENV) demo-output dist bench/out .mypy_cache .ruff_cache .pytest_cache

@@ -36,7 +36,7 @@ import datetime as dt
 import decimal
 import re
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -201,9 +201,64 @@ class App(base_classes.App):
     def alert(
         self, prompt: str, title: str, buttons: str | None, mode: str | None, callback: Any
     ) -> str:
+        """VBA's ``MsgBox``: recorded, and answered by the next of :attr:`answers` (a button's
+        word, or a function of the prompt, run *before* answering: the user doing something in
+        Excel while the box is up), else by the box's first button."""
         self._engine.call("MessageBox")
         self._engine.alerts.append((title, prompt, buttons, mode))
+        if self.user.answers:
+            answer = self.user.answers.popleft()
+            return answer(prompt) if callable(answer) else answer
         return "ok" if buttons in (None, "ok", "ok_cancel") else "yes"
+
+    @property
+    def selection(self) -> Range | None:
+        """``Application.Selection``: the range the test selected, if any."""
+        self._engine.call("App.Selection")
+        return self.user.selection
+
+    def InputBox(  # noqa: PLR0917 (COM's name and arguments)
+        self,
+        Prompt: str,
+        Title: str = "",
+        Default: str = "",
+        Left: Any = None,
+        Top: Any = None,
+        HelpFile: Any = None,
+        HelpContextID: Any = None,
+        Type: int = 2,
+    ) -> str | bool:
+        """COM's ``Application.InputBox``: recorded, and answered by the next of
+        :attr:`User.typed` (a text, or ``False`` for Cancel as Excel returns it); without one,
+        Cancel."""
+        self._engine.call("App.InputBox")
+        self.user.asked.append((Title, Prompt, Default))
+        return self.user.typed.popleft() if self.user.typed else False
+
+    @property
+    def user(self) -> User:
+        return USER
+
+
+#: An answer to a message box: a button's word, or a function of the prompt giving one.
+Answer = str | Callable[[str], str]
+
+
+class User:
+    """The person in front of Excel, as the tests script them: the buttons they will press, the
+    texts they will type, the cells they selected, and what they were asked."""
+
+    def __init__(self) -> None:
+        self.answers: collections.deque[Answer] = collections.deque()
+        self.typed: collections.deque[str | bool] = collections.deque()
+        self.asked: list[tuple[str, str, str]] = []
+        self.selection: Range | None = None
+
+    def reset(self) -> None:
+        self.__init__()  # type: ignore[misc]
+
+
+USER = User()
 
 
 class Books(base_classes.Books):

@@ -4,6 +4,9 @@ Files over the platform's limits are split: by row count first (Reveal: 10,000 c
 import), then, if a part is still over the size limit for its format, in halves until each
 part fits. Parts are named ``OUT-1.xlsx``, ``OUT-2.xlsx``... so they sort in import order.
 
+``export_book`` works on any ``core.workbook.Workbook`` (the file's, or the book open in Excel);
+``export_file`` opens the file's workbook for it.
+
 Nothing is lost: no output (nor a part, nor the rejects) may be the file the export reads, even
 with ``--force`` (it would be replaced by its valid rows only); parts are written in a
 temporary folder of ours beside the output and moved into place at the end.
@@ -18,7 +21,9 @@ from pathlib import Path
 from addin.core.catalogue import Lang
 from addin.core.export import ExportPlan, plan_export, split_rows
 from addin.core.profile import Profile
+from addin.core.workbook import Workbook
 from addin.errors import UsageError
+from addin.files.file_workbook import open_workbook
 from addin.files.platform_files import write_held_back, write_platform_file
 from addin.files.safe_files import (
     check_output,
@@ -28,7 +33,7 @@ from addin.files.safe_files import (
     write_replacing,
     writing_errors,
 )
-from addin.usecases.validation import load_table
+from addin.usecases.validation import read_book
 
 _EXTENSIONS = {"csv": {".csv"}, "xlsx": {".xlsx"}, "xls": {".xlsx"}, "ods": {".xlsx", ".ods"}}
 
@@ -41,7 +46,7 @@ class ExportResult:
 
 
 def _check_output(
-    source: Path, profile: Profile, output: Path, rejects: Path | None, overwrite: bool
+    source: Path | None, profile: Profile, output: Path, rejects: Path | None, overwrite: bool
 ) -> None:
     wanted = profile.file.export.format
     if output.suffix.lower() not in _EXTENSIONS[wanted]:
@@ -55,7 +60,7 @@ def _check_output(
         raise UsageError("le fichier des rejets doit être distinct du fichier d'export")
     for path in (output, rejects):
         if path is not None:
-            check_output(path, reads=[source], overwrite=overwrite)
+            check_output(path, reads=[] if source is None else [source], overwrite=overwrite)
     if (
         rejects is not None
         and rejects.suffix.lower() == output.suffix.lower()
@@ -79,10 +84,41 @@ def export_file(
 ) -> ExportResult:
     """Write the platform file(s) for ``path`` and, if asked, the rejected rows."""
     _check_output(path, profile, output, rejects, overwrite)
-    table = load_table(path, sheet, profile)
+    with open_workbook(path) as book:
+        return export_book(
+            book,
+            profile,
+            output,
+            rejects=rejects,
+            sheet=sheet,
+            lang=lang,
+            overwrite=overwrite,
+            source=path,
+        )
+
+
+def export_book(
+    book: Workbook,
+    profile: Profile,
+    output: Path,
+    *,
+    rejects: Path | None = None,
+    sheet: str | None = None,
+    lang: Lang = "fr",
+    overwrite: bool = False,
+    source: Path | None = None,
+) -> ExportResult:
+    """Write the platform file(s) for ``book``'s data sheet and, if asked, the rejected rows.
+
+    ``source`` is the file the workbook was read from, if any (a live book never saved has
+    none): no output may be it, since the export would replace the user's rows by the valid
+    ones only.
+    """
+    _check_output(source, profile, output, rejects, overwrite)
+    table = read_book(book, sheet, profile)
     plan = plan_export(table, profile, lang)
     if rejects is None:
-        return ExportResult(plan, _write_parts(plan, profile, output, overwrite, path), None)
+        return ExportResult(plan, _write_parts(plan, profile, output, overwrite, source), None)
     files: list[Path] = []
 
     def rejects_then_parts(temporary: Path) -> None:
@@ -91,14 +127,14 @@ def export_file(
         write_held_back(
             temporary, plan.source_headers, plan.held_back, lang, profile.file.export.separator
         )
-        files.extend(_write_parts(plan, profile, output, overwrite, path))
+        files.extend(_write_parts(plan, profile, output, overwrite, source))
 
     write_replacing(rejects, rejects_then_parts)
     return ExportResult(plan, files, rejects)
 
 
 def _write_parts(
-    plan: ExportPlan, profile: Profile, output: Path, overwrite: bool, source: Path
+    plan: ExportPlan, profile: Profile, output: Path, overwrite: bool, source: Path | None
 ) -> list[Path]:
     """One file, or numbered parts when the platform's row or size limit requires it."""
     settings = profile.file.export
@@ -124,7 +160,7 @@ def _write_parts(
             for n in range(1, len(written) + 1)
         ]
         for name in names:
-            if same_file(name, source):
+            if source is not None and same_file(name, source):
                 raise UsageError(
                     f"l'export est découpé en {len(names)} fichiers et « {name.name} » serait "
                     "le fichier lu : choisissez un autre nom pour l'export"

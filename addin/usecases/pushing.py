@@ -14,6 +14,10 @@ writing their outcomes back (``files.workbook_lock``), so that no other command 
 between and loses them; a read-only workbook is refused before anything is sent. Ctrl+C stops
 between answers: what was answered is kept and written back, the rest is sent by the next run.
 
+``push_file`` pushes a file (locked, its outcomes written into it after a backup);
+``push_book`` pushes any ``core.workbook.Workbook`` (the book open in Excel: its table may be
+given by the caller, who compared it with the preview, and the outcomes are drawn on it).
+
 A crash, a closed laptop or a dead network leaves rows ``sent`` or ``pending`` in the
 journal; the next run with the same file sends exactly those again, and upsert by key (or
 Evoliz's lookup by code) makes a batch sent twice harmless.
@@ -59,12 +63,14 @@ from addin.core.push_plan import (
     outgoing_rows,
     preview,
 )
+from addin.core.table import Table
+from addin.core.workbook import Workbook
 from addin.errors import ClientImportError, UsageError
 from addin.files.file_workbook import open_workbook
 from addin.files.outcome_writer import check_output, outcomes_go_in, same_format, write_outcomes
 from addin.files.safe_files import check_folder, check_replaceable, write_in_place_or_to
 from addin.files.workbook_lock import editing
-from addin.usecases.validation import load_table
+from addin.usecases.validation import load_table, read_book
 
 _INTERRUPTED = "envoi interrompu (Ctrl+C)"
 #: what the user reads in the status column, by the journal's status
@@ -229,15 +235,55 @@ def push_file(
 _WORKBOOKS = {".xlsx", ".xlsm"}
 
 
+def push_book(
+    book: Workbook,
+    request: PushRequest,
+    connector: Connector,
+    journal: Journal,
+    *,
+    table: Table | None = None,
+    policy: RetryPolicy | None = None,
+    progress: Progress | None = None,
+    on_wait: OnWait | None = None,
+) -> PushResult:
+    """Run (or resume) the push of ``book``'s rows; each row's outcome and the history line are
+    drawn on ``book`` itself (``Workbook.write_outcomes``), not saved: the book open in Excel.
+
+    ``request.path`` names the workbook for the journal and the run locks (a live book: its
+    full name); ``table``, when given, is the sheet as the caller just read it (the ribbon
+    compares it with what its preview showed), else it is read here.
+    """
+    insist = _Insist(policy or RetryPolicy(), on_wait)
+    if table is None:
+        table = read_book(book, request.sheet, request.profile)
+
+    def draw(sheet: str, header_row: int, result: PushResult) -> None:
+        outcomes = row_outcomes(result, request.profile, request.lang)
+        history = history_line(result, request)
+        try:
+            book.write_outcomes(sheet, header_row, outcomes, history, request.lang)
+        except ClientImportError as error:
+            result.write_error = (
+                f"les résultats n'ont pas pu être écrits dans « {book.name} » ({error}) : "
+                "relancez l'envoi pour les écrire (rien ne sera créé deux fois)"
+            )
+
+    return _push(request, connector, journal, insist, progress, table=table, write_back=draw)
+
+
 def _push(
     request: PushRequest,
     connector: Connector,
     journal: Journal,
     insist: _Insist,
     progress: Progress | None,
+    *,
+    table: Table | None = None,
+    write_back: _WriteBack | None = None,
 ) -> PushResult:
     profile, lang = request.profile, request.lang
-    table = load_table(request.path, request.sheet, profile)
+    if table is None:
+        table = load_table(request.path, request.sheet, profile)
     plan = plan_export(table, profile, lang)
     invalid = {held.row: held.reasons for held in plan.held_back}
     rows, repeated = _first_of_each_key(outgoing_rows(plan, profile), lang)
@@ -288,8 +334,16 @@ def _push(
             sheet=table.source.sheet,
         )
         if request.write_back:
-            _write_back(request, table.source.sheet or "", table.source.header_row, result)
+            sheet, header_row = table.source.sheet or "", table.source.header_row
+            if write_back is not None:
+                write_back(sheet, header_row, result)
+            else:
+                _write_back(request, sheet, header_row, result)
     return result
+
+
+#: ``write_back(sheet, header_row, result)``: the outcomes drawn where the rows came from
+_WriteBack = Callable[[str, int, "PushResult"], None]
 
 
 @dataclass(frozen=True, slots=True)
