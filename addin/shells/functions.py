@@ -9,8 +9,8 @@ catalogue, so a cell gets the same verdict here as from ``validate`` and ``fix``
 only reads Excel's values, picks the profile and field, and turns every failure into a sentence
 for the cell: a worksheet function never shows a traceback.
 
-Defaults: the platform is the one chosen on the ribbon when the settings module exists
-(``addin.settings``, its ``load_settings().platform``), else :data:`DEFAULT_PLATFORM`; messages
+Defaults: the platform is the one chosen on the ribbon (``addin.settings``), else
+:data:`DEFAULT_PLATFORM`; messages
 are in French unless the ``langue`` argument (or the ribbon's language setting) says "en".
 
 Decorated with xlwings' real decorators (``udf_support``), so that ``addin build`` generates the
@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
-import importlib
 import time
 from collections.abc import Callable
 from functools import lru_cache
@@ -35,6 +34,7 @@ from addin.core.profile import Column, CountryFormat, FieldKind, FileRules, Phon
 from addin.core.profiles import all_profiles
 from addin.core.row_verdicts import row_texts
 from addin.core.table import CellValue
+from addin.settings import load_settings
 from addin.shells.udf_support import arg, func
 
 #: The profile used when neither the call nor the ribbon names one
@@ -95,7 +95,7 @@ def _say(word: str, lang: Lang, **params: str) -> str:
 
 class _Settings:
     """The ribbon's choices (platform, language, phone region), read at most every
-    :data:`SETTINGS_TTL` seconds; nothing when the settings module does not exist."""
+    :data:`SETTINGS_TTL` seconds."""
 
     def __init__(self) -> None:
         self._read_at = -SETTINGS_TTL
@@ -110,13 +110,10 @@ class _Settings:
 
 
 def _read_settings() -> tuple[str | None, str | None, str | None]:
-    try:
-        settings = importlib.import_module("addin.settings").load_settings()
-    except Exception:  # no settings module yet, or an unreadable file: the defaults apply
-        return None, None, None
-    found = (getattr(settings, n, None) for n in ("platform", "lang", "phone_region"))
-    platform, lang, region = (v if isinstance(v, str) else None for v in found)
-    return platform, lang, region
+    """The ribbon's platform, language and phone region (``load_settings`` gives the defaults
+    for a missing or broken file)."""
+    settings = load_settings()
+    return settings.platform, settings.lang, settings.phone_region
 
 
 _SETTINGS = _Settings()

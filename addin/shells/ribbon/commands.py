@@ -16,7 +16,7 @@ from pathlib import Path
 from addin.core.choices import label_of
 from addin.core.product_sheets import CHANGES_SHEETS, MAPPING_SHEETS, REPORT_SHEETS
 from addin.core.profiles import get_profile
-from addin.core.push_plan import MODE_LABELS, is_fingerprint
+from addin.core.push_plan import PUSH_STATUS_LABELS, is_fingerprint, mode_label
 from addin.core.report import column_letter
 from addin.core.template import plan_template
 from addin.live.workbook import LiveWorkbook
@@ -229,8 +229,6 @@ def _history(button: Button) -> str:
         folder = journal.path.parent
     if not pushes:
         return button.words("history_none")
-    # a mode this version does not know (an older journal) is shown by its code
-    modes = {str(code): label for code, label in MODE_LABELS[button.lang].items()}
     lines = []
     for push in pushes:
         status = push.status
@@ -244,8 +242,8 @@ def _history(button: Button) -> str:
                 date=_local_date(push.started_at),
                 platform=_platform(push.profile),
                 target=push.target,
-                mode=modes.get(push.mode, push.mode),
-                status=button.words(status),
+                mode=mode_label(push.mode, button.lang),
+                status=PUSH_STATUS_LABELS[button.lang].get(status, status),
                 counts=button.words(
                     "history_counts",
                     created=counts.created,

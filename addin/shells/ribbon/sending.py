@@ -17,7 +17,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from addin.connectors.journal import Journal
-from addin.core.push_plan import MODE_LABELS, Mode
+from addin.core.push_plan import Mode, mode_label
 from addin.core.table import Table
 from addin.shells.ribbon.ask import confirm
 from addin.shells.ribbon.folders import beside, saved_path
@@ -132,7 +132,7 @@ def _preview_text(button: Button, request: PushRequest, ahead: PushResult, chang
 
 
 def _mode_label(mode: Mode, button: Button) -> str:
-    return MODE_LABELS[button.lang][mode]
+    return mode_label(mode, button.lang)
 
 
 def _summary(button: Button, request: PushRequest, result: PushResult) -> str:

@@ -67,9 +67,6 @@ WORDS: dict[Lang, dict[str, str]] = {
         "history_line": "n° {id}, {date} : {platform} → {target}\n   {mode} ; {status} : {counts}",
         "history_counts": "créés {created}, mis à jour {updated}, inchangés {unchanged}, "
         "refusés {error}, non envoyés {not_sent}, supprimés {deleted}, annulés {undone}",
-        "running": "en cours",
-        "finished": "terminé",
-        "interrupted": "interrompu",
         "undo_send_none": "Aucun envoi de ce classeur dans le journal : rien à annuler.",
         "undo_send_ask": "Annuler l'envoi n° {id} ({date}) supprime de {target} les {count} "
         "fiche(s) qu'il a créées :\n{keys}\nLes fiches mises à jour ou inchangées ne sont pas "
@@ -171,9 +168,6 @@ WORDS: dict[Lang, dict[str, str]] = {
         "history_line": "no. {id}, {date}: {platform} → {target}\n   {mode}; {status}: {counts}",
         "history_counts": "created {created}, updated {updated}, unchanged {unchanged}, "
         "rejected {error}, not sent {not_sent}, deleted {deleted}, undone {undone}",
-        "running": "running",
-        "finished": "finished",
-        "interrupted": "interrupted",
         "undo_send_none": "No push of this workbook in the journal: nothing to undo.",
         "undo_send_ask": "Undoing push no. {id} ({date}) deletes from {target} the {count} "
         "record(s) it created:\n{keys}\nRecords it updated or left unchanged are not touched. "
