@@ -41,6 +41,7 @@ from addin.usecases.pushing import PushRequest, choose_mode, open_connector, pus
 from addin.usecases.template_file import make_template
 from addin.usecases.validation import load_table, validate_file
 from demo.addin_step import show_addin
+from demo.excel_step import in_excel
 
 SAMPLES = Path(__file__).parent / "samples"
 OTHER_TOOLS = Path(__file__).parent / "autres-outils"
@@ -77,13 +78,14 @@ def main() -> None:
     ):
         journey(console, SAMPLES / sample, name, extension)
     workbook = from_another_tool(console, OTHER_TOOLS / "outlook-contacts.csv")
+    in_excel(console, workbook, OUTPUT / "excel")
     pushed = push_to_sandbox(console, workbook)
     show_addin(console)
     console.print(Rule())
     console.print(
         "Démo terminée : chaque fichier a été lu et vérifié, chaque modèle écrit, deux fichiers "
-        "corrigés et exportés, un export Outlook converti pour Reveal Field et envoyé à la "
-        "plateforme d'essai."
+        "corrigés et exportés, un export Outlook converti pour Reveal Field, vérifié, corrigé et "
+        "envoyé depuis le ruban Excel puis en ligne de commande à la plateforme d'essai."
     )
     if not pushed:
         sys.exit(1)
