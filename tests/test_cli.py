@@ -51,7 +51,14 @@ def test_valid_file_exits_0(tmp_path: Path) -> None:
     code, out, _ = run("validate", str(csv), "--profile", "hokus", "--json")
     assert code == 0
     data = json.loads(out)
-    assert data == {"profile": "hokus", "file": str(csv), "rows": 1, "valid_rows": 1, "issues": []}
+    assert data == {
+        "profile": "hokus",
+        "file": str(csv),
+        "rows": 1,
+        "valid_rows": 1,
+        "sendable_rows": 1,
+        "issues": [],
+    }
 
 
 def test_errors_exit_1_with_the_json_contract(tmp_path: Path) -> None:
@@ -61,7 +68,7 @@ def test_errors_exit_1_with_the_json_contract(tmp_path: Path) -> None:
     code, out, _ = run("validate", str(csv), "--profile", "hokus", "--json")
     assert code == 1
     data = json.loads(out)
-    assert (data["rows"], data["valid_rows"]) == (2, 0)
+    assert (data["rows"], data["valid_rows"], data["sendable_rows"]) == (2, 0, 0)
     assert [
         (i["row"], i["column"], i["field"], i["severity"], i["code"], i["value"])
         for i in data["issues"]
@@ -79,7 +86,25 @@ def test_errors_exit_1_with_the_json_contract(tmp_path: Path) -> None:
         "message",
         "value",
         "suggestion",
+        "fixable",
     }
+    assert [i["fixable"] for i in data["issues"]] == [False, False, False]
+
+
+def test_an_error_the_product_fixes_is_marked_fixable_and_its_row_sendable(tmp_path: Path) -> None:
+    """Hokus refuses « ; » in a field, and `fix`/`export` write the comma that reads the same:
+    an error (the file is refused as typed: exit 1, no valid row), fixable, and the row is one
+    the export will send."""
+    csv = write_csv(
+        tmp_path / "h.csv",
+        'distributorId;civilTitle;personHomeAddress\nC1;Mme;"5 avenue Foch; Bât. B"\n',
+    )
+    code, out, _ = run("validate", str(csv), "--profile", "hokus", "--json")
+    assert code == 1
+    data = json.loads(out)
+    assert (data["rows"], data["valid_rows"], data["sendable_rows"]) == (1, 0, 1)
+    [issue] = [i for i in data["issues"] if i["severity"] == "error"]
+    assert (issue["code"], issue["fixable"]) == ("forbidden-character", True)
 
 
 def test_warnings_only_exit_0_and_english(tmp_path: Path) -> None:

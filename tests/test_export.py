@@ -18,11 +18,12 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 from typer.testing import CliRunner
 
 from addin.core.engine import validate, validate_values
 from addin.core.export import ExportPlan, plan_export, split_rows
+from addin.core.fixes import fix_table
 from addin.core.profile import Profile
 from addin.core.profiles import get_profile
 from addin.core.report import Issue, Report
@@ -160,7 +161,9 @@ def hokus_row(**cells: str) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("name", list(SAMPLE_FILES))
-def test_sample_export_keeps_exactly_the_rows_without_errors(name: str, tmp_path: Path) -> None:
+def test_sample_export_keeps_exactly_the_sendable_rows(name: str, tmp_path: Path) -> None:
+    """Rows with no error, or only errors the product fixes on its own, go out in the
+    platform's form; rows with an error a person must resolve are held back."""
     profile = get_profile(name)
     source = SAMPLES / SAMPLE_FILES[name]
     table = read_table(source, preferred_sheet=profile.file.export.sheet_name)
@@ -171,8 +174,9 @@ def test_sample_export_keeps_exactly_the_rows_without_errors(name: str, tmp_path
 
     plan = result.plan
     assert result.files == [output]
-    refused = report.rows_with_errors | example_rows(report)
+    refused = report.unfixable_rows | example_rows(report)
     expected = [n for n in table.row_numbers if n not in refused]
+    assert report.sendable_rows == len(expected) + len(example_rows(report) - refused)
     assert expected, "each sample has at least one valid row"
     assert plan.row_numbers == expected
     assert [h.row for h in plan.held_back] == [n for n in table.row_numbers if n in refused]
@@ -180,8 +184,8 @@ def test_sample_export_keeps_exactly_the_rows_without_errors(name: str, tmp_path
     headers, rows = read_back(output)
     assert headers == plan.headers == headers_of(profile)
     assert rows == plan.rows
-    # each value is the field's normalised value ("" where the file has no such cell)
-    _, values = validate_values(table, profile)
+    # each value is the field's normalised value once fixed ("" where the file has none)
+    _, values = validate_values(fix_table(table, profile).table, profile)
     for out_row, number in zip(plan.rows, plan.row_numbers, strict=True):
         index = table.row_numbers.index(number)
         assert out_row == [values.at(f.id, index) or "" for f in profile.fields]
@@ -189,12 +193,13 @@ def test_sample_export_keeps_exactly_the_rows_without_errors(name: str, tmp_path
     _, rejected = xlsx_rows(tmp_path / "rejects.xlsx")
     assert rejected[0] == [*table.headers, "Motif du rejet", "Ligne d'origine"]
     assert [r[-2:] for r in rejected[1:]] == [[h.reasons, h.row] for h in plan.held_back]
-    # held-back rows: the user's cells as typed, and every error named with its cell
+    # held-back rows: the user's cells as typed, and every error a person must resolve named
+    # with its cell (those the export fixes on its own are not reasons)
     for held in plan.held_back:
         index = table.row_numbers.index(held.row)
         assert held.cells == [column[index] for column in table.columns]
         for issue in report.issues:
-            if issue.row == held.row and issue.severity == "error":
+            if issue.row == held.row and issue.severity == "error" and not report.fixable(issue):
                 assert located(issue) in held.reasons
 
 
@@ -236,9 +241,12 @@ def test_held_back_reason_names_the_cell_in_french_and_english() -> None:
     assert french[4].reasons.startswith("J4 : « 73282932000075 » n'est pas un SIRET valide")
     assert english[4].reasons.startswith("J4: ")
     assert "SIRET" in english[4].reasons
-    assert french[3].reasons.startswith("G3 : Le code postal 1220 a perdu son zéro initial")
-    assert french[3].cells[6] == 1220  # the number as read, not the fixed "01220"
     assert french[5].reasons.startswith("A5 : La valeur « CLI-001 »")
+    # row 3's postal code lost its leading zero (1220): an error the export fixes on its own,
+    # so the row goes out with « 01220 » instead of being held back
+    plan = plan_export(table, profile, "fr")
+    assert 3 not in french and 3 in plan.row_numbers
+    assert "01220" in plan.rows[plan.row_numbers.index(3)]
 
 
 def test_warnings_only_rows_are_exported_with_the_normalised_values(tmp_path: Path) -> None:
@@ -327,8 +335,7 @@ def test_hokus_csv_is_utf8_semicolon_crlf_and_defused(tmp_path: Path) -> None:
         hokus_row(distributorId="C2", personHomeAddress="5 avenue Foch; Bât. B"),
         hokus_row(distributorId="C3", personHomeAddress="5 avenue Foch, Bât. B"),
     ]
-    source, source_headers = rows_source(tmp_path / "in.csv", rows)
-    address = chr(ord("A") + source_headers.index("personHomeAddress"))
+    source, _ = rows_source(tmp_path / "in.csv", rows)
 
     result = export_file(source, profile, tmp_path / "out.csv")
 
@@ -337,7 +344,7 @@ def test_hokus_csv_is_utf8_semicolon_crlf_and_defused(tmp_path: Path) -> None:
     text = data.decode("utf-8")  # strict: UTF-8 or an error
     assert "Saint-Étienne" in text
     assert text.endswith("\r\n")
-    assert text.count("\n") == text.count("\r\n") == 3  # headers + 2 rows, CRLF only
+    assert text.count("\n") == text.count("\r\n") == 4  # headers + 3 rows, CRLF only
     lines = text.split("\r\n")[:-1]
     assert lines[0] == ";".join(headers_of(profile))
     # no ";" inside a field: every line splits into exactly the 25 columns
@@ -348,15 +355,11 @@ def test_hokus_csv_is_utf8_semicolon_crlf_and_defused(tmp_path: Path) -> None:
     assert got[0]["firstname"] == "'@SUM(1)"
     assert got[0]["personMobilePhone"] == "+33612345678"
     assert got[0]["personPhone"] == "+33478123456"
-    assert got[1]["personHomeAddress"] == "5 avenue Foch, Bât. B"
-    # the value with ";" is refused, with the cell and the proposed fix
-    (held,) = result.plan.held_back
-    assert held.row == 3
-    assert held.reasons == (
-        f"{address}3 : Le caractère « ; » n'est pas accepté par Hokus. "
-        "Proposition : « 5 avenue Foch, Bât. B »."
-    )
-    assert result.plan.row_numbers == [2, 4]
+    # the « ; » Hokus refuses is written as the comma that reads the same (a fix the product
+    # makes on its own, as `fix` would): the row goes out instead of being held back
+    assert got[1]["personHomeAddress"] == got[2]["personHomeAddress"] == "5 avenue Foch, Bât. B"
+    assert result.plan.held_back == []
+    assert result.plan.row_numbers == [2, 3, 4]
 
 
 @pytest.mark.parametrize(
@@ -643,19 +646,16 @@ def test_rejects_csv_in_english_keeps_the_cells_as_typed(tmp_path: Path) -> None
     assert data.startswith(codecs.BOM_UTF8)
     parsed = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
     assert parsed[0] == [*table.headers, "Reason", "Original row"]
-    assert [r[-1] for r in parsed[1:]] == ["3", "4", "5"]
+    # row 3's « ; » and postal code 1000 are fixed by the export itself: only 4 and 5 stay
+    assert [r[-1] for r in parsed[1:]] == ["4", "5"]
     by_row = {r[-1]: r for r in parsed[1:]}
-    row3 = by_row["3"]
-    assert row3[:-2] == [
-        "" if table.columns[j][1] is None else str(table.columns[j][1])
+    row4 = by_row["4"]
+    assert row4[:-2] == [
+        "" if table.columns[j][2] is None else str(table.columns[j][2])
         for j in range(len(table.headers))
     ]
-    assert row3[5] == "5 avenue Foch; Bât. B"  # as typed, ";" quoted by the csv writer
-    assert row3[14] == "1000"
-    assert row3[-2].startswith("F3: The character")
-    assert "O3: " in row3[-2]
+    assert "U4: " in row4[-2]
     assert "J5: " in by_row["5"][-2]
-    assert "U4: " in by_row["4"][-2]
 
 
 def test_rejects_xlsx_keeps_numbers_and_formula_like_text(tmp_path: Path) -> None:
@@ -672,9 +672,15 @@ def test_rejects_xlsx_keeps_numbers_and_formula_like_text(tmp_path: Path) -> Non
     assert [c.value for c in row] == [*cells.values(), row[-2].value, 2]
     assert row[1].value == "=1+1" and row[1].data_type == "s"
     assert row[-2].value.startswith("H2 : « 73282932000075 » n'est pas un SIRET valide")
-    # the sample's number 1220 stays a number in the rejects
+    # a number stays a number in the rejects (a workbook whose row has a bad SIRET)
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(list(cells))
+    sheet.append([1220 if name == "Code postal" else value for name, value in cells.items()])
+    book.save(tmp_path / "in2.xlsx")
     export_file(
-        SAMPLES / "evoliz-clients.xlsx",
+        tmp_path / "in2.xlsx",
         profile,
         tmp_path / "o2.xlsx",
         rejects=tmp_path / "r2.xlsx",
@@ -683,8 +689,8 @@ def test_rejects_xlsx_keeps_numbers_and_formula_like_text(tmp_path: Path) -> Non
     names, rows = xlsx_rows(tmp_path / "r2.xlsx")
     assert names == ["Rejected"]
     assert rows[0][-2:] == ["Reason", "Original row"]
-    assert [r[-1] for r in rows[1:]] == [3, 4, 5]
-    assert rows[1][6] == 1220
+    assert [r[-1] for r in rows[1:]] == [2]
+    assert rows[1][list(cells).index("Code postal")] == 1220
 
 
 # --- 6. export never writes an invalid row ----------------------------------------------------
@@ -788,7 +794,7 @@ def test_cli_exit_1_when_rows_are_held_back(tmp_path: Path) -> None:
     code, out, _ = run("export", sample, "-p", "hokus", "-o", str(output))
     assert code == 1
     assert out.splitlines() == [
-        "2 ligne(s) exportée(s), 3 ligne(s) refusée(s).",
+        "3 ligne(s) exportée(s), 2 ligne(s) refusée(s).",
         f"Fichier à importer : {output}",
         "Ajoutez --rejects REJETS.xlsx pour obtenir ces lignes avec leur motif.",
     ]
@@ -796,11 +802,11 @@ def test_cli_exit_1_when_rows_are_held_back(tmp_path: Path) -> None:
     code, out, _ = run(*args, "--force", "--lang", "en")
     assert code == 1
     assert out.splitlines() == [
-        "2 row(s) exported, 3 row(s) held back.",
+        "3 row(s) exported, 2 row(s) held back.",
         f"File to import: {output}",
         f"Rows held back: {rejects}",
     ]
-    assert [r[-1] for r in xlsx_rows(rejects)[1][1:]] == [3, 4, 5]
+    assert [r[-1] for r in xlsx_rows(rejects)[1][1:]] == [4, 5]
 
 
 def test_cli_refuses_an_existing_output_without_force(tmp_path: Path) -> None:

@@ -16,7 +16,6 @@ import pytest
 from addin.core.engine import validate
 from addin.core.fixes import (
     FIX_LABELS,
-    SAFE_CODES,
     Change,
     fix_label,
     fix_table,
@@ -25,6 +24,7 @@ from addin.core.fixes import (
 from addin.core.profile import Profile
 from addin.core.profiles import get_profile
 from addin.core.report import Issue, column_letter
+from addin.core.safety import SAFE_CODES
 from addin.core.table import CellValue, FormulaCell, SourceInfo, Table
 from addin.usecases.validation import read_and_validate
 

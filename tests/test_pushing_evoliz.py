@@ -263,8 +263,9 @@ def test_clients_from_a_workbook_are_created_once_and_each_row_says_what_happene
 def test_the_demo_samples_clients_then_their_contacts(
     evoliz: FakeEvolizServer, clock: FakeClock, journal: Journal, tmp_path: Path
 ) -> None:
-    """The files the demo ships: their one valid row each leaves, the contact is attached to
-    the client the first push created, the deliberate mistakes stay home with their reasons."""
+    """The files the demo ships: the valid row and the row whose only error the product fixes
+    (a postal code that lost its zero) leave, the latter in the platform's form; the contact is
+    attached to the client the first push created; the mistakes a person must fix stay home."""
     workbook = tmp_path / "evoliz-clients.xlsx"
     contacts = tmp_path / "evoliz-contacts.csv"
     shutil.copy(SAMPLES / workbook.name, workbook)
@@ -274,10 +275,13 @@ def test_the_demo_samples_clients_then_their_contacts(
     clients = push(evoliz, workbook, journal, clock)
     attached = push(evoliz, contacts, journal, clock, CONTACTS)
 
-    assert sorted(clients.invalid) == [3, 4, 5] and sorted(attached.invalid) == [3, 4]
-    [client] = evoliz.api.clients.values()
+    assert sorted(clients.invalid) == [4, 5] and sorted(attached.invalid) == [3, 4]
+    by_code = {c["code"]: c for c in evoliz.api.clients.values()}
     [contact] = evoliz.api.contacts.values()
-    assert (client["code"], client["name"]) == ("CLI-001", "Boulangerie Martin")
+    client = by_code["CLI-001"]
+    assert client["name"] == "Boulangerie Martin"
+    fixed = next(c for code, c in by_code.items() if code != "CLI-001")
+    assert fixed["address"]["postcode"] == "01220"
     assert contact["client"]["clientid"] == client["clientid"]
     assert (contact["email"], contact["consent"]) == ("anne.lefevre@exemple.fr", "authorized")
 
@@ -287,8 +291,8 @@ def test_the_demo_samples_clients_then_their_contacts(
     finally:
         book.close()
     assert cells[0] == ("créé", str(client["clientid"]))
-    assert [ident for _, ident in cells[1:]] == [None, None, None]
-    assert cells[1][0].startswith("non envoyé (erreurs à corriger) : G3 : Le code postal 1220")
+    assert cells[1] == ("créé", str(fixed["clientid"]))
+    assert [ident for _, ident in cells[2:]] == [None, None]
     assert "J4 : « 73282932000075 » n'est pas un SIRET valide" in cells[2][0]
     assert "A5 : La valeur « CLI-001 » de « Code client » est déjà utilisée ligne 2" in cells[3][0]
 

@@ -25,6 +25,7 @@ from addin.core.fields.text import CharacterRules, tidy_spaces
 from addin.core.headers import HeaderMatch
 from addin.core.profile import Column, Severity
 from addin.core.report import Issue, IssueKind
+from addin.core.safety import is_safe_problem
 from addin.core.table import CellValue, FormulaCell
 
 _EMPTY = Outcome(None)
@@ -211,6 +212,19 @@ def check_column(ctx: Context, match: HeaderMatch, characters: CharacterRules | 
     if with_errors:
         flags = map(with_errors.__contains__, keys)
         ctx.error_rows.update(compress(ctx.table.row_numbers, flags))
+        profile = ctx.profile
+        unfixable = {
+            key
+            for key in with_errors
+            if any(
+                p.severity == "error"
+                and not is_safe_problem(p.code, p.suggestion, p.params, profile)
+                for p in findings[key]
+            )
+        }
+        if unfixable:
+            flags = map(unfixable.__contains__, keys)
+            ctx.unfixable_rows.update(compress(ctx.table.row_numbers, flags))
 
 
 def _verdicts(

@@ -23,6 +23,7 @@ from addin.core.fields.base import FieldChecker, Problem
 from addin.core.headers import HeaderMatch
 from addin.core.profile import Profile
 from addin.core.report import Issue, IssueKind, issue_kind
+from addin.core.safety import is_fixable, is_safe_problem
 from addin.core.table import Table
 
 T = TypeVar("T")
@@ -109,6 +110,10 @@ class Context:
     issues: list[Issue] = field(default_factory=list)
     error_rows: set[int] = field(default_factory=set)
     file_errors: bool = False
+    #: rows with an error only a person can fix (what an export or push holds back)
+    unfixable_rows: set[int] = field(default_factory=set)
+    #: an error of the whole file the export's own file does not resolve
+    blocking_file_errors: bool = False
     #: normalised value of each row, by field id; ``None`` for empty or invalid cells
     values: RowLists[str | None] = field(default_factory=RowLists)
     filled: RowLists[bool] = field(default_factory=RowLists)
@@ -149,6 +154,8 @@ class Context:
         )
         if p.severity == "error":
             self.error_rows.update(rows)
+            if not is_safe_problem(p.code, p.suggestion, p.params, self.profile) or match is None:
+                self.unfixable_rows.update(rows)
         if self.horizon is not None:
             beyond = [row for row in rows if row > self.horizon]
             if beyond:
@@ -195,10 +202,17 @@ class Context:
         **extra: str,
     ) -> None:
         if p.severity == "error":
+            position = match.index if match else None
+            fixable = is_fixable(
+                p.code, p.suggestion, p.params, self.profile, row=row, position=position
+            )
             if row is None:
                 self.file_errors = True
+                self.blocking_file_errors |= not fixable
             else:
                 self.error_rows.add(row)
+                if not fixable:
+                    self.unfixable_rows.add(row)
         if row is not None and not self.keeps(row):
             kind = IssueKind(
                 match.header if match else None,

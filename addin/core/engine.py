@@ -100,6 +100,8 @@ def _validate(
         rows_with_errors=ctx.error_rows,
         file_errors=ctx.file_errors,
         omitted=ctx.omitted,
+        unfixable_rows=ctx.unfixable_rows,
+        blocking_file_errors=ctx.blocking_file_errors,
     )
     return report, ctx.values
 

@@ -18,24 +18,13 @@ from dataclasses import dataclass
 
 from addin.core.catalogue import Lang
 from addin.core.engine import validate_values
+from addin.core.fixes import fix_table
 from addin.core.formula_guard import defuse
 from addin.core.profile import Profile
 from addin.core.report import Issue, Report
+from addin.core.safety import RESOLVED_BY_EXPORT
 from addin.core.table import CellValue, FormulaCell, Table
 
-#: File-level issues an export file does not have, since the export writes the file itself.
-RESOLVED_BY_EXPORT = frozenset(
-    {
-        "column-order",
-        "too-many-rows",
-        "file-too-large",
-        "format-not-accepted",
-        "wrong-encoding",
-        "wrong-separator",
-        "several-sheets",
-        "unknown-column",
-    }
-)
 #: Row-level warnings that still hold a row back.
 HOLDS_ROW_BACK = frozenset({"example-row"})
 
@@ -63,8 +52,18 @@ class ExportPlan:
 
 
 def plan_export(table: Table, profile: Profile, lang: Lang = "fr") -> ExportPlan:
-    """Split ``table`` into the platform's rows and the rows held back with their reasons."""
+    """Split ``table`` into the platform's rows and the rows held back with their reasons.
+
+    Errors the product fixes on its own (``core.safety``: a date written month first, a
+    quote Aptimyz refuses) are written in the platform's form, as ``fix`` would write them:
+    only rows with an error a person must resolve are held back (``Report.sendable_rows``).
+    Held-back rows keep their cells as typed, for the rejects file.
+    """
     report, values = validate_values(table, profile)
+    if any(report.fixable(i) for i in report.errors if i.row is not None) or report.truncated:
+        fixed = fix_table(table, profile, report=report)
+        if fixed.changes:
+            report, values = validate_values(fixed.table, profile)
     blocking = [
         issue
         for issue in report.issues

@@ -21,26 +21,9 @@ from addin.core.catalogue import Lang
 from addin.core.engine import validate
 from addin.core.profile import Profile
 from addin.core.report import Issue, Report, column_letter
+from addin.core.safety import is_safe_problem
 from addin.core.table import CellValue, FormulaCell, Table
 
-#: Issue codes whose suggestion is the same value in the platform's form.
-SAFE_CODES = frozenset(
-    {
-        "extra-spaces",
-        "line-break",
-        "choice-format",
-        "flag-format",
-        "phone-format",
-        "phone-stored-as-number",
-        "country-format",
-        "date-format",
-        "postal-code-format",
-        "postal-code-leading-zero",
-        "email-format",
-        "identifier-format",
-        "number-format",
-    }
-)
 MAX_ROUNDS = 4
 
 #: What each fix did, for the changes sheet: French, English.
@@ -95,16 +78,10 @@ class FixResult:
 
 
 def is_safe(issue: Issue, profile: Profile) -> bool:
-    """Whether applying ``issue.suggestion`` keeps the meaning of the cell."""
-    if issue.suggestion is None or issue.row is None or issue.position is None:
+    """Whether applying ``issue.suggestion`` keeps the meaning of the cell (``core.safety``)."""
+    if issue.row is None or issue.position is None:
         return False
-    if issue.code == "forbidden-character":
-        return profile.file.characters.fix_forbidden
-    if issue.code == "accented-character":
-        return profile.file.characters.fix_accents
-    if issue.code == "date-format" and "guess" in issue.params:
-        return False
-    return issue.code in SAFE_CODES
+    return is_safe_problem(issue.code, issue.suggestion, issue.params, profile)
 
 
 def fix_table(

@@ -19,6 +19,7 @@ from typing import Any, NamedTuple
 
 from addin.core.catalogue import Lang, render
 from addin.core.profile import Profile, Severity
+from addin.core.safety import is_fixable
 from addin.core.table import SourceInfo
 
 _NO_CONTEXT: Mapping[str, str] = MappingProxyType({})
@@ -98,6 +99,10 @@ class Report:
     file_errors: bool = False
     #: issues past the cap, not kept one by one: how many of each kind
     omitted: Counter[IssueKind] = field(default_factory=Counter)
+    #: rows with an error only a person can fix (``core.safety``): held back by export, push
+    unfixable_rows: set[int] = field(default_factory=set)
+    #: an error of the whole file that the export's own file does not resolve
+    blocking_file_errors: bool = False
 
     @property
     def truncated(self) -> bool:
@@ -132,6 +137,23 @@ class Report:
         return 0 if self.file_errors else self.rows - len(self.rows_with_errors)
 
     @property
+    def sendable_rows(self) -> int:
+        """Rows ``export`` and ``push`` will send: no error, or only errors the product fixes
+        on its own (the platform's form written for them); none past a blocking file error."""
+        return 0 if self.blocking_file_errors else self.rows - len(self.unfixable_rows)
+
+    def fixable(self, issue: Issue) -> bool:
+        """Whether the product writes the platform's form of ``issue`` on its own."""
+        return is_fixable(
+            issue.code,
+            issue.suggestion,
+            issue.params,
+            self.profile,
+            row=issue.row,
+            position=issue.position,
+        )
+
+    @property
     def errors(self) -> list[Issue]:
         return [i for i in self.issues if i.severity == "error"]
 
@@ -158,6 +180,7 @@ class Report:
             "file": self.source.path,
             "rows": self.rows,
             "valid_rows": self.valid_rows,
+            "sendable_rows": self.sendable_rows,
             "issues": [
                 {
                     "row": i.row,
@@ -168,6 +191,7 @@ class Report:
                     "message": i.message(lang),
                     "value": i.value,
                     "suggestion": i.suggestion,
+                    "fixable": self.fixable(i),
                 }
                 for i in self.issues
             ],
