@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from addin.core.engine import validate
+from addin.core.export import plan_export
 from addin.core.profiles import get_profile
 from addin.core.report import Report
 from addin.core.table import CellValue, FormulaCell, SourceInfo, Table
@@ -61,17 +62,17 @@ def test_hokus_cell_issues_with_suggestions() -> None:
                 civilTitle="Madame",
                 personHomeCountry="France",
                 personHomeZip=1220,
-                personEmail="a@Exemple.FR",
+                personEmail="a@ Exemple.FR",
                 personHomeAddress="5 rue X; bât B",
             )
         ],
         "hokus",
     )
     assert report.flatten(["row", "column", "code", "severity", "suggestion"]) == [
-        [2, "civilTitle", "choice-format", "warning", "Mme"],
+        [2, "civilTitle", "choice-format", "error", "Mme"],
         [2, "personHomeAddress", "forbidden-character", "error", "5 rue X, bât B"],
         [2, "personHomeZip", "postal-code-leading-zero", "error", "01220"],
-        [2, "personEmail", "email-format", "warning", "a@exemple.fr"],
+        [2, "personEmail", "email-format", "error", "a@exemple.fr"],
     ]
     assert report.valid_rows == 0
 
@@ -83,13 +84,18 @@ def test_file_level_issues() -> None:
         [None, "civilTitle", "duplicate-header", "error"],
         [None, "Colonne perso", "unknown-column", "warning"],
         [None, None, "blank-header", "warning"],
+        [None, None, "template-columns-missing", "error"],
     ]
     assert report.valid_rows == 0
 
 
 def test_missing_required_column_and_empty_file() -> None:
     report = check(["civilTitle"], [], "hokus")
-    assert report.flatten(["row", "code"]) == [[None, "missing-column"], [None, "no-data"]]
+    assert report.flatten(["row", "code"]) == [
+        [None, "missing-column"],
+        [None, "template-columns-missing"],
+        [None, "no-data"],
+    ]
     assert "distributorId" in report.issues[0].message("fr")
 
 
@@ -144,7 +150,7 @@ def test_every_sample_profile_validates_its_examples() -> None:
         headers = [c.header for c in profile.fields]
         row: list[CellValue | FormulaCell] = [c.example for c in profile.fields]
         report = validate(table(headers, [row]), profile)
-        errors = [(i.column, i.code, i.value) for i in report.errors]
+        errors = [(i.column, i.code, i.value) for i in report.errors if i.row is not None]
         assert errors == [], profile.name
 
 
@@ -162,8 +168,9 @@ def test_a_row_lacking_one_of_several_fields_is_told_on_the_first_cell_to_fill()
 @pytest.mark.parametrize("country", ["CAN", "Canada", "CA"])
 def test_a_phone_without_country_code_belongs_to_the_rows_country(country: str) -> None:
     """A Quebec number on a row whose country is Canada (any form the profile accepts, ISO3
-    included) is a valid Canadian number to reformat, not a French number « trop long »; rows
-    without a country keep the profile's region."""
+    included) is a valid Canadian number, not a French number « trop long »; rows without a
+    country keep the profile's region. Aptimyz takes any phone text: no word, and the export
+    writes each in its own country's international form."""
     headers = ["Email", "First Name", "Last Name", "Phone", "Country"]
     report = check(
         headers,
@@ -173,8 +180,16 @@ def test_a_phone_without_country_code_belongs_to_the_rows_country(country: str) 
         ],
         "aptimyz",
     )
-    phones = [i for i in report.issues if i.field == "phone"]
-    assert [(i.row, i.code, i.suggestion) for i in phones] == [
-        (2, "phone-format", "+1 418-692-2121"),
-        (3, "phone-format", "+33 6 12 34 56 78"),
-    ]
+    assert [i for i in report.issues if i.field == "phone"] == []
+    plan = plan_export(
+        table(
+            headers,
+            [
+                ["a@exemple.fr", "Jean", "Roy", "418 692 2121", country],
+                ["b@exemple.fr", "Luc", "Roy", "06 12 34 56 78", ""],
+            ],
+        ),
+        get_profile("aptimyz"),
+    )
+    phone = plan.headers.index("Phone")
+    assert [row[phone] for row in plan.rows] == ["+1 418-692-2121", "+33 6 12 34 56 78"]

@@ -22,7 +22,7 @@ from addin.core.fixes import (
     is_safe,
 )
 from addin.core.profile import Profile
-from addin.core.profiles import get_profile
+from addin.core.profiles import all_profiles, get_profile
 from addin.core.report import Issue, column_letter
 from addin.core.safety import SAFE_CODES
 from addin.core.table import CellValue, FormulaCell, SourceInfo, Table
@@ -74,12 +74,11 @@ SAFE_CASES = [
     ),
     (
         "hokus",
-        {"personEmail": "sophie@Exemple.FR"},
+        {"personEmail": "sophie@ Exemple.FR"},
         "personEmail",
         "sophie@exemple.fr",
         ("email-format",),
     ),
-    ("hokus", {"personPhone": "04 78 12 34 56"}, "personPhone", "+33478123456", ("phone-format",)),
     (
         "hokus",
         {"personMobilePhone": 612345678},
@@ -87,7 +86,6 @@ SAFE_CASES = [
         "+33612345678",
         ("phone-stored-as-number",),
     ),
-    ("hokus", {"Lastname": " extra  spaces "}, "Lastname", "extra spaces", ("extra-spaces",)),
     ("hokus", {"firstname": "Anne\nMarie"}, "firstname", "Anne Marie", ("line-break",)),
     ("hokus", {"nationality": "france"}, "nationality", "France", ("country-format",)),
     (
@@ -97,30 +95,15 @@ SAFE_CASES = [
         "5 avenue Foch, Bât. B",
         ("forbidden-character",),
     ),
-    (  # two fixes on one cell: both are logged, the last suggestion is the whole fix
+    (  # spaces around are silent on every platform, the export trims them: fixed with the rest
         "hokus",
         {"personHomeAddress": "  5 avenue Foch;  Bât. B "},
         "personHomeAddress",
         "5 avenue Foch, Bât. B",
-        ("extra-spaces", "forbidden-character"),
+        ("forbidden-character",),
     ),
     ("evoliz-clients", {"Pays": "France"}, "Pays", "FR", ("country-format",)),
     ("evoliz-clients", {"Pays": "france"}, "Pays", "FR", ("country-format",)),
-    ("evoliz-clients", {"Code postal": "75 001"}, "Code postal", "75001", ("postal-code-format",)),
-    (
-        "evoliz-clients",
-        {"SIRET": "732 829 320 00074"},
-        "SIRET",
-        "73282932000074",
-        ("identifier-format",),
-    ),
-    (
-        "evoliz-clients",
-        {"IBAN": "FR76 3000 6000 0112 3456 7890 189"},
-        "IBAN",
-        "FR7630006000011234567890189",
-        ("identifier-format",),
-    ),
     ("aptimyz", {"Marketing Allowed": "oui"}, "Marketing Allowed", "Y", ("flag-format",)),
     ("aptimyz", {"Email Receipt": "non"}, "Email Receipt", "N", ("flag-format",)),
     ("aptimyz", {"Marketing Allowed": "true"}, "Marketing Allowed", "Y", ("flag-format",)),
@@ -139,13 +122,19 @@ SAFE_CASES = [
     ),
     ("aptimyz", {"Account Balance": "-1 250,5"}, "Account Balance", "-1250.5", ("number-format",)),
     ("aptimyz", {"Discount %": "12,5 %"}, "Discount %", "12.5", ("number-format",)),
-    ("flokon", {"Code postal": "g6v4z2"}, "Code postal", "G6V 4Z2", ("postal-code-format",)),
     ("flokon", {"Téléphone": "(514) 872-1111"}, "Téléphone", "514-872-1111", ("phone-format",)),
 ]
 
 
 def test_the_cases_cover_every_code_a_fix_applies() -> None:
-    assert {code for *_, codes in SAFE_CASES for code in codes} == FIXABLE
+    """Every code a fix applies, where some platform reports it (a code every profile silences
+    is never reported, so never fixed: the export writes its form without a word)."""
+    silenced = {"extra-spaces", "postal-code-format", "identifier-format"}
+    for code in silenced:
+        assert {p.severity[code] for p in all_profiles().values() if code in p.severity} == {
+            "silent"
+        }
+    assert {code for *_, codes in SAFE_CASES for code in codes} == FIXABLE - silenced
 
 
 @pytest.mark.parametrize(
@@ -304,24 +293,24 @@ def test_issues_without_a_cell_or_a_suggestion_are_never_safe() -> None:
 # --- locked cells, the log, the report ---------------------------------------------------------
 
 HOKUS_ROWS: list[Row] = [
-    {"civilTitle": "Madame", "birthdate": "1985-07-02", "personPhone": "04 78 12 34 56"},
-    {"distributorId": "C2", "civilTitle": "Monsieur", "personEmail": "Paul@Exemple.FR"},
+    {"civilTitle": "Madame", "birthdate": "1985-07-02", "nationality": "FRA"},
+    {"distributorId": "C2", "civilTitle": "Monsieur", "personEmail": "Paul@ Exemple.FR"},
 ]
 
 
 def test_locked_cells_are_never_written() -> None:
     profile = get_profile("hokus")
     table = _table("hokus", *HOKUS_ROWS)
-    title, phone = table.headers.index("civilTitle"), table.headers.index("personPhone")
+    title, country = table.headers.index("civilTitle"), table.headers.index("nationality")
 
-    result = fix_table(table, profile, locked={(2, title), (2, phone)})
+    result = fix_table(table, profile, locked={(2, title), (2, country)})
 
     assert _cell(result.table, 2, title) == "Madame"
-    assert _cell(result.table, 2, phone) == "04 78 12 34 56"
+    assert _cell(result.table, 2, country) == "FRA"
     assert {c.cell for c in result.changes} == {"J2", "B3", "P3"}
     # the locked cells' issues are still there for the user
     assert [i.code for i in _at(result.report.issues, 2, title)] == ["choice-format"]
-    assert [i.code for i in _at(result.report.issues, 2, phone)] == ["phone-format"]
+    assert [i.code for i in _at(result.report.issues, 2, country)] == ["country-format"]
 
 
 def test_formula_cells_without_a_value_are_left_alone() -> None:
@@ -337,10 +326,10 @@ def test_the_log_holds_each_cell_once_with_its_first_value() -> None:
     result = fix_table(table, get_profile("hokus"))
     assert [(c.cell, c.column, c.before, c.after, c.codes) for c in result.changes] == [
         ("B2", "civilTitle", "Madame", "Mme", ("choice-format",)),
+        ("H2", "nationality", "FRA", "France", ("country-format",)),
         ("J2", "birthdate", "1985-07-02", "02/07/1985", ("date-format",)),
-        ("Q2", "personPhone", "04 78 12 34 56", "+33478123456", ("phone-format",)),
         ("B3", "civilTitle", "Monsieur", "M.", ("choice-format",)),
-        ("P3", "personEmail", "Paul@Exemple.FR", "Paul@exemple.fr", ("email-format",)),
+        ("P3", "personEmail", "Paul@ Exemple.FR", "Paul@exemple.fr", ("email-format",)),
     ]
 
 
@@ -361,10 +350,7 @@ def test_the_hokus_sample_changes_exactly_these_cells() -> None:
         ("F3", "5 avenue Foch; Bât. B", "5 avenue Foch, Bât. B", ("forbidden-character",)),
         ("J3", "1985-07-02", "02/07/1985", ("date-format",)),
         ("O3", "1000", "01000", ("postal-code-leading-zero",)),
-        ("P3", "sophie.bernard@Exemple.FR", "sophie.bernard@exemple.fr", ("email-format",)),
-        ("Q3", "04 78 12 34 56", "+33478123456", ("phone-format",)),
-        ("R3", "06 12 34 56 78", "+33612345678", ("phone-format",)),
-    ]
+    ]  # the domain in capitals and the national phone forms are taken by Hokus as typed
     # what is left: the fuzzy country, the impossible date, the British postcode...
     left = {(i.cell, i.code, i.suggestion) for i in result.report.issues}
     assert ("H5", "unknown-country", "Allemagne") in left

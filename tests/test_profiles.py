@@ -176,7 +176,7 @@ def test_hokus_file_rules() -> None:
         ";",
     )
     assert rules.export.sheet_name == "Data"
-    assert (rules.key, rules.key_unique, rules.column_order) == (["distributorId"], True, "warning")
+    assert (rules.key, rules.key_unique, rules.column_order) == (["distributorId"], True, "error")
     assert rules.characters.forbidden == [";"]
     assert rules.characters.replacements == {";": ","}
     assert (hokus.country, hokus.phone_region) == ("FR", "FR")

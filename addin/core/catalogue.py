@@ -132,6 +132,36 @@ _TYPES: tuple[IssueType, ...] = (
         "Put the columns back in the template's order, or let the export do it.",
     ),
     IssueType(
+        "template-columns-missing",
+        "file",
+        "{platform} attend toutes les colonnes de son modèle, dans son ordre ; il en manque "
+        "{count} : {headers}.",
+        "{platform} expects every column of its template, in its order; {count} are missing: "
+        "{headers}.",
+        "Ajoutez-les (vides si vous n'avez rien à y mettre), ou laissez l'export écrire le "
+        "fichier complet.",
+        "Add them (empty if you have nothing to put in them), or let the export write the "
+        "complete file.",
+    ),
+    IssueType(
+        "headers-not-first-row",
+        "file",
+        "Les titres des colonnes sont à la ligne {row} ; {platform} les lit sur la ligne 1 "
+        "seulement.",
+        "The column titles are on row {row}; {platform} reads them on row 1 only.",
+        "Supprimez les lignes au-dessus des titres, ou laissez l'export écrire le fichier.",
+        "Delete the rows above the titles, or let the export write the file.",
+    ),
+    IssueType(
+        "no-header-row",
+        "file",
+        "Le fichier n'a pas de ligne de titres ; {platform} lit les titres sur la ligne 1.",
+        "The file has no row of titles; {platform} reads the titles on row 1.",
+        "Ajoutez une ligne de titres (le modèle les donne), ou laissez l'export écrire le "
+        "fichier.",
+        "Add a row of titles (the template gives them), or let the export write the file.",
+    ),
+    IssueType(
         "too-many-rows",
         "file",
         "Le fichier contient {count} lignes ; {platform} en accepte au plus {limit} par import.",
@@ -348,8 +378,10 @@ _TYPES: tuple[IssueType, ...] = (
     IssueType(
         "email-format",
         "cell",
-        "L'adresse e-mail est valide mais mal écrite (espaces, majuscules dans le domaine...).",
-        "The email address is valid but not written cleanly (spaces, upper-case domain...).",
+        "Adresse e-mail reconnue, mais {platform} la refuse écrite ainsi (espace à l'intérieur, "
+        "« mailto: » devant...).",
+        "Email address recognised, but {platform} refuses it written this way (a space inside, "
+        '"mailto:" in front...).',
         "Tapez-la telle que proposée.",
         "Type it as suggested.",
     ),

@@ -179,4 +179,6 @@ class FieldVerdicts:
         check: Callable[[CellValue], Outcome] = checker.check
         if isinstance(checker, PostalCodeChecker):
             check = partial(checker.check_for, country=self._country)
-        return cell_judge(self.column, check, self._characters)
+        return cell_judge(
+            self.column, check, self._characters, self.profile.levels_for(self.column)
+        )

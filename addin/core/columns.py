@@ -23,7 +23,7 @@ from addin.core.fields.phone import PhoneChecker
 from addin.core.fields.postal import UNKNOWN_COUNTRY, PostalCodeChecker
 from addin.core.fields.text import CharacterRules, tidy_spaces
 from addin.core.headers import HeaderMatch
-from addin.core.profile import Column, Severity
+from addin.core.profile import Column, Level
 from addin.core.report import Issue, IssueKind
 from addin.core.safety import is_safe_problem
 from addin.core.table import CellValue, FormulaCell
@@ -35,10 +35,12 @@ def _outcome_for(
     check: Callable[[CellValue], Outcome],
     column: Column,
     characters: CharacterRules | None,
+    levels: Mapping[str, Level],
 ) -> Callable[[CellValue], Outcome]:
-    """The column's full cell check: type, allowed placeholders, length, characters, severity."""
+    """The column's full cell check: type, allowed placeholders, length, characters, and the
+    level the profile gives each problem on this platform (``Profile.levels_for``)."""
     allowed = set(column.allow_values)
-    overrides = column.severity
+    overrides = levels
     limit = column.max_length
     chars = characters if column.type in CHARACTER_TYPES else None
     # Nothing to add on top of the checker: its outcome stands (a phone column, 100,000
@@ -56,8 +58,10 @@ def _outcome_for(
             problems, final = _column_rules(
                 value, problems, final, limit=limit, characters=chars, overrides=overrides
             )
-        if not problems:
+        if not problems and not outcome.problems:
             return outcome if outcome.value is not None else Outcome(as_text(value))
+        if not problems:  # only silent problems: the platform's form, without a word
+            return Outcome(final if final is not None else tidy_spaces(as_text(value)))
         for p in problems:
             if p.severity == "error":
                 return Outcome(None, problems)
@@ -77,9 +81,10 @@ def _column_rules(
     *,
     limit: int | None,
     characters: CharacterRules | None,
-    overrides: Mapping[str, Severity],
+    overrides: Mapping[str, Level],
 ) -> tuple[tuple[Problem, ...], str | None]:
-    """The column's rules on top of its checker: length, characters, severity overrides."""
+    """The column's rules on top of its checker: length, characters, the profile's levels (a
+    silent problem is dropped; the value keeps the platform's form it suggests)."""
     found = list(problems)
     # a value no checker could normalise is sent as typed (tidied): its length counts then
     sent = final if final is not None else tidy_spaces(as_text(value))
@@ -94,15 +99,27 @@ def _column_rules(
             if p.severity == "error" and final is not None:
                 final = p.suggestion if p.suggestion is not None else final
     if overrides:
-        found = [
-            Problem(p.code, overrides[p.code], p.suggestion, p.params) if p.code in overrides else p
-            for p in found
-        ]
+        leveled: list[Problem] = []
+        for p in found:
+            level = overrides.get(p.code)
+            if level is None or level == p.severity:
+                leveled.append(p)
+            elif level != "silent":
+                leveled.append(Problem(p.code, level, p.suggestion, p.params))
+        found = leveled
     return tuple(found), final
 
 
-def _empty_problem(column: Column) -> Problem | None:
+def _empty_problem(column: Column, levels: Mapping[str, Level]) -> Problem | None:
     """What an empty cell of this column means: an error, a reminder, or nothing."""
+    found = _empty_problem_by_kind(column)
+    level = levels.get(found.code) if found is not None else None
+    if found is None or level is None:
+        return found
+    return None if level == "silent" else Problem(found.code, level, None, found.params)
+
+
+def _empty_problem_by_kind(column: Column) -> Problem | None:
     if column.required:
         return problem(
             "required-value", "error", None, help=column.help, help_en=column.help_en or column.help
@@ -143,7 +160,10 @@ def _judge(
 
 
 def cell_judge(
-    column: Column, check: Callable[[CellValue], Outcome], characters: CharacterRules | None
+    column: Column,
+    check: Callable[[CellValue], Outcome],
+    characters: CharacterRules | None,
+    levels: Mapping[str, Level],
 ) -> Callable[[CellValue], tuple[str | None, tuple[Problem, ...]]]:
     """One cell's normalised value and problems, exactly as :func:`check_column` judges it.
 
@@ -151,8 +171,8 @@ def cell_judge(
     time and must say what ``validate`` says of that cell: same full check (type, allowed
     placeholders, length, characters, severity overrides), same verdict on an empty cell.
     """
-    run = _outcome_for(check, column, characters)
-    on_empty = _empty_problem(column)
+    run = _outcome_for(check, column, characters, levels)
+    on_empty = _empty_problem(column, levels)
 
     def judge(cell: CellValue) -> tuple[str | None, tuple[Problem, ...]]:
         value, _, found = _judge(cell, run, on_empty)
@@ -174,7 +194,8 @@ def check_column(ctx: Context, match: HeaderMatch, characters: CharacterRules | 
     distinct: Collection[Hashable] = distinct_cells
     checker = build_checker(column, ctx.profile, list(distinct_cells))
     ctx.checkers[column.id] = checker
-    on_empty = _empty_problem(column)
+    levels = ctx.profile.levels_for(column)
+    on_empty = _empty_problem(column, levels)
     countries = _row_countries(ctx, column)
     runs: dict[str | None, Callable[[CellValue], Outcome]] = {}
 
@@ -183,14 +204,14 @@ def check_column(ctx: Context, match: HeaderMatch, characters: CharacterRules | 
         if country not in runs:
             assert isinstance(checker, PostalCodeChecker | PhoneChecker)
             check = partial(checker.check_for, country=country)
-            runs[country] = _outcome_for(check, column, characters)
+            runs[country] = _outcome_for(check, column, characters, levels)
         return runs[country]
 
     keys: Sequence[Hashable] = cells
     judge: Callable[[Any], _Verdict]
     shape = None
     if countries is None:
-        run = _outcome_for(checker.check, column, characters)
+        run = _outcome_for(checker.check, column, characters, levels)
         shape = column_shape(column, checker, characters)
     elif len(set(countries)) == 1:  # one country for the whole file: the cell is the key
         run = run_for(countries[0])

@@ -14,14 +14,14 @@ count of valid rows and the exit status stay true.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import repeat
 from typing import Generic, TypeVar, cast
 
 from addin.core.fields.base import FieldChecker, Problem
 from addin.core.headers import HeaderMatch
-from addin.core.profile import Profile
+from addin.core.profile import Level, Profile
 from addin.core.report import Issue, IssueKind, issue_kind
 from addin.core.safety import is_fixable, is_safe_problem
 from addin.core.table import Table
@@ -126,6 +126,8 @@ class Context:
     omitted: Counter[IssueKind] = field(default_factory=Counter)
     #: once the cap was reached: the last row whose issues may still be kept
     horizon: int | None = None
+    #: ``Profile.levels_for`` of each column met, by field id (``None``: file and rows)
+    levels: dict[str | None, Mapping[str, Level]] = field(default_factory=dict)
 
     def keeps(self, row: int) -> bool:
         """Whether an issue on ``row`` may be kept (it may still be dropped by :meth:`trim`)."""
@@ -146,8 +148,24 @@ class Context:
         last = self.issues[-1].row if self.issues else None
         self.horizon = 0 if last is None else last
 
+    def leveled(self, p: Problem, match: HeaderMatch | None) -> Problem | None:
+        """``p`` at the level its platform gives it (``Profile.levels_for``); ``None`` when the
+        platform accepts it without a word."""
+        key = match.field.id if match else None
+        levels = self.levels.get(key)
+        if levels is None:
+            levels = self.levels[key] = self.profile.levels_for(match.field if match else None)
+        level = levels.get(p.code)
+        if level is None or level == p.severity:
+            return p
+        return None if level == "silent" else Problem(p.code, level, p.suggestion, p.params)
+
     def add_rows(self, p: Problem, indices: list[int], match: HeaderMatch | None) -> None:
         """``add`` for the same problem on many rows (given by index), without a call per row."""
+        leveled = self.leveled(p, match)
+        if leveled is None:
+            return
+        p = leveled
         rows = list(map(self.table.row_numbers.__getitem__, indices))
         header, field_id, position = (
             (match.header, match.field.id, match.index) if match else (None, None, None)
@@ -201,6 +219,10 @@ class Context:
         value: str | None,
         **extra: str,
     ) -> None:
+        leveled = self.leveled(p, match)
+        if leveled is None:
+            return
+        p = leveled
         if p.severity == "error":
             position = match.index if match else None
             fixable = is_fixable(

@@ -186,6 +186,15 @@ def _check_headers(
     for column in profile.fields:
         if column.required and column.id not in ctx.positions:
             ctx.add_file(problem("missing-column", "error", None, header=column.header))
+    if profile.file.all_columns:
+        absent = [c.header for c in profile.fields if not c.required and c.id not in ctx.positions]
+        if absent:
+            shown = ", ".join(absent[:8]) + (" …" if len(absent) > 8 else "")
+            ctx.add_file(
+                problem(
+                    "template-columns-missing", "error", None, count=str(len(absent)), headers=shown
+                )
+            )
     if profile.file.column_order is not None:
         _check_order(ctx, profile.file.column_order, width)
 
@@ -293,31 +302,40 @@ def _check_file(ctx: Context) -> None:
                 kind=source.kind.upper(),
             )
         )
+    # Each of these is refused as the file stands (the page names the formats, the encoding,
+    # the separator, one sheet, the titles on the first row) and gone from the export's file.
     if source.kind not in rules.accepted_formats:
         accepted = ", ".join(f.upper() for f in rules.accepted_formats)
         ctx.add_file(
             problem(
-                "format-not-accepted", "warning", None, kind=source.kind.upper(), accepted=accepted
+                "format-not-accepted", "error", None, kind=source.kind.upper(), accepted=accepted
             )
         )
-    if source.kind == "csv" and rules.export.format == "csv":
-        wanted = rules.export.encoding.lower().replace("_", "-")
+    if source.headerless:
+        ctx.add_file(problem("no-header-row", "error"))
+    elif source.header_row > rules.header_row:
+        ctx.add_file(problem("headers-not-first-row", "error", None, row=str(source.header_row)))
+    csv_export = rules.export.format == "csv"
+    encoding = rules.csv_encoding or (rules.export.encoding if csv_export else None)
+    if source.kind == "csv" and encoding is not None:
+        wanted = encoding.lower().replace("_", "-")
         got = (source.encoding or "").lower().replace("_", "-").removesuffix("-sig")
         if got and got != wanted and not (wanted == "utf-8" and got == "ascii"):
             ctx.add_file(
                 problem(
                     "wrong-encoding",
-                    "warning",
+                    "error",
                     None,
                     encoding=source.encoding or "?",
-                    expected=rules.export.encoding.upper(),
+                    expected=encoding.upper(),
                 )
             )
+    if source.kind == "csv" and csv_export:
         if source.separator and source.separator != rules.export.separator:
             ctx.add_file(
                 problem(
                     "wrong-separator",
-                    "warning",
+                    "error",
                     None,
                     separator=source.separator,
                     expected=rules.export.separator,
@@ -327,7 +345,7 @@ def _check_file(ctx: Context) -> None:
         ctx.add(
             problem(
                 "several-sheets",
-                "warning",
+                "error",
                 None,
                 count=str(len(source.sheets)),
                 sheet=source.sheet or "",

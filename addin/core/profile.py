@@ -13,6 +13,10 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 Severity = Literal["error", "warning"]
+#: What a profile may declare of a problem on its platform: refused as typed ("error"),
+#: accepted but probably wrong ("warning"), or accepted and not worth a word ("silent"; the
+#: export still writes the platform's form). See ``Profile.levels_for``.
+Level = Literal["error", "warning", "silent"]
 
 FieldKind = Literal[
     "text",
@@ -86,7 +90,8 @@ class Column(_Strict):
     #: explicit yes or no is rewritten in the platform's spelling
     consent: bool = False
     allow_values: list[str] = Field(default_factory=list)
-    severity: dict[str, Severity] = Field(default_factory=dict)
+    #: this column's own levels, over the profile's ``severity`` table
+    severity: dict[str, Level] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _type_settings(self) -> Column:
@@ -176,6 +181,11 @@ class FileRules(_Strict):
     header_row: int = 1
     unique_headers: bool = True
     column_order: Severity | None = None
+    #: the page wants every column of its template, in order: an absent one is an error
+    all_columns: bool = False
+    #: the encoding a CSV must have where the page says it (Reveal: "CSV (UTF-8)"); otherwise
+    #: the export's own encoding when the export is a CSV
+    csv_encoding: str | None = None
     max_rows: int | None = Field(default=None, gt=0)
     max_size_bytes: dict[str, int] = Field(default_factory=dict)
     key: list[str] = Field(default_factory=list)
@@ -325,6 +335,16 @@ class Profile(_Strict):
     api: ApiSettings = Field(default_factory=ApiSettings)
     template: TemplateSettings = Field(default_factory=TemplateSettings)
     mapping: MappingSettings = Field(default_factory=MappingSettings)
+    #: the level of a problem code on this platform, for every column and the whole file: what
+    #: its page says it refuses, accepts without a word, or does not rule on (each entry cites
+    #: the page in the profile file); a column's own ``severity`` wins
+    severity: dict[str, Level] = Field(default_factory=dict)
+
+    def levels_for(self, column: Column | None) -> dict[str, Level]:
+        """The levels that apply to a problem of ``column`` (``None``: the file or a row)."""
+        if column is None or not column.severity:
+            return self.severity
+        return {**self.severity, **column.severity}
 
     @model_validator(mode="after")
     def _consistent(self) -> Profile:

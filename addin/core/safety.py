@@ -35,6 +35,9 @@ SAFE_CODES = frozenset(
 RESOLVED_BY_EXPORT = frozenset(
     {
         "column-order",
+        "template-columns-missing",
+        "headers-not-first-row",
+        "no-header-row",
         "too-many-rows",
         "file-too-large",
         "format-not-accepted",

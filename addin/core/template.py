@@ -315,10 +315,11 @@ def _text_rule_formula(column: Column, cell: str, forbidden: list[str]) -> str |
     return _custom_formula(parts, checks)
 
 
-def _error_style(column: Column) -> ErrorStyle:
+def _error_style(column: Column, profile: Profile) -> ErrorStyle:
     """Stop what the platform rejects; only warn where it accepts the value in another form."""
     if column.type == "phone":
-        return "stop" if column.severity.get("phone-format") == "error" else "warning"
+        refused = profile.levels_for(column).get("phone-format") == "error"
+        return "stop" if refused else "warning"
     if column.type == "country":
         accepts = column.country_accepts or []
         return "warning" if any(form != column.country_format for form in accepts) else "stop"
@@ -337,7 +338,7 @@ def _rule(
     fmt = _format_text(column, lang)
     prompt_title = _clip(column.header, MAX_TITLE)
     prompt = _clip(f"{fmt}. {_help(column, lang)}", MAX_MESSAGE)
-    style = _error_style(column)
+    style = _error_style(column, profile)
     refused = _t(lang, "Valeur refusée", "Value refused")
     unusual = _t(lang, "Valeur à vérifier", "Please check this value")
     error_title = refused if style == "stop" else unusual

@@ -116,9 +116,16 @@ class EmailChecker:
                 ),
             )
         normalised: str = result.normalized
-        if normalised != text:
-            return Outcome(normalised, (problem("email-format", "warning", normalised),))
-        return Outcome(normalised)
+        if normalised == text:
+            return Outcome(normalised)
+        if normalised.lower() == text.strip().lower():
+            # a domain in capitals is the same address (domains ignore case): no word; spaces
+            # around it are only spaces
+            if normalised.lower() == text.lower():
+                return Outcome(normalised)
+            return Outcome(normalised, (problem("extra-spaces", "warning", normalised),))
+        # a space inside the address or a "mailto:" in front: no platform takes it as typed
+        return Outcome(normalised, (problem("email-format", "error", normalised),))
 
     @staticmethod
     def _normalise(text: str) -> str | None:
