@@ -24,7 +24,7 @@ def test_the_ribbon_checks_fixes_and_sends_a_workbook_and_saves_it(
     assert sheet is not None
     sheet.title = "Contacts"
     sheet.append(["Prénom", "Nom de famille", "Téléphone 1", "Courriel 1"])
-    sheet.append(["Marie", "Tremblay", "418-692-2121", "marie@exemple.ca"])
+    sheet.append(["Marie", "Tremblay", "418-692-2121", "marie@ exemple.ca"])  # Fix: the space
     sheet.append(["Luc", "", "", "luc@@exemple"])  # no phone: held back
     book.save(source)
     console = Console(record=True, width=100)

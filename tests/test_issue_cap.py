@@ -134,13 +134,13 @@ def test_the_command_caps_a_file_with_more_issues_than_the_default(tmp_path: Pat
 
 def test_fix_applies_every_safe_fix_even_given_a_capped_report(tmp_path: Path) -> None:
     path = tmp_path / "titres.csv"
-    rows = "".join(f"C{n};mme;Nom{n};Anne;;a{n}@exemple.fr;;;Autorisé\n" for n in range(60))
+    rows = "".join(f"C{n};Mme;Nom{n};Anne;;a{n}@exemple.fr;;;autorise\n" for n in range(60))
     path.write_text(HEADER + rows, encoding="utf-8")
     table = read_table(path)
     profile = get_profile("evoliz-contacts")
     capped = validate(table, profile, issue_cap=10)
     assert capped.truncated
     result = fix_table(table, profile, report=capped)
-    assert len(result.changes) == 60  # "mme" → "Mme" on every row, not on the first 10 only
+    assert len(result.changes) == 60  # "autorise" → "Autorisé" on every row, not on 10 only
     assert result.report.issues == [] and not result.report.truncated
     assert len(result.before.issues) == 60  # the summary counts the issues there were

@@ -378,8 +378,9 @@ def test_marking_again_live_shows_the_progress_as_the_command_line_does(
     mark_file(source, FLOKON, in_place=True)
     with open_workbook(source) as marked:
         assert live.previous_issues() == marked.previous_issues() is not None
-    fixed_by_hand = {"C3": "418-555-0199"}
-    book.sheets["Clients"].range("C3").raw_value = fixed_by_hand["C3"]
+    fixed_by_hand = {"C3": "418-555-0199", "D3": "SMS"}
+    for cell, value in fixed_by_hand.items():
+        book.sheets["Clients"].range(cell).raw_value = value
     with open_workbook(source) as saved:
         saved.set_cells("Clients", fixed_by_hand)
         saved.save(tmp_path / "edited.xlsx")
@@ -388,5 +389,5 @@ def test_marking_again_live_shows_the_progress_as_the_command_line_does(
     mark_file(source, FLOKON, in_place=True)
     book.save(str(tmp_path / "again.xlsx"))
     assert shown(tmp_path / "again.xlsx") == shown(source)
-    # the phone fixed; its SMS warning is new
-    assert "1 problème(s) résolu(s), 1 nouveau(x)" in read(source)["CI_Rapport"]["A2"].value
+    # the phone and the method fixed; the SMS warning on that number is new
+    assert "2 problème(s) résolu(s), 1 nouveau(x)" in read(source)["CI_Rapport"]["A2"].value

@@ -339,10 +339,10 @@ def test_flokon_columns() -> None:
     ]
     assert required(flokon) == {"phone", "alert_method"}
     phone = flokon.field("phone")
-    assert (phone.phone_format, phone.phone_region, phone.severity) == (
+    assert (phone.phone_format, phone.phone_region, flokon.levels_for(phone)) == (
         "nanp_dashes",
         "CA",
-        {"phone-format": "error"},
+        flokon.severity,
     )
     method = flokon.field("alert_method")
     assert method.choices == ["SMS", "appel"]
