@@ -243,3 +243,47 @@ def test_an_unfixable_error_holds_the_row_back(tmp_path: Path) -> None:
     code, report = validate(hokus_csv(tmp_path / "e.csv", personEmail="paul.exemple.fr"), "hokus")
     assert (code, kinds(report)) == (1, [("invalid-email", "error", False)])
     assert (report["valid_rows"], report["sendable_rows"]) == (0, 0)
+
+
+def test_ready_is_never_said_of_a_file_the_platform_refuses(tmp_path: Path) -> None:
+    """The three « Prêt » cases of the issue: the text report says no « prêt » and exits 1."""
+    ansi = tmp_path / "ansi.csv"
+    ansi.write_bytes(
+        "Prénom,Nom de famille,Téléphone 1,Mobile 1\nÉmilie,Lavoie,418-692-2121,581 300 1234\n".encode(
+            "cp1252"
+        )
+    )
+    titled = tmp_path / "titled.csv"
+    titled.write_text(
+        "Clients\nPrénom,Nom de famille,Téléphone 1,Mobile 1\nÉmilie,Lavoie,418-692-2121,"
+        "581 300 1234\n",
+        encoding="utf-8",
+    )
+    two = tmp_path / "two.csv"
+    two.write_text("distributorId;Lastname\nC1;Martin\n", encoding="utf-8")
+    for path, profile in ((ansi, "reveal"), (titled, "reveal"), (two, "hokus")):
+        result = runner.invoke(app, ["validate", str(path), "-p", profile])
+        assert result.exit_code == 1, (path.name, result.output)
+        assert "prêt" not in result.output.lower(), path.name
+
+
+# --- the head office's country: a setting (Reveal's page) -------------------------------------
+
+
+def test_the_phone_region_setting_decides_numbers_without_country_code() -> None:
+    """Reveal: « le champ utilisera automatiquement le code du pays dans lequel votre siège
+    social est basé ». A French head office: 06 12 34 56 78 is a French mobile, not an error."""
+    from addin.core.engine import validate as check
+    from addin.core.table import SourceInfo, Table
+
+    headers = ["Prénom", "Nom de famille", "Téléphone 1", "Mobile 1"]
+    row = ["Anne", "Roy", "01 42 00 00 00", "06 12 34 56 78"]
+    table = Table(headers, [[v] for v in row], [2], SourceInfo("t.csv", "csv", encoding="utf-8"))
+    reveal = get_profile("reveal")
+    quebec = check(table, reveal)
+    assert {(i.code, i.severity) for i in quebec.issues} == {("invalid-phone", "error")}
+    paris = check(table, reveal.with_phone_region("FR"))
+    assert paris.issues == []
+    # Flokon's 000-000-0000 is North American whatever the head office
+    flokon = get_profile("flokon").with_phone_region("FR")
+    assert flokon.field("phone").phone_region == "CA"

@@ -340,6 +340,21 @@ class Profile(_Strict):
     #: the page in the profile file); a column's own ``severity`` wins
     severity: dict[str, Level] = Field(default_factory=dict)
 
+    def with_phone_region(self, region: str | None) -> Profile:
+        """This profile for a user whose numbers without country code are from ``region`` (the
+        head office's country, Reveal's page says): the default region of the profile and of
+        its phone columns, except a column whose written form belongs to one numbering plan
+        (Flokon's 000-000-0000 is North American whatever the setting)."""
+        if region is None or region == self.phone_region:
+            return self
+        columns = [
+            c.model_copy(update={"phone_region": region})
+            if c.type == "phone" and c.phone_format != "nanp_dashes" and c.phone_region is not None
+            else c
+            for c in self.columns
+        ]
+        return self.model_copy(update={"phone_region": region, "columns": columns})
+
     def levels_for(self, column: Column | None) -> dict[str, Level]:
         """The levels that apply to a problem of ``column`` (``None``: the file or a row)."""
         if column is None or not column.severity:

@@ -55,11 +55,7 @@ class Button:
         does without ``--profile``)."""
         if self.settings.platform is None:
             return None
-        profile = get_profile(self.settings.platform)
-        region = self.settings.phone_region
-        if region is None or region == profile.phone_region:
-            return profile
-        return profile.model_copy(update={"phone_region": region})
+        return get_profile(self.settings.platform).with_phone_region(self.settings.phone_region)
 
     def profile(self) -> Profile:
         """The platform chosen, or the sentence saying to choose one."""
