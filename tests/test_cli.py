@@ -113,9 +113,7 @@ def test_an_error_the_product_fixes_is_marked_fixable_and_its_row_sendable(tmp_p
     the export will send."""
     csv = write_csv(
         tmp_path / "h.csv",
-        hokus_text(
-            {"distributorId": "C1", "civilTitle": "Mme", "personHomeAddress": '"5 av. Foch; Bât. B"'}
-        ),
+        hokus_text({"distributorId": "C1", "personHomeAddress": '"5 av. Foch; Bât. B"'}),
     )
     code, out, _ = run("validate", str(csv), "--profile", "hokus", "--json")
     assert code == 1

@@ -692,7 +692,7 @@ def test_the_changes_file_defuses_formulas(tmp_path: Path) -> None:
     assert result.log is not None
     text = result.log.read_text(encoding="utf-8-sig")
     [_, line] = list(csv.reader(io.StringIO(text), delimiter=";"))
-    assert line[:4] == ["C2", "Lastname", "'=HYPERLINK(\"x\")\nB", "'=HYPERLINK(\"x\") B"]
+    assert line[:4] == ["C2", "Lastname", '\'=HYPERLINK("x")\nB', '\'=HYPERLINK("x") B']
 
 
 # --- the command -------------------------------------------------------------------------------

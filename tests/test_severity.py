@@ -248,11 +248,8 @@ def test_an_unfixable_error_holds_the_row_back(tmp_path: Path) -> None:
 def test_ready_is_never_said_of_a_file_the_platform_refuses(tmp_path: Path) -> None:
     """The three « Prêt » cases of the issue: the text report says no « prêt » and exits 1."""
     ansi = tmp_path / "ansi.csv"
-    ansi.write_bytes(
-        "Prénom,Nom de famille,Téléphone 1,Mobile 1\nÉmilie,Lavoie,418-692-2121,581 300 1234\n".encode(
-            "cp1252"
-        )
-    )
+    text = "Prénom,Nom de famille,Téléphone 1,Mobile 1\nÉmilie,Lavoie,418-692-2121,581 300 1234\n"
+    ansi.write_bytes(text.encode("cp1252"))
     titled = tmp_path / "titled.csv"
     titled.write_text(
         "Clients\nPrénom,Nom de famille,Téléphone 1,Mobile 1\nÉmilie,Lavoie,418-692-2121,"

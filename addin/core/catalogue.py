@@ -157,8 +157,7 @@ _TYPES: tuple[IssueType, ...] = (
         "file",
         "Le fichier n'a pas de ligne de titres ; {platform} lit les titres sur la ligne 1.",
         "The file has no row of titles; {platform} reads the titles on row 1.",
-        "Ajoutez une ligne de titres (le modèle les donne), ou laissez l'export écrire le "
-        "fichier.",
+        "Ajoutez une ligne de titres (le modèle les donne), ou laissez l'export écrire le fichier.",
         "Add a row of titles (the template gives them), or let the export write the file.",
     ),
     IssueType(

@@ -330,17 +330,21 @@ def _check_file(ctx: Context) -> None:
                     expected=encoding.upper(),
                 )
             )
-    if source.kind == "csv" and csv_export:
-        if source.separator and source.separator != rules.export.separator:
-            ctx.add_file(
-                problem(
-                    "wrong-separator",
-                    "error",
-                    None,
-                    separator=source.separator,
-                    expected=rules.export.separator,
-                )
+    if (
+        source.kind == "csv"
+        and csv_export
+        and source.separator
+        and source.separator != rules.export.separator
+    ):
+        ctx.add_file(
+            problem(
+                "wrong-separator",
+                "error",
+                None,
+                separator=source.separator,
+                expected=rules.export.separator,
             )
+        )
     if rules.single_sheet and len(source.sheets) > 1:
         ctx.add(
             problem(
