@@ -184,3 +184,23 @@ def test_the_three_looks_open_in_libreoffice(book: Path, tmp_path: Path, soffice
         assert content.count(f'"formula-is([$CI_Marques.$Z2]={kind.value})"') == 1
     for words in KIND_WORDS["fr"].values():  # the report's kind column
         assert content.count(f"&quot;{words}&quot;") >= 1
+
+
+def test_a_report_laid_out_before_the_legend_gives_no_wrong_progress(
+    book: Path, tmp_path: Path
+) -> None:
+    """A report drawn by the previous version had its headers on row 4, with no legend: read
+    with today's layout, its issue lines would be taken for headers and others. It is not read
+    at all (no progress line), rather than read wrong."""
+    from openpyxl import load_workbook
+
+    marked = tmp_path / "marked.xlsx"
+    mark_file(book, HOKUS, output=marked)
+    old = load_workbook(marked)
+    old["CI_Rapport"].delete_rows(4, REPORT_HEADER_ROW - 4)  # the headers back on row 4
+    old.save(marked)
+    again = tmp_path / "again.xlsx"
+    mark_file(marked, HOKUS, output=again)
+    totals = str(load_closed_vba(again)["CI_Rapport"]["A2"].value)
+    assert "Depuis la vérification précédente" not in totals
+    assert "lignes vérifiées" in totals
