@@ -204,3 +204,43 @@ def test_a_report_laid_out_before_the_legend_gives_no_wrong_progress(
     totals = str(load_closed_vba(again)["CI_Rapport"]["A2"].value)
     assert "Depuis la vérification précédente" not in totals
     assert "lignes vérifiées" in totals
+
+
+def test_past_the_cap_the_legend_says_at_least_and_counts_keep_their_kind(
+    tmp_path: Path,
+) -> None:
+    """Past the report's cap, issues are only counted per column and code: their kind is not
+    known one by one. The errors' counts then say « au moins », the warnings' stays exact
+    (every warning is a warning), and a count line takes the kind listed for its column and
+    code."""
+    from addin.core.engine import validate
+    from addin.core.marks import plan_marks
+    from addin.files.marks_writer import report_rows
+    from addin.readers.reader import read_table
+
+    headers = [column.header for column in HOKUS.fields]
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(headers)
+    for n in range(30):
+        values = {"distributorId": f"C{n}", "Lastname": "Roy", "personHomeZip": "1220",
+                  "personEmail": "paul@@exemple"}  # fmt: skip
+        sheet.append([values.get(header) for header in headers])
+    book.save(tmp_path / "many.xlsx")
+    report = validate(read_table(tmp_path / "many.xlsx"), HOKUS, issue_cap=10)
+    assert report.truncated
+    plan = plan_marks(report, "Sheet", len(headers), 31)
+    assert not plan.exact
+    rows = report_rows(plan, "fr", 0)
+    legend = {row[3]: row[2] for row in rows[3 : REPORT_HEADER_ROW - 2]}
+    listed = dict(plan.kinds)
+    assert legend == {
+        KIND_WORDS["fr"][Kind.PERSON]: f"au moins {listed[Kind.PERSON]} problème(s)",
+        KIND_WORDS["fr"][Kind.PRODUCT]: f"au moins {listed[Kind.PRODUCT]} problème(s)",
+        KIND_WORDS["fr"][Kind.LOOK]: f"{report.warning_count} problème(s)",
+    }
+    counted = {line.column: line.kind for line in plan.lines
+               if line.code == "issues-counted"}  # fmt: skip
+    assert counted["personHomeZip"] == Kind.PRODUCT
+    assert counted["personEmail"] == Kind.PERSON
