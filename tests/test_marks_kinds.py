@@ -244,3 +244,24 @@ def test_past_the_cap_the_legend_says_at_least_and_counts_keep_their_kind(
                if line.code == "issues-counted"}  # fmt: skip
     assert counted["personHomeZip"] == Kind.PRODUCT
     assert counted["personEmail"] == Kind.PERSON
+
+
+def test_in_a_note_what_needs_a_person_comes_first() -> None:
+    """Two problems on one cell, the one the product fixes found first: the note, as the
+    report, starts with the one the user must fix."""
+    from addin.core.marks import plan_marks
+    from addin.core.report import Issue, Report
+    from addin.core.table import SourceInfo
+
+    fixed = Issue("postal-code-leading-zero", "error", 2, "personHomeZip", "personHomeZip",
+                  "1220", "01220", {}, 14)  # fmt: skip
+    person = Issue("invalid-email", "error", 2, "personHomeZip", "personHomeZip", "1220", None,
+                   {}, 14)  # fmt: skip
+    report = Report(HOKUS, SourceInfo(path="", kind="xlsx"), 1, [fixed, person])
+    plan = plan_marks(report, "Clients", 25, 2)
+    (note,) = plan.notes
+    first, *_rest = note.text.splitlines()
+    assert first.startswith(KIND_WORDS["fr"][Kind.PERSON] + " : ")
+    assert KIND_WORDS["fr"][Kind.PRODUCT] + " : " in note.text
+    assert [line.code for line in plan.lines] == ["invalid-email", "postal-code-leading-zero"]
+    assert plan.cells == {(2, 15): Kind.PERSON} and plan.rows == {2: Kind.PERSON}

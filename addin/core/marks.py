@@ -123,7 +123,7 @@ def plan_marks(
     """
     cells: dict[tuple[int, int], Kind] = {}
     rows: dict[int, Kind] = {}
-    texts: dict[tuple[int, int], list[str]] = defaultdict(list)
+    texts: dict[tuple[int, int], list[tuple[int, str]]] = defaultdict(list)
     lines: list[ReportLine] = []
     current: set[IssueKey] = set()
     counted = dict.fromkeys(Kind, 0)
@@ -159,7 +159,7 @@ def plan_marks(
         if issue.position is not None:
             key = (issue.row, column)
             cells[key] = max(cells.get(key, Kind.LOOK), level)
-        texts[issue.row, column].append(_note_line(level, issue, message, lang))
+        texts[issue.row, column].append((-level, _note_line(level, issue, message, lang)))
     lines.sort(key=lambda line: -line.kind)  # stable: each kind keeps validate's order
     if report.truncated:
         lines[:0] = _partial_lines(report, lang, seen)
@@ -167,7 +167,11 @@ def plan_marks(
     counted[Kind.LOOK] = report.warning_count
     ordered = sorted(texts)
     kept = ordered[:note_cap]
-    notes = tuple(Note(r, c, "\n".join(texts[r, c])) for r, c in kept)
+    # in a note too, what needs a person first (a stable sort: then in the report's order)
+    notes = tuple(
+        Note(r, c, "\n".join(text for _kind, text in sorted(texts[r, c], key=_first)))
+        for r, c in kept
+    )
     return MarkPlan(
         sheet=sheet,
         cells=cells,
@@ -187,6 +191,10 @@ def plan_marks(
         if previous is None
         else Progress(resolved=len(set(previous) - current), new=len(current - set(previous))),
     )
+
+
+def _first(entry: tuple[int, str]) -> int:
+    return entry[0]
 
 
 _PARTIAL = {
