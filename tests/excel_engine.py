@@ -45,7 +45,7 @@ import xlwings as xw
 from openpyxl.comments import Comment
 from openpyxl.formatting.rule import Rule
 from openpyxl.formula.translate import Translator
-from openpyxl.styles import Font, PatternFill
+from openpyxl.styles import Border, Font, PatternFill, Side
 from openpyxl.styles.differential import DifferentialStyle
 from openpyxl.utils import column_index_from_string, get_column_letter, range_boundaries
 from openpyxl.workbook.defined_name import DefinedName
@@ -739,7 +739,9 @@ class FormatConditions:
     ``Add(Type=2, Formula1=...)`` (``xlExpression``) adds a rule for the whole range. As in
     Excel, relative references in ``Formula1`` are read *from the active cell* of the sheet,
     not from the range's first cell: ``A2`` given while the active cell is A1 means the cell
-    below, and the rule stored for A2:J9 reads ``A3``. Only ``xlExpression`` rules are made.
+    below, and the rule stored for A2:J9 reads ``A3``. ``Add(Type=1, Operator=3,
+    Formula1='="text"')`` (``xlCellValue``, ``xlEqual``) adds a rule for cells equal to a
+    value; no other kind of rule is made.
     """
 
     def __init__(self, rng: Range) -> None:
@@ -769,13 +771,18 @@ class FormatConditions:
         self, Type: int, Operator: Any = None, Formula1: str = "", Formula2: Any = None
     ) -> FormatCondition:
         self._call("FormatConditions.Add")
-        if Type != 2:
-            raise NotImplementedError("the test engine makes xlExpression (2) rules only")
         ws = self.rng.sheet.ws
         active = ws.active_cell or "A1"
         first = f"{get_column_letter(self.rng.column)}{self.rng.row}"
         stored = _Wrapping(Formula1, origin=active).translate_formula(first)
-        rule = Rule(type="expression", formula=[stored.lstrip("=")], dxf=DifferentialStyle())
+        if Type == 2:
+            rule = Rule(type="expression", formula=[stored.lstrip("=")], dxf=DifferentialStyle())
+        elif Type == 1 and Operator == 3:
+            rule = Rule(
+                type="cellIs", operator="equal", formula=[stored[1:]], dxf=DifferentialStyle()
+            )
+        else:
+            raise NotImplementedError("the test engine makes xlExpression and xlEqual rules only")
         sqref = self.rng.address.replace("$", "")
         ws.conditional_formatting.add(sqref, rule)
         rule.priority = 0  # before every other rule, then all counted from 1 again
@@ -786,7 +793,9 @@ class FormatConditions:
 
 class FormatCondition:
     """One rule: ``Formula1`` (read from the rule's first cell, as Excel does when the active
-    cell is that cell), ``Interior.Color``, ``Font.Color``, ``StopIfTrue``, ``Delete()``."""
+    cell is that cell), ``Interior.Color``, ``Font.Color``, ``Font.Bold``, ``Borders``
+    (``LineStyle``, ``Color``, ``Weight`` of the four sides at once), ``StopIfTrue``,
+    ``Delete()``."""
 
     def __init__(self, rng: Range, cf: Any, rule: Any) -> None:
         self.rng, self.cf, self.rule = rng, cf, rule
@@ -821,6 +830,10 @@ class FormatCondition:
     @property
     def Font(self) -> _Colour:
         return _Colour(self, "font")
+
+    @property
+    def Borders(self) -> _Borders:
+        return _Borders(self)
 
     def SetLastPriority(self) -> None:
         """Evaluated after every other rule of the sheet."""
@@ -862,7 +875,76 @@ class _Colour:
         if self.part == "fill":
             dxf.fill = PatternFill(patternType="solid", bgColor=bgr_to_argb(value))
         else:
-            dxf.font = Font(color=bgr_to_argb(value))
+            dxf.font = Font(b=dxf.font.b if dxf.font else None, color=bgr_to_argb(value))
+
+    @property
+    def Bold(self) -> bool:
+        self.condition._call(f"FormatCondition.{self.part}.Bold.get")
+        font = self.condition.rule.dxf.font
+        return bool(font is not None and font.b)
+
+    @Bold.setter
+    def Bold(self, value: bool) -> None:
+        self.condition._call(f"FormatCondition.{self.part}.Bold.set")
+        dxf = self.condition.rule.dxf
+        colour = dxf.font.color if dxf.font is not None else None
+        dxf.font = Font(b=bool(value), color=colour)
+
+
+#: COM's ``XlLineStyle`` (xlContinuous, xlDash) and ``XlBorderWeight.xlThin``, with the border
+#: style a conditional format's ``dxf`` stores for each (thin lines only, as in Excel).
+_LINE_STYLES = {1: "thin", -4115: "dashed"}
+_THIN = 2
+
+
+class _Borders:
+    """``FormatCondition.Borders``: the four sides set at once, as COM's collection does."""
+
+    def __init__(self, condition: FormatCondition) -> None:
+        self.condition = condition
+
+    def _sides(self, style: str | None, color: str | None) -> None:
+        side = Side(style=style, color=color)
+        self.condition.rule.dxf.border = Border(left=side, right=side, top=side, bottom=side)
+
+    def _current(self) -> Side:
+        border = self.condition.rule.dxf.border
+        return border.left if border is not None else Side()
+
+    @property
+    def LineStyle(self) -> int:
+        self.condition._call("FormatCondition.Borders.LineStyle.get")
+        style = self._current().style
+        return next((number for number, name in _LINE_STYLES.items() if name == style), -4142)
+
+    @LineStyle.setter
+    def LineStyle(self, value: int) -> None:
+        self.condition._call("FormatCondition.Borders.LineStyle.set")
+        if value not in _LINE_STYLES:
+            raise NotImplementedError("the test engine draws xlContinuous and xlDash borders")
+        self._sides(_LINE_STYLES[value], self._current().color)
+
+    @property
+    def Color(self) -> int:
+        self.condition._call("FormatCondition.Borders.Color.get")
+        rgb = self._current().color.rgb[-6:]
+        return int(rgb[4:6], 16) << 16 | int(rgb[2:4], 16) << 8 | int(rgb[0:2], 16)
+
+    @Color.setter
+    def Color(self, value: int) -> None:
+        self.condition._call("FormatCondition.Borders.Color.set")
+        self._sides(self._current().style, bgr_to_argb(value))
+
+    @property
+    def Weight(self) -> int:
+        self.condition._call("FormatCondition.Borders.Weight.get")
+        return _THIN
+
+    @Weight.setter
+    def Weight(self, value: int) -> None:
+        self.condition._call("FormatCondition.Borders.Weight.set")
+        if value != _THIN:
+            raise RuntimeError("Unable to set the Weight property of the Borders class")
 
 
 class Validation:

@@ -94,17 +94,40 @@ def _cells(sheet: Any) -> dict[str, Any]:
     }
 
 
-def _rules(sheet: Any) -> list[tuple[str, tuple[str, ...], bool, str | None, str | None]]:
+def _rules(sheet: Any) -> list[tuple[Any, ...]]:
+    """Each rule in priority order: where, what it tests, and the whole look it gives (fill,
+    font colour and weight, borders' style and colour)."""
     found = []
     for cf in sheet.conditional_formatting:
         for rule in cf.rules:
             dxf = rule.dxf
             fill = dxf.fill.bgColor.rgb if dxf is not None and dxf.fill is not None else None
-            font = dxf.font.color.rgb if dxf is not None and dxf.font is not None else None
+            font = dxf.font if dxf is not None else None
+            colour = font.color.rgb if font is not None and font.color is not None else None
+            bold = bool(font is not None and font.b)
+            border = dxf.border if dxf is not None else None
+            sides = (
+                None
+                if border is None
+                else tuple(
+                    (side.style, side.color.rgb if side.color is not None else None)
+                    for side in (border.left, border.right, border.top, border.bottom)
+                )
+            )
             found.append(
                 (
                     rule.priority,
-                    (str(cf.sqref), tuple(rule.formula), bool(rule.stopIfTrue), fill, font),
+                    (
+                        str(cf.sqref),
+                        rule.type,
+                        rule.operator,
+                        tuple(rule.formula),
+                        bool(rule.stopIfTrue),
+                        fill,
+                        colour,
+                        bold,
+                        sides,
+                    ),
                 )
             )
     return [entry for _priority, entry in sorted(found, key=lambda pair: pair[0])]
@@ -228,10 +251,12 @@ def test_the_rules_read_the_marks_sheet_from_a2_wherever_the_cursor_was(
     book.sheets["Clients"].range("E9").select()
     mark_book(live, FLOKON)
     book.save(str(tmp_path / "marked.xlsx"))
-    formulas = [entry[1][0] for entry in _rules(read(tmp_path / "marked.xlsx")["Clients"])]
+    formulas = [entry[3][0] for entry in _rules(read(tmp_path / "marked.xlsx")["Clients"])]
     assert formulas[1:] == [
+        f"'{MARKS}'!A2=3",
         f"'{MARKS}'!A2=2",
         f"'{MARKS}'!A2=1",
+        f"'{MARKS}'!$K2=3",
         f"'{MARKS}'!$K2=2",
         f"'{MARKS}'!$K2=1",
     ]
@@ -318,10 +343,11 @@ def test_the_calls_of_check_and_marks_do_not_grow_with_the_rows(
     assert without_notes == {name: n for name, n in small.items() if name not in NOTE_CALLS}
     assert large["Range.AddComment"] == large_notes <= DEFAULT_NOTE_CAP
     assert large["Range.Comment.get"] == large_notes
-    # the marks sheet and the report: one write each, and the rules: four
+    # the marks sheet and the report: one write each, and the rules: six on the data, three on
+    # the report's kind column
     assert large["Range.Value.set"] == 2
-    assert large["FormatConditions.Add"] == 4
-    assert sum(without_notes.values()) == 72  # and two per note: 1,072 in all
+    assert large["FormatConditions.Add"] == 9
+    assert sum(without_notes.values()) == 108  # and two per note: 1,108 in all
 
 
 # --- LibreOffice --------------------------------------------------------------------------------
@@ -391,3 +417,21 @@ def test_marking_again_live_shows_the_progress_as_the_command_line_does(
     assert shown(tmp_path / "again.xlsx") == shown(source)
     # the phone and the method fixed; the SMS warning on that number is new
     assert "2 problème(s) résolu(s), 1 nouveau(x)" in read(source)["CI_Rapport"]["A2"].value
+
+
+def test_the_three_kinds_are_drawn_live_as_on_file(
+    excel: excel_engine.Engine, tmp_path: Path
+) -> None:
+    """An error only the user can fix, one the product fixes and a warning: the same three
+    looks (fills, fonts, borders), notes, legend and order live as on file; clear takes
+    them all out."""
+    from tests.test_marks_kinds import HOKUS, kinds_book
+
+    source = kinds_book(tmp_path / "kinds.xlsx")
+    assert assert_marks_alike(source, HOKUS, tmp_path / "run") == 5
+    marked = read(tmp_path / "run" / "live-marked-kinds.xlsx")
+    looks = {entry[3][0]: entry[5:] for entry in _rules(marked["Clients"])}
+    cells = [looks[f"'{MARKS}'!A2={code}"] for code in (3, 2, 1)]
+    assert len(set(cells)) == 3 and len({look[2:] for look in cells}) == 3
+    kinds = [entry[5:] for entry in _rules(marked["CI_Rapport"])]
+    assert kinds == cells  # the legend and the report's kind column show the same looks

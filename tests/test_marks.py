@@ -17,9 +17,10 @@ from openpyxl import load_workbook
 from openpyxl.styles import Font
 from typer.testing import CliRunner
 
-from addin.core.marks import ERROR, WARNING
+from addin.core.kinds import KIND_WORDS, WORST_FIRST, kind_of
 from addin.core.profiles import get_profile
 from addin.files.cell_edits import set_cells
+from addin.files.marks_writer import REPORT_HEADER_ROW
 from addin.files.xlsx_package import XlsxPackage
 from addin.shells.cli import app
 from addin.usecases.fixing import fix_file
@@ -77,8 +78,7 @@ def _expected_marks(path: Path) -> dict[str, int]:
     marks: dict[str, int] = {}
     for issue in report.issues:
         if issue.cell:
-            level = ERROR if issue.severity == "error" else WARNING
-            marks[issue.cell] = max(marks.get(issue.cell, 0), level)
+            marks[issue.cell] = max(marks.get(issue.cell, 0), kind_of(report, issue))
     return marks
 
 
@@ -129,9 +129,14 @@ def test_report_sheet_matches_validate_json(user_book: Path, tmp_path: Path) -> 
     mark_file(user_book, get_profile("flokon"), output=out)
     code = CliRunner().invoke(app, ["validate", str(user_book), "-p", "flokon", "--json"])
     issues = json.loads(code.stdout)["issues"]
+    # what a person must fix first, then what the product fixes, then warnings: each in order
+    worst_first = {("error", False): 0, ("error", True): 1, ("warning", True): 2,
+                   ("warning", False): 2}  # fmt: skip
+    issues.sort(key=lambda issue: worst_first[issue["severity"], issue["fixable"]])
     report = load_closed_vba(out)["CI_Rapport"]
-    lines = list(report.iter_rows(min_row=5, values_only=True))
+    lines = list(report.iter_rows(min_row=REPORT_HEADER_ROW + 1, values_only=True))
     assert len(lines) == len(issues)
+    words = dict(enumerate(KIND_WORDS["fr"][kind] for kind in WORST_FIRST))
     for line, issue in zip(lines, issues, strict=True):
         row, _cell, column, severity, message, value, suggestion, code_, follow_up = line
         assert follow_up is None  # first check: nothing to compare with
@@ -143,9 +148,9 @@ def test_report_sheet_matches_validate_json(user_book: Path, tmp_path: Path) -> 
             issue["suggestion"],
             issue["code"],
         )
-        assert severity == {"error": "erreur", "warning": "avertissement"}[issue["severity"]]
+        assert severity == words[worst_first[issue["severity"], issue["fixable"]]]
     assert "erreur(s)" in str(report["A2"].value)
-    links = [c.value for c in report["B"][4:] if c.value]
+    links = [c.value for c in report["B"][REPORT_HEADER_ROW:] if c.value]
     assert links and all(str(v).startswith("=HYPERLINK(\"#'Clients'!") for v in links)
 
 
@@ -174,12 +179,16 @@ def test_marking_again_shows_the_progress_since_the_last_check(
     assert f"{len(after_fix - latest)} problème(s) résolu(s), {len(new)} nouveau(x)" in (
         _totals(remarked)
     )
-    lines = load_closed_vba(remarked)["CI_Rapport"].iter_rows(min_row=5, values_only=True)
+    lines = load_closed_vba(remarked)["CI_Rapport"].iter_rows(
+        min_row=REPORT_HEADER_ROW + 1, values_only=True
+    )
     assert {(line[1], line[7]) for line in lines if line[8] == "nouveau"} == new
 
 
 def _report_keys(path: Path) -> set[tuple[object, object]]:
-    lines = load_closed_vba(path)["CI_Rapport"].iter_rows(min_row=5, values_only=True)
+    lines = load_closed_vba(path)["CI_Rapport"].iter_rows(
+        min_row=REPORT_HEADER_ROW + 1, values_only=True
+    )
     return {(line[1], line[7]) for line in lines}
 
 
@@ -264,7 +273,8 @@ def test_notes_are_capped_and_the_report_has_everything(tmp_path: Path) -> None:
     assert len(phone_issues) == 5_000
     assert result.notes == 500
     marked = load_closed_vba(out)
-    assert len(list(marked["CI_Rapport"].iter_rows(min_row=5))) == len(result.report.issues)
+    lines = marked["CI_Rapport"].iter_rows(min_row=REPORT_HEADER_ROW + 1)
+    assert len(list(lines)) == len(result.report.issues)
     assert "500 premières cellules" in str(marked["CI_Rapport"]["A2"].value)
     comments = read_parts(out)["xl/comments/commentCI1.xml"].count(b"<comment ")
     assert comments == 500

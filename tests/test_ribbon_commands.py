@@ -18,6 +18,7 @@ import openpyxl
 import pytest
 import xlwings as xw
 
+from addin.core.kinds import Kind, kind_of, with_kind
 from addin.core.profiles import get_profile
 from addin.core.report import column_letter
 from addin.core.template import plan_template
@@ -153,10 +154,13 @@ def test_explain_cell_lists_every_issue_of_the_selected_cell(excel: Excel, tmp_p
 
     report = validate_file(source, FLOKON)
     by_cell: dict[str, list[str]] = {}
-    for issue in report.issues:
+    # each problem said with its kind, in the marks' words; what needs the user first
+    for issue in sorted(report.issues, key=lambda issue: -kind_of(report, issue)):
         if issue.cell is not None:
-            by_cell.setdefault(issue.cell, []).append(issue.message("fr"))
+            said = with_kind(kind_of(report, issue), issue.message("fr"), "fr")
+            by_cell.setdefault(issue.cell, []).append(said)
     assert by_cell
+    assert {kind_of(report, i) for i in report.issues} >= {Kind.PRODUCT, Kind.LOOK}
     for ref, messages in by_cell.items():
         excel.user.selection = book.sheets["Clients"].range(ref).impl
         commands.explain_cell()

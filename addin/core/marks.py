@@ -1,8 +1,13 @@
 """Where the marks of a checked sheet go: which cells and rows, which notes, the report lines.
 
 Pure: a :class:`~addin.core.report.Report` in, a :class:`MarkPlan` out. The workbook adapter
-(``addin.files.marks_writer``) and, later, the live-Excel adapter both draw the same plan, so an
-accountant sees the same marks in a file and in Excel.
+(``addin.files.marks_writer``) and the live-Excel adapter (``addin.live.marks``) both draw the
+same plan, so an accountant sees the same marks in a file and in Excel.
+
+Every mark is of one of three kinds (:mod:`addin.core.kinds`): an error only the user can fix,
+an error the product fixes, a warning. A cell or row shows the worst kind of its issues, notes
+start with the kind in words, and the report lists the worst kind first: what needs a person
+is what an accountant must find without reading the rest.
 
 Why a cap on notes: each note is one call into Excel (slow) and one shape in the file; past a
 few hundred nobody reads them cell by cell, and the report sheet carries every issue anyway.
@@ -15,15 +20,12 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from addin.core.catalogue import Lang
+from addin.core.kinds import Kind, kind_of, with_kind
 from addin.core.report import Issue, Report, column_letter
 
-ERROR, WARNING = 2, 1
 DEFAULT_NOTE_CAP = 500
 
-_LABELS = {
-    "fr": {"error": "Erreur", "warning": "Avertissement", "type": "À taper : "},
-    "en": {"error": "Error", "warning": "Warning", "type": "Type instead: "},
-}
+_TYPE = {"fr": "À taper : ", "en": "Type instead: "}
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,12 +56,12 @@ class Progress:
 
 @dataclass(frozen=True, slots=True)
 class ReportLine:
-    """One line of the report sheet, in the order of ``validate``'s issues."""
+    """One line of the report sheet: the worst kind first, then in ``validate``'s order."""
 
     row: int | None
     cell: str | None
     column: str | None
-    severity: str
+    kind: Kind
     message: str
     value: str | None
     suggestion: str | None
@@ -73,10 +75,10 @@ class MarkPlan:
     """Everything the marks layer shows for one sheet."""
 
     sheet: str
-    #: (row, column) → ERROR or WARNING, 1-based, for cells with an issue
-    cells: dict[tuple[int, int], int]
-    #: row → the worst level of its issues
-    rows: dict[int, int]
+    #: (row, column) → the worst kind of its issues, 1-based, for cells with an issue
+    cells: dict[tuple[int, int], Kind]
+    #: row → the worst kind of its issues
+    rows: dict[int, Kind]
     notes: tuple[Note, ...]
     notes_left_out: int
     width: int
@@ -87,18 +89,17 @@ class MarkPlan:
     errors: int
     warnings: int
     progress: Progress | None = None
+    #: issues of each kind; for the errors, only those listed one by one (see ``exact``)
+    kinds: tuple[tuple[Kind, int], ...] = ()
+    #: whether :attr:`kinds` counts every issue (not when errors past the report's cap are
+    #: only counted per column and code: their kind is not known one by one)
+    exact: bool = True
 
 
-def _level(issue: Issue) -> int:
-    return ERROR if issue.severity == "error" else WARNING
-
-
-def _note_line(issue: Issue, message: str, lang: Lang) -> str:
-    words = _LABELS[lang]
-    colon = " : " if lang == "fr" else ": "
-    text = f"{words[issue.severity]}{colon}{message}"
+def _note_line(kind: Kind, issue: Issue, message: str, lang: Lang) -> str:
+    text = with_kind(kind, message, lang)
     if issue.suggestion and issue.suggestion not in message:
-        text += f"\n{words['type']}{issue.suggestion}"
+        text += f"\n{_TYPE[lang]}{issue.suggestion}"
     return text
 
 
@@ -117,15 +118,23 @@ def plan_marks(
     A cell issue marks its cell and its row; a row issue (a cross-field rule) marks the row and
     puts its note on the row's first cell; file issues only go to the report. Notes are merged
     per cell and kept for the first ``note_cap`` cells in reading order. ``previous`` holds
-    the issue keys of the last check, to show the progress.
+    the issue keys of the last check, to show the progress. The report's lines come worst kind
+    first, each kind in ``validate``'s order (by row, then column).
     """
-    cells: dict[tuple[int, int], int] = {}
-    rows: dict[int, int] = {}
-    texts: dict[tuple[int, int], list[str]] = defaultdict(list)
+    cells: dict[tuple[int, int], Kind] = {}
+    rows: dict[int, Kind] = {}
+    texts: dict[tuple[int, int], list[tuple[int, str]]] = defaultdict(list)
     lines: list[ReportLine] = []
     current: set[IssueKey] = set()
+    counted = dict.fromkeys(Kind, 0)
+    #: (column, code) → the worst kind listed: what a count of issues past the cap shows
+    seen: dict[tuple[int | None, str], Kind] = {}
     for issue in report.issues:
-        level = _level(issue)
+        level = kind_of(report, issue)
+        counted[level] += 1
+        if report.truncated:
+            where = (issue.position, issue.code)
+            seen[where] = max(seen.get(where, Kind.LOOK), level)
         cell = issue.cell
         identity = issue_key(cell, issue.column, issue.code)
         current.add(identity)
@@ -135,7 +144,7 @@ def plan_marks(
                 row=issue.row,
                 cell=cell,
                 column=issue.column,
-                severity=issue.severity,
+                kind=level,
                 message=message,
                 value=issue.value,
                 suggestion=issue.suggestion,
@@ -145,17 +154,24 @@ def plan_marks(
         )
         if issue.row is None:
             continue
-        rows[issue.row] = max(rows.get(issue.row, 0), level)
+        rows[issue.row] = max(rows.get(issue.row, Kind.LOOK), level)
         column = 1 if issue.position is None else issue.position + 1
         if issue.position is not None:
             key = (issue.row, column)
-            cells[key] = max(cells.get(key, 0), level)
-        texts[issue.row, column].append(_note_line(issue, message, lang))
+            cells[key] = max(cells.get(key, Kind.LOOK), level)
+        texts[issue.row, column].append((-level, _note_line(level, issue, message, lang)))
+    lines.sort(key=lambda line: -line.kind)  # stable: each kind keeps validate's order
     if report.truncated:
-        lines[:0] = _partial_lines(report, lang)
+        lines[:0] = _partial_lines(report, lang, seen)
+    listed_errors = counted[Kind.PERSON] + counted[Kind.PRODUCT]
+    counted[Kind.LOOK] = report.warning_count
     ordered = sorted(texts)
     kept = ordered[:note_cap]
-    notes = tuple(Note(r, c, "\n".join(texts[r, c])) for r, c in kept)
+    # in a note too, what needs a person first (a stable sort: then in the report's order)
+    notes = tuple(
+        Note(r, c, "\n".join(text for _kind, text in sorted(texts[r, c], key=_first)))
+        for r, c in kept
+    )
     return MarkPlan(
         sheet=sheet,
         cells=cells,
@@ -169,10 +185,16 @@ def plan_marks(
         valid_rows=report.valid_rows,
         errors=report.error_count,
         warnings=report.warning_count,
+        kinds=tuple(counted.items()),
+        exact=listed_errors == report.error_count,
         progress=None
         if previous is None
         else Progress(resolved=len(set(previous) - current), new=len(current - set(previous))),
     )
+
+
+def _first(entry: tuple[int, str]) -> int:
+    return entry[0]
 
 
 _PARTIAL = {
@@ -193,8 +215,14 @@ _COUNT = {
 }
 
 
-def _partial_lines(report: Report, lang: Lang) -> list[ReportLine]:
-    """First lines of a capped report: the marks are partial, and every issue counted."""
+def _partial_lines(
+    report: Report, lang: Lang, seen: dict[tuple[int | None, str], Kind]
+) -> list[ReportLine]:
+    """First lines of a capped report: the marks are partial, and every issue counted.
+
+    A count of errors is of the kind listed for its column and code (``seen``); one with none
+    listed is shown as needing a person, the safe side: its issues are not known one by one.
+    """
     last = max((i.row for i in report.issues if i.row is not None), default=0)
     omitted = sum(report.omitted.values())
     lines = [
@@ -202,7 +230,7 @@ def _partial_lines(report: Report, lang: Lang) -> list[ReportLine]:
             row=None,
             cell=None,
             column=None,
-            severity="warning",
+            kind=Kind.LOOK,
             message=_PARTIAL[lang].format(omitted=omitted, last=last),
             value=None,
             suggestion=None,
@@ -215,7 +243,9 @@ def _partial_lines(report: Report, lang: Lang) -> list[ReportLine]:
                 row=None,
                 cell=None,
                 column=kind.column,
-                severity=kind.severity,
+                kind=Kind.LOOK
+                if kind.severity != "error"
+                else seen.get((kind.position, kind.code), Kind.PERSON),
                 message=_COUNT[lang].format(count=count, code=kind.code),
                 value=None,
                 suggestion=None,

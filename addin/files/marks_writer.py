@@ -2,17 +2,20 @@
 
 The marks are a layer the product owns and can remove exactly:
 
-- a hidden sheet ``CI_Marques`` holds 2 (error) or 1 (warning) at the address of each cell with
-  an issue, and the row's worst level in the column after the data;
-- four conditional-formatting rules on the checked sheet read it (strong colours for cells,
-  a light tint for their rows), so the user's own fills, borders and fonts are never touched
-  and come back as they were when the marks go;
+- a hidden sheet ``CI_Marques`` holds the kind (``core.kinds``: 3 an error only the user can
+  fix, 2 an error the product fixes, 1 a warning) at the address of each cell with an issue,
+  and the row's worst kind in the column after the data;
+- six conditional-formatting rules on the checked sheet read it (one look per kind for the
+  cells, ``files.mark_looks``, and a light tint per kind for their rows), so the user's own
+  fills, borders and fonts are never touched and come back as they were when the marks go;
 - notes (comments) by the author ``client-import`` on the cells with an issue, up to a cap;
   a cell that already has the user's own note keeps it, and the report carries ours (marks
   drawn in Excel, ``addin.live.marks``, list their notes' cells in the marks sheet instead:
   Excel signs a note with its user's name, and ``clear`` takes those out too);
-- a report sheet ``CI_Rapport`` (``CI_Report`` in English) with totals and one line per issue,
-  each with a link to its cell.
+- a report sheet ``CI_Rapport`` (``CI_Report`` in English) with totals, a legend of the three
+  looks (each kind's count, its look, what to do) and one line per issue, the kinds that need
+  a person first, each with a link to its cell; three rules of its own give its « Gravité »
+  column the cells' looks.
 
 ``clear`` removes exactly that: our sheets, our rules, our notes, our styles. What it must put
 back as it was (the styles' ``dxfs`` element, whether the sheet had notes before) is written
@@ -29,11 +32,13 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from addin.core.catalogue import Lang
+from addin.core.kinds import KIND_ADVICE, KIND_WORDS, WORST_FIRST, Kind
 from addin.core.marks import IssueKey, MarkPlan, Note, cell_ref, issue_key
 from addin.core.product_sheets import MARKS_SHEET, REPORT_SHEETS
 from addin.core.report import column_letter
 from addin.core.table import FormulaCell, Table
 from addin.errors import ClientImportError
+from addin.files.mark_looks import RULE_LOOKS, dxf_xml
 from addin.files.sheet_xml import HEAD, frozen_below, inline_cell, link_cell, worksheet
 from addin.files.xlsx_package import (
     COMMENTS_CT,
@@ -55,25 +60,8 @@ from addin.readers.reader import read_table
 
 AUTHOR = "client-import"
 
-#: The four rules' fill and font colours (RRGGBB; ``None``: the font is left alone): cell
-#: error, cell warning, row error, row warning (Excel's own "bad" and "neutral" colours).
-RULE_COLOURS: tuple[tuple[str, str | None], ...] = (
-    ("FFC7CE", "9C0006"),
-    ("FFEB9C", "9C5700"),
-    ("FDEEEE", None),
-    ("FFF8E1", None),
-)
-
-
-def _dxf(fill: str, font: str | None) -> str:
-    colour = "" if font is None else f'<font><color rgb="FF{font}"/></font>'
-    return (
-        f'<dxf>{colour}<fill><patternFill patternType="solid"><bgColor rgb="FF{fill}"/>'
-        "</patternFill></fill></dxf>"
-    )
-
-
-_DXFS = tuple(_dxf(fill, font) for fill, font in RULE_COLOURS)
+#: Our differential styles, in the order of the rules that use them (``RULE_LOOKS``).
+_DXFS = tuple(dxf_xml(look) for _kind, look in RULE_LOOKS)
 
 #: elements that come after <conditionalFormatting> in a worksheet, in schema order
 _AFTER_CF = [
@@ -122,12 +110,12 @@ def annotate(package: XlsxPackage, plan: MarkPlan, lang: Lang = "fr") -> int:
     _add_rules(package, sheet.part, plan, first_dxf, flag_column)
     notes = _add_notes(package, sheet.part, plan, undo)
     package.write(marks.part, _marks_xml(plan, flag_column, undo))
-    package.add_sheet(REPORT_SHEETS[lang], _report_xml(plan, lang, notes))
+    package.add_sheet(REPORT_SHEETS[lang], _report_xml(plan, lang, notes, first_dxf))
     return notes
 
 
 def _add_dxfs(package: XlsxPackage, undo: dict[str, object]) -> int:
-    """Our four differential styles appended to the workbook's ``dxfs``; returns the first's
+    """Our differential styles appended to the workbook's ``dxfs``; returns the first's
     index. What ``clear`` must put back is noted in ``undo``; a workbook without a styles part
     (valid: every cell then has the default style) gets a minimal one, which ``clear`` removes.
     """
@@ -222,11 +210,14 @@ _MINIMAL_STYLES = (
 
 
 def rule_formulas(flag_column: int) -> tuple[str, ...]:
-    """The four rules' formulas, as seen from the marked range's first cell (A2), in the
-    order of :data:`RULE_COLOURS`: the cell's level in the marks sheet, then its row's."""
+    """The six rules' formulas, as seen from the marked range's first cell (A2), in the
+    order of :data:`~addin.files.mark_looks.RULE_LOOKS`: the cell's kind in the marks sheet,
+    worst first, then its row's."""
     flag = column_letter(flag_column - 1)
     sheet = f"'{MARKS_SHEET}'!"
-    return (f"{sheet}A2=2", f"{sheet}A2=1", f"{sheet}${flag}2=2", f"{sheet}${flag}2=1")
+    return tuple(f"{sheet}A2={kind.value}" for kind in WORST_FIRST) + tuple(
+        f"{sheet}${flag}2={kind.value}" for kind in WORST_FIRST
+    )
 
 
 def rules_range(plan: MarkPlan) -> str:
@@ -448,6 +439,8 @@ _REPORT_WORDS = {
         "progress": " Depuis la vérification précédente : {resolved} problème(s) résolu(s), "
         "{new} nouveau(x).",
         "new": "nouveau",
+        "count": "{count} problème(s)",
+        "at_least": "au moins {count} problème(s)",
         "headers": (
             "Ligne",
             "Cellule",
@@ -459,8 +452,6 @@ _REPORT_WORDS = {
             "Code",
             "Suivi",
         ),
-        "error": "erreur",
-        "warning": "avertissement",
     },
     "en": {
         "title": "client-import check report",
@@ -468,6 +459,8 @@ _REPORT_WORDS = {
         "capped": " Notes on the first {notes} cells only; this report has everything.",
         "progress": " Since the previous check: {resolved} issue(s) resolved, {new} new.",
         "new": "new",
+        "count": "{count} issue(s)",
+        "at_least": "at least {count} issue(s)",
         "headers": (
             "Row",
             "Cell",
@@ -479,15 +472,17 @@ _REPORT_WORDS = {
             "Code",
             "Follow-up",
         ),
-        "error": "error",
-        "warning": "warning",
     },
 }
 
 
-#: Where the report's table starts, and the columns ``previous_issues`` reads back.
-REPORT_HEADER_ROW = 4
+#: The legend's first row (one row per kind, worst first), where the report's table starts,
+#: and the columns ``previous_issues`` reads back.
+LEGEND_ROW = 4
+REPORT_HEADER_ROW = LEGEND_ROW + len(WORST_FIRST) + 1
 _CELL_COLUMN, _HEADER_COLUMN, _CODE_COLUMN = 1, 2, 7
+#: The report's column that says each line's kind (« Gravité »), with the kind's look.
+KIND_COLUMN = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -501,12 +496,13 @@ class Link:
 #: One cell of the report sheet: a text, a row number, a link, or nothing.
 ReportCell = str | int | Link | None
 #: The report's column widths, A to I (Excel's character units).
-REPORT_WIDTHS = (9, 9, 16, 16, 80, 22, 22, 22, 22)
+REPORT_WIDTHS = (9, 9, 22, 24, 80, 22, 22, 22, 22)
 
 
 def report_rows(plan: MarkPlan, lang: Lang, notes: int) -> list[list[ReportCell]]:
-    """The report sheet from row 1 down, nine cells a row: the title, the totals, the headers
-    on :data:`REPORT_HEADER_ROW`, one line per issue. Drawn into the file here and into the
+    """The report sheet from row 1 down, nine cells a row: the title, the totals, the legend
+    from :data:`LEGEND_ROW` (per kind: its count, its words, what to do), the headers on
+    :data:`REPORT_HEADER_ROW`, one line per issue. Drawn into the file here and into the
     open book by ``addin.live.report_sheet``, so both show the same report."""
     words = _REPORT_WORDS[lang]
     totals = str(words["totals"]).format(
@@ -521,7 +517,14 @@ def report_rows(plan: MarkPlan, lang: Lang, notes: int) -> list[list[ReportCell]
     width = len(words["headers"])
     blank: list[ReportCell] = [None] * width
     rows: list[list[ReportCell]] = [[str(words["title"]), *blank[1:]], [totals, *blank[1:]]]
-    rows += [list(blank) for _ in range(REPORT_HEADER_ROW - 3)]
+    rows += [list(blank) for _ in range(LEGEND_ROW - 3)]
+    counts = dict(plan.kinds)
+    for kind in WORST_FIRST:
+        exact = plan.exact or kind == Kind.LOOK  # warnings are always counted one by one
+        count = str(words["count" if exact else "at_least"]).format(count=counts.get(kind, 0))
+        legend: list[ReportCell] = [None, None, count, KIND_WORDS[lang][kind]]
+        rows.append([*legend, KIND_ADVICE[lang][kind], *blank[len(legend) + 1 :]])
+    rows += [list(blank) for _ in range(REPORT_HEADER_ROW - len(rows) - 1)]
     rows.append(list(words["headers"]))
     for line in plan.lines:
         rows.append(
@@ -529,7 +532,7 @@ def report_rows(plan: MarkPlan, lang: Lang, notes: int) -> list[list[ReportCell]
                 line.row,
                 None if line.cell is None else Link(plan.sheet, line.cell),
                 line.column,
-                str(words[line.severity]),
+                KIND_WORDS[lang][line.kind],
                 line.message,
                 line.value,
                 line.suggestion,
@@ -540,7 +543,20 @@ def report_rows(plan: MarkPlan, lang: Lang, notes: int) -> list[list[ReportCell]
     return rows
 
 
-def _report_xml(plan: MarkPlan, lang: Lang, notes: int) -> bytes:
+def kind_rules(plan: MarkPlan, lang: Lang) -> tuple[str, list[tuple[str, int]]]:
+    """The report's own rules: the range of its « Gravité » column, legend included, and per
+    kind the text compared (a formula: ``"À vérifier"``) with the index of the kind's cell
+    look in ``RULE_LOOKS``. Drawn here and by ``addin.live.report_sheet`` alike."""
+    letter = column_letter(KIND_COLUMN - 1)
+    last = REPORT_HEADER_ROW + len(plan.lines)
+    where = f"{letter}{LEGEND_ROW}:{letter}{last}"
+    looks = [kind for kind, _look in RULE_LOOKS]
+    texts = [('"' + KIND_WORDS[lang][kind].replace('"', '""') + '"', looks.index(kind))
+             for kind in WORST_FIRST]  # fmt: skip
+    return where, texts
+
+
+def _report_xml(plan: MarkPlan, lang: Lang, notes: int, first_dxf: int) -> bytes:
     top = REPORT_HEADER_ROW
     rows = []
     for number, cells in enumerate(report_rows(plan, lang, notes), start=1):
@@ -561,10 +577,17 @@ def _report_xml(plan: MarkPlan, lang: Lang, notes: int) -> bytes:
         for n, width in enumerate(REPORT_WIDTHS, start=1)
     )
     last = top + len(plan.lines)
+    where, texts = kind_rules(plan, lang)
+    rules = "".join(
+        f'<cfRule type="cellIs" dxfId="{first_dxf + look}" priority="{n}" operator="equal">'
+        f"<formula>{xml_text(text)}</formula></cfRule>"
+        for n, (text, look) in enumerate(texts, start=1)
+    )
     return worksheet(
         rows,
         before=frozen_below(top) + f"<cols>{cols}</cols>",
-        after=f'<autoFilter ref="A{top}:I{last}"/>',
+        after=f'<autoFilter ref="A{top}:I{last}"/>'
+        f'<conditionalFormatting sqref="{where}">{rules}</conditionalFormatting>',
     )
 
 
@@ -587,7 +610,13 @@ def previous_issues(path: Path, sheets: list[str]) -> set[IssueKey] | None:
 def issues_from_table(table: Table) -> set[IssueKey] | None:
     """The issue keys of a report sheet read with its header on :data:`REPORT_HEADER_ROW`
     (from the saved file here, from the open book by ``addin.live``): one parsing for both.
-    A link's cell is its shown text, or, for a formula not computed yet, the text it shows."""
+    A link's cell is its shown text, or, for a formula not computed yet, the text it shows.
+    A sheet whose headers are not ours there (a report drawn before the legend, reshaped by
+    the user) gives ``None``: no progress line rather than a wrong one."""
+    shown = [str(header).strip() for header in table.headers]
+    if not any(shown[: len(words["headers"])] == list(words["headers"])
+               for words in _REPORT_WORDS.values()):  # fmt: skip
+        return None
     if len(table.columns) <= _CODE_COLUMN:
         return None
     cells, columns, codes = (table.columns[i] for i in (_CELL_COLUMN, _HEADER_COLUMN, _CODE_COLUMN))

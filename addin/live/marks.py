@@ -5,9 +5,10 @@ The same marks as the file path's (``files.marks_writer``), drawn through Excel'
 - the hidden sheet ``CI_Marques`` with each marked cell's level at its own address and each
   row's worst level in the column after the data (``marks_writer.mark_levels``), written in
   one ``Range.Value`` call per 100,000 cells, whatever the number of issues;
-- four conditional formats on the checked sheet that read it (``marks_writer.rule_formulas``
-  and ``RULE_COLOURS``), added through COM's ``FormatConditions.Add``: the user's own fills
-  and fonts are never touched, and nothing is left when the rules go. Excel reads a relative
+- six conditional formats on the checked sheet that read it (``marks_writer.rule_formulas``
+  and ``mark_looks.RULE_LOOKS``: one look per kind for the cells, one tint per kind for the
+  rows), added through COM's ``FormatConditions.Add``: the user's own fills, borders and fonts
+  are never touched, and nothing is left when the rules go. Excel reads a relative
   reference in such a formula *from the active cell*, not from the range's first cell, so the
   checked sheet's A2 is selected while they are added (the cursor stays there; the sheet the
   user was on is shown again);
@@ -33,17 +34,12 @@ import xlwings as xw
 from addin.core.catalogue import Lang
 from addin.core.marks import MarkPlan, cell_ref
 from addin.core.product_sheets import MARKS_SHEET, REPORT_SHEETS
-from addin.files.marks_writer import (
-    AUTHOR,
-    RULE_COLOURS,
-    mark_levels,
-    rule_formulas,
-    rules_range,
-)
+from addin.files.mark_looks import RULE_LOOKS
+from addin.files.marks_writer import AUTHOR, mark_levels, rule_formulas, rules_range
 from addin.live.cell_writes import excel_value, write_block
 from addin.live.own_sheets import add_own_sheet, own_sheet, refuse_taken, remove_own_sheet
 from addin.live.report_sheet import draw_report, own_report_sheet
-from addin.live.sheet_format import com_colour
+from addin.live.sheet_format import apply_look
 
 #: COM's ``XlFormatConditionType.xlExpression``: a rule that applies where a formula is true.
 XL_EXPRESSION = 2
@@ -92,16 +88,14 @@ def _marks_rows(plan: MarkPlan, flag_column: int, record: dict[str, Any]) -> lis
 
 
 def _add_rules(book: xw.Book, sheet: xw.Sheet, plan: MarkPlan, flag_column: int) -> None:
-    """The four rules on the data, their formulas read from A2 (see the module's docstring)."""
+    """The six rules on the data, their formulas read from A2 (see the module's docstring)."""
     shown = book.sheets.active
     sheet.activate()
     sheet.range("A2").select()
     conditions = sheet.range(rules_range(plan)).api.FormatConditions
-    for formula, (fill, font) in zip(rule_formulas(flag_column), RULE_COLOURS, strict=True):
+    for formula, (_kind, look) in zip(rule_formulas(flag_column), RULE_LOOKS, strict=True):
         condition = conditions.Add(Type=XL_EXPRESSION, Formula1="=" + formula)
-        condition.Interior.Color = com_colour(fill)
-        if font is not None:
-            condition.Font.Color = com_colour(font)
+        apply_look(condition, look)
         condition.StopIfTrue = True
         condition.SetLastPriority()  # after the user's rules and ours before it, in our order
     shown.activate()

@@ -5,7 +5,8 @@ written in one ``Range.Value`` call per 100,000 cells, the links as ``HYPERLINK`
 (Excel takes a text starting with ``=`` as a formula), every other text behind Excel's quote
 prefix when Excel would parse it (``cell_writes.excel_value``: a value ``01220`` stays text).
 Then its column widths (four calls), its frozen header rows (shown for it, then the user's
-sheet again) and the filter buttons on its headers (one). It is read
+sheet again), the filter buttons on its headers (one) and the three rules that give its
+« Gravité » column, legend included, the marks' looks (``marks_writer.kind_rules``). It is read
 back for the next check's progress line through the live reader and the file path's own
 parsing (``marks_writer.issues_from_table``), so the two paths cannot read it differently.
 """
@@ -21,19 +22,25 @@ from addin.core.catalogue import Lang
 from addin.core.marks import IssueKey, MarkPlan
 from addin.core.product_sheets import REPORT_SHEETS
 from addin.errors import ClientImportError
+from addin.files.mark_looks import RULE_LOOKS
 from addin.files.marks_writer import (
     REPORT_HEADER_ROW,
     REPORT_WIDTHS,
     Link,
     ReportCell,
     issues_from_table,
+    kind_rules,
     report_rows,
 )
 from addin.files.sheet_xml import hyperlink_formula
 from addin.live.book import read_book_table
 from addin.live.cell_writes import excel_value, write_block
 from addin.live.own_sheets import add_own_sheet, own_sheet
-from addin.live.sheet_format import freeze_below, set_widths
+from addin.live.sheet_format import apply_look, freeze_below, set_widths
+
+#: COM's ``XlFormatConditionType.xlCellValue`` and ``XlFormatConditionOperator.xlEqual``: a rule
+#: for the cells equal to a value (no reference to read from the active cell).
+XL_CELL_VALUE, XL_EQUAL = 1, 3
 
 
 def own_report_sheet(book: xw.Book) -> str | None:
@@ -51,6 +58,12 @@ def draw_report(book: xw.Book, plan: MarkPlan, lang: Lang, notes: int) -> None:
     top = REPORT_HEADER_ROW
     last_column = get_column_letter(len(REPORT_WIDTHS))
     sheet.range(f"A{top}:{last_column}{top + len(plan.lines)}").api.AutoFilter()
+    where, texts = kind_rules(plan, lang)
+    conditions = sheet.range(where).api.FormatConditions
+    for text, look in texts:
+        condition = conditions.Add(Type=XL_CELL_VALUE, Operator=XL_EQUAL, Formula1="=" + text)
+        apply_look(condition, RULE_LOOKS[look][1])
+        condition.SetLastPriority()  # in the legend's order, as the file path numbers them
 
 
 def _value(cell: ReportCell) -> Any:

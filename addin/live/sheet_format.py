@@ -1,14 +1,18 @@
 """How our sheets look in the open book: column widths and colours, through a few calls.
 
 The file path writes them into the sheet's XML (``<cols>``, ``tabColor``, a ``dxf``); live they
-are one ``Range.ColumnWidth`` call per run of equal widths and COM's colour numbers.
+are one ``Range.ColumnWidth`` call per run of equal widths, COM's colour numbers, and a
+conditional format's properties set one by one.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import xlwings as xw
+
+from addin.files.mark_looks import Look
 
 
 def com_colour(rgb: str) -> int:
@@ -48,3 +52,24 @@ def freeze_below(book: xw.Book, sheet: xw.Sheet, header_row: int) -> None:
     window.SplitRow = header_row
     window.FreezePanes = True
     shown.activate()
+
+
+#: COM's ``XlLineStyle`` for a look's border style, and ``XlBorderWeight.xlThin``.
+_LINE_STYLES = {"thin": 1, "dashed": -4115}
+_THIN = 2
+
+
+def apply_look(condition: Any, look: Look) -> None:
+    """Give a conditional format (COM's ``FormatCondition``) ``look``: the properties the
+    file path writes in its ``dxf`` (``files.mark_looks.dxf_xml``), one call each."""
+    condition.Interior.Color = com_colour(look.fill)
+    if look.font is not None:
+        condition.Font.Color = com_colour(look.font)
+    if look.bold:
+        condition.Font.Bold = True
+    if look.border is not None:
+        borders = condition.Borders  # the four sides at once
+        borders.LineStyle = _LINE_STYLES[look.border]
+        borders.Weight = _THIN
+        if look.border_colour is not None:
+            borders.Color = com_colour(look.border_colour)

@@ -14,6 +14,7 @@ import datetime as dt
 from pathlib import Path
 
 from addin.core.choices import label_of
+from addin.core.kinds import kind_of, with_kind
 from addin.core.product_sheets import CHANGES_SHEETS, MAPPING_SHEETS, REPORT_SHEETS
 from addin.core.profiles import get_profile
 from addin.core.push_plan import PUSH_STATUS_LABELS, is_fingerprint, mode_label
@@ -188,18 +189,22 @@ def _clear_marks(button: Button) -> str:
 
 
 def _explain_cell(button: Button) -> str:
-    """Every issue of the selected cell, with its proposal: the selected cell's sheet checked."""
+    """Every issue of the selected cell, with its proposal and its kind in the marks' words,
+    what needs the user first: the selected cell's sheet checked."""
     selected = button.app.selection
     if selected is None:
         return button.words("select_cell")
     ref = f"{column_letter(selected.column - 1)}{selected.row}"  # a range: its first cell
     live = LiveWorkbook(button.book, active=False)
     _, report = check_book(live, button.chosen_profile(), selected.sheet.name)
-    issues = [issue for issue in report.issues if issue.cell == ref]
-    if not issues:
+    kinds = [(kind_of(report, issue), issue) for issue in report.issues if issue.cell == ref]
+    if not kinds:
         return button.words("cell_clean", cell=ref)
+    kinds.sort(key=lambda pair: -pair[0])  # stable: each kind in the report's order
     said = [button.words("cell_issues", cell=ref)]
-    said += [f"• {issue.message(button.lang)}" for issue in issues]
+    said += [
+        f"• {with_kind(kind, issue.message(button.lang), button.lang)}" for kind, issue in kinds
+    ]
     return "\n".join(said)
 
 
