@@ -130,7 +130,9 @@ def test_the_report_has_a_legend_and_lists_what_needs_a_person_first(
          sheet.cell(row=row, column=5).value)
         for row in range(REPORT_HEADER_ROW - 4, REPORT_HEADER_ROW - 1)
     ]  # fmt: skip
-    counted = {Kind.PERSON: 1, Kind.PRODUCT: 1, Kind.LOOK: report.warning_count}
+    # the product fixes the postal code, and the export writes the CSV Hokus imports (a
+    # workbook is refused as it is: an error of the whole file)
+    counted = {Kind.PERSON: 1, Kind.PRODUCT: 2, Kind.LOOK: report.warning_count}
     assert [(words, advice) for _count, words, advice in legend] == [
         (KIND_WORDS[lang][kind], KIND_ADVICE[lang][kind]) for kind in WORST_FIRST
     ]
@@ -148,9 +150,9 @@ def test_the_report_has_a_legend_and_lists_what_needs_a_person_first(
     words = {KIND_WORDS[lang][kind]: kind for kind in Kind}
     kinds = [words[word] for word in said]
     assert kinds == sorted(kinds, reverse=True)  # a person's errors first, warnings last
-    assert kinds.count(Kind.PERSON) == kinds.count(Kind.PRODUCT) == 1
+    assert (kinds.count(Kind.PERSON), kinds.count(Kind.PRODUCT)) == (1, 2)
     by_cell = {line[1]: words[line[3]] for line in lines if line[1]}
-    assert "P2" in str(lines[0][1]) and "O2" in str(lines[1][1])
+    assert "P2" in str(lines[0][1]) and any("O2" in str(line[1]) for line in lines[1:3])
     assert by_cell  # links to the cells
     within = [(line[0] or 0) for line in lines if words[line[3]] == Kind.LOOK]
     assert within == sorted(within)  # by row within a kind, as before
