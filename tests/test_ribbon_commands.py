@@ -145,6 +145,28 @@ def test_check_and_clear_on_a_clean_book_say_what_the_command_says(
     assert excel.told() == "Aucune marque dans ce classeur : rien à retirer."
 
 
+def test_check_answers_whether_the_platform_takes_it_and_what_is_left_to_the_user(
+    excel: Excel, tmp_path: Path
+) -> None:
+    """One error only the user can fix (an e-mail), one the product fixes (a postal code that
+    lost its zero; and the workbook itself, Hokus importing CSV only), one warning."""
+    from tests.test_marks_kinds import kinds_book
+
+    source = kinds_book(tmp_path / "clients.xlsx")
+    report = validate_file(source, get_profile("hokus"))
+    excel.open(source)
+    _choose(excel, "hokus")
+    commands.check()
+    told = excel.told()
+    assert told.startswith(
+        f"{report.rows} ligne(s) vérifiée(s) (Hokus) : Hokus refuserait le fichier tel quel.\n"
+    )
+    assert "• 1 erreur(s) à corriger par vous, sur 1 ligne(s) ;" in told
+    assert "• 2 erreur(s) que client-import corrige" in told
+    assert f"• {report.warning_count} avertissement(s) à vérifier." in told
+    assert f"{report.sendable_rows} ligne(s) sur {report.rows} partiront à l'envoi." in told
+
+
 def test_explain_cell_lists_every_issue_of_the_selected_cell(excel: Excel, tmp_path: Path) -> None:
     source = _user_workbook(tmp_path / "clients.xlsx")
     book = excel.open(source)

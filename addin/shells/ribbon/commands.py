@@ -137,13 +137,21 @@ def _check(button: Button) -> str:
     platform = report.profile.platform
     if not report.issues:
         return button.words("checked_clean", rows=report.rows, platform=platform)
+    # the accountant's two questions: will the platform refuse it as it is, and what is mine
+    fixable = sum(report.fixable(issue) for issue in report.errors)
+    person = report.error_count - fixable
+    refused = report.error_count > 0
+    verdict = button.words("verdict_refused" if refused else "verdict_accepted", platform=platform)
     return button.words(
         "checked",
         rows=report.rows,
         platform=platform,
-        errors=report.error_count,
+        verdict=verdict,
+        person=person,
+        person_rows=len(report.unfixable_rows),
+        product=fixable,
         warnings=report.warning_count,
-        bad_rows=len(report.rows_with_errors),
+        sendable=report.sendable_rows,
         report=REPORT_SHEETS[button.lang],
     )
 

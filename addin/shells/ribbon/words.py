@@ -41,9 +41,14 @@ WORDS: dict[Lang, dict[str, str]] = {
         "la colonne « Champ » si besoin ; Vérifier, Corriger et Envoyer la suivront.\n\n{lines}",
         "mapping_missing": "Champs obligatoires sans colonne : {fields}",
         "checked_clean": "{rows} ligne(s) vérifiée(s) ({platform}) : aucun problème.",
-        "checked": "{rows} ligne(s) vérifiée(s) ({platform}) : {errors} erreur(s), {warnings} "
-        "avertissement(s), {bad_rows} ligne(s) à corriger.\nLes cellules sont marquées ; la liste "
-        "complète est dans la feuille « {report} ».",
+        "checked": "{rows} ligne(s) vérifiée(s) ({platform}) : {verdict}\n"
+        "• {person} erreur(s) à corriger par vous, sur {person_rows} ligne(s) ;\n"
+        "• {product} erreur(s) que client-import corrige (bouton « Corriger », ou à l'export et "
+        "à l'envoi) ;\n• {warnings} avertissement(s) à vérifier.\n"
+        "{sendable} ligne(s) sur {rows} partiront à l'envoi. Les cellules sont marquées ; la "
+        "liste complète est dans la feuille « {report} ».",
+        "verdict_accepted": "{platform} accepterait le fichier tel quel.",
+        "verdict_refused": "{platform} refuserait le fichier tel quel.",
         "fixed": "{fixed} cellule(s) corrigée(s). Problèmes : {before} avant ; reste "
         "{errors} erreur(s) et {warnings} avertissement(s).\nChaque correction est notée dans la "
         "feuille « {sheet} » (bouton « Annuler les corrections » pour revenir en arrière).",
@@ -144,9 +149,14 @@ WORDS: dict[Lang, dict[str, str]] = {
         "if needed; Check, Fix and Send will follow it.\n\n{lines}",
         "mapping_missing": "Required fields without a column: {fields}",
         "checked_clean": "{rows} row(s) checked ({platform}): no issue.",
-        "checked": "{rows} row(s) checked ({platform}): {errors} error(s), {warnings} "
-        "warning(s), {bad_rows} row(s) to correct.\nThe cells are marked; the full list is in "
-        "the sheet “{report}”.",
+        "checked": "{rows} row(s) checked ({platform}): {verdict}\n"
+        "• {person} error(s) for you to fix, on {person_rows} row(s);\n"
+        "• {product} error(s) client-import fixes (“Fix” button, or on export and send);\n"
+        "• {warnings} warning(s) worth a look.\n"
+        "{sendable} row(s) of {rows} will leave on send. The cells are marked; the full list is "
+        "in the sheet “{report}”.",
+        "verdict_accepted": "{platform} would accept the file as it is.",
+        "verdict_refused": "{platform} would refuse the file as it is.",
         "fixed": "{fixed} cell(s) fixed. Issues: {before} before; {errors} error(s) and "
         "{warnings} warning(s) left.\nEach fix is listed in the sheet “{sheet}” (“Undo fixes” "
         "takes them back).",
