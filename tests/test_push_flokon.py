@@ -216,8 +216,8 @@ def test_the_same_occupant_twice_at_one_address_is_sent_once_and_the_other_row_s
     sheet = load_workbook(path).worksheets[0]
     message = [c.value for c in sheet[3] if isinstance(c.value, str) and "même" in c.value]
     assert message == [
-        "non envoyé (erreurs à corriger) : même occupant (Sophie Bouchard · 4 Rue des Pins, Québec, QC, G1P 1B1 · client IMM-12) "
-        "que la ligne 2, seule envoyée"
+        "non envoyé (erreurs à corriger) : même occupant (Sophie Bouchard · "
+        "4 Rue des Pins, Québec, QC, G1P 1B1 · client IMM-12) que la ligne 2, seule envoyée"
     ]
 
 
