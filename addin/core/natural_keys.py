@@ -14,6 +14,7 @@ key and the label, and finds the records an earlier version sent under a fingerp
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping, Sequence
 
@@ -106,12 +107,14 @@ def _normalised(part: KeyPart, values: Mapping[str, str]) -> str:
     return normalise_text(" ".join(found))
 
 
+@functools.lru_cache(maxsize=65536)  # a file repeats its addresses, clients and names
 def normalise_text(text: str) -> str:
     """Case, accents, punctuation and spaces do not tell two names apart:
     « Marie-Ève  Tremblay » and « marie eve TREMBLAY » are one person."""
     return " ".join(_NOT_WORD.split(strip_accents(text).casefold())).strip()
 
 
+@functools.lru_cache(maxsize=65536)
 def normalise_address(text: str) -> str:
     """One address, however typed: in one cell or in parts (street, city, postal code), with
     or without the province or the country, « Rue » or « rue », accents or not, the postal

@@ -167,7 +167,9 @@ def remote_parts(
 
 
 def adopt_earlier_keys(
-    rows: Sequence[OutgoingRow], remote: Mapping[str, Mapping[str, object]], profile: Profile
+    rows: Sequence[OutgoingRow],
+    remote: Mapping[str, Mapping[str, object]],
+    held_parts: Mapping[str, tuple[str, ...]],
 ) -> list[OutgoingRow]:
     """Rows sent by an earlier version under a fingerprint of their values keep that key.
 
@@ -177,10 +179,10 @@ def adopt_earlier_keys(
     sent under the old key, so the platform updates it (same id) instead. One old record per
     natural key is taken (the oldest: the platform lists oldest first); any other is a
     duplicate an earlier version made, left as it is or deleted by the modes that delete the
-    rest."""
+    rest. ``held_parts``: :func:`remote_parts` of ``remote``."""
     held = {row.key for row in rows}
     earlier: dict[tuple[str, ...], str] = {}
-    for key, parts in remote_parts(remote, profile).items():
+    for key, parts in held_parts.items():
         if is_fingerprint(key):
             earlier.setdefault(parts, key)
     adopted: list[OutgoingRow] = []
@@ -333,7 +335,8 @@ def preview(
     elif mode == "upsert_delete_rest":
         result.delete.extend(k for k in remote if k not in seen)
     if held_parts:
-        created = [r for r in rows if r.parts and r.key in set(result.create)]
+        new = set(result.create)
+        created = [r for r in rows if r.parts and r.key in new]
         result.moved.extend(_moves(created, held_parts, seen))
     return result
 

@@ -310,9 +310,10 @@ def _push(
     remote: dict[str, dict[str, object]] = {}
     if needs_remote:
         remote = _aligned(_download(connector, insist), rows, profile)
+        held_parts = remote_parts(remote, profile)
         if request.mode != "replace_all":  # which deletes them all, then starts anew
-            rows = adopt_earlier_keys(rows, remote, profile)
-        shown = preview(rows, remote, request.mode, remote_parts(remote, profile))
+            rows = adopt_earlier_keys(rows, remote, held_parts)
+        shown = preview(rows, remote, request.mode, held_parts)
     labels = key_labels(rows, remote, name_fields(profile), profile)
     if request.dry_run:
         return PushResult(None, shown, invalid, labels=labels)
