@@ -217,7 +217,9 @@ def test_the_same_occupant_twice_at_one_address_is_sent_once_and_the_other_row_s
     message = [c.value for c in sheet[3] if isinstance(c.value, str) and "même" in c.value]
     assert message == [
         "non envoyé (erreurs à corriger) : même occupant (Sophie Bouchard · "
-        "4 Rue des Pins, Québec, QC, G1P 1B1 · client IMM-12) que la ligne 2, seule envoyée"
+        "4 Rue des Pins, Québec, QC, G1P 1B1 · client IMM-12) que la ligne 2, seule envoyée : "
+        "donnez à chaque occupant de l'adresse son propre nom (Flokon : « Prénom, Nom et Numéro "
+        "différents sur chaque lignes »), ou supprimez la ligne en double"
     ]
 
 

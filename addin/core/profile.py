@@ -263,6 +263,9 @@ class ApiSettings(_Strict):
         #: what a changed value of this part means on the platform, for the preview
         changed: str | None = None
         changed_en: str | None = None
+        #: what to do when two rows are the same record by this part (the last one)
+        repeated: str | None = None
+        repeated_en: str | None = None
 
     connector: Literal["generic", "evoliz", "none"] = "none"
     collection: str | None = None

@@ -499,12 +499,16 @@ def _first_of_each_key(
         if row.key in first:
             sent = first[row.key]
             if row.label and parts:
-                what = parts[-1].name if lang == "fr" else parts[-1].name_en
-                repeated[row.row] = (
+                last = parts[-1]
+                what = last.name if lang == "fr" else last.name_en
+                hint = last.repeated if lang == "fr" else last.repeated_en
+                said = (
                     f"même {what} ({row.label}) que la ligne {sent}, seule envoyée"
                     if lang == "fr"
                     else f"same {what} ({row.label}) as row {sent}, the one sent"
                 )
+                colon = " : " if lang == "fr" else ": "
+                repeated[row.row] = f"{said}{colon}{hint}" if hint else said
             else:
                 repeated[row.row] = (
                     f"même clé « {row.key} » que la ligne {sent}, seule envoyée"
