@@ -295,6 +295,35 @@ def test_a_record_an_earlier_version_sent_under_a_fingerprint_is_updated_not_dou
     assert [s for s, _ in statuses(path)] == ["inchangé", "inchangé"]
 
 
+def test_the_duplicate_an_earlier_version_made_is_deleted_by_merge_and_delete_the_rest(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """The bug this fixes left two occupants for one person (a corrected phone sent as a new
+    record). « Fusionner et supprimer le reste » keeps the first, updated under its old key,
+    and deletes the other; « Fusionner et conserver le reste » leaves it, as it leaves any
+    record the file lacks."""
+    path = workbook(tmp_path / "occupants.xlsx", MARIE)
+    corrected = list(MARIE)
+    corrected[2] = "418-555-0199"
+    (first,) = _rows(MARIE, keyless=True)
+    (second,) = _rows(corrected, keyless=True)
+    sandbox.api.store.upsert(
+        COLLECTION, [{"key": r.key, "fields": r.fields} for r in (first, second)]
+    )
+    first_id = held(sandbox)[first.key][0]
+
+    code, said = push(path, sandbox, tmp_path)
+    assert code == 0, said
+    assert held(sandbox).keys() == {first.key, second.key}
+
+    code, said = push(path, sandbox, tmp_path, "--mode", "upsert_delete_rest", "--yes")
+
+    assert code == 0, said
+    assert "1 supprimés" in said
+    assert list(held(sandbox)) == [first.key]
+    assert held(sandbox)[first.key][0] == first_id
+
+
 def test_replace_all_starts_anew_under_natural_keys(sandbox: SandboxServer, tmp_path: Path) -> None:
     """« Repartir à neuf »: every record is deleted first, the old fingerprints too."""
     path = workbook(tmp_path / "occupants.xlsx", MARIE)
