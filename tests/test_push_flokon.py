@@ -23,7 +23,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from addin.core.export import plan_export
-from addin.core.natural_keys import normalise_address, normalise_text
+from addin.core.natural_keys import natural_key, normalise_address, normalise_text
 from addin.core.product_columns import ID_HEADERS, STATUS_HEADERS
 from addin.core.profiles import all_profiles, get_profile
 from addin.core.push_plan import OutgoingRow, fingerprint, is_fingerprint, outgoing_rows
@@ -361,6 +361,16 @@ def test_an_address_in_parts_is_the_same_service_point_as_the_whole_address() ->
 
 def test_names_are_compared_without_case_accents_or_punctuation() -> None:
     assert normalise_text(" Marie-Ève  TREMBLAY ") == normalise_text("marie eve tremblay")
+
+
+def test_a_key_longer_than_the_contract_allows_stays_stable_and_distinct() -> None:
+    long_name = "Sophie " + "Bouchard-" * 40
+    one = natural_key(["IMM-12", "4 rue des pins", normalise_text(long_name + "A")])
+    other = natural_key(["IMM-12", "4 rue des pins", normalise_text(long_name + "B")])
+    assert len(one) == len(other) == 255
+    assert one != other
+    assert one == natural_key(["IMM-12", "4 rue des pins", normalise_text(long_name + "A")])
+    assert one.startswith("IMM-12 | 4 rue des pins | sophie bouchard")
 
 
 def test_every_key_part_names_a_column_of_its_profile() -> None:

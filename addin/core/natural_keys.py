@@ -15,6 +15,7 @@ key and the label, and finds the records an earlier version sent under a fingerp
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
 from collections.abc import Mapping, Sequence
 
@@ -25,6 +26,8 @@ KeyPart = ApiSettings.KeyPart
 
 #: between the parts of a key; never inside a normalised part (see :func:`_no_separator`)
 SEPARATOR = " | "
+#: the push contract's longest key (docs/push-contract.md)
+MAX_KEY = 255
 #: a Canadian postal code anywhere in an address (``G1P 0A0``, ``g1p0a0``, ``G1P-0A0``)
 _POSTAL_CA = re.compile(r"\b([a-z]\d[a-z])[ -]?(\d[a-z]\d)\b")
 #: segments of an address that say nothing about the place once the postal code is known
@@ -67,8 +70,14 @@ def part_values(values: Mapping[str, str], parts: Sequence[KeyPart]) -> tuple[st
 
 
 def natural_key(parts: Sequence[str]) -> str:
-    """The key sent to the platform: the parts, readable, in order."""
-    return SEPARATOR.join(parts)
+    """The key sent to the platform: the parts, readable, in order. The push contract takes
+    keys of 255 characters at most: a longer one keeps its start and ends with a digest of
+    the whole, so it stays the same on every run and distinct from its neighbours."""
+    key = SEPARATOR.join(parts)
+    if len(key) <= MAX_KEY:
+        return key
+    digest = hashlib.sha256(key.encode()).hexdigest()[:20]
+    return f"{key[: MAX_KEY - len(digest) - 2]} #{digest}"
 
 
 def label(values: Mapping[str, str], parts: Sequence[KeyPart]) -> str:
