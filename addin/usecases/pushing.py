@@ -153,7 +153,7 @@ class PushResult:
     written: Path | None = None
     #: why they could not be (the file is open elsewhere, the disk is full...)
     write_error: str | None = None
-    #: what the preview shows for keys that are fingerprints (see ``push_plan.key_labels``)
+    #: what the preview shows for fingerprints and natural keys (``push_plan.key_labels``)
     labels: dict[str, str] = field(default_factory=dict)
 
 
