@@ -21,10 +21,12 @@ from pathlib import Path
 
 import pytest
 from openpyxl import Workbook, load_workbook
+from pydantic import ValidationError
 
 from addin.core.export import plan_export
 from addin.core.natural_keys import natural_key, normalise_address, normalise_text
 from addin.core.product_columns import ID_HEADERS, STATUS_HEADERS
+from addin.core.profile import ApiSettings
 from addin.core.profiles import all_profiles, get_profile
 from addin.core.push_plan import OutgoingRow, fingerprint, is_fingerprint, outgoing_rows
 from addin.core.table import SourceInfo, Table
@@ -371,6 +373,15 @@ def test_a_key_longer_than_the_contract_allows_stays_stable_and_distinct() -> No
     assert one != other
     assert one == natural_key(["IMM-12", "4 rue des pins", normalise_text(long_name + "A")])
     assert one.startswith("IMM-12 | 4 rue des pins | sophie bouchard")
+
+
+def test_a_key_part_standing_in_for_no_part_is_refused_when_the_profile_loads() -> None:
+    parts = [p.model_dump() for p in PROFILE.api.key_parts]
+    parts[0]["when_empty"] = "code postal"
+    with pytest.raises(ValidationError, match="when_empty names no part"):
+        ApiSettings.model_validate({"connector": "generic", "key_parts": parts})
+    with pytest.raises(ValidationError, match="no key_field beside them"):
+        ApiSettings.model_validate({"key_field": "client_id", "key_parts": parts[1:]})
 
 
 def test_every_key_part_names_a_column_of_its_profile() -> None:
