@@ -310,7 +310,10 @@ def test_upsert_delete_rest_needs_yes_then_deletes_the_rest_after_a_backup(
     assert out.splitlines()[0] == "Aperçu — créer ou mettre à jour, supprimer le reste"
     shown = {line.split(" : ")[0].strip(): line.split(" : ")[1] for line in out.splitlines()[1:]}
     assert shown["2 à supprimer"] == "ancien-1, ancien-2"
-    assert shown["2 à créer"] == "ligne 2 (Julie Gagnon), ligne 3 (Marc Côté)"
+    assert shown["2 à créer"] == (  # Flokon's occupants: by name, address and client
+        "ligne 2 (Julie Gagnon · 12 rue des Érables, Lévis, QC, G6V 4Z2 · client IMM-101), "
+        "ligne 3 (Marc Côté · 45 boul. Nord, Québec, QC, G1P 0A0 · client IMM-102)"
+    )
     assert stored_ids(sandbox, "flokon") == before
     assert pushes(tmp_path) == []
     assert not list(tmp_path.glob("flokon.plateforme-*.json"))

@@ -241,3 +241,26 @@ def test_send_without_credentials_says_how_to_give_them(
     assert f"Il manque le jeton d'accès pour {platform.url}" in excel.refused()
     assert platform.records() == []
     assert excel.app._screen_updating is True
+
+
+def test_the_preview_says_a_changed_address_makes_a_new_service_point_and_keeps_the_old(
+    excel: Excel, memory_keyring: MemoryKeyring, platform: Sandbox, tmp_path: Path
+) -> None:
+    """Flokon's occupants are known by client, address and name: a new address is a new
+    service point and a new occupant, and the preview says what becomes of the old one."""
+    made = clients(tmp_path / "occupants.xlsx", 3)
+    book = _ready(excel, made, platform)
+    excel.user.answers.append("yes")
+    commands.send()
+    book.sheets["Occupants"].range("E2").value = "7 Rue du Fort, Québec, QC, G1R 3Z9"
+
+    excel.user.answers.append("no")
+    commands.send()
+
+    assert (
+        "1 nouvelle adresse, donc nouveau point de service et nouvel occupant : "
+        "ligne 2 (Prénom0 Nom0 · 7 Rue du Fort, Québec, QC, G1R 3Z9 · client 5000) ← "
+        "Prénom0 Nom0 · 1 Rue des Pins, Québec, QC, G1P 0A0 · client 5000, "
+        "l'ancien reste sur la plateforme"
+    ) in _previews(excel)[-1]
+    assert len(platform.records()) == 3  # nothing sent on a no

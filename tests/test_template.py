@@ -26,6 +26,7 @@ from addin.core.template import (
     MAX_TITLE,
     country_list,
     plan_template,
+    shown_required,
 )
 from addin.errors import UsageError
 from addin.usecases.template_file import make_template
@@ -107,11 +108,11 @@ def test_required_columns_stand_out_and_every_header_has_its_note(
         assert cell.comment is not None, column.id
         note = cell.comment.text
         assert column.help in note
-        assert note.startswith("OBLIGATOIRE.") == column.required
+        assert note.startswith("OBLIGATOIRE") == shown_required(column, profile)
         if column.example:
             assert f"Exemple : {column.example}" in note
         assert "Format : " in note
-        fills[column.required] = cell.fill.fgColor.rgb
+        fills[shown_required(column, profile)] = cell.fill.fgColor.rgb
     if len(fills) == 2:
         assert fills[True] != fills[False]
 
@@ -347,7 +348,10 @@ def test_instructions_sheet_describes_every_column(
     for letter, column in zip(_letters(profile), profile.fields, strict=True):
         row = table[column.header]
         assert row[0] == letter
-        assert row[2] == ("oui" if column.required else "non")
+        if column.required or not shown_required(column, profile):
+            assert row[2] == ("oui" if column.required else "non")
+        else:  # required in one of several forms (Flokon's address: whole or in parts)
+            assert str(row[2]).startswith("oui (ou bien : ")
         assert row[3] == column.help
         if column.type == "choice":
             assert row[5] == ", ".join(column.choices or [])

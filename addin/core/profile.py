@@ -253,6 +253,30 @@ Rule = Annotated[
 class ApiSettings(_Strict):
     """How a push reaches the platform; used by the connectors, declared here."""
 
+    class KeyPart(_Strict):
+        """One part of a record's natural key (``core.natural_keys``), for a platform that
+        merges records on values rather than on a key column (Flokon: client, address,
+        occupant)."""
+
+        #: how the user calls the part, in French and English (« adresse »)
+        name: str = Field(min_length=1)
+        name_en: str = Field(min_length=1)
+        #: column ids; the first group holding a value gives the part
+        groups: list[list[str]] = Field(min_length=1)
+        normalise: Literal["exact", "text", "address"] = "text"
+        #: the name of the part whose value stands in when this one is empty
+        when_empty: str | None = None
+        #: said before the part's value in a record's label (« client C-1042 »)
+        label_prefix: str = ""
+        #: the platform field the normalised part is sent in, for the platform to merge on
+        field: str | None = None
+        #: what a changed value of this part means on the platform, for the preview
+        changed: str | None = None
+        changed_en: str | None = None
+        #: what to do when two rows are the same record by this part (the last one)
+        repeated: str | None = None
+        repeated_en: str | None = None
+
     connector: Literal["generic", "evoliz", "none"] = "none"
     collection: str | None = None
     #: the field (or fields, joined with "|") that identify a record on the platform
@@ -272,6 +296,18 @@ class ApiSettings(_Strict):
     #: (Evoliz consent: "Autorisé" -> "authorized")
     value_maps: dict[str, dict[str, str]] = Field(default_factory=dict)
     requests_per_minute: int | None = None
+    #: the record's natural key, part by part (no key column: Flokon)
+    key_parts: list[ApiSettings.KeyPart] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _parts_known(self) -> ApiSettings:
+        names = [part.name for part in self.key_parts]
+        for part in self.key_parts:
+            if part.when_empty is not None and part.when_empty not in names:
+                raise ValueError(f"api.key_parts '{part.name}'.when_empty names no part")
+        if len(set(names)) != len(names) or (self.key_parts and self.key_field):
+            raise ValueError("api.key_parts: one name per part, and no key_field beside them")
+        return self
 
     @property
     def key_fields(self) -> list[str]:

@@ -12,11 +12,13 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from addin.core.catalogue import Lang
 from addin.core.export import ExportPlan
+from addin.core.natural_keys import KeyPart, natural_key, part_values
+from addin.core.natural_keys import label as natural_label
 from addin.core.profile import Profile
 
 Mode = Literal["update_only", "create_only", "upsert", "upsert_delete_rest", "replace_all"]
@@ -76,19 +78,27 @@ class OutgoingRow:
     row: int
     key: str
     fields: dict[str, str]
+    #: its natural key's parts (``api.key_parts``), normalised; empty without them
+    parts: tuple[str, ...] = ()
+    #: the record as the user knows it (« Marie Tremblay · 999 Rue exemple · client C-1042 »)
+    label: str = ""
 
 
 def outgoing_rows(plan: ExportPlan, profile: Profile) -> list[OutgoingRow]:
     """The records of the valid rows: platform field names, mapped values, empty cells left out
     (an update must not erase what the platform has and the file leaves blank).
 
-    The key is the profile's API key field, else its file key, else a fingerprint of the row's
-    values (a changed row is then a new record: said in the docs, fine for create-only use).
+    The key is the profile's API key field, else its file key, else its natural key
+    (``api.key_parts``: the parts the platform merges on, each normalised, each sent in its
+    own field when the profile names one), else a fingerprint of the row's values (a changed
+    row is then a new record: said in the docs, fine for create-only use).
     """
     ids = [f.id for f in profile.fields]
     names = profile.api.field_names or {i: i for i in ids}
     value_maps = profile.api.value_maps
     key_fields = profile.api.key_fields or list(profile.file.key)
+    key_parts = profile.api.key_parts
+    _check_parts(profile)
     rows: list[OutgoingRow] = []
     for number, values in zip(plan.row_numbers, plan.rows, strict=True):
         by_id = dict(zip(ids, values, strict=True))
@@ -98,11 +108,100 @@ def outgoing_rows(plan: ExportPlan, profile: Profile) -> list[OutgoingRow]:
             if value == "":
                 continue
             fields[name] = value_maps.get(field_id, {}).get(value, value)
+        if key_parts:
+            rows.append(_natural_row(number, by_id, fields, key_parts))
+            continue
         parts = [by_id[k] for k in key_fields]
         # a key with a blank part identifies nothing: the row's own values do
         key = "|".join(parts) if parts and all(parts) else fingerprint(fields)
         rows.append(OutgoingRow(number, key, fields))
     return rows
+
+
+def _natural_row(
+    number: int, by_id: Mapping[str, str], fields: dict[str, str], key_parts: Sequence[KeyPart]
+) -> OutgoingRow:
+    """A row known by its natural key; a row missing a part is known by its values."""
+    parts = part_values(by_id, key_parts)
+    if parts is None:
+        return OutgoingRow(number, fingerprint(fields), fields)
+    for part, value in zip(key_parts, parts, strict=True):
+        if part.field is not None:
+            fields[part.field] = value
+    return OutgoingRow(number, natural_key(parts), fields, parts, natural_label(by_id, key_parts))
+
+
+def _check_parts(profile: Profile) -> None:
+    """A key part naming no column is a mistake in the profile, said in its words."""
+    known = {f.id for f in profile.fields}
+    for part in profile.api.key_parts:
+        for name in (n for group in part.groups for n in group):
+            if name not in known:
+                raise ValueError(f"api.key_parts '{part.name}' names the unknown column '{name}'")
+
+
+def _values_by_id(fields: Mapping[str, object], profile: Profile) -> dict[str, str]:
+    """A platform record's values under the profile's column ids (the platform's names
+    undone), as text."""
+    names = profile.api.field_names
+    return {
+        f.id: "" if (value := fields.get(names.get(f.id, f.id))) is None else str(value)
+        for f in profile.fields
+    }
+
+
+def remote_parts(
+    remote: Mapping[str, Mapping[str, object]], profile: Profile
+) -> dict[str, tuple[str, ...]]:
+    """The natural key's parts of each record the platform holds, found from its values
+    (whatever its key: a fingerprint sent by an earlier version, or a natural key)."""
+    key_parts = profile.api.key_parts
+    if not key_parts:
+        return {}
+    found: dict[str, tuple[str, ...]] = {}
+    for key, fields in remote.items():
+        parts = part_values(_values_by_id(fields, profile), key_parts)
+        if parts is not None:
+            found[key] = parts
+    return found
+
+
+def adopt_earlier_keys(
+    rows: Sequence[OutgoingRow],
+    remote: Mapping[str, Mapping[str, object]],
+    held_parts: Mapping[str, tuple[str, ...]],
+) -> list[OutgoingRow]:
+    """Rows sent by an earlier version under a fingerprint of their values keep that key.
+
+    Before natural keys, a Flokon row was sent under a fingerprint; sent now under its natural
+    key it would be a second record (a second occupant alerted). A record the platform holds
+    under a fingerprint whose values give a row's natural key is that row's record: the row is
+    sent under the old key, so the platform updates it (same id) instead. One old record per
+    natural key is taken (the oldest: the platform lists oldest first); any other is a
+    duplicate an earlier version made, left as it is or deleted by the modes that delete the
+    rest. ``held_parts``: :func:`remote_parts` of ``remote``."""
+    held = {row.key for row in rows}
+    earlier: dict[tuple[str, ...], str] = {}
+    for key, parts in held_parts.items():
+        if is_fingerprint(key):
+            earlier.setdefault(parts, key)
+    adopted: list[OutgoingRow] = []
+    for row in rows:
+        old = earlier.get(row.parts) if row.parts else None
+        if old is not None and row.key not in remote and old not in held:
+            held.add(old)
+            adopted.append(replace(row, key=old))
+        else:
+            adopted.append(row)
+    return adopted
+
+
+def record_label(fields: Mapping[str, object], profile: Profile) -> str:
+    """A platform record as the user knows it, by its natural key's parts as typed; empty for
+    a profile without them."""
+    if not profile.api.key_parts:
+        return ""
+    return natural_label(_values_by_id(fields, profile), profile.api.key_parts)
 
 
 FINGERPRINT_PREFIX = "empreinte-"
@@ -135,18 +234,28 @@ def key_labels(
     rows: Sequence[OutgoingRow],
     remote: Mapping[str, Mapping[str, object]],
     names: Sequence[str] = (),
+    profile: Profile | None = None,
 ) -> dict[str, str]:
-    """What a preview shows for a fingerprint key, which says nothing to a person: the row and
-    its values for the file's records, the values for the platform's; the ``names`` fields
-    (:func:`name_fields`) come first, so a record to delete reads « Marie Tremblay », not its
-    address and alert mode."""
-    labels = {
-        r.key: f"ligne {r.row} ({_first_values(r.fields, names)})"
-        for r in rows
-        if is_fingerprint(r.key)
-    }
+    """What a preview shows for a key that says little to a person: the row and its values
+    for the file's records, the values for the platform's.
+
+    A fingerprint: the ``names`` fields (:func:`name_fields`) first, so a record to delete
+    reads « Marie Tremblay », not its address and alert mode. A natural key (``profile``'s
+    ``api.key_parts``, normalised: lower case, no accents): its parts as typed, « Marie
+    Tremblay · 999 Rue exemple, Québec · client C-1042 »."""
+    labels: dict[str, str] = {}
+    for r in rows:
+        if r.label:
+            labels[r.key] = f"ligne {r.row} ({r.label})"
+        elif is_fingerprint(r.key):
+            labels[r.key] = f"ligne {r.row} ({_first_values(r.fields, names)})"
     for key, fields in remote.items():
-        if is_fingerprint(key) and key not in labels:
+        if key in labels:
+            continue
+        said = record_label(fields, profile) if profile is not None else ""
+        if said:
+            labels[key] = said
+        elif is_fingerprint(key):
             labels[key] = _first_values(fields, names)
     return labels
 
@@ -181,12 +290,30 @@ class Preview:
     refused: list[str] = field(default_factory=list)
     #: keys the file holds twice: only the first row is sent
     repeated: list[str] = field(default_factory=list)
+    #: records created in place of one the platform holds that differs by one key part (a
+    #: new address): the new one is created, the old one stays unless the mode deletes it
+    moved: list[Move] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class Move:
+    """A record to create whose natural key differs from a held one's by one part only."""
+
+    key: str
+    #: the platform's record it replaces in the user's mind (kept, or deleted by the mode)
+    old_key: str
+    #: the index of the part that changed in ``api.key_parts``
+    part: int
 
 
 def preview(
-    rows: Sequence[OutgoingRow], remote: Mapping[str, Mapping[str, object]], mode: Mode
+    rows: Sequence[OutgoingRow],
+    remote: Mapping[str, Mapping[str, object]],
+    mode: Mode,
+    held_parts: Mapping[str, tuple[str, ...]] | None = None,
 ) -> Preview:
-    """Compare the file's records with the platform's (key → fields) under ``mode``."""
+    """Compare the file's records with the platform's (key → fields) under ``mode``;
+    ``held_parts`` (:func:`remote_parts`) finds the records a changed key part replaces."""
     result = Preview(mode)
     seen: set[str] = set()
     for row in rows:
@@ -207,7 +334,33 @@ def preview(
         result.delete.extend(remote)
     elif mode == "upsert_delete_rest":
         result.delete.extend(k for k in remote if k not in seen)
+    if held_parts:
+        new = set(result.create)
+        created = [r for r in rows if r.parts and r.key in new]
+        result.moved.extend(_moves(created, held_parts, seen))
     return result
+
+
+def _moves(
+    created: Sequence[OutgoingRow], held_parts: Mapping[str, tuple[str, ...]], sent: set[str]
+) -> list[Move]:
+    """Each created record's nearest held record: same parts but one, not sent again."""
+    width = max((len(r.parts) for r in created), default=0)
+    around: dict[tuple[int, tuple[str, ...]], list[str]] = {}
+    for key, parts in held_parts.items():
+        if key in sent or len(parts) != width:
+            continue
+        for index in range(width):
+            around.setdefault((index, parts[:index] + parts[index + 1 :]), []).append(key)
+    moves: list[Move] = []
+    for row in created:
+        for index in range(len(row.parts)):
+            near = around.get((index, row.parts[:index] + row.parts[index + 1 :]), [])
+            old = next((k for k in near if held_parts[k] != row.parts), None)
+            if old is not None:
+                moves.append(Move(row.key, old, index))
+                break
+    return moves
 
 
 def _same(sent: Mapping[str, str], held: Mapping[str, object]) -> bool:

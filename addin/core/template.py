@@ -23,7 +23,7 @@ import pycountry
 from addin.core.catalogue import Lang
 from addin.core.fields.country import country_name
 from addin.core.fields.text import strip_accents
-from addin.core.profile import Column, CountryFormat, Profile, SmsNeedsMobile
+from addin.core.profile import AnyRequired, Column, CountryFormat, Profile, SmsNeedsMobile
 from addin.core.report import column_letter
 
 MAX_MESSAGE = 255
@@ -448,11 +448,62 @@ def _number_format(column: Column, profile: Profile) -> str | None:
     return None
 
 
-def _note(column: Column, lang: Lang, values: tuple[str, ...] | None) -> str:
+def alternatives(column: Column, profile: Profile) -> list[list[str]] | None:
+    """The other ways to fill a column a rule requires in one of several forms, or ``None``.
+
+    Flokon's page stars « Adresse* » and lists beneath it « Adresse Ligne 1 », « Ville » and
+    « Code postal »: the address is required, whole or in those parts. The profile says so
+    with an ``any_required`` error rule whose groups are the whole-address field and parts
+    of it (``mapping.full_address``, ``mapping.address``): the template shows the whole
+    address as required, naming the parts as the other way, so the template says what
+    ``validate`` checks. A rule between peers (Reveal: a first name or a last name) marks
+    nothing: neither is required by itself."""
+    whole, parts = profile.mapping.full_address, profile.mapping.address
+    if column.id != whole or parts is None:
+        return None
+    pieces = {parts.street, parts.city, parts.postal_code}
+    for rule in profile.rules:
+        if not isinstance(rule, AnyRequired) or rule.severity != "error":
+            continue
+        others = [g for g in rule.groups if g != [whole]]
+        if len(others) < len(rule.groups) and others and all(set(g) <= pieces for g in others):
+            return others
+    return None
+
+
+def shown_required(column: Column, profile: Profile) -> bool:
+    """Whether the template marks the column required: by itself, or in one of its forms."""
+    return column.required or alternatives(column, profile) is not None
+
+
+def _or_else(column: Column, profile: Profile, lang: Lang) -> str:
+    """« ou bien Adresse Ligne 1, Ville et Code postal » for a column required in one of
+    several forms; empty otherwise."""
+    groups = alternatives(column, profile) or []
+    headers = {c.id: c.header for c in profile.fields}
+    said = [_listed([headers.get(i, i) for i in group], lang) for group in groups]
+    return _t(lang, " ou bien ", " or else ").join(said)
+
+
+def _listed(names: list[str], lang: Lang) -> str:
+    if len(names) < 2:
+        return "".join(names)
+    return ", ".join(names[:-1]) + _t(lang, " et ", " and ") + names[-1]
+
+
+def _note(
+    column: Column, lang: Lang, values: tuple[str, ...] | None, profile: Profile | None = None
+) -> str:
     """The header's note: what the column means, its format, whether required, an example."""
     lines = [_help(column, lang)]
+    other = _or_else(column, profile, lang) if profile is not None else ""
     if column.required:
         lines.insert(0, _t(lang, "OBLIGATOIRE.", "REQUIRED."))
+    elif other:
+        lines.insert(
+            0,
+            _t(lang, f"OBLIGATOIRE (ou bien : {other}).", f"REQUIRED (or else: {other})."),
+        )
     elif column.recommended:
         reason = column.recommended_reason if lang == "fr" else column.recommended_reason_en
         said = _t(lang, "Recommandé", "Recommended")
@@ -479,10 +530,10 @@ def _width(column: Column) -> float:
     return float(min(longest + 4, 45))
 
 
-def _header_style(column: Column) -> HeaderStyle:
+def _header_style(column: Column, profile: Profile) -> HeaderStyle:
     if not column.processed:
         return "ignored"
-    return "required" if column.required else "optional"
+    return "required" if shown_required(column, profile) else "optional"
 
 
 def _legend(lang: Lang) -> tuple[tuple[HeaderStyle, str], ...]:
@@ -505,6 +556,15 @@ def _allowed_text(values: tuple[str, ...] | None, lang: Lang) -> str:
     return ", ".join(values)
 
 
+def _required_cell(column: Column, profile: Profile, lang: Lang) -> str:
+    """The instructions sheet's « Obligatoire » cell: « oui », « non », or « oui (ou bien
+    ...) » for a column required in one of several forms."""
+    other = _or_else(column, profile, lang)
+    if column.required or not other:
+        return _t(lang, "oui", "yes") if column.required else _t(lang, "non", "no")
+    return _t(lang, f"oui (ou bien : {other})", f"yes (or else: {other})")
+
+
 def _instructions(
     spec_columns: list[TemplateColumn], profile: Profile, lang: Lang
 ) -> list[tuple[str, ...]]:
@@ -520,7 +580,6 @@ def _instructions(
         _t(lang, "Exemple", "Example"),
     )
     rows: list[tuple[str, ...]] = [header]
-    yes, no = _t(lang, "oui", "yes"), _t(lang, "non", "no")
     for col, field in zip(spec_columns, profile.fields, strict=True):
         values = col.rule.list_values if col.rule and col.rule.kind == "list" else None
         limit = field.max_length
@@ -528,7 +587,7 @@ def _instructions(
             (
                 col.letter,
                 col.header,
-                yes if field.required else no,
+                _required_cell(field, profile, lang),
                 _help(field, lang),
                 _format_text(field, lang),
                 _allowed_text(values, lang),
@@ -654,8 +713,8 @@ def plan_template(profile: Profile, lang: Lang = "fr", rows: int | None = None) 
                 letter=letter,
                 field_id=field.id,
                 header=field.header,
-                header_style=_header_style(field),
-                note=_note(field, lang, values),
+                header_style=_header_style(field, profile),
+                note=_note(field, lang, values, profile),
                 number_format=_number_format(field, profile),
                 width=_width(field),
                 rule=_rule(field, profile, letter, lang, values),

@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from addin.connectors.connector import Transient
     from addin.connectors.journal import Journal, Push
     from addin.connectors.secrets import SecretKind
+    from addin.core.profile import Profile
     from addin.usecases.pushing import PushRequest, PushResult
 
 _PREVIEW_KEYS_SHOWN = 10
@@ -73,6 +74,10 @@ _WORDS: dict[Lang, dict[str, str]] = {
         "à ses valeurs. Une ligne modifiée depuis un envoi précédent part comme un nouvel "
         "enregistrement, et l'ancien reste sur la plateforme (sauf en mode « supprimer le "
         "reste »).",
+        "moved": "{changed} : {records}",
+        "old_kept": "l'ancien reste sur la plateforme",
+        "old_deleted": "l'ancien est supprimé (compté dans « à supprimer »)",
+        "was": "avant : {old}",
         "wait": "{error} : nouvel essai (n° {attempt}) dans {seconds:.0f} s",
         "confirm": "ce mode supprime {count} enregistrement(s) de la plateforme : relisez "
         "l'aperçu, puis relancez avec --yes pour confirmer",
@@ -106,6 +111,10 @@ _WORDS: dict[Lang, dict[str, str]] = {
         "keyless": "Note: {platform} has no identifier column; each row is known by its values. "
         "A row edited since an earlier push goes as a new record, and the old one stays on the "
         'platform (except in the "delete the rest" mode).',
+        "moved": "{changed}: {records}",
+        "old_kept": "the old one stays on the platform",
+        "old_deleted": 'the old one is deleted (counted in "to delete")',
+        "was": "before: {old}",
         "wait": "{error}: new attempt (no. {attempt}) in {seconds:.0f} s",
         "confirm": "this mode deletes {count} record(s) from the platform: read the preview, "
         "then run again with --yes to confirm",
@@ -173,7 +182,7 @@ def push_command(  # noqa: PLR0917 (typer reads each option from a parameter)
                     request, connector, journal, progress=progress, on_wait=_waiting(language)
                 )
         except ConfirmationNeeded as needed:
-            _show_preview(console, needed.preview, needed.labels, language)
+            _show_preview(console, needed.preview, needed.labels, chosen, language)
             _say_keyless(console, request, list(needed.labels))
             count = len(needed.preview.delete)
             sys.stderr.write(_WORDS[language]["confirm"].format(count=count) + "\n")
@@ -182,7 +191,7 @@ def push_command(  # noqa: PLR0917 (typer reads each option from a parameter)
             connector.close()
     if dry_run:
         if result.preview is not None:
-            _show_preview(console, result.preview, result.labels, language)
+            _show_preview(console, result.preview, result.labels, chosen, language)
             _say_keyless(console, request, list(result.labels))
         _show_invalid(console, result, language)
         return
@@ -340,7 +349,9 @@ def _bar(language: Lang, word: str) -> Iterator[Callable[[int, int], None] | Non
         yield None if bar is None else bar.counting(_WORDS[language][word])
 
 
-def _show_preview(console: Console, shown: Preview, labels: dict[str, str], language: Lang) -> None:
+def _show_preview(
+    console: Console, shown: Preview, labels: dict[str, str], profile: Profile, language: Lang
+) -> None:
     words = _WORDS[language]
     console.print(_WORDS[language]["preview"].format(mode=MODE_LABELS[language][shown.mode]))
     for name in ("create", "update", "unchanged", "delete", "refused", "repeated"):
@@ -352,11 +363,43 @@ def _show_preview(console: Console, shown: Preview, labels: dict[str, str], lang
         console.print(
             f"  {len(keys):>6} {words[name]} : {listed}{more}", highlight=False, soft_wrap=True
         )
+    for line in _moved_lines(shown, labels, profile, language):
+        console.print(line, highlight=False, soft_wrap=True)
+
+
+def _moved_lines(
+    shown: Preview, labels: dict[str, str], profile: Profile, language: Lang
+) -> list[str]:
+    """Records created because one part of their natural key changed (a new address): what
+    that means on the platform (the profile's words), and what becomes of the old record."""
+    words, parts = _WORDS[language], profile.api.key_parts
+    lines: list[str] = []
+    for index, part in enumerate(parts):
+        moves = [m for m in shown.moved if m.part == index]
+        if not moves:
+            continue
+        changed = (part.changed if language == "fr" else part.changed_en) or (
+            part.name if language == "fr" else part.name_en
+        )
+        records = ", ".join(
+            f"{labels.get(m.key, m.key)} "
+            f"({words['was'].format(old=labels.get(m.old_key, m.old_key))})"
+            f" — {words['old_deleted' if m.old_key in shown.delete else 'old_kept']}"
+            for m in moves[:_PREVIEW_KEYS_SHOWN]
+        )
+        more = (
+            f" … (+{len(moves) - _PREVIEW_KEYS_SHOWN})" if len(moves) > _PREVIEW_KEYS_SHOWN else ""
+        )
+        lines.append(
+            f"  {len(moves):>6} " + words["moved"].format(changed=changed, records=records) + more
+        )
+    return lines
 
 
 def _say_keyless(console: Console, request: PushRequest, keys: list[str]) -> None:
     """Without a key column a row is known by its values: say what that means for edits."""
-    if request.mode != "create_only" and any(is_fingerprint(key) for key in keys):
+    natural = bool(request.profile.api.key_parts)  # an old fingerprint is kept, not a sign
+    if request.mode != "create_only" and not natural and any(is_fingerprint(k) for k in keys):
         note = _WORDS[request.lang]["keyless"].format(platform=request.profile.platform)
         console.print(note, highlight=False)
 

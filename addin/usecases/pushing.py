@@ -58,10 +58,12 @@ from addin.core.push_plan import (
     Mode,
     OutgoingRow,
     Preview,
+    adopt_earlier_keys,
     key_labels,
     name_fields,
     outgoing_rows,
     preview,
+    remote_parts,
 )
 from addin.core.table import Table
 from addin.core.workbook import Workbook
@@ -151,7 +153,7 @@ class PushResult:
     written: Path | None = None
     #: why they could not be (the file is open elsewhere, the disk is full...)
     write_error: str | None = None
-    #: what the preview shows for keys that are fingerprints (see ``push_plan.key_labels``)
+    #: what the preview shows for fingerprints and natural keys (``push_plan.key_labels``)
     labels: dict[str, str] = field(default_factory=dict)
 
 
@@ -286,7 +288,7 @@ def _push(
         table = load_table(request.path, request.sheet, profile)
     plan = plan_export(table, profile, lang)
     invalid = {held.row: held.reasons for held in plan.held_back}
-    rows, repeated = _first_of_each_key(outgoing_rows(plan, profile), lang)
+    rows, repeated = _first_of_each_key(outgoing_rows(plan, profile), profile, lang)
     invalid.update(repeated)
     if not rows:
         raise NothingToSend(
@@ -301,16 +303,20 @@ def _push(
         request.dry_run
         or request.mode in DESTRUCTIVE
         or (request.mode != "upsert" and profile.api.connector != "evoliz")
+        # natural keys: records an earlier version sent under fingerprints are found first
+        or bool(profile.api.key_parts)
     )
     shown: Preview | None = None
     remote: dict[str, dict[str, object]] = {}
     if needs_remote:
         remote = _aligned(_download(connector, insist), rows, profile)
-        shown = preview(rows, remote, request.mode)
+        held_parts = remote_parts(remote, profile)
+        if request.mode != "replace_all":  # which deletes them all, then starts anew
+            rows = adopt_earlier_keys(rows, remote, held_parts)
+        shown = preview(rows, remote, request.mode, held_parts)
+    labels = key_labels(rows, remote, name_fields(profile), profile)
     if request.dry_run:
-        return PushResult(
-            None, shown, invalid, labels=key_labels(rows, remote, name_fields(profile))
-        )
+        return PushResult(None, shown, invalid, labels=labels)
     if request.mode in DESTRUCTIVE:
         assert shown is not None
         if shown.delete and not request.confirmed:
@@ -318,7 +324,7 @@ def _push(
                 f"ce mode supprime {len(shown.delete)} enregistrement(s) de la plateforme : "
                 "relisez l'aperçu, puis relancez avec --yes pour confirmer",
                 shown,
-                key_labels(rows, remote, name_fields(profile)),
+                labels,
             )
     records = [Record(r.key, r.fields) for r in rows]
     fingerprint = records_fingerprint(records)
@@ -480,20 +486,35 @@ def _send_once(run: _Batches, keys: list[str], batch: list[Record]) -> list[Outc
 
 
 def _first_of_each_key(
-    rows: list[OutgoingRow], lang: Lang
+    rows: list[OutgoingRow], profile: Profile, lang: Lang
 ) -> tuple[list[OutgoingRow], dict[int, str]]:
     """Two rows with one key would be one record: the first is sent, the others are held back
-    with the row that is sent instead."""
+    with the row that is sent instead. A natural key is named as the user knows it, by its
+    last part (Flokon: « même occupant (Marie Tremblay · ...) que la ligne 2 »)."""
     first: dict[str, int] = {}
     kept: list[OutgoingRow] = []
     repeated: dict[int, str] = {}
+    parts = profile.api.key_parts
     for row in rows:
         if row.key in first:
-            repeated[row.row] = (
-                f"même clé « {row.key} » que la ligne {first[row.key]}, seule envoyée"
-                if lang == "fr"
-                else f"same key “{row.key}” as row {first[row.key]}, the one sent"
-            )
+            sent = first[row.key]
+            if row.label and parts:
+                last = parts[-1]
+                what = last.name if lang == "fr" else last.name_en
+                hint = last.repeated if lang == "fr" else last.repeated_en
+                said = (
+                    f"même {what} ({row.label}) que la ligne {sent}, seule envoyée"
+                    if lang == "fr"
+                    else f"same {what} ({row.label}) as row {sent}, the one sent"
+                )
+                colon = " : " if lang == "fr" else ": "
+                repeated[row.row] = f"{said}{colon}{hint}" if hint else said
+            else:
+                repeated[row.row] = (
+                    f"même clé « {row.key} » que la ligne {sent}, seule envoyée"
+                    if lang == "fr"
+                    else f"same key “{row.key}” as row {sent}, the one sent"
+                )
             continue
         first[row.key] = row.row
         kept.append(row)

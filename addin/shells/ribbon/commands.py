@@ -288,7 +288,10 @@ def _undo_send(button: Button) -> str:
             try:
                 result = undo_push(journal, push, connector, confirmed=False)
             except UndoConfirmationNeeded as needed:
-                keys = [_created(created.key, created.row, button) for created in needed.doomed]
+                natural = bool(get_profile(push.profile).api.key_parts)
+                keys = [
+                    _created(created.key, created.row, button, natural) for created in needed.doomed
+                ]
                 question = button.words(
                     "undo_send_ask",
                     id=push.id,
@@ -326,11 +329,12 @@ def _journal_name(button: Button) -> Path:
     return saved_path(button.book) or Path(str(button.book.fullname))
 
 
-def _created(key: str, row: int, button: Button) -> str:
+def _created(key: str, row: int, button: Button, natural: bool = False) -> str:
     """A created record as the user knows it: its row, and its key when it is the user's (a
-    fingerprint of the values says nothing to anyone)."""
+    fingerprint of the values says nothing to anyone; a natural key, lower case and without
+    accents, is the row's own name, address and client: the row says it better)."""
     line = button.words("row", row=row)
-    return line if is_fingerprint(key) else f"{key} ({line})"
+    return line if natural or is_fingerprint(key) else f"{key} ({line})"
 
 
 def _local_date(stamp: str) -> str:

@@ -110,6 +110,7 @@ def _preview_text(button: Button, request: PushRequest, ahead: PushResult, chang
         ):
             if keys:
                 lines.append(button.words(key, count=len(keys)))
+        lines += _moved(button, request, ahead)
         if shown.delete:
             labels = [ahead.labels.get(key, key) for key in shown.delete]
             lines.append(
@@ -129,6 +130,28 @@ def _preview_text(button: Button, request: PushRequest, ahead: PushResult, chang
         counts="\n".join(lines),
     )
     return (button.words("preview_changed") if changed else "") + text
+
+
+def _moved(button: Button, request: PushRequest, ahead: PushResult) -> list[str]:
+    """Records created because one part of their natural key changed (Flokon: a new address,
+    so a new service point): what it means, each with the old one and what becomes of it."""
+    shown, lang = ahead.preview, button.lang
+    if shown is None:
+        return []
+    lines: list[str] = []
+    for index, part in enumerate(request.profile.api.key_parts):
+        moves = [m for m in shown.moved if m.part == index]
+        if not moves:
+            continue
+        changed = (part.changed if lang == "fr" else part.changed_en) or part.name
+        said = [
+            f"{ahead.labels.get(m.key, m.key)} ← {ahead.labels.get(m.old_key, m.old_key)}, "
+            + button.words("p_old_deleted" if m.old_key in shown.delete else "p_old_kept")
+            for m in moves
+        ]
+        keys = listed(lang, said, _KEYS_SHOWN)
+        lines.append(button.words("p_moved", count=len(moves), changed=changed, keys=keys))
+    return lines
 
 
 def _mode_label(mode: Mode, button: Button) -> str:

@@ -98,6 +98,9 @@ WORDS: dict[Lang, dict[str, str]] = {
         "p_refused": "{count} clé(s) inconnue(s) (refusées)",
         "p_repeated": "{count} clé(s) en double (seule la 1re ligne part)",
         "p_invalid": "{count} ligne(s) avec erreurs, non envoyée(s)",
+        "p_moved": "{count} {changed} : {keys}",
+        "p_old_kept": "l'ancien reste sur la plateforme",
+        "p_old_deleted": "l'ancien est supprimé",
         "sent": "Envoi n° {id} vers {target} : {counts}.",
         "sent_counts": "{created} créé(s), {updated} mis à jour, {unchanged} inchangé(s), "
         "{error} refusé(s), {not_sent} non envoyé(s), {deleted} supprimé(s)",
@@ -201,6 +204,9 @@ WORDS: dict[Lang, dict[str, str]] = {
         "p_refused": "{count} unknown key(s) (refused)",
         "p_repeated": "{count} repeated key(s) (only the first row goes)",
         "p_invalid": "{count} row(s) with errors, not sent",
+        "p_moved": "{count} {changed}: {keys}",
+        "p_old_kept": "the old one stays on the platform",
+        "p_old_deleted": "the old one is deleted",
         "sent": "Push no. {id} to {target}: {counts}.",
         "sent_counts": "{created} created, {updated} updated, {unchanged} unchanged, "
         "{error} rejected, {not_sent} not sent, {deleted} deleted",
