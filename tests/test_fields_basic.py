@@ -140,6 +140,9 @@ def test_flag(value: str, expected: tuple[str | None, list[str], list[str | None
         ("1.234,56 €", ("1234.56", ["number-format"], ["1234.56"])),
         ("12.345", (None, ["number-precision"], ["12.35"])),
         ("1234567890", (None, ["number-precision"], [None])),
+        # more digits than a decimal context holds: said too long, not a traceback
+        ("100000000000000000000000000", (None, ["number-precision"], [None])),
+        ("1" * 40 + ".5", (None, ["number-precision"], [None])),
         ("douze", (None, ["invalid-number"], [None])),
     ],
 )

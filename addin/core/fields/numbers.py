@@ -98,8 +98,12 @@ class DecimalChecker:
         fraction = max(0, -exponent)
         whole = max(0, len(digits) + exponent)
         if whole > self.integer_digits or fraction > self.fraction_digits:
-            rounded = number.quantize(Decimal(1).scaleb(-self.fraction_digits), ROUND_HALF_UP)
-            suggestion = plain(rounded) if whole <= self.integer_digits else None
+            # rounding only helps a number whose whole part fits (and quantizing a number of
+            # more digits than the decimal context holds would raise)
+            suggestion = None
+            if whole <= self.integer_digits:
+                step = Decimal(1).scaleb(-self.fraction_digits)
+                suggestion = plain(number.quantize(step, ROUND_HALF_UP))
             problems.append(
                 problem(
                     "number-precision",
