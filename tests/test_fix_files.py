@@ -435,7 +435,7 @@ def test_an_existing_output_is_not_replaced(user_book: Path, tmp_path: Path) -> 
         ("clients_lo.xlsx", None, False, "soit"),
         ("clients_lo.xlsx", "x.xlsx", True, "soit"),
         ("clients_lo.xlsx", "x.csv", False, "garder le format"),
-        ("clients_utf8.csv", "x.xlsx", False, "garder le format"),
+        ("clients_utf8.csv", "x.ods", False, "garder le format"),
     ],
 )
 def test_refused_requests(

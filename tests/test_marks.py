@@ -280,13 +280,16 @@ def test_notes_are_capped_and_the_report_has_everything(tmp_path: Path) -> None:
     assert comments == 500
 
 
-def test_csv_cannot_be_marked(tmp_path: Path) -> None:
+def test_csv_cannot_be_marked_in_place_nor_into_another_csv(tmp_path: Path) -> None:
+    """A CSV has no notes or colours: its marks go to a workbook copy (test_csv_workbook)."""
     from addin.errors import UsageError
 
     csv = tmp_path / "x.csv"
     csv.write_text("Prénom;Nom\n", encoding="utf-8")
     with pytest.raises(UsageError, match=r"\.xlsx et \.xlsm"):
-        mark_file(csv, get_profile("flokon"), output=tmp_path / "o.xlsx")
+        mark_file(csv, get_profile("flokon"), in_place=True)
+    with pytest.raises(UsageError, match=r"\.xlsx et \.xlsm"):
+        mark_file(csv, get_profile("flokon"), output=tmp_path / "o.csv")
 
 
 def test_cli_annotate_and_clear(user_book: Path, tmp_path: Path) -> None:

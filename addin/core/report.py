@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from types import MappingProxyType
 from typing import Any, NamedTuple
@@ -141,6 +141,16 @@ class Report:
         """Rows ``export`` and ``push`` will send: no error, or only errors the product fixes
         on its own (the platform's form written for them); none past a blocking file error."""
         return 0 if self.blocking_file_errors else self.rows - len(self.unfixable_rows)
+
+    def on_rows(self, rows: Mapping[int, int]) -> Report:
+        """The same verdicts with each row renumbered by ``rows``: a CSV's lines become the rows
+        of the workbook it is copied into, where its marks are drawn."""
+        return replace(
+            self,
+            issues=[i if i.row is None else i._replace(row=rows[i.row]) for i in self.issues],
+            rows_with_errors={rows[row] for row in self.rows_with_errors},
+            unfixable_rows={rows[row] for row in self.unfixable_rows},
+        )
 
     def fixable(self, issue: Issue) -> bool:
         """Whether the product writes the platform's form of ``issue`` on its own."""

@@ -46,13 +46,14 @@ def write_platform_file(
         return
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(settings.sheet_name or "Feuil1")
-    sheet.append([_text_cell(sheet, header) for header in headers])
+    sheet.append([text_cell(sheet, header) for header in headers])
     for row in rows:
-        sheet.append([_text_cell(sheet, value) for value in row])
+        sheet.append([text_cell(sheet, value) for value in row])
     workbook.save(path)
 
 
-def _text_cell(sheet: WriteOnlyWorksheet, value: str) -> WriteOnlyCell:
+def text_cell(sheet: WriteOnlyWorksheet, value: str) -> WriteOnlyCell:
+    """A cell Excel shows and keeps as text: "01000" stays so, "=..." is no formula."""
     # characters XML forbids (a vertical tab pasted from another tool, U+FFFF) cannot be
     # stored in a workbook at all: openpyxl would refuse the file, or write one that does not
     # open; ``xml_safe`` drops or replaces them as every writer does
@@ -81,10 +82,10 @@ def write_held_back(
         return
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Rejets" if lang == "fr" else "Rejected")
-    sheet.append([_text_cell(sheet, header) for header in (*headers, *extra)])
+    sheet.append([text_cell(sheet, header) for header in (*headers, *extra)])
     for row in held:
         sheet.append(
-            [*(_typed_cell(sheet, c) for c in row.cells), _text_cell(sheet, row.reasons), row.row]
+            [*(_typed_cell(sheet, c) for c in row.cells), text_cell(sheet, row.reasons), row.row]
         )
     workbook.save(path)
 
@@ -92,9 +93,9 @@ def write_held_back(
 def _typed_cell(sheet: WriteOnlyWorksheet, value: CellValue | FormulaCell) -> WriteOnlyCell:
     """The cell as the user typed it: numbers and dates stay so, text stays text."""
     if isinstance(value, FormulaCell):
-        return _text_cell(sheet, value.formula)
+        return text_cell(sheet, value.formula)
     if isinstance(value, str):
-        return _text_cell(sheet, value)
+        return text_cell(sheet, value)
     cell = WriteOnlyCell(sheet, value=value)
     if isinstance(value, dt.datetime | dt.date):
         cell.number_format = "DD/MM/YYYY"

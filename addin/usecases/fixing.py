@@ -26,6 +26,7 @@ from addin.core.workbook import LoggedChange, Workbook
 from addin.errors import UsageError
 from addin.files.cell_edits import sort_key
 from addin.files.changes_sheet import CHANGE_HEADERS
+from addin.files.csv_workbook import is_csv, sheet_name_for, write_table_as_workbook
 from addin.files.csv_writer import rewrite_csv, write_csv
 from addin.files.file_workbook import FileWorkbook, open_workbook
 from addin.files.safe_files import (
@@ -80,10 +81,11 @@ def _check_paths(path: Path, output: Path | None, in_place: bool, overwrite: boo
     if output is None:
         check_replaceable(path)
         return
-    if output.suffix.lower() != suffix:
+    into_workbook = is_csv(path) and output.suffix.lower() == ".xlsx"
+    if output.suffix.lower() != suffix and not into_workbook:
         raise UsageError(
-            f"le fichier corrigé doit garder le format de l'original ({suffix}) : "
-            f"« {output.name} » n'en a pas l'extension"
+            f"le fichier corrigé doit garder le format de l'original ({suffix}), ou, pour un "
+            f"CSV, être un classeur .xlsx : « {output.name} » n'a pas l'une de ces extensions"
         )
     if same_file(output, path):
         raise UsageError("pour corriger le fichier lui-même, utilisez --in-place")
@@ -103,9 +105,25 @@ def fix_file(
     """Apply every safe fix of ``path`` and record them, to ``output`` or in place."""
     _check_paths(path, output, in_place, overwrite)
     with editing(output or path):
+        if output is not None and is_csv(path) and output.suffix.lower() == ".xlsx":
+            return _fix_csv_into_workbook(path, profile, output, lang)
         if FileWorkbook(path).can_carry_marks():
             return _fix_workbook(path, profile, output, sheet, lang)
         return _fix_csv(path, profile, output, lang, overwrite)
+
+
+def _fix_csv_into_workbook(
+    path: Path, profile: Profile | None, output: Path, lang: Lang
+) -> FixFileResult:
+    """The CSV's records copied as text into the workbook ``output``, then fixed there with the
+    changes sheet and undo of any workbook: the accountant goes on in Excel."""
+    table, _report = read_and_validate(path, profile)
+    name = sheet_name_for(path)
+    write_replacing(output, lambda target: write_table_as_workbook(table, target, name))
+    with open_workbook(output) as book:
+        fixed = fix_book(book, profile, sheet=name, lang=lang)
+        write_replacing(output, book.save)
+    return FixFileResult(fixed.fixes, output, None, None, fixed.formulas_kept)
 
 
 def changes_file(target: Path) -> Path:

@@ -13,7 +13,7 @@ to be converted, which is the user's call.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from addin.core.catalogue import Lang
@@ -23,6 +23,12 @@ from addin.core.report import Report
 from addin.core.table import Table
 from addin.core.workbook import Workbook
 from addin.errors import FileTooLargeError, UsageError
+from addin.files.csv_workbook import (
+    is_csv,
+    rows_in_workbook,
+    sheet_name_for,
+    write_table_as_workbook,
+)
 from addin.files.file_workbook import FileWorkbook, open_workbook
 from addin.files.safe_files import (
     check_folder,
@@ -32,7 +38,7 @@ from addin.files.safe_files import (
     write_replacing,
 )
 from addin.files.workbook_lock import editing
-from addin.usecases.validation import check_book
+from addin.usecases.validation import check_book, read_and_validate
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +61,8 @@ def require_marks(book: Workbook) -> None:
     if not book.can_carry_marks():
         raise UsageError(
             f"« {book.name} » ne peut pas recevoir de marques : seuls les classeurs .xlsx et "
-            ".xlsm le peuvent (enregistrez le fichier au format Excel d'abord)"
+            ".xlsm le peuvent (pour un CSV, --annotate COPIE.xlsx en écrit un classeur marqué ; "
+            "sinon enregistrez le fichier au format Excel d'abord)"
         )
 
 
@@ -175,19 +182,17 @@ def mark_file(
     An existing ``output`` is not replaced unless ``overwrite``: the user may have worked in
     the marked copy since.
     """
-    check_markable(path)
     if (output is None) == (not in_place):
         raise UsageError("précisez soit un fichier de sortie (--annotate), soit --in-place")
+    if output is not None and is_csv(path):
+        return _mark_csv_copy(
+            path, profile, output, lang=lang, note_cap=note_cap, overwrite=overwrite
+        )
+    check_markable(path)
     if output is not None:
-        check_markable(output)
         if same_file(output, path):
             raise UsageError("pour marquer le fichier lui-même, utilisez --in-place")
-        check_folder(output)
-        if output.exists() and not overwrite:
-            raise UsageError(
-                f"« {output} » existe déjà : choisissez un autre nom pour la copie marquée, "
-                "ou marquez ce classeur lui-même avec --in-place"
-            )
+        _check_copy(output, overwrite)
     with editing(output or path), open_workbook(path) as book:
         check_replaceable(output or path)
         marked = mark_book(book, profile, sheet=sheet, lang=lang, note_cap=note_cap)
@@ -198,6 +203,49 @@ def mark_file(
             return MarkResult(marked.report, path, None, 0, changed=False)
         backup = replace_keeping_backup(path, book.save)
         return MarkResult(marked.report, path, backup, marked.notes)
+
+
+def _check_copy(output: Path, overwrite: bool) -> None:
+    check_markable(output)
+    check_folder(output)
+    if output.exists() and not overwrite:
+        raise UsageError(
+            f"« {output} » existe déjà : choisissez un autre nom pour la copie marquée, "
+            "ou marquez ce classeur lui-même avec --in-place"
+        )
+
+
+def _mark_csv_copy(
+    path: Path,
+    profile: Profile | None,
+    output: Path,
+    *,
+    lang: Lang,
+    note_cap: int,
+    overwrite: bool,
+) -> MarkResult:
+    """A CSV checked as it is, its records copied as text into the workbook ``output`` (headers
+    on row 1) and its issues marked there, for the user to go on in Excel.
+
+    The report is the CSV's own (its lines, its encoding and separator); the marks are drawn on
+    the rows its records landed on.
+    """
+    _check_copy(output, overwrite)
+    with editing(output):
+        check_replaceable(output)
+        table, report = read_and_validate(path, profile)
+        name = sheet_name_for(path)
+        _check_rewritable(table, name)
+        write_replacing(output, lambda target: write_table_as_workbook(table, target, name))
+        on_rows = report.on_rows(rows_in_workbook(table))
+        copied = replace(table, row_numbers=list(range(2, table.row_count + 2)))
+        notes = 0
+        with open_workbook(output) as book:
+            if on_rows.issues or on_rows.truncated:
+                checked = CheckedWorkbook(book, copied, on_rows, name, False, None)
+                notes = draw_marks(checked, on_rows, lang, note_cap)
+                write_replacing(output, book.save)
+    return MarkResult(report, output, None, notes)
 
 
 def clear_file(path: Path) -> Path | None:
