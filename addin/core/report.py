@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 
 from addin.core.catalogue import Lang, render
 from addin.core.profile import Profile, Severity
-from addin.core.safety import is_fixable
+from addin.core.safety import is_fixable, is_safe_problem
 from addin.core.table import SourceInfo
 
 _NO_CONTEXT: Mapping[str, str] = MappingProxyType({})
@@ -89,6 +89,23 @@ def issue_kind(issue: Issue) -> IssueKind:
     return IssueKind(issue.column, issue.field, issue.code, issue.severity, issue.position)
 
 
+class ColumnTotals(NamedTuple):
+    """Every issue of one column (or of the whole file: ``position`` is ``None``) by kind: what
+    the person reading the report must do about it."""
+
+    column: str | None
+    position: int | None
+    #: errors only a person can fix (the platform refuses them, the product cannot guess)
+    to_fix: int
+    #: errors the product puts right on its own (``fix``, ``export``, ``push``)
+    fixed: int
+    warnings: int
+
+    @property
+    def total(self) -> int:
+        return self.to_fix + self.fixed + self.warnings
+
+
 @dataclass(slots=True)
 class Report:
     profile: Profile
@@ -103,6 +120,10 @@ class Report:
     unfixable_rows: set[int] = field(default_factory=set)
     #: an error of the whole file that the export's own file does not resolve
     blocking_file_errors: bool = False
+    #: of :attr:`omitted`'s errors, those whose fixability was known when they were counted...
+    omitted_judged: Counter[IssueKind] = field(default_factory=Counter)
+    #: ...and of those, the ones the product fixes on its own
+    omitted_fixable: Counter[IssueKind] = field(default_factory=Counter)
 
     @property
     def truncated(self) -> bool:
@@ -130,6 +151,49 @@ class Report:
             every.items(),
             key=lambda item: (-1 if item[0].position is None else item[0].position, -item[1]),
         )
+
+    def needs_person(self, issue: Issue) -> bool:
+        """An error the product cannot put right: the list a person works through."""
+        return issue.severity == "error" and not self.fixable(issue)
+
+    def totals(self) -> list[ColumnTotals]:
+        """Every issue, kept or only counted, per column and kind; whole-file issues first,
+        then the columns in file order.
+
+        An omitted error counted without its suggestion (the column checks count the rows past
+        the cap per code only) is judged by its code: fixable when the code's suggestion is the
+        same value in the platform's form (``core.safety``).
+        """
+        to_fix: Counter[tuple[int | None, str | None]] = Counter()
+        fixed: Counter[tuple[int | None, str | None]] = Counter()
+        warnings: Counter[tuple[int | None, str | None]] = Counter()
+        fixable = self.fixable
+        for issue in self.issues:
+            where = (issue.position, issue.column)
+            if issue.severity == "warning":
+                warnings[where] += 1
+            elif fixable(issue):
+                fixed[where] += 1
+            else:
+                to_fix[where] += 1
+        for kind, count in self.omitted.items():
+            where = (kind.position, kind.column)
+            if kind.severity == "warning":
+                warnings[where] += count
+                continue
+            unknown = count - self.omitted_judged[kind]
+            known_fixed = self.omitted_fixable[kind]
+            by_code = kind.position is not None and is_safe_problem(kind.code, "", {}, self.profile)
+            fixed[where] += known_fixed + (unknown if by_code else 0)
+            to_fix[where] += count - known_fixed - (unknown if by_code else 0)
+        places = sorted(
+            {*to_fix, *fixed, *warnings},
+            key=lambda place: (-1 if place[0] is None else place[0], place[1] or ""),
+        )
+        return [
+            ColumnTotals(place[1], place[0], to_fix[place], fixed[place], warnings[place])
+            for place in places
+        ]
 
     @property
     def valid_rows(self) -> int:
