@@ -10,6 +10,7 @@ test depends on which format codes a profile currently counts as errors.
 
 from __future__ import annotations
 
+import csv
 import json
 import subprocess
 import sys
@@ -180,3 +181,60 @@ def test_errors_the_product_fixes_are_counted_apart_and_not_listed_as_work() -> 
         line.startswith("60 problème(s) non listé(s) ici (0 à corriger à la main, 60 corrigé(s)")
         for line in lines
     )
+
+
+def test_the_json_has_one_issue_a_line_even_when_a_value_looks_like_the_cut(
+    tmp_path: Path,
+) -> None:
+    """Issues are written one a line by cutting the encoded list between items: a value that
+    spells the cut (``}, {"row": ``), quotes or backslashes must stay inside its issue."""
+    tricky = ['x}, {"row": 9, ', 'a\\\\"}, {"row": 1', "}, {", "é « ; »"]
+    path = tmp_path / "clients.csv"
+    lines = [HEADER] + [
+        f'C{n};Mme;Nom;Anne;;"{v.replace(chr(34), chr(34) * 2)}";;;Autorisé\n'
+        for n, v in enumerate(tricky)
+    ]
+    path.write_text("".join(lines), encoding="utf-8")
+    done = cli("validate", str(path), "-p", "evoliz-contacts", "--json")
+    data = json.loads(done.stdout)
+    assert [i["value"] for i in data["issues"] if i["code"] == "invalid-email"] == tricky
+    issue_lines = [line for line in done.stdout.splitlines() if line.startswith('    {"row"')]
+    assert len(issue_lines) == len(data["issues"])
+    assert [json.loads(line.rstrip(","))["value"] for line in issue_lines] == [
+        i["value"] for i in data["issues"]
+    ]
+
+
+def test_report_file_gets_every_issue_as_csv_or_text(tmp_path: Path) -> None:
+    path = clients(tmp_path / "clients.csv", 300)
+    with_formula = path.read_text(encoding="utf-8").replace("pas-un-email-1;", "=1+1;", 1)
+    path.write_text(with_formula, encoding="utf-8")
+    table = tmp_path / "rapport.csv"
+    done = cli("validate", str(path), "-p", "evoliz-contacts", "--report", str(table))
+    assert done.returncode == 1, done.stderr
+    with table.open(encoding="utf-8-sig", newline="") as written_csv:
+        rows = list(csv.reader(written_csv, delimiter=";"))
+    assert rows[0] == [
+        "Ligne",
+        "Cellule",
+        "Colonne",
+        "Type",
+        "Code",
+        "Problème et correction",
+        "Valeur",
+    ]
+    assert len(rows) == 1 + 400
+    assert Counter(r[3] for r in rows[1:]) == {"à corriger à la main": 200, "avertissement": 200}
+    assert rows[2][:5] == ["3", "F3", "Email", "à corriger à la main", "invalid-email"]
+    assert "'=1+1" in {r[6] for r in rows[1:]}  # a formula in the user's file stays text
+    text = tmp_path / "rapport.txt"
+    cli("validate", str(path), "-p", "evoliz-contacts", "--report", str(text), "--lang", "en")
+    written = text.read_text(encoding="utf-8")
+    assert written.count("pas-un-email-") == 199 and written.count('"Xyz"') == 200
+    assert "not listed" not in written
+    again = cli("validate", str(path), "-p", "evoliz-contacts", "--report", str(text))
+    assert again.returncode == 2 and "--force" in again.stderr and again.stdout == ""
+    for wrong in (tmp_path / "rapport.xlsx", path):
+        refused = cli("validate", str(path), "-p", "evoliz-contacts", "--report", str(wrong))
+        assert refused.returncode == 2 and len(refused.stderr.splitlines()) == 1
+    assert path.read_text(encoding="utf-8") == with_formula

@@ -17,7 +17,7 @@ from functools import lru_cache
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
-from addin.core.catalogue import Lang, render
+from addin.core.catalogue import Lang, missing_kept, render_owned
 from addin.core.profile import Profile, Severity
 from addin.core.safety import is_fixable, is_safe_problem
 from addin.core.table import SourceInfo
@@ -60,12 +60,12 @@ class Issue(NamedTuple):
 
     def message(self, lang: Lang = "fr") -> str:
         """Rendered only when shown: building 100,000 sentences nobody reads costs seconds."""
-        params = {**self.context, **self.params}
-        if self.column is not None:
-            params.setdefault("column", self.column.strip())
-        if self.value is not None:
-            params.setdefault("value", self.value)
-        return render(self.code, params, lang, self.suggestion)
+        params = missing_kept(self.context, self.params)
+        if self.column is not None and "column" not in params:
+            params["column"] = self.column.strip()
+        if self.value is not None and "value" not in params:
+            params["value"] = self.value
+        return render_owned(self.code, params, lang, self.suggestion)
 
     @property
     def cell(self) -> str | None:

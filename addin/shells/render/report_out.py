@@ -29,14 +29,21 @@ def report_json(report: Report, lang: Lang) -> str:
 
 
 def _dumps(data: dict[str, Any]) -> str:
+    """Top-level keys one a line, lists one item a line, each item compact.
+
+    A list of dictionaries is encoded in one C call, then cut between items: every item opens
+    with the same first key, and ``}, {"row": `` cannot occur inside an encoded string (a quote
+    in a string is written ``\\"``), so the cut never falls inside a value.
+    """
     dumps = json.dumps
     parts = []
     for key, value in data.items():
+        text = dumps(value, ensure_ascii=False)
         if isinstance(value, list) and value:
-            items = ",\n    ".join([dumps(item, ensure_ascii=False) for item in value])
-            text = f"[\n    {items}\n  ]"
-        else:
-            text = dumps(value, ensure_ascii=False)
+            text = "[\n    " + text[1:-1] + "\n  ]"
+            if isinstance(value[0], dict) and value[0]:
+                first = dumps(next(iter(value[0])))
+                text = text.replace("}, {" + first + ": ", "},\n    {" + first + ": ")
         parts.append(f"  {dumps(key)}: {text}")
     return "{\n" + ",\n".join(parts) + "\n}\n"
 
