@@ -14,6 +14,7 @@ issues took minutes to print; a line costs microseconds and a terminal wraps it 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from itertools import islice
 
 from rich.console import Console
 
@@ -190,10 +191,11 @@ def _listing(
     """What needs a person, capped; everything when it all fits under the cap."""
     words = _WORDS[lang]
     every = sum(t.total for t in totals)
-    to_fix = [i for i in report.issues if report.needs_person(i)]
+    needs_person = report.needs_person
     lines: list[str] = []
     if shown is None or every <= shown:  # a small file: every issue, warnings included
-        fixed = [i for i in report.issues if i.severity == "error" and not report.needs_person(i)]
+        to_fix = [i for i in report.issues if needs_person(i)]
+        fixed = [i for i in report.issues if i.severity == "error" and not needs_person(i)]
         warned = [i for i in report.issues if i.severity == "warning"]
         for key, issues in (
             ("list_to_fix", to_fix),
@@ -202,7 +204,6 @@ def _listing(
         ):
             if issues:
                 lines += ["", words[key].format(count=len(issues)), *_issue_lines(issues, lang)]
-        listed = len(report.issues)
     else:
         count = sum(t.to_fix for t in totals)
         title = words["list_to_fix"].format(count=count)
@@ -212,8 +213,9 @@ def _listing(
             lines += ["", words["first"].format(title=title, shown=shown)]
         else:
             lines += ["", title]
-        listed = min(shown, len(to_fix))
-        lines += _issue_lines(to_fix[:listed], lang)
+        first = list(islice(filter(needs_person, report.issues), shown))
+        listed = len(first)
+        lines += _issue_lines(first, lang)
         more = every - listed
         lines += [
             "",
