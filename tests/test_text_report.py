@@ -121,8 +121,8 @@ def test_nothing_the_text_lists_is_missing_from_the_json(tmp_path: Path) -> None
     )  # the text's totals, from the JSON
     assert kinds == {("Civilité", "warning", False): 60, ("Email", "error", False): 60}
     rows = [line.split() for line in text.splitlines()]
-    assert ["B", "«", "Civilité", "»", "0", "0", "60"] in rows
-    assert ["F", "«", "Email", "»", "60", "0", "0"] in rows
+    assert ["B", "“Civilité”", "0", "0", "60"] in rows
+    assert ["F", "“Email”", "60", "0", "0"] in rows
 
 
 def test_totals_past_the_issue_cap_count_every_issue_by_kind(tmp_path: Path) -> None:

@@ -15,28 +15,49 @@ from typing import Annotated
 import typer
 
 from addin.files.data_folder import data_folder
-from addin.shells.cli_common import LangOption, clean_errors, language_of
+from addin.shells.cli_common import LangOption, clean_errors, language_of, tr
 from addin.xlam import install
 from addin.xlam.build import DEFAULT_OUTPUT, AddinConfig, build_addin
 
 addin_app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
-    help="Le complément Excel (client-import.xlam) : le construire, l'installer, le retirer.",
+    help=tr(
+        "Le complément Excel (client-import.xlam) : le construire, l'installer, le retirer.",
+        "The Excel add-in (client-import.xlam): build, install, remove it.",
+    ),
 )
 
 OutputOption = Annotated[
-    Path, typer.Option("--output", "-o", help="Fichier .xlam à écrire (remplacé s'il existe)")
+    Path,
+    typer.Option(
+        "--output",
+        "-o",
+        help=tr(
+            "Fichier .xlam à écrire (remplacé s'il existe)",
+            "The .xlam file to write (replaced if it exists)",
+        ),
+    ),
 ]
 PythonPathOption = Annotated[
     str,
     typer.Option(
-        "--pythonpath", help="Dossiers que Python cherchera en premier (réglage PYTHONPATH)"
+        "--pythonpath",
+        help=tr(
+            "Dossiers que Python cherchera en premier (réglage PYTHONPATH)",
+            "Folders Python looks in first (PYTHONPATH setting)",
+        ),
     ),
 ]
 
 
-@addin_app.command("build")
+@addin_app.command(
+    "build",
+    help=tr(
+        "Construit le complément Excel depuis vba/ et le modèle de xlwings, sans Excel.",
+        "Builds the Excel add-in from vba/ and xlwings' template, without Excel.",
+    ),
+)
 def build_command(
     output: OutputOption = DEFAULT_OUTPUT,
     lang: LangOption = "fr",
@@ -51,7 +72,13 @@ def build_command(
     typer.echo(f"{result.path} : complément construit (plateformes : {names})")
 
 
-@addin_app.command("install")
+@addin_app.command(
+    "install",
+    help=tr(
+        "Installe le complément là où Excel le charge au démarrage, avec ce Python.",
+        "Installs the add-in where Excel loads it at start, with this Python.",
+    ),
+)
 def install_command(lang: LangOption = "fr") -> None:
     """Installe le complément là où Excel le charge au démarrage, avec ce Python."""
     where = _placement()
@@ -70,7 +97,13 @@ def install_command(lang: LangOption = "fr") -> None:
     typer.echo("Fermez Excel s'il est ouvert et rouvrez-le : l'onglet « Import clients » apparaît.")
 
 
-@addin_app.command("uninstall")
+@addin_app.command(
+    "uninstall",
+    help=tr(
+        "Retire ce que `addin install` a posé, et rien d'autre.",
+        "Removes what `addin install` put in place, and nothing else.",
+    ),
+)
 def uninstall_command() -> None:
     """Retire ce que `addin install` a posé, et rien d'autre."""
     if _placement().folder is None:

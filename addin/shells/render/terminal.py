@@ -144,7 +144,7 @@ def report_lines(
     if not totals:
         lines.append(words["clean"].format(platform=report.profile.platform))
         return lines
-    lines += ["", words["totals"], *_totals_table(totals, words)]
+    lines += ["", words["totals"], *_totals_table(totals, lang)]
     lines += _listing(report, totals, lang, shown)
     return lines
 
@@ -153,10 +153,11 @@ def _labelled(label: str, value: str, lang: Lang) -> str:
     return f"{label} : {value}" if lang == "fr" else f"{label}: {value}"
 
 
-def _totals_table(totals: list[ColumnTotals], words: dict[str, str]) -> list[str]:
+def _totals_table(totals: list[ColumnTotals], lang: Lang) -> list[str]:
     """One line per column with issues, then the sum: three counts under their kind's name."""
+    words = _WORDS[lang]
     heads = (words["to_fix"], words["fixed"], words["warnings"])
-    places = [_place(t, words) for t in totals]
+    places = [_place(t, lang) for t in totals]
     width = max(len(words["column"]), len(words["total"]), *map(len, places))
     sizes = [max(len(head), 6) for head in heads]
 
@@ -178,11 +179,12 @@ def _totals_table(totals: list[ColumnTotals], words: dict[str, str]) -> list[str
     return lines
 
 
-def _place(totals: ColumnTotals, words: dict[str, str]) -> str:
+def _place(totals: ColumnTotals, lang: Lang) -> str:
     column = (totals.column or "").strip()
     if totals.position is None:
-        return column or words["whole"]
-    return f"{column_letter(totals.position)} « {column} »"
+        return column or _WORDS[lang]["whole"]
+    named = f"« {column} »" if lang == "fr" else f"“{column}”"
+    return f"{column_letter(totals.position)} {named}"
 
 
 def _listing(
@@ -209,9 +211,9 @@ def _listing(
         title = words["list_to_fix"].format(count=count)
         if not count:
             lines += ["", words["nothing_by_hand"]]
-        elif count > shown:
+        elif count > shown > 0:
             lines += ["", words["first"].format(title=title, shown=shown)]
-        else:
+        elif shown:
             lines += ["", title]
         first = list(islice(filter(needs_person, report.issues), shown))
         listed = len(first)
