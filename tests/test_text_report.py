@@ -24,6 +24,7 @@ from addin.core.profiles import get_profile
 from addin.core.report import Issue, Report
 from addin.core.table import SourceInfo
 from addin.readers.reader import read_table
+from addin.shells.render.report_out import report_json
 from addin.shells.render.terminal import SHOWN_ISSUES, print_report
 
 HEADER = "Code client;Civilité;Nom;Prénom;Fonction;Email;Téléphone;Portable;Consentement\n"
@@ -238,3 +239,18 @@ def test_report_file_gets_every_issue_as_csv_or_text(tmp_path: Path) -> None:
         refused = cli("validate", str(path), "-p", "evoliz-contacts", "--report", str(wrong))
         assert refused.returncode == 2 and len(refused.stderr.splitlines()) == 1
     assert path.read_text(encoding="utf-8") == with_formula
+
+
+def test_the_json_text_reads_back_as_the_reports_dictionary(tmp_path: Path) -> None:
+    """``--json`` is written from pieces encoded once; read back, it is ``to_dict`` exactly:
+    capped or not, file-level issues (no row, no column), quotes, backslashes, accents."""
+    path = clients(tmp_path / "clients.csv", 60)
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("pas-un-email-1;", '"a\\"b « c »";', 1).replace("Nom5;", "Nom\\5;")
+    path.write_text(text + "C9;Mme;;;;;;;;colonne en trop\n", encoding="utf-8")
+    table = read_table(path)
+    profile = get_profile("evoliz-contacts")
+    for report in (validate(table, profile), validate(table, profile, issue_cap=7)):
+        assert any(i.row is None for i in report.issues) or report.truncated
+        for lang in ("fr", "en"):
+            assert json.loads(report_json(report, lang)) == report.to_dict(lang)

@@ -239,12 +239,8 @@ class Report:
         A capped report adds ``"truncated": true`` and ``"counts"``: every issue, kept or not,
         per column and code (``column``, ``field``, ``code``, ``severity``, ``count``).
         """
-        data: dict[str, Any] = {
-            "profile": self.profile.name,
-            "file": self.source.path,
-            "rows": self.rows,
-            "valid_rows": self.valid_rows,
-            "sendable_rows": self.sendable_rows,
+        return {
+            **self.head_dict(),
             "issues": [
                 {
                     "row": i.row,
@@ -259,10 +255,26 @@ class Report:
                 }
                 for i in self.issues
             ],
+            **self.tail_dict(),
         }
-        if self.truncated:
-            data["truncated"] = True
-            data["counts"] = [
+
+    def head_dict(self) -> dict[str, Any]:
+        """The contract's keys before ``"issues"`` (what a writer of the issues adds them to)."""
+        return {
+            "profile": self.profile.name,
+            "file": self.source.path,
+            "rows": self.rows,
+            "valid_rows": self.valid_rows,
+            "sendable_rows": self.sendable_rows,
+        }
+
+    def tail_dict(self) -> dict[str, Any]:
+        """The contract's keys after ``"issues"``: those of a capped report, else none."""
+        if not self.truncated:
+            return {}
+        return {
+            "truncated": True,
+            "counts": [
                 {
                     "column": kind.column,
                     "field": kind.field,
@@ -271,5 +283,5 @@ class Report:
                     "count": count,
                 }
                 for kind, count in self.counts()
-            ]
-        return data
+            ],
+        }
