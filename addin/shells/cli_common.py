@@ -115,7 +115,8 @@ def clean_errors() -> Iterator[None]:
             "try again"
         ) from None
     except OSError as exc:  # a file system error no use case turned into a sentence
-        where = f"« {exc.filename} » : " if exc.filename else ""
+        colon = " : " if said() == "fr" else ": "
+        where = f"{quoted(str(exc.filename), said())}{colon}" if exc.filename else ""
         raise fail(f"{where}{exc.strerror or exc}") from None
 
 
