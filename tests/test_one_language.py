@@ -250,3 +250,26 @@ def test_an_unknown_language_is_refused_in_the_runs_language() -> None:
 def backups(folder: Path) -> list[str]:
     """Backup copies are named ``….sauvegarde-DATE.xlsx``: a file name, not a message."""
     return [path.name for path in folder.glob("*sauvegarde*")]
+
+
+def test_the_most_frequent_errors_are_said_in_the_runs_language(tmp_path: Path) -> None:
+    missing = tmp_path / "absent.csv"
+    english = cli("validate", str(missing), "-p", "hokus", "--lang", "en")
+    assert english.returncode == 2
+    assert english.stderr == (
+        f"Error: The file “{missing}” cannot be found: check its name and the folder it is in.\n"
+    )
+    french = cli("validate", str(missing), "-p", "hokus")
+    assert french.stderr.startswith(f"Erreur : Le fichier « {missing} » est introuvable")
+    unknown = cli("export", str(missing), "-p", "nope", "-o", "x.csv", lang="en")
+    assert unknown.stderr.startswith("Error: unknown profile “nope” (known profiles: aptimyz")
+    (tmp_path / "vide.csv").write_bytes(b"")
+    empty = cli("validate", str(tmp_path / "vide.csv"), "-p", "hokus", "--lang", "en")
+    assert empty.stderr.startswith("Error: The file “vide.csv” is empty (0 bytes)")
+    source, _ = _marked_and_fixed(tmp_path)
+    (tmp_path / "deja.xlsx").write_bytes(b"x")
+    taken = cli("fix", str(source), "-p", "hokus", "-o", str(tmp_path / "deja.xlsx"), lang="en")
+    assert taken.returncode == 2 and "already exists: choose another name or add --force" in (
+        taken.stderr
+    )
+    assert french_in(taken.stderr, str(tmp_path)) == []

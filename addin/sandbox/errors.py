@@ -7,8 +7,6 @@ they are answered over HTTP (see :mod:`addin.sandbox.contract`).
 
 from __future__ import annotations
 
-from typing import Literal
-
 from addin.errors import ClientImportError
 
 
@@ -18,10 +16,3 @@ class SandboxError(ClientImportError):
     ``str(error)`` is French, as the rest of the product by default; ``said("en")`` is the same
     sentence in English, for a run in English (``--lang en`` or ``CLIENT_IMPORT_LANG=en``).
     """
-
-    def __init__(self, message: str, en: str | None = None) -> None:
-        super().__init__(message)
-        self.en = en or message
-
-    def said(self, lang: Literal["fr", "en"]) -> str:
-        return self.en if lang == "en" else str(self)

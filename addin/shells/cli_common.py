@@ -98,7 +98,7 @@ def clean_errors() -> Iterator[None]:
     try:
         yield
     except ClientImportError as exc:
-        raise fail(str(exc)) from None
+        raise fail(exc.said(said())) from None
     except MemoryError as exc:
         # a file inside every bound can still need more memory than this machine lends: say
         # so in one line. The traceback keeps the failed work's frames, and with them its
