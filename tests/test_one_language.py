@@ -273,3 +273,14 @@ def test_the_most_frequent_errors_are_said_in_the_runs_language(tmp_path: Path) 
         taken.stderr
     )
     assert french_in(taken.stderr, str(tmp_path)) == []
+
+
+def test_the_add_in_commands_speak_the_runs_language() -> None:
+    """On Linux, ``addin install`` and ``uninstall`` say what they would do elsewhere."""
+    for command in ("install", "uninstall"):
+        english = cli("addin", command, "--lang", "en")
+        assert english.returncode == 0, english.stderr
+        assert english.stdout.startswith("Excel does not exist on Linux: nothing is written.")
+        assert french_in(english.stdout) == []
+        french = cli("addin", command)
+        assert french.stdout.startswith("Excel n'existe pas sous Linux : rien n'est écrit.")
