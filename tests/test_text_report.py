@@ -17,6 +17,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+from openpyxl import Workbook
 from rich.console import Console
 
 from addin.core.engine import validate
@@ -254,3 +255,24 @@ def test_the_json_text_reads_back_as_the_reports_dictionary(tmp_path: Path) -> N
         assert any(i.row is None for i in report.issues) or report.truncated
         for lang in ("fr", "en"):
             assert json.loads(report_json(report, lang)) == report.to_dict(lang)
+
+
+def test_force_replaces_a_marked_copy_and_a_report_file(tmp_path: Path) -> None:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for line in clients(tmp_path / "clients.csv", 6).read_text(encoding="utf-8").splitlines():
+        sheet.append(line.split(";"))
+    path = tmp_path / "clients.xlsx"
+    book.save(path)
+    marked, written = tmp_path / "marque.xlsx", tmp_path / "rapport.txt"
+    args = ["validate", str(path), "-p", "evoliz-contacts", "--annotate", str(marked)]
+    first = cli(*args, "--report", str(written))
+    assert first.returncode == 1, first.stderr
+    refused = cli(*args)
+    assert refused.returncode == 2 and "existe déjà" in refused.stderr
+    written.write_text("ancien", encoding="utf-8")
+    again = cli(*args, "--report", str(written), "--force")
+    assert again.returncode == 1, again.stderr
+    assert "Totaux par colonne :" in written.read_text(encoding="utf-8")
+    assert marked.stat().st_size > 0

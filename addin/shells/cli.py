@@ -198,6 +198,7 @@ def validate_command(  # noqa: PLR0917 (typer reads each option from a parameter
             output=annotate,
             in_place=in_place,
             notes_max=notes_max,
+            force=force,
         )
     err = Console(stderr=True)
     with clean_errors():
@@ -225,6 +226,7 @@ def _mark(
     output: Path | None,
     in_place: bool,
     notes_max: int,
+    force: bool,
 ) -> NoReturn:
     """``validate --annotate/--in-place``: the same check, then the marks written."""
     language, as_json = shown.language, shown.as_json
@@ -237,6 +239,7 @@ def _mark(
             sheet=sheet,
             lang=language,
             note_cap=notes_max,
+            overwrite=force,
         )
     report = result.report
     _show(report, shown)
