@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup system-deps demo test lint typecheck unit xlam bench bench-marks bench-push bench-excel clean
+.PHONY: setup system-deps demo test lint typecheck unit xlam bench bench-marks bench-push bench-excel bench-report clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
@@ -50,6 +50,9 @@ bench-push: $(STAMP)
 
 bench-excel: $(STAMP)
 	$(BIN)/python -m bench.excel
+
+bench-report: $(STAMP)
+	$(BIN)/python -m bench.report
 
 clean:
 	rm -rf $(VENV) demo-output dist bench/out .mypy_cache .ruff_cache .pytest_cache

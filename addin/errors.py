@@ -14,9 +14,22 @@ ClientImportError            base: carries a message for the user, never a trace
 
 from __future__ import annotations
 
+from typing import Literal
+
 
 class ClientImportError(Exception):
-    """Base class: ``str(error)`` is a complete sentence meant for the user."""
+    """Base class: ``str(error)`` is a complete sentence meant for the user, in French.
+
+    An error may also carry the same sentence in English (``en``): :meth:`said` gives the one of
+    the run's language (``--lang``, the ribbon's setting), French when none was written.
+    """
+
+    def __init__(self, message: str = "", en: str | None = None) -> None:
+        super().__init__(message)
+        self.en = en
+
+    def said(self, lang: Literal["fr", "en"]) -> str:
+        return self.en if lang == "en" and self.en else str(self)
 
 
 class ProfileError(ClientImportError):

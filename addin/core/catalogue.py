@@ -601,10 +601,24 @@ class _Missing(dict[str, str]):
 
 def render(code: str, params: Mapping[str, str], lang: Lang, suggestion: str | None) -> str:
     """The full sentence for an issue: what is wrong, then what to type instead."""
+    return render_owned(code, _Missing(params), lang, suggestion)
+
+
+def missing_kept(*layers: Mapping[str, str]) -> dict[str, str]:
+    """The parameters of ``layers`` merged (the last wins), unknown placeholders left visible:
+    what :func:`render_owned` takes, built in one copy."""
+    values = _Missing()
+    for layer in layers:
+        values.update(layer)
+    return values
+
+
+def render_owned(code: str, values: dict[str, str], lang: Lang, suggestion: str | None) -> str:
+    """:func:`render` on parameters built by :func:`missing_kept`, which it may change: a
+    report renders 100,000 messages, and one copy of the parameters fewer each counts."""
     kind = CATALOGUE[code]
-    values = _Missing(params)
     if lang == "en":  # checkers give translated parameters as "<name>_en"
-        values.update({k[:-3]: v for k, v in params.items() if k.endswith("_en")})
+        values.update({k[:-3]: v for k, v in values.items() if k.endswith("_en")})
     text = (kind.fr if lang == "fr" else kind.en).format_map(values)
     if suggestion is not None:
         label = "Proposition" if lang == "fr" else "Suggestion"

@@ -326,7 +326,11 @@ def _report(
             )
     for key, count in beyond.items():
         for p in findings[key]:
-            ctx.omitted[IssueKind(header, field_id, p.code, p.severity, position)] += count
+            kind = IssueKind(header, field_id, p.code, p.severity, position)
+            ctx.omitted[kind] += count
+            if p.severity == "error":  # the totals split errors by who fixes them, exactly
+                safe = is_safe_problem(p.code, p.suggestion, p.params, ctx.profile)
+                ctx.judged(kind, count, safe)
     ctx.trim(slack=2)
 
 

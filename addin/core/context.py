@@ -124,6 +124,10 @@ class Context:
     cap: int | None = ISSUE_CAP
     #: issues not kept, counted per column and code
     omitted: Counter[IssueKind] = field(default_factory=Counter)
+    #: of the omitted errors, those counted here with their fixability known, and the fixable
+    #: ones among them (``Report.totals`` splits errors into "to fix" and "fixed" with them)
+    omitted_judged: Counter[IssueKind] = field(default_factory=Counter)
+    omitted_fixable: Counter[IssueKind] = field(default_factory=Counter)
     #: once the cap was reached: the last row whose issues may still be kept
     horizon: int | None = None
     #: ``Profile.levels_for`` of each column met, by field id (``None``: file and rows)
@@ -142,8 +146,20 @@ class Context:
         if self.cap is None or len(self.issues) <= self.cap * slack:
             return
         self.issues.sort(key=report_order)
+        profile = self.profile
         for issue in self.issues[self.cap :]:
-            self.omitted[issue_kind(issue)] += 1
+            kind = issue_kind(issue)
+            self.omitted[kind] += 1
+            if issue.severity == "error":
+                fixable = is_fixable(
+                    issue.code,
+                    issue.suggestion,
+                    issue.params,
+                    profile,
+                    row=issue.row,
+                    position=issue.position,
+                )
+                self.judged(kind, 1, fixable)
         del self.issues[self.cap :]
         last = self.issues[-1].row if self.issues else None
         self.horizon = 0 if last is None else last
@@ -170,16 +186,18 @@ class Context:
         header, field_id, position = (
             (match.header, match.field.id, match.index) if match else (None, None, None)
         )
+        safe = match is not None and is_safe_problem(p.code, p.suggestion, p.params, self.profile)
         if p.severity == "error":
             self.error_rows.update(rows)
-            if not is_safe_problem(p.code, p.suggestion, p.params, self.profile) or match is None:
+            if not safe:
                 self.unfixable_rows.update(rows)
         if self.horizon is not None:
             beyond = [row for row in rows if row > self.horizon]
             if beyond:
-                self.omitted[IssueKind(header, field_id, p.code, p.severity, position)] += len(
-                    beyond
-                )
+                kind = IssueKind(header, field_id, p.code, p.severity, position)
+                self.omitted[kind] += len(beyond)
+                if p.severity == "error":
+                    self.judged(kind, len(beyond), safe)
                 rows = [row for row in rows if row <= self.horizon]
         code, severity, suggestion, params, context = (
             p.code,
@@ -207,6 +225,12 @@ class Context:
         )
         self.trim(slack=2)
 
+    def judged(self, kind: IssueKind, count: int, fixable: bool) -> None:
+        """``count`` omitted errors of ``kind`` whose fixability is known."""
+        self.omitted_judged[kind] += count
+        if fixable:
+            self.omitted_fixable[kind] += count
+
     def add_file(self, p: Problem) -> None:
         """A problem of the whole file (headers, size, format): no row, no column."""
         self.add(p, None, None, None)
@@ -223,6 +247,7 @@ class Context:
         if leveled is None:
             return
         p = leveled
+        fixable = False
         if p.severity == "error":
             position = match.index if match else None
             fixable = is_fixable(
@@ -244,6 +269,8 @@ class Context:
                 match.index if match else None,
             )
             self.omitted[kind] += 1
+            if p.severity == "error":
+                self.judged(kind, 1, fixable)
             return
         self.issues.append(
             Issue(

@@ -90,6 +90,11 @@ def _validate(
     if len(derived.origin) > len(table.headers):
         ctx.issues = _to_user_columns(ctx.issues, derived)
         ctx.omitted = _kinds_to_user_columns(ctx.omitted, derived)
+        ctx.omitted_judged = _kinds_to_user_columns(ctx.omitted_judged, derived)
+        # an issue moved to the user's column loses its suggestion: a person fixes it
+        ctx.omitted_fixable = _kinds_to_user_columns(
+            Counter({k: n for k, n in ctx.omitted_fixable.items() if _own(k, derived)}), derived
+        )
     # file-level issues keep the order they were found in; cell issues follow the columns
     ctx.issues.sort(key=report_order)
     report = Report(
@@ -102,6 +107,8 @@ def _validate(
         omitted=ctx.omitted,
         unfixable_rows=ctx.unfixable_rows,
         blocking_file_errors=ctx.blocking_file_errors,
+        omitted_judged=ctx.omitted_judged,
+        omitted_fixable=ctx.omitted_fixable,
     )
     return report, ctx.values
 
@@ -259,6 +266,11 @@ def _kinds_to_user_columns(
         origin = derived.origin[kind.position]
         moved[kind._replace(position=origin, column=derived.table.headers[origin])] += count
     return moved
+
+
+def _own(kind: IssueKind, derived: DerivedTable) -> bool:
+    """Whether ``kind`` is about the file itself or one of its own columns (not a derived one)."""
+    return kind.position is None or kind.position < derived.width
 
 
 def _check_order(ctx: Context, severity: Severity, width: int) -> None:

@@ -99,7 +99,10 @@ def get_profile(name: str) -> Profile:
     try:
         return profiles[name]
     except KeyError:
-        known = ", ".join(profiles) or "aucun"
+        known = ", ".join(profiles)
         raise UsageError(
-            f"profil inconnu « {name} » (profils connus : {known} ; `client-import profiles`)"
+            f"profil inconnu « {name} » (profils connus : {known or 'aucun'} ; "
+            "`client-import profiles`)",
+            f"unknown profile “{name}” (known profiles: {known or 'none'}; "
+            "`client-import profiles`)",
         ) from None

@@ -17,9 +17,9 @@ from functools import lru_cache
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
-from addin.core.catalogue import Lang, render
+from addin.core.catalogue import Lang, missing_kept, render_owned
 from addin.core.profile import Profile, Severity
-from addin.core.safety import is_fixable
+from addin.core.safety import is_fixable, is_safe_problem
 from addin.core.table import SourceInfo
 
 _NO_CONTEXT: Mapping[str, str] = MappingProxyType({})
@@ -60,12 +60,12 @@ class Issue(NamedTuple):
 
     def message(self, lang: Lang = "fr") -> str:
         """Rendered only when shown: building 100,000 sentences nobody reads costs seconds."""
-        params = {**self.context, **self.params}
-        if self.column is not None:
-            params.setdefault("column", self.column.strip())
-        if self.value is not None:
-            params.setdefault("value", self.value)
-        return render(self.code, params, lang, self.suggestion)
+        params = missing_kept(self.context, self.params)
+        if self.column is not None and "column" not in params:
+            params["column"] = self.column.strip()
+        if self.value is not None and "value" not in params:
+            params["value"] = self.value
+        return render_owned(self.code, params, lang, self.suggestion)
 
     @property
     def cell(self) -> str | None:
@@ -89,6 +89,23 @@ def issue_kind(issue: Issue) -> IssueKind:
     return IssueKind(issue.column, issue.field, issue.code, issue.severity, issue.position)
 
 
+class ColumnTotals(NamedTuple):
+    """Every issue of one column (or of the whole file: ``position`` is ``None``) by kind: what
+    the person reading the report must do about it."""
+
+    column: str | None
+    position: int | None
+    #: errors only a person can fix (the platform refuses them, the product cannot guess)
+    to_fix: int
+    #: errors the product puts right on its own (``fix``, ``export``, ``push``)
+    fixed: int
+    warnings: int
+
+    @property
+    def total(self) -> int:
+        return self.to_fix + self.fixed + self.warnings
+
+
 @dataclass(slots=True)
 class Report:
     profile: Profile
@@ -103,6 +120,10 @@ class Report:
     unfixable_rows: set[int] = field(default_factory=set)
     #: an error of the whole file that the export's own file does not resolve
     blocking_file_errors: bool = False
+    #: of :attr:`omitted`'s errors, those whose fixability was known when they were counted...
+    omitted_judged: Counter[IssueKind] = field(default_factory=Counter)
+    #: ...and of those, the ones the product fixes on its own
+    omitted_fixable: Counter[IssueKind] = field(default_factory=Counter)
 
     @property
     def truncated(self) -> bool:
@@ -130,6 +151,49 @@ class Report:
             every.items(),
             key=lambda item: (-1 if item[0].position is None else item[0].position, -item[1]),
         )
+
+    def needs_person(self, issue: Issue) -> bool:
+        """An error the product cannot put right: the list a person works through."""
+        return issue.severity == "error" and not self.fixable(issue)
+
+    def totals(self) -> list[ColumnTotals]:
+        """Every issue, kept or only counted, per column and kind; whole-file issues first,
+        then the columns in file order.
+
+        An omitted error counted without its suggestion (the column checks count the rows past
+        the cap per code only) is judged by its code: fixable when the code's suggestion is the
+        same value in the platform's form (``core.safety``).
+        """
+        to_fix: Counter[tuple[int | None, str | None]] = Counter()
+        fixed: Counter[tuple[int | None, str | None]] = Counter()
+        warnings: Counter[tuple[int | None, str | None]] = Counter()
+        fixable = self.fixable
+        for issue in self.issues:
+            where = (issue.position, issue.column)
+            if issue.severity == "warning":
+                warnings[where] += 1
+            elif fixable(issue):
+                fixed[where] += 1
+            else:
+                to_fix[where] += 1
+        for kind, count in self.omitted.items():
+            where = (kind.position, kind.column)
+            if kind.severity == "warning":
+                warnings[where] += count
+                continue
+            unknown = count - self.omitted_judged[kind]
+            known_fixed = self.omitted_fixable[kind]
+            by_code = kind.position is not None and is_safe_problem(kind.code, "", {}, self.profile)
+            fixed[where] += known_fixed + (unknown if by_code else 0)
+            to_fix[where] += count - known_fixed - (unknown if by_code else 0)
+        places = sorted(
+            {*to_fix, *fixed, *warnings},
+            key=lambda place: (-1 if place[0] is None else place[0], place[1] or ""),
+        )
+        return [
+            ColumnTotals(place[1], place[0], to_fix[place], fixed[place], warnings[place])
+            for place in places
+        ]
 
     @property
     def valid_rows(self) -> int:
@@ -185,12 +249,8 @@ class Report:
         A capped report adds ``"truncated": true`` and ``"counts"``: every issue, kept or not,
         per column and code (``column``, ``field``, ``code``, ``severity``, ``count``).
         """
-        data: dict[str, Any] = {
-            "profile": self.profile.name,
-            "file": self.source.path,
-            "rows": self.rows,
-            "valid_rows": self.valid_rows,
-            "sendable_rows": self.sendable_rows,
+        return {
+            **self.head_dict(),
             "issues": [
                 {
                     "row": i.row,
@@ -205,10 +265,26 @@ class Report:
                 }
                 for i in self.issues
             ],
+            **self.tail_dict(),
         }
-        if self.truncated:
-            data["truncated"] = True
-            data["counts"] = [
+
+    def head_dict(self) -> dict[str, Any]:
+        """The contract's keys before ``"issues"`` (what a writer of the issues adds them to)."""
+        return {
+            "profile": self.profile.name,
+            "file": self.source.path,
+            "rows": self.rows,
+            "valid_rows": self.valid_rows,
+            "sendable_rows": self.sendable_rows,
+        }
+
+    def tail_dict(self) -> dict[str, Any]:
+        """The contract's keys after ``"issues"``: those of a capped report, else none."""
+        if not self.truncated:
+            return {}
+        return {
+            "truncated": True,
+            "counts": [
                 {
                     "column": kind.column,
                     "field": kind.field,
@@ -217,5 +293,5 @@ class Report:
                     "count": count,
                 }
                 for kind, count in self.counts()
-            ]
-        return data
+            ],
+        }

@@ -231,11 +231,16 @@ def check_output(
         if same_file(output, read):
             raise UsageError(
                 f"« {output} » est un fichier que la commande lit : l'écrire le remplacerait et "
-                "ce qu'il contient serait perdu ; choisissez un autre nom de fichier"
+                "ce qu'il contient serait perdu ; choisissez un autre nom de fichier",
+                f"“{output}” is a file the command reads: writing it would replace it and what "
+                "it holds would be lost; choose another file name",
             )
     check_folder(output)
     if output.is_dir():
-        raise UsageError(f"« {output} » est un dossier : donnez un nom de fichier")
+        raise UsageError(
+            f"« {output} » est un dossier : donnez un nom de fichier",
+            f"“{output}” is a folder: give a file name",
+        )
     check_replaceable(output)
     refuse_existing(output, overwrite, option)
 
@@ -253,7 +258,8 @@ def check_folder(path: Path) -> None:
         )
     raise UsageError(
         f"le dossier « {folder} » n'existe pas : créez-le d'abord, ou choisissez un autre "
-        "emplacement"
+        "emplacement",
+        f"the folder “{folder}” does not exist: create it first, or choose another place",
     )
 
 
@@ -286,7 +292,10 @@ def check_replaceable(path: Path) -> None:
 def refuse_existing(path: Path, overwrite: bool, option: str = "--force") -> None:
     """A file the user already has is replaced only when they said so (``--force``)."""
     if path.exists() and not overwrite:
-        raise UsageError(f"« {path} » existe déjà : choisissez un autre nom ou ajoutez {option}")
+        raise UsageError(
+            f"« {path} » existe déjà : choisissez un autre nom ou ajoutez {option}",
+            f"“{path}” already exists: choose another name or add {option}",
+        )
 
 
 def _target_folder(path: Path) -> Path:

@@ -189,14 +189,20 @@ def check_file(path: Path) -> int:
     if stat.S_ISDIR(info.st_mode):
         raise InputError(
             f"« {path} » est un dossier, pas un fichier : choisissez le fichier à vérifier "
-            "dans ce dossier."
+            "dans ce dossier.",
+            f"“{path}” is a folder, not a file: choose the file to check in this folder.",
         )
     if not stat.S_ISREG(info.st_mode):
-        raise InputError(f"« {path} » n'est pas un fichier ordinaire : il ne peut pas être lu.")
+        raise InputError(
+            f"« {path} » n'est pas un fichier ordinaire : il ne peut pas être lu.",
+            f"“{path}” is not a regular file: it cannot be read.",
+        )
     if info.st_size == 0:
         raise EmptyFileError(
             f"Le fichier « {path.name} » est vide (0 octet) : il n'y a aucune donnée à vérifier. "
-            "Vérifiez que vous avez choisi le bon fichier et qu'il a bien été enregistré."
+            "Vérifiez que vous avez choisi le bon fichier et qu'il a bien été enregistré.",
+            f"The file “{path.name}” is empty (0 bytes): there is no data to check. Make sure "
+            "you chose the right file and that it was saved.",
         )
     return info.st_size
 
@@ -208,18 +214,23 @@ def _guard(path: Path, action: Callable[[], _T]) -> _T:
     except FileNotFoundError:
         raise InputError(
             f"Le fichier « {path} » est introuvable : vérifiez son nom et le dossier où il "
-            "se trouve."
+            "se trouve.",
+            f"The file “{path}” cannot be found: check its name and the folder it is in.",
         ) from None
     except IsADirectoryError:
         raise InputError(
             f"« {path} » est un dossier, pas un fichier : choisissez le fichier à vérifier "
-            "dans ce dossier."
+            "dans ce dossier.",
+            f"“{path}” is a folder, not a file: choose the file to check in this folder.",
         ) from None
     except PermissionError:
         raise InputError(
             f"Le fichier « {path.name} » ne peut pas être ouvert : l'accès est refusé. S'il est "
             "ouvert dans une autre application, fermez-le ; sinon, copiez-le dans un dossier "
-            "à vous, puis réessayez."
+            "à vous, puis réessayez.",
+            f"The file “{path.name}” cannot be opened: access is denied. If another "
+            "application has it open, close it; otherwise copy it into a folder of yours, "
+            "then try again.",
         ) from None
     except OSError as error:
         raise InputError(

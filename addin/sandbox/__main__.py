@@ -16,6 +16,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Literal
 
 from addin.sandbox.api import Limits
 from addin.sandbox.contract import DEFAULT_MAX_BATCH, DEFAULT_MAX_BODY, DEFAULT_PAGE_SIZE
@@ -25,39 +26,92 @@ from addin.sandbox.store import parse_required
 
 #: Where the token is read when ``--token`` is not given.
 TOKEN_ENV = "CLIENT_IMPORT_SANDBOX_TOKEN"
+#: The language of the whole product's messages and help, ``fr`` (default) or ``en``.
+LANG_ENV = "CLIENT_IMPORT_LANG"
 DEFAULT_PORT = 8765
 DEFAULT_DB = Path("client-import-sandbox.sqlite")
 
 
+def _environment_language() -> Literal["fr", "en"]:
+    return "en" if os.environ.get(LANG_ENV, "").strip().lower() == "en" else "fr"
+
+
 def build_parser() -> argparse.ArgumentParser:
-    """The options, with French help like the rest of the command line."""
+    """The options, with help in the product's language (French unless ``CLIENT_IMPORT_LANG``
+    says ``en``), like the rest of the command line."""
+    fr = _environment_language() == "fr"
+
+    def tr(french: str, english: str) -> str:
+        return french if fr else english
+
     parser = argparse.ArgumentParser(
         prog="python -m addin.sandbox",
-        description="Plateforme d'essai locale (127.0.0.1) qui suit le contrat générique "
-        "d'envoi (docs/push-contract.md) et garde les enregistrements dans SQLite.",
+        description=tr(
+            "Plateforme d'essai locale (127.0.0.1) qui suit le contrat générique "
+            "d'envoi (docs/push-contract.md) et garde les enregistrements dans SQLite.",
+            "A local trial platform (127.0.0.1) following the generic push contract "
+            "(docs/push-contract.md), keeping its records in SQLite.",
+        ),
     )
     parser.add_argument(
-        "--port", type=int, default=DEFAULT_PORT, help="Port d'écoute ; 0 pour un port libre"
+        "--port",
+        type=int,
+        default=DEFAULT_PORT,
+        help=tr("Port d'écoute ; 0 pour un port libre", "Port to listen on; 0 for a free port"),
     )
-    parser.add_argument("--db", type=Path, default=DEFAULT_DB, help="Fichier SQLite des données")
     parser.add_argument(
-        "--token", help=f"Jeton attendu (sinon la variable d'environnement {TOKEN_ENV})"
+        "--db",
+        type=Path,
+        default=DEFAULT_DB,
+        help=tr("Fichier SQLite des données", "SQLite file of the data"),
+    )
+    parser.add_argument(
+        "--token",
+        help=tr(
+            f"Jeton attendu (sinon la variable d'environnement {TOKEN_ENV})",
+            f"Token expected (else the {TOKEN_ENV} environment variable)",
+        ),
     )
     parser.add_argument(
         "--require",
         action="append",
         default=[],
-        metavar="COLLECTION=CHAMP,...",
-        help="Champs obligatoires d'une collection (répétable)",
+        metavar=tr("COLLECTION=CHAMP,...", "COLLECTION=FIELD,..."),
+        help=tr(
+            "Champs obligatoires d'une collection (répétable)",
+            "Required fields of a collection (repeatable)",
+        ),
     )
-    parser.add_argument("--max-batch", type=int, default=DEFAULT_MAX_BATCH, help="Lot maximal")
     parser.add_argument(
-        "--max-body", type=int, default=DEFAULT_MAX_BODY, help="Taille maximale d'un corps (octets)"
+        "--max-batch",
+        type=int,
+        default=DEFAULT_MAX_BATCH,
+        help=tr("Lot maximal", "Largest batch"),
     )
     parser.add_argument(
-        "--page-size", type=int, default=DEFAULT_PAGE_SIZE, help="Éléments par page de la liste"
+        "--max-body",
+        type=int,
+        default=DEFAULT_MAX_BODY,
+        help=tr("Taille maximale d'un corps (octets)", "Largest body (bytes)"),
     )
-    parser.add_argument("--quiet", action="store_true", help="Pas de journal des requêtes")
+    parser.add_argument(
+        "--page-size",
+        type=int,
+        default=DEFAULT_PAGE_SIZE,
+        help=tr("Éléments par page de la liste", "Items per page of the list"),
+    )
+    parser.add_argument(
+        "--quiet", action="store_true", help=tr("Pas de journal des requêtes", "No request log")
+    )
+    parser.add_argument(
+        "--lang",
+        choices=("fr", "en"),
+        default=_environment_language(),
+        help=tr(
+            f"Langue des messages (sinon la variable {LANG_ENV})",
+            f"Language of the messages (else the {LANG_ENV} variable)",
+        ),
+    )
     return parser
 
 
@@ -74,10 +128,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not token:
             raise SandboxError(
                 f"Aucun jeton : définissez la variable d'environnement {TOKEN_ENV} "
-                f"(par exemple : export {TOKEN_ENV}=un-jeton-de-votre-choix)."
+                f"(par exemple : export {TOKEN_ENV}=un-jeton-de-votre-choix).",
+                f"No token: set the {TOKEN_ENV} environment variable "
+                f"(for example: export {TOKEN_ENV}=a-token-of-your-choice).",
             )
         if min(args.max_batch, args.max_body, args.page_size) < 1:
-            raise SandboxError("--max-batch, --max-body et --page-size doivent être positifs.")
+            raise SandboxError(
+                "--max-batch, --max-body et --page-size doivent être positifs.",
+                "--max-batch, --max-body and --page-size must be positive.",
+            )
         limits = Limits(args.max_batch, args.max_body, args.page_size)
         serve(
             args.port,
@@ -89,7 +148,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             log=None if args.quiet else sys.stderr,
         )
     except SandboxError as error:
-        print(error, file=sys.stderr)
+        print(error.said(args.lang), file=sys.stderr)
         return 2
     except KeyboardInterrupt:  # before the server's own handling of Ctrl+C is in place
         return 0

@@ -11,4 +11,8 @@ from addin.errors import ClientImportError
 
 
 class SandboxError(ClientImportError):
-    """The sandbox cannot start or cannot open its database; the message says what to do."""
+    """The sandbox cannot start or cannot open its database; the message says what to do.
+
+    ``str(error)`` is French, as the rest of the product by default; ``said("en")`` is the same
+    sentence in English, for a run in English (``--lang en`` or ``CLIENT_IMPORT_LANG=en``).
+    """

@@ -245,9 +245,12 @@ def make_server(
 ) -> SandboxServer:
     """Open the store and bind the port, or say in one sentence why it cannot be done."""
     if not token:
-        raise SandboxError("Le jeton ne peut pas être vide.")
+        raise SandboxError("Le jeton ne peut pas être vide.", "The token cannot be empty.")
     if not 0 <= port <= 65535:
-        raise SandboxError(f"Port invalide : {port} (de 0 à 65535 ; 0 pour un port libre).")
+        raise SandboxError(
+            f"Port invalide : {port} (de 0 à 65535 ; 0 pour un port libre).",
+            f"Invalid port: {port} (0 to 65535; 0 for a free port).",
+        )
     store = RecordStore(db, required=require)
     try:
         return SandboxServer(port, SandboxApi(store, token, limits), log=log, handler=handler)
@@ -256,9 +259,14 @@ def make_server(
         if error.errno in (errno.EADDRINUSE, 10048):  # 10048: WSAEADDRINUSE on Windows
             raise SandboxError(
                 f"Le port {port} est déjà utilisé : choisissez-en un autre avec --port, "
-                "ou 0 pour un port libre."
+                "ou 0 pour un port libre.",
+                f"Port {port} is already in use: choose another one with --port, or 0 for a "
+                "free port.",
             ) from None
-        raise SandboxError(f"Impossible d'écouter sur {HOST}:{port} : {error}.") from None
+        raise SandboxError(
+            f"Impossible d'écouter sur {HOST}:{port} : {error}.",
+            f"Cannot listen on {HOST}:{port}: {error}.",
+        ) from None
 
 
 def serve(

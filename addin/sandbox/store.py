@@ -229,7 +229,8 @@ def parse_required(specs: Sequence[str]) -> dict[str, tuple[str, ...]]:
         fields = tuple(name.strip() for name in names.split(",") if name.strip())
         if not sep or not collection.strip() or not fields:
             raise SandboxError(
-                f"--require « {spec} » : la forme attendue est COLLECTION=champ1,champ2."
+                f"--require « {spec} » : la forme attendue est COLLECTION=champ1,champ2.",
+                f"--require “{spec}”: the expected form is COLLECTION=field1,field2.",
             )
         known = required.get(collection.strip(), ())
         required[collection.strip()] = known + tuple(f for f in fields if f not in known)
@@ -247,13 +248,17 @@ def _open(path: Path) -> sqlite3.Connection:
         create_private(path)
         db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
     except (OSError, sqlite3.Error) as error:
-        raise SandboxError(f"Impossible d'ouvrir la base « {path} » : {error}.") from None
+        raise SandboxError(
+            f"Impossible d'ouvrir la base « {path} » : {error}.",
+            f"Cannot open the database “{path}”: {error}.",
+        ) from None
     try:
         _prepare(db, path)
     except sqlite3.Error as error:
         db.close()
         raise SandboxError(
-            f"« {path} » n'est pas une base utilisable par le bac à sable : {error}."
+            f"« {path} » n'est pas une base utilisable par le bac à sable : {error}.",
+            f"“{path}” is not a database the sandbox can use: {error}.",
         ) from None
     except SandboxError:
         db.close()
@@ -273,7 +278,9 @@ def _prepare(db: sqlite3.Connection, path: Path) -> None:
     if version != 0 or tables:
         raise SandboxError(
             f"« {path} » est une base SQLite qui n'a pas été créée par cette version du bac à "
-            "sable : choisissez un autre fichier avec --db."
+            "sable : choisissez un autre fichier avec --db.",
+            f"“{path}” is an SQLite database this version of the sandbox did not create: "
+            "choose another file with --db.",
         )
     with db:
         db.execute("BEGIN IMMEDIATE")

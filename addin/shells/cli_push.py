@@ -32,7 +32,7 @@ from addin.core.push_plan import (
 )
 from addin.errors import UsageError
 from addin.readers.reader import check_file
-from addin.shells.cli_common import LangOption, ProfileOption, clean_errors, language_of
+from addin.shells.cli_common import LangOption, ProfileOption, clean_errors, language_of, tr
 from addin.shells.render.progress import progress_bar
 
 if TYPE_CHECKING:
@@ -123,26 +123,67 @@ _WORDS: dict[Lang, dict[str, str]] = {
 
 
 def push_command(  # noqa: PLR0917 (typer reads each option from a parameter)
-    file: Annotated[Path, typer.Argument(help="Fichier .xlsx, .xlsm, .xls, .ods ou .csv")],
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help=tr(
+                "Fichier .xlsx, .xlsm, .xls, .ods ou .csv", "File .xlsx, .xlsm, .xls, .ods or .csv"
+            )
+        ),
+    ],
     profile: ProfileOption,
     target: Annotated[
         str | None,
-        typer.Option("--target", help="Adresse de la plateforme (sinon celle du profil)"),
+        typer.Option(
+            "--target",
+            help=tr(
+                "Adresse de la plateforme (sinon celle du profil)",
+                "Address of the platform (else the profile's)",
+            ),
+        ),
     ] = None,
     mode: Annotated[
         str | None,
-        typer.Option("--mode", help="update_only, create_only, upsert, upsert_delete_rest…"),
+        typer.Option(
+            "--mode",
+            help=tr(
+                "update_only, create_only, upsert, upsert_delete_rest…",
+                "update_only, create_only, upsert, upsert_delete_rest…",
+            ),
+        ),
     ] = None,
-    sheet: Annotated[str | None, typer.Option("--sheet", help="Feuille à envoyer")] = None,
+    sheet: Annotated[
+        str | None, typer.Option("--sheet", help=tr("Feuille à envoyer", "Sheet to send"))
+    ] = None,
     dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Montrer l'aperçu sans rien envoyer")
+        bool,
+        typer.Option(
+            "--dry-run",
+            help=tr(
+                "Montrer l'aperçu sans rien envoyer", "Show the preview without sending anything"
+            ),
+        ),
     ] = False,
     yes: Annotated[
-        bool, typer.Option("--yes", help="Confirmer un mode qui supprime des enregistrements")
+        bool,
+        typer.Option(
+            "--yes",
+            help=tr(
+                "Confirmer un mode qui supprime des enregistrements",
+                "Confirm a mode that deletes records",
+            ),
+        ),
     ] = False,
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="Écrire les résultats dans cette copie du classeur"),
+        typer.Option(
+            "--output",
+            "-o",
+            help=tr(
+                "Écrire les résultats dans cette copie du classeur",
+                "Write the outcomes into this copy of the workbook",
+            ),
+        ),
     ] = None,
     lang: LangOption = "fr",
 ) -> None:
@@ -162,7 +203,11 @@ def push_command(  # noqa: PLR0917 (typer reads each option from a parameter)
         chosen = get_profile(profile)
         address = target or chosen.api.base_url
         if not address:
-            raise UsageError(f"{chosen.platform} : indiquez l'adresse de la plateforme (--target)")
+            raise UsageError(
+                f"{chosen.platform} : indiquez l'adresse de la plateforme (--target)"
+                if language == "fr"
+                else f"{chosen.platform}: give the platform's address (--target)"
+            )
         request = PushRequest(
             file,
             chosen,
@@ -199,45 +244,90 @@ def push_command(  # noqa: PLR0917 (typer reads each option from a parameter)
 
 
 def login_command(
-    target: Annotated[str, typer.Argument(help="Adresse de la plateforme (https://…)")],
+    target: Annotated[
+        str,
+        typer.Argument(
+            help=tr("Adresse de la plateforme (https://…)", "Address of the platform (https://…)")
+        ),
+    ],
     evoliz: Annotated[
-        bool, typer.Option("--evoliz", help="Clés d'API Evoliz (publique et secrète)")
+        bool,
+        typer.Option(
+            "--evoliz",
+            help=tr(
+                "Clés d'API Evoliz (publique et secrète)", "Evoliz API keys (public and secret)"
+            ),
+        ),
     ] = False,
+    lang: LangOption = "fr",
 ) -> None:
     """Garde le jeton (ou les clés Evoliz) dans le trousseau du système, jamais dans un fichier."""
     from addin.connectors.secrets import keyring_problem, store_secret
 
+    fr = language_of(lang) == "fr"
     with clean_errors():
         problem = keyring_problem()
         if problem is not None:  # said before anything is typed
-            variables = " et ".join(kind.env_var for kind in _kinds(evoliz))
-            raise UsageError(f"{problem} : définissez plutôt {variables}")
+            variables = (" et " if fr else " and ").join(kind.env_var for kind in _kinds(evoliz))
+            raise UsageError(
+                f"{problem} : définissez plutôt {variables}"
+                if fr
+                else f"{problem}: set {variables} instead"
+            )
         for kind in _kinds(evoliz):
-            value = typer.prompt(kind.label[:1].upper() + kind.label[1:], hide_input=True)
+            label = kind.label[:1].upper() + kind.label[1:] if fr else _LABELS_EN[kind.name]
+            value = typer.prompt(label, hide_input=True)
             store_secret(target, value, kind)
-    typer.echo(f"Enregistré dans le trousseau pour {target}.")
+    typer.echo(
+        f"Enregistré dans le trousseau pour {target}."
+        if fr
+        else f"Stored in the keyring for {target}."
+    )
 
 
 def logout_command(
-    target: Annotated[str, typer.Argument(help="Adresse de la plateforme")],
-    evoliz: Annotated[bool, typer.Option("--evoliz", help="Clés d'API Evoliz")] = False,
+    target: Annotated[
+        str, typer.Argument(help=tr("Adresse de la plateforme", "Address of the platform"))
+    ],
+    evoliz: Annotated[
+        bool, typer.Option("--evoliz", help=tr("Clés d'API Evoliz", "Evoliz API keys"))
+    ] = False,
+    lang: LangOption = "fr",
 ) -> None:
     """Retire du trousseau le jeton (ou les clés Evoliz) de cette plateforme."""
     from addin.connectors.secrets import forget_secret
 
+    fr = language_of(lang) == "fr"
     with clean_errors():
         removed = [forget_secret(target, kind) for kind in _kinds(evoliz)]
-    typer.echo("Retiré du trousseau." if any(removed) else "Le trousseau n'avait rien pour elle.")
+    if fr:
+        typer.echo(
+            "Retiré du trousseau." if any(removed) else "Le trousseau n'avait rien pour elle."
+        )
+    else:
+        typer.echo(
+            "Removed from the keyring." if any(removed) else "The keyring held nothing for it."
+        )
 
 
 def history_command(
-    file: Annotated[Path | None, typer.Argument(help="Seulement les envois de ce fichier")] = None,
-    limit: Annotated[int, typer.Option("--limit", min=1, help="Envois montrés au plus")] = 20,
-    as_json: Annotated[bool, typer.Option("--json", help="Sortie JSON")] = False,
+    file: Annotated[
+        Path | None,
+        typer.Argument(
+            help=tr("Seulement les envois de ce fichier", "Only the pushes of this file")
+        ),
+    ] = None,
+    limit: Annotated[
+        int,
+        typer.Option("--limit", min=1, help=tr("Envois montrés au plus", "Pushes shown at most")),
+    ] = 20,
+    as_json: Annotated[bool, typer.Option("--json", help=tr("Sortie JSON", "JSON output"))] = False,
+    lang: LangOption = "fr",
 ) -> None:
     """Liste les derniers envois (numéro, date, fichier, plateforme, mode, résultats)."""
     from addin.connectors.journal import Journal
 
+    language = language_of(lang)
     with clean_errors(), Journal.open() as journal:
         found = journal.pushes_of(file, limit) if file else journal.history(limit)
         pushes = [_as_it_stands(journal, push) for push in found]
@@ -245,19 +335,40 @@ def history_command(
         sys.stdout.write(json.dumps([_push_dict(p) for p in pushes], ensure_ascii=False, indent=2))
         sys.stdout.write("\n")
         return
+    words = _HISTORY[language]
     if not pushes:
-        typer.echo("Aucun envoi dans le journal.")
+        typer.echo(words["none"])
     for push in pushes:
         counts = push.counts
-        status = PUSH_STATUS_LABELS["fr"].get(push.status, push.status)
-        mode = mode_label(push.mode, "fr")
+        status = PUSH_STATUS_LABELS[language].get(push.status, push.status)
+        mode = mode_label(push.mode, language)
         typer.echo(
-            f"n° {push.id:<5} {push.started_at[:19].replace('T', ' ')}  {status:<10} "
+            f"{words['no']} {push.id:<5} {push.started_at[:19].replace('T', ' ')}  {status:<10} "
             f"{Path(push.file).name}  {push.profile} → {push.target}  {mode}  "
-            f"créés {counts.created}, mis à jour {counts.updated}, inchangés {counts.unchanged}, "
-            f"refusés {counts.error}, non envoyés {counts.not_sent}, supprimés {counts.deleted}, "
-            f"annulés {counts.undone}"
+            + words["counts"].format(**asdict(counts))
         )
+
+
+_HISTORY: dict[Lang, dict[str, str]] = {
+    "fr": {
+        "none": "Aucun envoi dans le journal.",
+        "no": "n°",
+        "counts": "créés {created}, mis à jour {updated}, inchangés {unchanged}, refusés {error}, "
+        "non envoyés {not_sent}, supprimés {deleted}, annulés {undone}",
+    },
+    "en": {
+        "none": "No push in the journal.",
+        "no": "no.",
+        "counts": "created {created}, updated {updated}, unchanged {unchanged}, rejected {error}, "
+        "not sent {not_sent}, deleted {deleted}, undone {undone}",
+    },
+}
+#: The credentials' names in English (``SecretKind.label`` is French, with its article).
+_LABELS_EN = {
+    "token": "Access token",
+    "evoliz-public-key": "Evoliz public key",
+    "evoliz-secret-key": "Evoliz secret key",
+}
 
 
 def _as_it_stands(journal: Journal, push: Push) -> Push:
@@ -271,26 +382,39 @@ def _as_it_stands(journal: Journal, push: Push) -> Push:
 
 
 def undo_push_command(
-    push_id: Annotated[int, typer.Argument(help="Numéro de l'envoi (voir `history`)")],
-    yes: Annotated[bool, typer.Option("--yes", help="Confirmer la suppression")] = False,
+    push_id: Annotated[
+        int,
+        typer.Argument(
+            help=tr("Numéro de l'envoi (voir `history`)", "Number of the push (see `history`)")
+        ),
+    ],
+    yes: Annotated[
+        bool, typer.Option("--yes", help=tr("Confirmer la suppression", "Confirm the deletion"))
+    ] = False,
     include_unsure: Annotated[
         bool,
         typer.Option(
             "--include-unsure",
-            help="Supprimer aussi les fiches peut-être présentes avant l'envoi",
+            help=tr(
+                "Supprimer aussi les fiches peut-être présentes avant l'envoi",
+                "Also delete the records that may have been there before the push",
+            ),
         ),
     ] = False,
+    lang: LangOption = "fr",
 ) -> None:
     """Annule un envoi : supprime de la plateforme ce qu'il a créé, rien d'autre."""
     from addin.connectors.journal import Journal
     from addin.usecases.push_undo import UndoConfirmationNeeded, find_push, undo_push
     from addin.usecases.pushing import open_connector
 
+    language = language_of(lang)
+    words = _UNDO[language]
     with clean_errors(), Journal.open() as journal:
-        push = find_push(journal, push_id)
+        push = find_push(journal, push_id, language)
         connector = open_connector(get_profile(push.profile), push.target)
         try:
-            with _bar("fr", "deleting") as progress:
+            with _bar(language, "deleting") as progress:
                 result = undo_push(
                     journal,
                     push,
@@ -298,32 +422,52 @@ def undo_push_command(
                     confirmed=yes,
                     include_unsure=include_unsure,
                     progress=progress,
+                    lang=language,
                 )
         except UndoConfirmationNeeded as needed:
             for created in needed.doomed[:_PREVIEW_KEYS_SHOWN]:
-                typer.echo(f"  ligne {created.row} : {created.key} (id {created.id or '?'})")
+                typer.echo(
+                    words["doomed"].format(row=created.row, key=created.key, id=created.id or "?")
+                )
             if len(needed.doomed) > _PREVIEW_KEYS_SHOWN:
-                typer.echo(f"  … et {len(needed.doomed) - _PREVIEW_KEYS_SHOWN} autres")
+                typer.echo(words["more"].format(more=len(needed.doomed) - _PREVIEW_KEYS_SHOWN))
             sys.stderr.write(f"{needed}\n")
             raise typer.Exit(1) from None
         finally:
             connector.close()
-    typer.echo(f"Envoi n° {push.id} : {len(result.deleted)} supprimé(s)")
-    if result.absent:
-        typer.echo(f"{len(result.absent)} déjà absent(s) de la plateforme")
-    if result.replaced:
-        typer.echo(
-            f"{len(result.replaced)} laissé(s) : la plateforme a depuis un autre enregistrement "
-            "sous la même clé (recréé par un envoi plus récent ?)"
-        )
-    if result.unsure:
-        typer.echo(
-            f"{len(result.unsure)} laissé(s) : peut-être présents avant l'envoi "
-            "(--include-unsure pour les supprimer aussi)"
-        )
+    typer.echo(words["deleted"].format(id=push.id, count=len(result.deleted)))
+    for name in ("absent", "replaced", "unsure"):
+        count = len(getattr(result, name))
+        if count:
+            typer.echo(words[name].format(count=count))
     if result.stopped:
-        sys.stderr.write(f"Arrêté : {result.stopped} ; relancez pour finir.\n")
+        sys.stderr.write(words["stopped"].format(why=result.stopped) + "\n")
         raise typer.Exit(1)
+
+
+_UNDO: dict[Lang, dict[str, str]] = {
+    "fr": {
+        "doomed": "  ligne {row} : {key} (id {id})",
+        "more": "  … et {more} autres",
+        "deleted": "Envoi n° {id} : {count} supprimé(s)",
+        "absent": "{count} déjà absent(s) de la plateforme",
+        "replaced": "{count} laissé(s) : la plateforme a depuis un autre enregistrement sous la "
+        "même clé (recréé par un envoi plus récent ?)",
+        "unsure": "{count} laissé(s) : peut-être présents avant l'envoi (--include-unsure pour "
+        "les supprimer aussi)",
+        "stopped": "Arrêté : {why} ; relancez pour finir.",
+    },
+    "en": {
+        "doomed": "  row {row}: {key} (id {id})",
+        "more": "  … and {more} more",
+        "deleted": "Push no. {id}: {count} deleted",
+        "absent": "{count} already gone from the platform",
+        "replaced": "{count} left: the platform has since held another record under the same "
+        "key (made again by a later push?)",
+        "unsure": "{count} left: maybe there before the push (--include-unsure to delete them too)",
+        "stopped": "Stopped: {why}; run again to finish.",
+    },
+}
 
 
 def _waiting(language: Lang) -> Callable[[Transient, float, int], None]:

@@ -21,6 +21,7 @@ from addin.connectors.connector import AuthFailed, Connector, ConnectorError
 from addin.connectors.journal import Created, Journal, Push
 from addin.connectors.retry import GaveUp, RetryPolicy, retry
 from addin.connectors.run_lock import is_busy
+from addin.core.catalogue import Lang
 from addin.errors import UsageError
 
 
@@ -47,12 +48,14 @@ class UndoResult:
     stopped: str | None = None
 
 
-def find_push(journal: Journal, push_id: int) -> Push:
+def find_push(journal: Journal, push_id: int, lang: Lang = "fr") -> Push:
     """The push of that number, or a clear error naming the command that lists them."""
     push = journal.get(push_id)
     if push is None:
         raise UsageError(
             f"aucun envoi n° {push_id} dans le journal : `client-import history` les liste"
+            if lang == "fr"
+            else f"no push no. {push_id} in the journal: `client-import history` lists them"
         )
     return push
 
@@ -66,16 +69,24 @@ def undo_push(
     include_unsure: bool = False,
     policy: RetryPolicy | None = None,
     progress: Callable[[int, int], None] | None = None,
+    lang: Lang = "fr",
 ) -> UndoResult:
     """Delete the records ``push`` created (and, if asked, those it may have created)."""
     unsure = journal.maybe_created(push)
     doomed = journal.created_ids(push) + (unsure if include_unsure else [])
     if is_busy(journal.path.parent, push.file):  # "running" alone may be a crashed run
-        raise UsageError(f"l'envoi n° {push.id} est en cours : attendez sa fin pour l'annuler")
+        raise UsageError(
+            f"l'envoi n° {push.id} est en cours : attendez sa fin pour l'annuler"
+            if lang == "fr"
+            else f"push no. {push.id} is running: wait for its end to undo it"
+        )
     if doomed and not confirmed:
         raise UndoConfirmationNeeded(
             f"annuler l'envoi n° {push.id} supprime {len(doomed)} enregistrement(s) de la "
-            "plateforme : relisez la liste, puis relancez avec --yes pour confirmer",
+            "plateforme : relisez la liste, puis relancez avec --yes pour confirmer"
+            if lang == "fr"
+            else f"undoing push no. {push.id} deletes {len(doomed)} record(s) from the "
+            "platform: read the list, then run again with --yes to confirm",
             doomed,
         )
     result = UndoResult(push, unsure=[] if include_unsure else unsure)

@@ -42,18 +42,24 @@ def pick_profile(headers: list[str]) -> Profile:
         if closest is None or shares[closest] == 0:
             raise UsageError(
                 "aucun profil ne reconnaît les en-têtes de ce fichier : précisez --profile "
-                "(voir `client-import profiles`)"
+                "(voir `client-import profiles`)",
+                "no profile recognises this file's headers: give --profile (see "
+                "`client-import profiles`)",
             )
         raise UsageError(
             f"ces en-têtes ne sont pas ceux d'une plateforme : le profil le plus proche, "
             f"{closest}, n'en reconnaît que {shares[closest]} sur {named} ; précisez --profile "
             "(voir `client-import profiles`), les autres colonnes seront reconnues d'après leur "
-            "nom et leur contenu"
+            "nom et leur contenu",
+            f"these headers are not a platform's: the closest profile, {closest}, recognises "
+            f"only {shares[closest]} of {named}; give --profile (see `client-import "
+            "profiles`), the other columns will be recognised by their name and content",
         )
     if len(ranked) > 1 and ranked[1][0] == ranked[0][0]:
         raise UsageError(
             f"les profils {ranked[0][1]} et {ranked[1][1]} conviennent autant l'un que l'autre : "
-            "précisez --profile"
+            "précisez --profile",
+            f"the profiles {ranked[0][1]} and {ranked[1][1]} fit equally well: give --profile",
         )
     return ranked[0][2]
 
@@ -129,7 +135,9 @@ def profile_for(table: Table, profile: Profile | None) -> Profile:
     if table.source.headerless:
         raise UsageError(
             "le fichier n'a pas de ligne d'en-têtes : précisez --profile pour que ses colonnes "
-            "soient reconnues d'après leur contenu"
+            "soient reconnues d'après leur contenu",
+            "the file has no header row: give --profile so that its columns are recognised by "
+            "their content",
         )
     return pick_profile(table.headers)
 

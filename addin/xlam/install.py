@@ -165,11 +165,21 @@ def _recorded(record_folder: Path) -> list[Path]:
     return [Path(p) for p in written]
 
 
-def described(where: Placement, *, config: bool = True) -> str:
+def described(where: Placement, *, config: bool = True, lang: Lang = "fr") -> str:
     """What the install (or, without ``config``, the uninstall) does on ``where.system``."""
-    lines = [f"  complément : {where.addin}"] if where.addin else []
+    fr = lang == "fr"
+    addin, script = (
+        ("complément : ", "script RunPython de xlwings : ")
+        if fr
+        else (
+            "add-in: ",
+            "xlwings' RunPython script: ",
+        )
+    )
+    lines = [f"  {addin}{where.addin}"] if where.addin else []
     if where.scripts is not None:
-        lines.append(f"  script RunPython de xlwings : {where.scripts / APPLESCRIPT}")
+        lines.append(f"  {script}{where.scripts / APPLESCRIPT}")
     for key, value in where.config.rows()[:3] if config else []:
-        lines.append(f"  réglage {key} = {value or '(vide)'}")
+        empty = "(vide)" if fr else "(empty)"
+        lines.append(f"  {'réglage' if fr else 'setting'} {key} = {value or empty}")
     return "\n".join(lines)

@@ -1,20 +1,29 @@
-"""The readable report: issues grouped by row, then totals, in the user's language.
+"""The readable report: the totals first, then what needs a person, capped, in one language.
 
-At most :data:`SHOWN_ISSUES` issues are listed; past them, or when the report itself is capped
-(see :mod:`addin.core.context`), the report says so and counts every issue per column and code
-before the totals, so the counts and the totals tell the whole file.
+An accountant asks two questions of a check: *will the platform refuse this file as it is?* and
+*what must I fix by hand?* So the report opens with the totals per column and kind (errors to
+fix by hand, errors the product fixes, warnings), then lists the errors only a person can fix,
+one line each, at most ``shown`` of them, and ends with one line saying how many were not
+listed and how to get them all. A file whose every issue fits under the cap is listed whole,
+warnings included.
+
+Plain lines, no table: drawing a rich table row cost about 1 ms, and a report of 100,000
+issues took minutes to print; a line costs microseconds and a terminal wraps it by itself.
 """
 
 from __future__ import annotations
 
-from itertools import groupby
+from collections.abc import Iterable
+from itertools import islice
 
 from rich.console import Console
-from rich.table import Table as RichTable
 
 from addin.core.catalogue import Lang
-from addin.core.report import Report, column_letter
+from addin.core.report import ColumnTotals, Issue, Report, column_letter
 from addin.readers.header_row import describe_shape
+
+#: Issues listed by default; ``validate --max N`` or ``--all`` change it.
+SHOWN_ISSUES = 50
 
 _WORDS = {
     "fr": {
@@ -24,23 +33,33 @@ _WORDS = {
         "row": "Ligne",
         "whole": "Fichier entier",
         "cell": "Cellule",
-        "severity": "Gravité",
+        "column": "Colonne",
         "message": "Problème et correction",
-        "error": "erreur",
-        "warning": "avertissement",
-        "totals": (
-            "{rows} lignes, {valid} valides ; {errors} erreur(s), {warnings} avertissement(s)."
+        "to_fix": "À corriger à la main",
+        "fixed": "Corrigées par le produit",
+        "warnings": "Avertissements",
+        "total": "Total",
+        "summary": (
+            "{rows} lignes, {valid} valides telles quelles, {sendable} envoyables par export "
+            "et push ; {errors} erreur(s), {warnings} avertissement(s)."
         ),
         "clean": "Aucun problème : le fichier est prêt pour {platform}.",
-        "truncated": (
-            "{total} problèmes, trop pour les afficher tous : seuls les {shown} premiers (dans "
-            "l'ordre des lignes) sont ci-dessus, et voici le compte de tous par colonne. "
-            "Corrigez d'abord les plus nombreux, puis vérifiez à nouveau ; --json et --annotate "
-            "en donnent le détail{kept}."
+        "totals": "Totaux par colonne :",
+        "list_to_fix": "À corriger à la main ({count}) :",
+        "list_fixed": "Erreurs que fix, export et push corrigent ({count}) :",
+        "list_warnings": "Avertissements ({count}) :",
+        "first": "{title} les {shown} premières, dans l'ordre des lignes.",
+        "nothing_by_hand": "Rien à corriger à la main : fix, export et push corrigent le reste.",
+        "more": (
+            "{more} problème(s) non listé(s) ici ({to_fix} à corriger à la main, {fixed} "
+            "corrigé(s) par le produit, {warnings} avertissement(s)). Pour tout obtenir : "
+            "--all les liste ici, --json les donne à un programme, --annotate COPIE.xlsx les "
+            "marque dans une copie du classeur, --report RAPPORT.csv les écrit dans un fichier."
         ),
-        "kept": " (les {kept} premiers)",
-        "count": "  {where} — {code} ({severity}) : {count}",
-        "whole_file": "fichier",
+        "kept": (
+            "Au-delà des {kept} premiers problèmes, le détail n'est pas gardé (ni ici, ni dans "
+            "--json, --annotate ou --report) : les totaux ci-dessus comptent tout."
+        ),
     },
     "en": {
         "file": "File",
@@ -49,21 +68,33 @@ _WORDS = {
         "row": "Row",
         "whole": "Whole file",
         "cell": "Cell",
-        "severity": "Severity",
+        "column": "Column",
         "message": "Problem and fix",
-        "error": "error",
-        "warning": "warning",
-        "totals": "{rows} rows, {valid} valid; {errors} error(s), {warnings} warning(s).",
-        "clean": "No problems: the file is ready for {platform}.",
-        "truncated": (
-            "{total} problems, too many to show them all: only the first {shown} (in row "
-            "order) are above, and here is the count of all of them per column. Fix the most "
-            "frequent ones first, then check again; --json and --annotate give the "
-            "details{kept}."
+        "to_fix": "To fix by hand",
+        "fixed": "Fixed by the product",
+        "warnings": "Warnings",
+        "total": "Total",
+        "summary": (
+            "{rows} rows, {valid} valid as they are, {sendable} sendable by export and push; "
+            "{errors} error(s), {warnings} warning(s)."
         ),
-        "kept": " (the first {kept})",
-        "count": "  {where} — {code} ({severity}): {count}",
-        "whole_file": "file",
+        "clean": "No problems: the file is ready for {platform}.",
+        "totals": "Totals per column:",
+        "list_to_fix": "To fix by hand ({count}):",
+        "list_fixed": "Errors that fix, export and push put right ({count}):",
+        "list_warnings": "Warnings ({count}):",
+        "first": "{title} the first {shown}, in row order.",
+        "nothing_by_hand": "Nothing to fix by hand: fix, export and push put the rest right.",
+        "more": (
+            "{more} problem(s) not listed here ({to_fix} to fix by hand, {fixed} fixed by the "
+            "product, {warnings} warning(s)). To get them all: --all lists them here, --json "
+            "gives them to a program, --annotate COPY.xlsx marks them in a copy of the "
+            "workbook, --report REPORT.csv writes them to a file."
+        ),
+        "kept": (
+            "Past the first {kept} problems, the details are not kept (neither here nor in "
+            "--json, --annotate or --report): the totals above count everything."
+        ),
     },
 }
 
@@ -82,75 +113,139 @@ def describe_source(report: Report, lang: Lang) -> str:
     return ", ".join(parts)
 
 
-#: Issues listed one by one on the terminal: drawing a table row costs about 1 ms, so 100,000
-#: issues took 90 s to print; past this, every issue is counted per column instead.
-SHOWN_ISSUES = 1_000
-
-
 def print_report(
-    report: Report, console: Console, lang: Lang = "fr", *, shown: int = SHOWN_ISSUES
+    report: Report, console: Console, lang: Lang = "fr", *, shown: int | None = SHOWN_ISSUES
 ) -> None:
-    """The report for a person: at most ``shown`` issues listed, then counts, then totals."""
+    """The report for a person: totals, then at most ``shown`` issues (``None``: all)."""
+    for line in report_lines(report, lang, shown=shown):
+        console.print(line, markup=False, highlight=False, soft_wrap=True)
+
+
+def report_lines(
+    report: Report, lang: Lang = "fr", *, shown: int | None = SHOWN_ISSUES
+) -> list[str]:
+    """The lines of the report, for the terminal and for ``--report FILE.txt``."""
     words = _WORDS[lang]
-    console.print(f"[bold]{words['file']}[/] : {report.source.path}")
-    console.print(
-        f"[bold]{words['profile']}[/] : {report.profile.name} ({report.profile.platform})"
-    )
-    console.print(f"[bold]{words['read']}[/] : {describe_source(report, lang)}")
-    for sentence in describe_shape(report.source):
-        console.print(sentence)
-    if report.issues:
-        table = RichTable(show_lines=False, header_style="bold")
-        table.add_column(words["row"], justify="right")
-        table.add_column(words["cell"])
-        table.add_column(words["severity"])
-        table.add_column(words["message"], overflow="fold")
-        for row, issues in groupby(report.issues[:shown], key=lambda i: i.row):
-            for n, issue in enumerate(issues):
-                colour = "red" if issue.severity == "error" else "yellow"
-                row_label = (str(row) if row is not None else words["whole"]) if n == 0 else ""
-                where = issue.cell or (issue.column or "").strip()
-                table.add_row(
-                    row_label,
-                    where,
-                    f"[{colour}]{words[issue.severity]}[/]",
-                    issue.message(lang),
-                )
-            table.add_section()
-        console.print(table)
-    else:
-        console.print(f"[green]{words['clean'].format(platform=report.profile.platform)}[/]")
-    if report.truncated or len(report.issues) > shown:
-        _print_counts(report, console, lang, min(shown, len(report.issues)))
-    console.print(
-        words["totals"].format(
+    lines = [
+        _labelled(words["file"], report.source.path, lang),
+        _labelled(words["profile"], f"{report.profile.name} ({report.profile.platform})", lang),
+        _labelled(words["read"], describe_source(report, lang), lang),
+        *describe_shape(report.source),
+        "",
+        words["summary"].format(
             rows=report.rows,
             valid=report.valid_rows,
+            sendable=report.sendable_rows,
             errors=report.error_count,
             warnings=report.warning_count,
-        )
-    )
+        ),
+    ]
+    totals = report.totals()
+    if not totals:
+        lines.append(words["clean"].format(platform=report.profile.platform))
+        return lines
+    lines += ["", words["totals"], *_totals_table(totals, lang)]
+    lines += _listing(report, totals, lang, shown)
+    return lines
 
 
-def _print_counts(report: Report, console: Console, lang: Lang, shown: int) -> None:
-    """Say that the list is partial, and count every issue per column and code."""
+def _labelled(label: str, value: str, lang: Lang) -> str:
+    return f"{label} : {value}" if lang == "fr" else f"{label}: {value}"
+
+
+def _totals_table(totals: list[ColumnTotals], lang: Lang) -> list[str]:
+    """One line per column with issues, then the sum: three counts under their kind's name."""
     words = _WORDS[lang]
-    total = len(report.issues) + sum(report.omitted.values())
-    kept = words["kept"].format(kept=len(report.issues)) if report.truncated else ""
-    console.print(
-        words["truncated"].format(total=total, shown=shown, kept=kept),
-        highlight=False,
-        markup=False,
+    heads = (words["to_fix"], words["fixed"], words["warnings"])
+    places = [_place(t, lang) for t in totals]
+    width = max(len(words["column"]), len(words["total"]), *map(len, places))
+    sizes = [max(len(head), 6) for head in heads]
+
+    def line(place: str, counts: tuple[int, int, int]) -> str:
+        cells = (f"{count:>{size}}" for count, size in zip(counts, sizes, strict=True))
+        return f"  {place:<{width}}  " + "  ".join(cells)
+
+    lines = [f"  {words['column']:<{width}}  " + "  ".join(heads)]
+    lines += [
+        line(place, (t.to_fix, t.fixed, t.warnings))
+        for place, t in zip(places, totals, strict=True)
+    ]
+    sums = (
+        sum(t.to_fix for t in totals),
+        sum(t.fixed for t in totals),
+        sum(t.warnings for t in totals),
     )
-    for kind, count in report.counts():
-        if kind.position is None:
-            where = (kind.column or "").strip() or words["whole_file"]
-        else:
-            where = f"{column_letter(kind.position)} « {(kind.column or '').strip()} »"
-        console.print(
-            words["count"].format(
-                where=where, code=kind.code, severity=words[kind.severity], count=count
+    lines.append(line(words["total"], sums))
+    return lines
+
+
+def _place(totals: ColumnTotals, lang: Lang) -> str:
+    column = (totals.column or "").strip()
+    if totals.position is None:
+        return column or _WORDS[lang]["whole"]
+    named = f"« {column} »" if lang == "fr" else f"“{column}”"
+    return f"{column_letter(totals.position)} {named}"
+
+
+def _listing(
+    report: Report, totals: list[ColumnTotals], lang: Lang, shown: int | None
+) -> list[str]:
+    """What needs a person, capped; everything when it all fits under the cap."""
+    words = _WORDS[lang]
+    every = sum(t.total for t in totals)
+    needs_person = report.needs_person
+    lines: list[str] = []
+    if shown is None or every <= shown:  # a small file: every issue, warnings included
+        to_fix = [i for i in report.issues if needs_person(i)]
+        fixed = [i for i in report.issues if i.severity == "error" and not needs_person(i)]
+        warned = [i for i in report.issues if i.severity == "warning"]
+        for key, issues in (
+            ("list_to_fix", to_fix),
+            ("list_fixed", fixed),
+            ("list_warnings", warned),
+        ):
+            if issues:
+                lines += ["", words[key].format(count=len(issues)), *_issue_lines(issues, lang)]
+    else:
+        count = sum(t.to_fix for t in totals)
+        title = words["list_to_fix"].format(count=count)
+        if not count:
+            lines += ["", words["nothing_by_hand"]]
+        elif count > shown > 0:
+            lines += ["", words["first"].format(title=title, shown=shown)]
+        elif shown:
+            lines += ["", title]
+        first = list(islice(filter(needs_person, report.issues), shown))
+        listed = len(first)
+        lines += _issue_lines(first, lang)
+        more = every - listed
+        lines += [
+            "",
+            words["more"].format(
+                more=more,
+                to_fix=count - listed,
+                fixed=sum(t.fixed for t in totals),
+                warnings=sum(t.warnings for t in totals),
             ),
-            highlight=False,
-            markup=False,
-        )
+        ]
+    if report.truncated:
+        lines.append(words["kept"].format(kept=len(report.issues)))
+    return lines
+
+
+def _issue_lines(issues: Iterable[Issue], lang: Lang) -> list[str]:
+    """``  Ligne  Cellule  Problème et correction`` then one line per issue."""
+    words = _WORDS[lang]
+    rows = [
+        (str(i.row) if i.row is not None else words["whole"], i.cell or (i.column or "").strip(), i)
+        for i in issues
+    ]
+    if not rows:
+        return []
+    row_width = max(len(words["row"]), *(len(r) for r, _, _ in rows))
+    cell_width = max(len(words["cell"]), *(len(c) for _, c, _ in rows))
+    head = f"  {words['row']:>{row_width}}  {words['cell']:<{cell_width}}  {words['message']}"
+    return [head] + [
+        f"  {row:>{row_width}}  {cell:<{cell_width}}  {issue.message(lang)}"
+        for row, cell, issue in rows
+    ]

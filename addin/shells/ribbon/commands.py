@@ -286,7 +286,7 @@ def _undo_send(button: Button) -> str:
         connector = open_connector(get_profile(push.profile), push.target)
         try:
             try:
-                result = undo_push(journal, push, connector, confirmed=False)
+                result = undo_push(journal, push, connector, confirmed=False, lang=button.lang)
             except UndoConfirmationNeeded as needed:
                 natural = bool(get_profile(push.profile).api.key_parts)
                 keys = [
@@ -302,7 +302,7 @@ def _undo_send(button: Button) -> str:
                 )
                 if not confirm(button.app, question):
                     return button.words("cancelled")
-                result = undo_push(journal, push, connector, confirmed=True)
+                result = undo_push(journal, push, connector, confirmed=True, lang=button.lang)
         finally:
             connector.close()
     if not result.deleted and not result.absent and not result.stopped:

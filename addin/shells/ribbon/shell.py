@@ -85,7 +85,7 @@ def run_button(name: str, work: Work) -> None:
         with excel_session(book, say(lang, name)) as status:
             message = work(Button(book, LiveWorkbook(book), settings, status))
     except ClientImportError as error:
-        tell(book.app, say(lang, "error", message=_sentence(str(error))), problem=True)
+        tell(book.app, say(lang, "error", message=_sentence(error.said(lang))), problem=True)
         return
     except Exception as error:  # the user gets a sentence, never a traceback
         log = log_failure(error, name)
