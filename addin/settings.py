@@ -78,7 +78,8 @@ def check_region(text: str) -> str:
     if not _REGION.fullmatch(value):
         raise UsageError(
             f"la région des téléphones est un code pays de deux lettres (FR, BE, CA...), "
-            f"pas « {text.strip()} »"
+            f"pas « {text.strip()} »",
+            f"the phone region is a two-letter country code (FR, BE, CA...), not “{text.strip()}”",
         )
     return value
 

@@ -284,3 +284,22 @@ def test_the_phone_region_setting_decides_numbers_without_country_code() -> None
     # Flokon's 000-000-0000 is North American whatever the head office
     flokon = get_profile("flokon").with_phone_region("FR")
     assert flokon.field("phone").phone_region == "CA"
+
+
+def test_the_command_line_takes_the_head_offices_country(tmp_path: Path) -> None:
+    path = tmp_path / "paris.csv"
+    path.write_text(
+        "Prénom,Nom de famille,Téléphone 1,Mobile 1\nAnne,Roy,01 42 00 00 00,06 12 34 56 78\n",
+        encoding="utf-8",
+    )
+    code, report = validate(path, "reveal")
+    assert code == 1 and {i["code"] for i in report["issues"]} == {"invalid-phone"}
+    code, again = validate(path, "reveal", "--phone-region", "fr")
+    assert (code, again["issues"], again["valid_rows"]) == (0, [], 1)
+    out = tmp_path / "export.xlsx"
+    args = ["export", str(path), "-p", "reveal", "-o", str(out), "--phone-region", "FR"]
+    assert runner.invoke(app, args).exit_code == 0
+    without = runner.invoke(app, ["validate", str(path), "--phone-region", "FR"])
+    assert without.exit_code == 2 and "--profile" in without.stderr
+    wrong = runner.invoke(app, ["validate", str(path), "-p", "reveal", "--phone-region", "France"])
+    assert wrong.exit_code == 2 and "deux lettres" in wrong.stderr

@@ -18,6 +18,7 @@ from rich.console import Console
 from addin.core.catalogue import Lang
 from addin.core.choices import label_of
 from addin.core.marks import DEFAULT_NOTE_CAP
+from addin.core.profile import Profile
 from addin.core.profiles import all_profiles, get_profile
 from addin.core.report import Report
 from addin.sandbox.__main__ import main as sandbox_main
@@ -27,7 +28,9 @@ from addin.shells.cli_common import (
     JsonOption,
     LangOption,
     MaybeProfileOption,
+    PhoneRegionOption,
     ProfileOption,
+    chosen_profile,
     clean_errors,
     language_of,
     profile_or_none,
@@ -121,6 +124,7 @@ def validate_command(  # noqa: PLR0917 (typer reads each option from a parameter
         ),
     ],
     profile: MaybeProfileOption = None,
+    phone_region: PhoneRegionOption = None,
     sheet: Annotated[
         str | None, typer.Option("--sheet", help=tr("Feuille à vérifier", "Sheet to check"))
     ] = None,
@@ -189,10 +193,12 @@ def validate_command(  # noqa: PLR0917 (typer reads each option from a parameter
         with clean_errors():
             check_report_path(report_file, file, force, language)
     shown = Shown(language, as_json, None if every else listed, report_file)
+    with clean_errors():
+        chosen = profile_or_none(profile, phone_region)
     if annotate is not None or in_place:
         _mark(
             file,
-            profile=profile,
+            profile=chosen,
             sheet=sheet,
             shown=shown,
             output=annotate,
@@ -202,7 +208,6 @@ def validate_command(  # noqa: PLR0917 (typer reads each option from a parameter
         )
     err = Console(stderr=True)
     with clean_errors():
-        chosen = profile_or_none(profile)
         with progress_bar(err, language) as bar:
             report = validate_file(file, chosen, sheet=sheet, progress=bar)
         if chosen is None and not as_json:
@@ -220,7 +225,7 @@ def validate_command(  # noqa: PLR0917 (typer reads each option from a parameter
 def _mark(
     file: Path,
     *,
-    profile: str | None,
+    profile: Profile | None,
     sheet: str | None,
     shown: Shown,
     output: Path | None,
@@ -233,7 +238,7 @@ def _mark(
     with clean_errors():
         result = mark_file(
             file,
-            profile_or_none(profile),
+            profile,
             output=output,
             in_place=in_place,
             sheet=sheet,
@@ -306,6 +311,7 @@ def fix_command(  # noqa: PLR0917 (typer reads each option from a parameter)
         Path, typer.Argument(help=tr("Fichier .xlsx, .xlsm ou .csv", "File .xlsx, .xlsm or .csv"))
     ],
     profile: MaybeProfileOption = None,
+    phone_region: PhoneRegionOption = None,
     output: Annotated[
         Path | None,
         typer.Option("--output", "-o", help=tr("Fichier corrigé à écrire", "Fixed file to write")),
@@ -331,7 +337,7 @@ def fix_command(  # noqa: PLR0917 (typer reads each option from a parameter)
     with clean_errors():
         result = fix_file(
             file,
-            profile_or_none(profile),
+            profile_or_none(profile, phone_region),
             output=output,
             in_place=in_place,
             sheet=sheet,
@@ -459,6 +465,7 @@ def export_command(  # noqa: PLR0917 (typer reads each option from a parameter)
             help=tr("Fichier à importer dans la plateforme", "File to import into the platform"),
         ),
     ],
+    phone_region: PhoneRegionOption = None,
     rejects: Annotated[
         Path | None,
         typer.Option(
@@ -480,7 +487,7 @@ def export_command(  # noqa: PLR0917 (typer reads each option from a parameter)
     with clean_errors():
         result = export_file(
             file,
-            get_profile(profile),
+            chosen_profile(profile, phone_region),
             output,
             rejects=rejects,
             sheet=sheet,

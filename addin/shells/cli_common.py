@@ -23,7 +23,8 @@ import typer
 from addin.core.catalogue import Lang
 from addin.core.profile import Profile
 from addin.core.profiles import get_profile
-from addin.errors import ClientImportError
+from addin.errors import ClientImportError, UsageError
+from addin.settings import check_region
 
 #: The environment variable that sets the language of every command, its help included.
 LANG_ENV = "CLIENT_IMPORT_LANG"
@@ -125,9 +126,39 @@ def quoted(text: str, lang: Lang) -> str:
     return f"« {text} »" if lang == "fr" else f"“{text}”"
 
 
-def profile_or_none(name: str | None) -> Profile | None:
-    """The profile asked for, or ``None`` to pick one from the file's headers."""
-    return get_profile(name) if name else None
+PhoneRegionOption = Annotated[
+    str | None,
+    typer.Option(
+        "--phone-region",
+        help=tr(
+            "Pays des numéros écrits sans indicatif (FR, BE, CA...) : celui du siège social, "
+            "à la place de celui du profil",
+            "Country of the numbers written without a country code (FR, BE, CA...): the head "
+            "office's, instead of the profile's",
+        ),
+    ),
+]
+
+
+def profile_or_none(name: str | None, phone_region: str | None = None) -> Profile | None:
+    """The profile asked for, or ``None`` to pick one from the file's headers; with the head
+    office's country for numbers without a country code (Reveal's page), when given."""
+    if phone_region is None:
+        return get_profile(name) if name else None
+    region = check_region(phone_region)
+    if not name:
+        raise UsageError(
+            "--phone-region s'applique au profil de la plateforme : précisez aussi --profile",
+            "--phone-region applies to the platform's profile: give --profile too",
+        )
+    return get_profile(name).with_phone_region(region)
+
+
+def chosen_profile(name: str, phone_region: str | None = None) -> Profile:
+    """The profile asked for, with the head office's country when given."""
+    profile = profile_or_none(name, phone_region)
+    assert profile is not None  # a name was given
+    return profile
 
 
 def language_of(lang: str) -> Lang:

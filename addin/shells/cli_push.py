@@ -32,7 +32,15 @@ from addin.core.push_plan import (
 )
 from addin.errors import UsageError
 from addin.readers.reader import check_file
-from addin.shells.cli_common import LangOption, ProfileOption, clean_errors, language_of, tr
+from addin.shells.cli_common import (
+    LangOption,
+    PhoneRegionOption,
+    ProfileOption,
+    chosen_profile,
+    clean_errors,
+    language_of,
+    tr,
+)
 from addin.shells.render.progress import progress_bar
 
 if TYPE_CHECKING:
@@ -132,6 +140,7 @@ def push_command(  # noqa: PLR0917 (typer reads each option from a parameter)
         ),
     ],
     profile: ProfileOption,
+    phone_region: PhoneRegionOption = None,
     target: Annotated[
         str | None,
         typer.Option(
@@ -200,7 +209,7 @@ def push_command(  # noqa: PLR0917 (typer reads each option from a parameter)
     language = language_of(lang)
     console = Console()
     with clean_errors():
-        chosen = get_profile(profile)
+        chosen = chosen_profile(profile, phone_region)
         address = target or chosen.api.base_url
         if not address:
             raise UsageError(
