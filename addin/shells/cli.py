@@ -28,6 +28,7 @@ from addin.shells.cli_common import (
     MaybeProfileOption,
     ProfileOption,
     clean_errors,
+    fail,
     language_of,
     profile_or_none,
 )
@@ -42,7 +43,7 @@ from addin.shells.render.progress import progress_bar
 from addin.shells.render.terminal import print_report
 from addin.usecases.exporting import export_file
 from addin.usecases.fixing import FixFileResult, fix_file, undo_fixes
-from addin.usecases.mapping_file import map_file, write_mapping
+from addin.usecases.mapping_file import forget_choices, map_file, write_mapping
 from addin.usecases.marking import clear_file, mark_file
 from addin.usecases.template_file import make_template
 from addin.usecases.validation import validate_file
@@ -357,15 +358,36 @@ def map_command(  # noqa: PLR0917 (typer reads each option from a parameter)
     lang: LangOption = "fr",
     force: ForceOption = False,
     as_json: JsonOption = False,
+    set_: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set",
+            help="« Colonne=Champ » : corriger la correspondance d'une colonne (répétable) ; "
+            "retenu pour les fichiers aux mêmes en-têtes",
+        ),
+    ] = None,
+    ignore: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--ignore", help="« Colonne » : ne pas importer cette colonne (répétable) ; retenu"
+        ),
+    ] = None,
 ) -> None:
-    """Propose, pour chaque colonne du fichier, le champ de la plateforme qu'elle alimente."""
+    """Propose, pour chaque colonne du fichier, le champ de la plateforme qu'elle alimente.
+
+    Vos corrections (feuille de correspondance, --set, --ignore) sont retenues sur cet
+    ordinateur pour les fichiers aux mêmes en-têtes ; `client-import forget` les oublie.
+    """
     language = language_of(lang)
+    corrections = [*(_correction(text) for text in set_ or []), *((c, None) for c in ignore or [])]
     with clean_errors():
         chosen = get_profile(profile)
         if write:
-            written, mapped = write_mapping(file, chosen, sheet, language, output, overwrite=force)
+            written, mapped = write_mapping(
+                file, chosen, sheet, language, output, overwrite=force, corrections=corrections
+            )
         else:
-            mapped = map_file(file, chosen, sheet, language)
+            mapped = map_file(file, chosen, sheet, language, corrections)
     if as_json:
         sys.stdout.write(
             json.dumps(mapped.resolved.proposal.to_dict(), ensure_ascii=False, indent=2)
@@ -390,6 +412,14 @@ def map_command(  # noqa: PLR0917 (typer reads each option from a parameter)
             if fr
             else f"Required fields without a column: {missing}"
         )
+    if mapped.remembered:
+        typer.echo(
+            f"{mapped.remembered} choix retenu(s) pour les fichiers aux mêmes en-têtes "
+            "(`client-import forget` pour les oublier)."
+            if fr
+            else f"{mapped.remembered} choice(s) remembered for files with the same headers "
+            "(`client-import forget` to forget them)."
+        )
     if write:
         typer.echo(
             f"Feuille de correspondance écrite : {written} ; corrigez la colonne « Champ » "
@@ -398,6 +428,37 @@ def map_command(  # noqa: PLR0917 (typer reads each option from a parameter)
             else f"Mapping sheet written: {written}; correct its Field column in Excel, "
             "validate, fix and export will follow it."
         )
+
+
+def _correction(text: str) -> tuple[str, str]:
+    """``"Billing Code=Code postal"`` → the column and the field's label (the last ``=``
+    separates them: a header may hold one, a field's name does not)."""
+    column, equals, label = text.rpartition("=")
+    if not equals or not column.strip() or not label.strip():
+        raise fail(f"--set attend « Colonne=Champ », pas « {text} »")
+    return column, label
+
+
+@app.command("forget")
+def forget_command(
+    file: Annotated[
+        Path | None,
+        typer.Argument(help="Oublier seulement les choix faits pour les en-têtes de ce fichier"),
+    ] = None,
+    profile: MaybeProfileOption = None,
+    sheet: Annotated[str | None, typer.Option("--sheet", help="Feuille à lire")] = None,
+    lang: LangOption = "fr",
+) -> None:
+    """Oublie les correspondances que vous avez corrigées : toutes, celles d'un profil (-p),
+    ou celles des fichiers aux mêmes en-têtes que FILE."""
+    language = language_of(lang)
+    with clean_errors():
+        forgotten = forget_choices(file, profile_or_none(profile), sheet)
+    typer.echo(
+        f"{forgotten.choices} choix oublié(s), pour {forgotten.files} jeu(x) d'en-têtes."
+        if language == "fr"
+        else f"{forgotten.choices} choice(s) forgotten, for {forgotten.files} header set(s)."
+    )
 
 
 @app.command("template")
