@@ -172,6 +172,20 @@ def test_ignore_is_remembered_as_do_not_import_and_frees_the_field(tmp_path: Pat
     ].startswith(f"—{' ' * 32}100% (choisi par vous le {FRENCH_DAY})")
 
 
+def test_a_column_remembered_as_not_imported_is_no_longer_warned_about(tmp_path: Path) -> None:
+    source = write_csv(tmp_path / "zoho.csv", HEADERS)
+
+    def warned() -> set[tuple[str, str]]:
+        done = client_import("validate", source, "-p", PROFILE, "--json")
+        assert done.returncode in (0, 1), done.stderr
+        issues = json.loads(done.stdout)["issues"]
+        return {(i["code"], i["column"]) for i in issues if i.get("column") == "Phone"}
+
+    assert warned() == set()  # it feeds the phone
+    ok("map", source, "-p", PROFILE, "--ignore", "Phone")
+    assert warned() == set()  # left out on the user's word, as in the mapping sheet
+
+
 def test_a_file_with_other_headers_or_another_profile_is_not_affected(tmp_path: Path) -> None:
     ok("map", write_csv(tmp_path / "zoho.csv", HEADERS), "-p", PROFILE,
        "--set", "Billing Code=Code postal")  # fmt: skip

@@ -445,7 +445,10 @@ def forget_command(
         Path | None,
         typer.Argument(help="Oublier seulement les choix faits pour les en-têtes de ce fichier"),
     ] = None,
-    profile: MaybeProfileOption = None,
+    profile: Annotated[
+        str | None,
+        typer.Option("--profile", "-p", help="Seulement les choix faits pour ce profil"),
+    ] = None,
     sheet: Annotated[str | None, typer.Option("--sheet", help="Feuille à lire")] = None,
     lang: LangOption = "fr",
 ) -> None:
