@@ -10,7 +10,18 @@ from collections.abc import Iterator
 
 import pytest
 
+from addin.files.data_folder import DATA_DIR_ENV
 from tests.libreoffice import LibreOfficeServer, find_soffice, unavailable, uno_problem
+
+
+@pytest.fixture(autouse=True)
+def own_data_folder(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every test (and every command it runs as a process) gets its own data folder: the
+    mapping corrections one test makes are remembered there, and must reach neither another
+    test nor the user's own folder. A test may set its own."""
+    monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path_factory.mktemp("data")))
 
 
 @pytest.fixture(scope="session")

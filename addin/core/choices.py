@@ -98,12 +98,7 @@ def read_choices(
     Labels are compared like headers (case, accents, punctuation), in French or English, and a
     field's id is accepted too, so a label retyped by hand still counts.
     """
-    known: dict[str, Choice] = {}
-    for lang in ("fr", "en"):
-        for text, choice in choice_labels(profile, lang).items():
-            known.setdefault(choice_key(text), choice)
-    for column in profile.fields:
-        known.setdefault(choice_key(column.id), column.id)
+    known = known_labels(profile)
     by_header: dict[str, list[str]] = {}
     by_letter: dict[str, StoredEntry] = {}
     for entry in stored.entries:
@@ -138,6 +133,18 @@ def read_choices(
             unknown.append((header, label))
             choices.append(None)
     return StoredChoices(choices, unlisted, unknown)
+
+
+def known_labels(profile: Profile) -> dict[str, Choice]:
+    """Every way to name a choice, by :func:`choice_key`: the dropdown's labels in French and
+    English, and each field's id (what a user may type in the sheet or after ``map --set``)."""
+    known: dict[str, Choice] = {}
+    for lang in ("fr", "en"):
+        for text, choice in choice_labels(profile, lang).items():
+            known.setdefault(choice_key(text), choice)
+    for column in profile.fields:
+        known.setdefault(choice_key(column.id), column.id)
+    return known
 
 
 @dataclass(frozen=True, slots=True)

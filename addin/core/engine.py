@@ -116,13 +116,14 @@ def _validate(
 def _left_out(resolved: Resolved, plan: FeedPlan, width: int) -> list[int]:
     """The file's columns that feed nothing and were not left out on the user's word.
 
-    Columns the mapping sheet says not to import, and those a join or split uses, are not
-    worth a warning; a column whose field another column feeds is (``column-taken``).
+    Columns the mapping sheet says not to import, or the user's remembered choice leaves out,
+    and those a join or split uses, are not worth a warning; a column whose field another
+    column feeds is (``column-taken``).
     """
     used = {p for feed in plan.feeds for p in feed.sources}
-    on_purpose: set[int] = set()
+    on_purpose = {c.position for c in resolved.proposal.columns if c.reason == "remembered"}
     if resolved.stored is not None:
-        on_purpose = set(range(width)) - set(resolved.stored.unlisted)
+        on_purpose |= set(range(width)) - set(resolved.stored.unlisted)
     return [p for p in range(width) if p not in used and p not in on_purpose]
 
 

@@ -31,7 +31,7 @@ Pure: headers and a sample of cells in, a :class:`MappingProposal` out.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from rapidfuzz import fuzz, process
@@ -41,7 +41,7 @@ from addin.core.fields.base import FieldChecker
 from addin.core.fields.choice import choice_key
 from addin.core.product_columns import is_product_column
 from addin.core.profile import Column, Profile
-from addin.core.table import CellValue, FormulaCell, Table
+from addin.core.table import CellValue, FormulaCell, RememberedChoice, Table
 
 #: Confidence of each way of matching, before the conflicts are settled.
 CONFIDENCE = {"exact": 1.0, "spelling": 0.95, "alias": 0.9, "numbered": 0.85}
@@ -192,13 +192,15 @@ class ColumnMapping:
     field: str | None
     confidence: float
     #: exact, spelling, alias, numbered, fuzzy, content, taken, label, blank, none, ours (a
-    #: column client-import writes)
+    #: column client-import writes), remembered (the user's choice on a file like this one)
     reason: str
     #: for ``taken``: the column that feeds the field instead
     rival: str | None = None
     #: the group the column belongs to ("work", "home", "other"...), when its header or the
     #: address before it says so
     qualifier: str | None = None
+    #: for ``remembered``: the day the user chose it (ISO)
+    remembered_on: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,6 +219,7 @@ class MappingProposal:
                     "field": c.field,
                     "confidence": round(c.confidence, 2),
                     "reason": c.reason,
+                    **({"remembered_on": c.remembered_on} if c.remembered_on else {}),
                 }
                 for c in self.columns
             ],
@@ -379,14 +382,22 @@ class _Context:
         return cls(keys, qualifiers, not first_name and company, has_place, has_lines)
 
 
-def propose_mapping(table: Table, profile: Profile) -> MappingProposal:
-    """The best field for each column of ``table``, with the reason and a confidence."""
+def propose_mapping(
+    table: Table, profile: Profile, remembered: Mapping[int, RememberedChoice] | None = None
+) -> MappingProposal:
+    """The best field for each column of ``table``, with the reason and a confidence.
+
+    ``remembered`` (by position) are the user's own choices on a file with the same headers:
+    they come first, and the fields they take are taken for the other columns too.
+    """
     index = _Index(profile)
     context = _Context.of(table.headers)
     claims: list[_Claim] = []
-    outcome: dict[int, ColumnMapping] = {}
+    outcome = _remembered(table.headers, remembered or {}, index)
     for position, header in enumerate(table.headers):
         qualifier = context.qualifiers[position]
+        if position in outcome:
+            continue
         if not header.strip():
             outcome[position] = ColumnMapping(position, header, None, 0.0, "blank")
             continue
@@ -408,11 +419,30 @@ def propose_mapping(table: Table, profile: Profile) -> MappingProposal:
             outcome[position] = ColumnMapping(position, header, None, 0.0, "none", None, qualifier)
         else:
             claims.append(claim)
-    outcome.update(_settle(claims, table.headers, context.qualifiers, index))
+    pinned = {m.field: m.position for m in outcome.values() if m.field is not None}
+    outcome.update(_settle(claims, table.headers, context.qualifiers, index, pinned))
     columns = [outcome[p] for p in range(len(table.headers))]
     fed = {c.field for c in columns if c.field is not None}
     missing = [c.id for c in profile.fields if c.required and c.id not in fed]
     return MappingProposal(profile, columns, missing)
+
+
+def _remembered(
+    headers: Sequence[str], remembered: Mapping[int, RememberedChoice], index: _Index
+) -> dict[int, ColumnMapping]:
+    """The user's remembered choices as settled columns: a field of the profile, or no field
+    (not imported, or a split: ``resolve`` applies splits); a field the profile no longer has
+    is forgotten."""
+    settled: dict[int, ColumnMapping] = {}
+    for position, chosen in remembered.items():
+        field = chosen.choice if chosen.choice in index.by_id else None
+        lost = field is None and chosen.choice is not None and not chosen.choice.startswith("=")
+        if position < len(headers) and not lost:
+            header = headers[position]
+            settled[position] = ColumnMapping(
+                position, header, field, 1.0, "remembered", remembered_on=chosen.on
+            )
+    return settled
 
 
 def _by_header(
@@ -676,10 +706,12 @@ def _settle(
     headers: Sequence[str],
     qualifiers: Sequence[str | None],
     index: _Index,
+    pinned: Mapping[str, int] | None = None,
 ) -> dict[int, ColumnMapping]:
     """Surest claims first, and for one field the preferred group first; a field feeds from
-    one column, repeats go to the next number, numbered afterwards in the file's order."""
-    taken: dict[str, int] = {}
+    one column, repeats go to the next number, numbered afterwards in the file's order.
+    ``pinned`` fields (the user's remembered choices) are taken before any claim."""
+    taken: dict[str, int] = dict(pinned or {})
     settled: dict[int, ColumnMapping] = {}
 
     def order(claim: _Claim) -> tuple[int, int, int, int, float, int]:

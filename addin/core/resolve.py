@@ -5,6 +5,11 @@ a column-by-column proposal cannot see: address parts of another tool's export (
 Street", "Business City", "Business Postal Code") joined into a profile's single address
 field, a column of whole addresses split when the profile keeps street, postal code and city
 apart, and a column of whole names pointed out (it is split only on the user's word).
+
+Before any of it come the user's remembered choices (``Table.remembered``, kept on this
+machine for files with the same headers and profile): they win over every automatic guess,
+and a mapping sheet that says otherwise than the automatic choice is a correction worth
+remembering (:attr:`Resolved.corrections`).
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from addin.core.fields.choice import choice_key
 from addin.core.mapping import MappingProposal, propose_mapping
 from addin.core.profile import AddressParts, Profile
 from addin.core.splits import split_address
-from addin.core.table import FormulaCell, Table
+from addin.core.table import FormulaCell, RememberedChoice, Table
 
 #: share of a column's sampled cells that must hold a postal code to split it automatically
 SPLIT_SHARE = 0.8
@@ -95,6 +100,9 @@ class Resolved:
     stored: StoredChoices | None = None
     #: the profile the workbook's mapping sheet was made for, when it is another one
     other_profile: str | None = None
+    #: positions whose choice in the mapping sheet is not the automatic one (remembered
+    #: choices included): the user's corrections, with their choice
+    corrections: dict[int, Choice] = field(default_factory=dict)
 
 
 def resolve(table: Table, profile: Profile) -> Resolved:
@@ -106,20 +114,56 @@ def resolve(table: Table, profile: Profile) -> Resolved:
     if stored.profile != profile.name:
         return Resolved(choices, "automatic", proposal, notes, other_profile=stored.profile)
     read = read_choices(stored, table.headers, profile, choices)
-    return Resolved(read.choices, "stored", proposal, notes, read)
+    unknown = {header for header, _ in read.unknown_labels}
+    corrections = {
+        position: choice
+        for position, (choice, header) in enumerate(zip(read.choices, table.headers, strict=True))
+        if choice != choices[position]
+        and position not in read.unlisted
+        and header not in unknown
+        and header.strip()
+    }
+    return Resolved(read.choices, "stored", proposal, notes, read, corrections=corrections)
 
 
 def automatic_choices(
     table: Table, profile: Profile
 ) -> tuple[MappingProposal, list[Choice], dict[int, str]]:
-    """The proposal's field per column, with address joins and splits, and name hints."""
-    proposal = propose_mapping(table, profile)
+    """The proposal's field per column, with address joins and splits, and name hints; the
+    user's remembered choices over all of them."""
+    remembered = _usable(table.remembered.get(profile.name, {}), profile)
+    proposal = propose_mapping(table, profile, remembered)
     choices: list[Choice] = [c.field for c in proposal.columns]
     notes: dict[int, str] = {}
     _join_address_parts(table, profile, proposal, choices, notes)
     _split_addresses(table, profile, choices, notes)
     _point_out_names(table, profile, choices, notes)
+    for position, chosen in remembered.items():
+        if position < len(choices):
+            choices[position] = chosen.choice
+            notes.pop(position, None)
     return proposal, choices, notes
+
+
+def _usable(
+    remembered: dict[int, RememberedChoice], profile: Profile
+) -> dict[int, RememberedChoice]:
+    """The remembered choices this profile can still take: its fields, not importing, and
+    the splits it has."""
+    splits = {
+        token
+        for token, parts in (
+            (SPLIT_NAME, profile.mapping.name),
+            (SPLIT_ADDRESS, profile.mapping.address),
+        )
+        if parts is not None
+    }
+    ids = {c.id for c in profile.fields}
+    return {
+        position: chosen
+        for position, chosen in remembered.items()
+        if chosen.choice is None or chosen.choice in ids or chosen.choice in splits
+    }
 
 
 def _join_address_parts(
@@ -151,7 +195,7 @@ def _join_address_parts(
             # the address is already given whole, or its parts feed fields of their own
             fed_groups.add(key)
             continue
-        not_data = mapped.reason in ("label", "blank", "ours")
+        not_data = mapped.reason in ("label", "blank", "ours", "remembered")
         if not_data or not _filled(table.columns[mapped.position]):
             continue
         groups.setdefault(key, []).append((mapped.position, part))

@@ -71,6 +71,16 @@ class StoredMapping:
     entries: tuple[StoredEntry, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class RememberedChoice:
+    """A column's field as the user once chose it for a file with the same headers (kept on
+    this machine by ``files.remembered_mappings``): a field id, ``None`` (not imported) or a
+    split token, and the day it was chosen (ISO ``2026-12-07``)."""
+
+    choice: str | None
+    on: str
+
+
 @dataclass(slots=True)
 class Table:
     """A sheet or CSV as headers and columns.
@@ -86,6 +96,9 @@ class Table:
     source: SourceInfo
     #: the mapping the user stored in the workbook, if any (see ``files.mapping_sheet``)
     mapping: StoredMapping | None = None
+    #: by profile name, then position: the choice the user made for this column on a file with
+    #: the same headers (attached by the use case that read the table; see ``core.resolve``)
+    remembered: dict[str, dict[int, RememberedChoice]] = field(default_factory=dict)
 
     @property
     def row_count(self) -> int:

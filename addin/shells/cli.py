@@ -32,9 +32,11 @@ from addin.shells.cli_common import (
     ProfileOption,
     chosen_profile,
     clean_errors,
+    fail,
     language_of,
     profile_or_none,
     quoted,
+    said,
     tr,
 )
 from addin.shells.cli_push import (
@@ -49,7 +51,7 @@ from addin.shells.render.report_out import check_report_path, report_json, write
 from addin.shells.render.terminal import SHOWN_ISSUES, print_report
 from addin.usecases.exporting import export_file
 from addin.usecases.fixing import FixFileResult, fix_file, undo_fixes
-from addin.usecases.mapping_file import map_file, write_mapping
+from addin.usecases.mapping_file import forget_choices, map_file, write_mapping
 from addin.usecases.marking import clear_file, mark_file
 from addin.usecases.template_file import make_template
 from addin.usecases.validation import validate_file
@@ -571,15 +573,44 @@ def map_command(  # noqa: PLR0917 (typer reads each option from a parameter)
     lang: LangOption = "fr",
     force: ForceOption = False,
     as_json: JsonOption = False,
+    set_: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set",
+            help=tr(
+                "« Colonne=Champ » : corriger la correspondance d'une colonne (répétable) ; "
+                "retenu pour les fichiers aux mêmes en-têtes",
+                "“Column=Field”: correct a column's match (repeatable); remembered for files "
+                "with the same headers",
+            ),
+        ),
+    ] = None,
+    ignore: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--ignore",
+            help=tr(
+                "« Colonne » : ne pas importer cette colonne (répétable) ; retenu",
+                "“Column”: do not import this column (repeatable); remembered",
+            ),
+        ),
+    ] = None,
 ) -> None:
-    """Propose, pour chaque colonne du fichier, le champ de la plateforme qu'elle alimente."""
+    """Propose, pour chaque colonne du fichier, le champ de la plateforme qu'elle alimente.
+
+    Vos corrections (feuille de correspondance, --set, --ignore) sont retenues sur cet
+    ordinateur pour les fichiers aux mêmes en-têtes ; `client-import forget` les oublie.
+    """
     language = language_of(lang)
+    corrections = [*(_correction(text) for text in set_ or []), *((c, None) for c in ignore or [])]
     with clean_errors():
         chosen = get_profile(profile)
         if write:
-            written, mapped = write_mapping(file, chosen, sheet, language, output, overwrite=force)
+            written, mapped = write_mapping(
+                file, chosen, sheet, language, output, overwrite=force, corrections=corrections
+            )
         else:
-            mapped = map_file(file, chosen, sheet, language)
+            mapped = map_file(file, chosen, sheet, language, corrections)
     if as_json:
         sys.stdout.write(
             json.dumps(mapped.resolved.proposal.to_dict(), ensure_ascii=False, indent=2)
@@ -604,6 +635,14 @@ def map_command(  # noqa: PLR0917 (typer reads each option from a parameter)
             if fr
             else f"Required fields without a column: {missing}"
         )
+    if mapped.remembered:
+        typer.echo(
+            f"{mapped.remembered} choix retenu(s) pour les fichiers aux mêmes en-têtes "
+            "(`client-import forget` pour les oublier)."
+            if fr
+            else f"{mapped.remembered} choice(s) remembered for files with the same headers "
+            "(`client-import forget` to forget them)."
+        )
     if write:
         typer.echo(
             f"Feuille de correspondance écrite : {written} ; corrigez la colonne « Champ » "
@@ -612,6 +651,65 @@ def map_command(  # noqa: PLR0917 (typer reads each option from a parameter)
             else f"Mapping sheet written: {written}; correct its Field column in Excel, "
             "validate, fix and export will follow it."
         )
+
+
+def _correction(text: str) -> tuple[str, str]:
+    """``"Billing Code=Code postal"`` → the column and the field's label (the last ``=``
+    separates them: a header may hold one, a field's name does not)."""
+    column, equals, label = text.rpartition("=")
+    if not equals or not column.strip() or not label.strip():
+        raise fail(
+            f"--set attend « Colonne=Champ », pas « {text} »"
+            if said() == "fr"
+            else f"--set takes “Column=Field”, not “{text}”"
+        )
+    return column, label
+
+
+@app.command(
+    "forget",
+    help=tr(
+        "Oublie les correspondances que vous avez corrigées : toutes, celles d'un profil (-p), "
+        "ou celles des fichiers aux mêmes en-têtes que FILE.",
+        "Forgets the column matches you corrected: all of them, a profile's (-p), or those of "
+        "files with the same headers as FILE.",
+    ),
+)
+def forget_command(
+    file: Annotated[
+        Path | None,
+        typer.Argument(
+            help=tr(
+                "Oublier seulement les choix faits pour les en-têtes de ce fichier",
+                "Forget only the choices made for this file's headers",
+            )
+        ),
+    ] = None,
+    profile: Annotated[
+        str | None,
+        typer.Option(
+            "--profile",
+            "-p",
+            help=tr(
+                "Seulement les choix faits pour ce profil", "Only the choices for this profile"
+            ),
+        ),
+    ] = None,
+    sheet: Annotated[
+        str | None, typer.Option("--sheet", help=tr("Feuille à lire", "Sheet to read"))
+    ] = None,
+    lang: LangOption = "fr",
+) -> None:
+    """Oublie les correspondances que vous avez corrigées : toutes, celles d'un profil (-p),
+    ou celles des fichiers aux mêmes en-têtes que FILE."""
+    language = language_of(lang)
+    with clean_errors():
+        forgotten = forget_choices(file, profile_or_none(profile), sheet)
+    typer.echo(
+        f"{forgotten.choices} choix oublié(s), pour {forgotten.files} jeu(x) d'en-têtes."
+        if language == "fr"
+        else f"{forgotten.choices} choice(s) forgotten, for {forgotten.files} header set(s)."
+    )
 
 
 @app.command(

@@ -2,22 +2,39 @@
 
 Stored, the mapping is a sheet the user corrects in Excel; every later command reads the file
 with it (``validation.read_book``). Writing it again keeps the choices already made there.
+
+The user's corrections are remembered for files with the same headers and profile
+(``files.remembered_mappings``): those made in the sheet (``usecases.remembering``) and those
+given to ``map`` itself (``--set "Colonne=Champ"``, ``--ignore "Colonne"``), which also change
+the workbook's own sheet when it has one, so that the two never disagree.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from addin.core.catalogue import Lang
-from addin.core.choices import SPLIT_ADDRESS, SPLIT_NAME, Choice, choice_labels, label_of
+from addin.core.choices import (
+    SPLIT_ADDRESS,
+    SPLIT_NAME,
+    Choice,
+    choice_labels,
+    known_labels,
+    label_of,
+)
+from addin.core.fields.choice import choice_key
 from addin.core.profile import Profile
 from addin.core.report import column_letter
 from addin.core.resolve import Resolved, resolve
-from addin.core.table import FormulaCell, Table
+from addin.core.table import FormulaCell, StoredMapping, Table
 from addin.core.workbook import MappingSheetRow, Workbook
+from addin.errors import UsageError
 from addin.files.file_workbook import open_workbook
 from addin.files.mapping_sheet import cannot_keep_mapping, check_mapping_output
+from addin.files.remembered_mappings import Forgotten, forget, recall, remember
 from addin.files.safe_files import (
     check_output,
     check_replaceable,
@@ -25,7 +42,8 @@ from addin.files.safe_files import (
     write_in_place_or_to,
 )
 from addin.files.workbook_lock import editing
-from addin.usecases.validation import read_book
+from addin.usecases.remembering import recall_choices
+from addin.usecases.validation import read_sheet
 
 #: why a column got its field, for people (the ``map`` listing and the mapping sheet)
 REASONS: dict[Lang, dict[str, str]] = {
@@ -45,6 +63,7 @@ REASONS: dict[Lang, dict[str, str]] = {
         "split": "adresse complète, découpée en rue, code postal et ville",
         "split-name": "nom complet : choisissez « {split} » pour le découper",
         "stored": "votre choix dans la feuille de correspondance",
+        "remembered": "choisi par vous le {on}",
     },
     "en": {
         "exact": "same header",
@@ -62,9 +81,14 @@ REASONS: dict[Lang, dict[str, str]] = {
         "split": "whole address, split into street, postal code and city",
         "split-name": "whole name: choose “{split}” to split it",
         "stored": "your choice in the mapping sheet",
+        "remembered": "chosen by you on {on}",
     },
 }
 _JOINED_CONFIDENCE = 0.75
+
+#: one correction given to ``map``: a column's header, and the field's label (or id), ``None``
+#: for "do not import"
+Correction = tuple[str, str | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,21 +109,89 @@ class FileMapping:
     resolved: Resolved
     lines: list[ColumnLine]
     missing_required: list[str]
+    #: how many columns got a new remembered choice while this mapping was made
+    remembered: int = 0
 
 
 def map_file(
-    path: Path, profile: Profile, sheet: str | None = None, lang: Lang = "fr"
+    path: Path,
+    profile: Profile,
+    sheet: str | None = None,
+    lang: Lang = "fr",
+    corrections: Sequence[Correction] = (),
 ) -> FileMapping:
-    """The mapping the checks would use for ``path``: the stored one, or the automatic one."""
+    """The mapping the checks would use for ``path``: the stored one, or the automatic one;
+    ``corrections`` are remembered first."""
     with open_workbook(path) as book:
-        return map_book(book, profile, sheet, lang)
+        return map_book(book, profile, sheet, lang, corrections)
 
 
 def map_book(
-    book: Workbook, profile: Profile, sheet: str | None = None, lang: Lang = "fr"
+    book: Workbook,
+    profile: Profile,
+    sheet: str | None = None,
+    lang: Lang = "fr",
+    corrections: Sequence[Correction] = (),
 ) -> FileMapping:
-    """The mapping the checks would use for ``book``: the stored one, or the automatic one."""
-    return describe(read_book(book, sheet, profile), profile, lang)
+    """The mapping the checks would use for ``book``: the stored one, or the automatic one;
+    ``corrections`` are remembered first."""
+    table = read_sheet(book, sheet, profile)
+    kept = recall_choices(table, profile)
+    if corrections:
+        chosen = understood(corrections, table.headers, profile)
+        kept += remember(profile.name, table.headers, chosen)
+        table.remembered[profile.name] = recall(profile.name, table.headers)
+        if table.mapping is not None and table.mapping.profile == profile.name:
+            table.mapping = _with_choices(table.mapping, table.headers, chosen, profile)
+    return replace(describe(table, profile, lang), remembered=kept)
+
+
+def understood(
+    corrections: Sequence[Correction], headers: Sequence[str], profile: Profile
+) -> dict[int, Choice]:
+    """Each correction's column (by position) and choice; a :class:`UsageError` names the
+    first column the file does not have, or the first label that is no field of ``profile``."""
+    known = known_labels(profile)
+    chosen: dict[int, Choice] = {}
+    for header, label in corrections:
+        position = _column_named(header, headers)
+        if label is None:
+            chosen[position] = None
+            continue
+        choice = known.get(choice_key(label), "")
+        if choice == "" or not choice_key(label):
+            fields = ", ".join(f"« {text} »" for text in choice_labels(profile, "fr"))
+            raise UsageError(
+                f"« {label} » n'est pas un champ du profil {profile.name} (pour « {header} ») ; "
+                f"les choix sont : {fields}"
+            )
+        chosen[position] = choice
+    return chosen
+
+
+def _column_named(header: str, headers: Sequence[str]) -> int:
+    """The position of the column ``header`` names: as written, else spelt differently."""
+    for same in (str.strip, choice_key):
+        wanted = same(header)
+        for position, candidate in enumerate(headers):
+            if wanted and same(candidate) == wanted:
+                return position
+    listed = ", ".join(f"« {h} »" for h in headers if h.strip())
+    raise UsageError(f"le fichier n'a pas de colonne « {header} » ; ses colonnes : {listed}")
+
+
+def _with_choices(
+    stored: StoredMapping, headers: Sequence[str], chosen: dict[int, Choice], profile: Profile
+) -> StoredMapping:
+    """The workbook's mapping sheet with the columns corrected through ``map`` changed too."""
+    labels = {headers[p].strip(): label_of(c, profile) for p, c in chosen.items()}
+    entries = tuple(
+        replace(entry, label=labels[entry.column.strip()])
+        if entry.column.strip() in labels
+        else entry
+        for entry in stored.entries
+    )
+    return replace(stored, entries=entries)
 
 
 def describe(table: Table, profile: Profile, lang: Lang = "fr") -> FileMapping:
@@ -121,7 +213,8 @@ def describe(table: Table, profile: Profile, lang: Lang = "fr") -> FileMapping:
             code, confidence = note, _JOINED_CONFIDENCE
         else:
             code = proposed.reason
-        reason = words[code].format(rival=proposed.rival or "", split=split)
+        on = _day(proposed.remembered_on, lang)
+        reason = words[code].format(rival=proposed.rival or "", split=split, on=on)
         if note == "split-name" and choice != SPLIT_NAME:
             reason = f"{reason} ; {words['split-name'].format(split=split)}"
         lines.append(ColumnLine(position, proposed.column, choice, confidence, reason))
@@ -136,6 +229,13 @@ def describe(table: Table, profile: Profile, lang: Lang = "fr") -> FileMapping:
     return FileMapping(table, profile, resolved, lines, missing)
 
 
+def _day(iso: str | None, lang: Lang) -> str:
+    """« 07/12/2026 » in French; ISO (2026-12-07) in English, read alike everywhere."""
+    if iso is None:
+        return ""
+    return dt.date.fromisoformat(iso).strftime("%d/%m/%Y") if lang == "fr" else iso
+
+
 def _split_name_label(profile: Profile, lang: Lang) -> str:
     return label_of(SPLIT_NAME, profile, lang) if profile.mapping.name is not None else ""
 
@@ -148,6 +248,7 @@ def write_mapping(
     output: Path | None = None,
     *,
     overwrite: bool = False,
+    corrections: Sequence[Correction] = (),
 ) -> tuple[Path, FileMapping]:
     """Store the mapping (the user's choices kept, the rest automatic) as a sheet of the
     workbook, with a dropdown per column; in place with a backup, or into ``output`` (an
@@ -158,24 +259,34 @@ def write_mapping(
         output = None
         check_replaceable(path)
     with editing(output or path):
-        return _write_mapping(path, profile, sheet, lang, output)
+        return _write_mapping(path, profile, sheet, lang, output, corrections=corrections)
 
 
 def _write_mapping(
-    path: Path, profile: Profile, sheet: str | None, lang: Lang, output: Path | None
+    path: Path,
+    profile: Profile,
+    sheet: str | None,
+    lang: Lang,
+    output: Path | None,
+    *,
+    corrections: Sequence[Correction],
 ) -> tuple[Path, FileMapping]:
     with open_workbook(path) as book:
-        mapped = write_mapping_book(book, profile, sheet, lang)
+        mapped = write_mapping_book(book, profile, sheet, lang, corrections)
         check_mapping_output(path, output)
         return write_in_place_or_to(path, output, book.save), mapped
 
 
 def write_mapping_book(
-    book: Workbook, profile: Profile, sheet: str | None = None, lang: Lang = "fr"
+    book: Workbook,
+    profile: Profile,
+    sheet: str | None = None,
+    lang: Lang = "fr",
+    corrections: Sequence[Correction] = (),
 ) -> FileMapping:
     """Store the mapping in ``book`` (the user's choices kept, the rest automatic): a sheet
     with a dropdown per column."""
-    mapped = map_book(book, profile, sheet, lang)
+    mapped = map_book(book, profile, sheet, lang, corrections)
     if not book.can_carry_marks():
         raise cannot_keep_mapping(book.name)
     table = mapped.table
@@ -206,3 +317,16 @@ def _example(table: Table, position: int) -> str:
         if cell is not None and not isinstance(cell, FormulaCell) and str(cell).strip():
             return str(cell)
     return ""
+
+
+def forget_choices(
+    path: Path | None, profile: Profile | None, sheet: str | None = None
+) -> Forgotten:
+    """``client-import forget``: every remembered choice, or a profile's, or those made for
+    files with ``path``'s headers."""
+    name = profile.name if profile is not None else None
+    if path is None:
+        return forget(name)
+    with open_workbook(path) as book:
+        headers = read_sheet(book, sheet, profile).headers
+    return forget(name, headers)

@@ -19,6 +19,7 @@ from addin.core.workbook import Workbook
 from addin.errors import UsageError
 from addin.files.file_workbook import open_workbook
 from addin.readers.progress import ReadProgress, no_progress
+from addin.usecases.remembering import recall_choices
 
 #: Share of a file's headers a profile must recognise to be chosen without ``--profile``. A
 #: platform's own file has them all; other tools' exports reach 58 % at most on our corpus
@@ -101,7 +102,21 @@ def read_book(
     progress: ReadProgress = no_progress,
 ) -> Table:
     """The workbook's table, with the mapping the user stored in it when it is for this
-    sheet: every command that checks or sends rows reads the workbook through here."""
+    sheet and the choices remembered for ``profile``: every command that checks or sends rows
+    reads the workbook through here."""
+    table = read_sheet(book, sheet, profile, progress)
+    if profile is not None:
+        recall_choices(table, profile)
+    return table
+
+
+def read_sheet(
+    book: Workbook,
+    sheet: str | None,
+    profile: Profile | None,
+    progress: ReadProgress = no_progress,
+) -> Table:
+    """:func:`read_book` without the remembered choices."""
     preferred = profile.file.export.sheet_name if profile else None
     table = book.read_table(
         sheet,
@@ -163,6 +178,8 @@ def check_book(
     with cyclic_gc_paused():
         table = read_book(book, sheet, profile, progress.reading if progress else no_progress)
     chosen = profile_for(table, profile)
+    if profile is None:
+        recall_choices(table, chosen)
     if progress is not None:
         progress.checking()
     return table, validate(table, chosen)

@@ -114,7 +114,8 @@ def _new_template(button: Button) -> str:
 
 
 def _match_columns(button: Button) -> str:
-    """``client-import map FILE -p P --write`` on the open book."""
+    """``client-import map FILE -p P --write`` on the open book: pressed again after the user
+    corrected the sheet, it remembers the corrections (``usecases.remembering``)."""
     profile = button.profile()
     mapped = write_mapping_book(button.live, profile, None, button.lang)
     lines = [
@@ -127,6 +128,8 @@ def _match_columns(button: Button) -> str:
         headers = {column.id: column.header for column in profile.fields}
         missing = ", ".join(f"« {headers[f]} »" for f in mapped.missing_required)
         text += "\n\n" + button.words("mapping_missing", fields=missing)
+    if mapped.remembered:
+        text += "\n\n" + button.words("mapping_remembered", count=mapped.remembered)
     return text
 
 

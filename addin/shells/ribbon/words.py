@@ -40,6 +40,8 @@ WORDS: dict[Lang, dict[str, str]] = {
         "mapping": "Correspondance des colonnes écrite dans la feuille « {sheet} » : corrigez "
         "la colonne « Champ » si besoin ; Vérifier, Corriger et Envoyer la suivront.\n\n{lines}",
         "mapping_missing": "Champs obligatoires sans colonne : {fields}",
+        "mapping_remembered": "Vos corrections sont retenues sur cet ordinateur pour les "
+        "fichiers aux mêmes en-têtes : {count} colonne(s).",
         "checked_clean": "{rows} ligne(s) vérifiée(s) ({platform}) : aucun problème.",
         "checked": "{rows} ligne(s) vérifiée(s) ({platform}) : {verdict}\n"
         "• {person} erreur(s) à corriger par vous, sur {person_rows} ligne(s) ;\n"
@@ -151,6 +153,8 @@ WORDS: dict[Lang, dict[str, str]] = {
         "mapping": "Column mapping written in the sheet “{sheet}”: correct its “Field” column "
         "if needed; Check, Fix and Send will follow it.\n\n{lines}",
         "mapping_missing": "Required fields without a column: {fields}",
+        "mapping_remembered": "Your corrections are remembered on this computer for files "
+        "with the same headers: {count} column(s).",
         "checked_clean": "{rows} row(s) checked ({platform}): no issue.",
         "checked": "{rows} row(s) checked ({platform}): {verdict}\n"
         "• {person} error(s) for you to fix, on {person_rows} row(s);\n"
