@@ -94,3 +94,23 @@ def test_what_a_csv_cannot_be_turned_into_is_said(tmp_path: Path) -> None:
     code, output = cli("validate", str(source), "-p", "flokon", "--annotate", str(taken))
     assert code == 2 and "existe déjà" in output
     assert taken.read_bytes() == b"mine"
+
+
+def test_a_csv_mapping_is_written_into_a_workbook_copy(tmp_path: Path) -> None:
+    """Outlook, Google and Zoho export CSV: ``map --write -o COPY.xlsx`` gives the accountant a
+    workbook holding the data as text and the mapping sheet, which validate then follows."""
+    source = tmp_path / "contacts.csv"
+    source.write_text(
+        "Nom complet,Adresse e-mail,Portable,Code client\n"
+        "Marie Tremblay,marie@exemple.ca,581 555 0199,00042\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "contacts.xlsx"
+    code, output = cli("map", str(source), "-p", "reveal", "--write", "-o", str(out))
+    assert code == 0, output
+    assert source.read_text(encoding="utf-8").endswith("00042\n")  # the CSV is never written
+    book = load_workbook(out)
+    assert book.sheetnames == ["contacts", "CI_Correspondance"]
+    assert book["contacts"]["D2"].value == "00042"
+    code, output = cli("validate", str(out), "--json")  # the profile is the mapping's
+    assert json.loads(output)["profile"] == "reveal"

@@ -32,6 +32,7 @@ from addin.core.resolve import Resolved, resolve
 from addin.core.table import FormulaCell, StoredMapping, Table
 from addin.core.workbook import MappingSheetRow, Workbook
 from addin.errors import UsageError
+from addin.files.csv_workbook import is_csv, sheet_name_for, write_table_as_workbook
 from addin.files.file_workbook import open_workbook
 from addin.files.mapping_sheet import cannot_keep_mapping, check_mapping_output
 from addin.files.remembered_mappings import Forgotten, forget, recall, remember
@@ -40,8 +41,10 @@ from addin.files.safe_files import (
     check_replaceable,
     same_file,
     write_in_place_or_to,
+    write_replacing,
 )
 from addin.files.workbook_lock import editing
+from addin.readers.reader import read_table
 from addin.usecases.remembering import recall_choices
 from addin.usecases.validation import read_sheet
 
@@ -259,7 +262,28 @@ def write_mapping(
         output = None
         check_replaceable(path)
     with editing(output or path):
+        if output is not None and is_csv(path) and output.suffix.lower() == ".xlsx":
+            return _write_mapping_into_workbook(path, profile, lang, output, corrections)
         return _write_mapping(path, profile, sheet, lang, output, corrections=corrections)
+
+
+def _write_mapping_into_workbook(
+    path: Path,
+    profile: Profile,
+    lang: Lang,
+    output: Path,
+    corrections: Sequence[Correction],
+) -> tuple[Path, FileMapping]:
+    """A CSV (the only format Hokus and Aptimyz take, and what Outlook, Google and Zoho export)
+    copied as text into the workbook ``output``, with the mapping sheet beside its data: the
+    accountant goes on in Excel, leading zeros kept."""
+    table = read_table(path)
+    name = sheet_name_for(path)
+    write_replacing(output, lambda target: write_table_as_workbook(table, target, name))
+    with open_workbook(output) as book:
+        mapped = write_mapping_book(book, profile, name, lang, corrections)
+        write_replacing(output, book.save)
+    return output, mapped
 
 
 def _write_mapping(
