@@ -37,6 +37,7 @@ from dataclasses import dataclass, replace
 from rapidfuzz import fuzz, process
 
 from addin.core.checkers import build_checker
+from addin.core.evidence import Evidence, evidence_of
 from addin.core.fields.base import FieldChecker
 from addin.core.fields.choice import choice_key
 from addin.core.product_columns import is_product_column
@@ -55,14 +56,16 @@ SAMPLE = 50
 #: feed any of a profile's dates (birth, expiry) or countries (nationality, residence...).
 _CONTENT_TYPES = ("email", "phone", "siret", "vat", "iban")
 #: Words that describe a value's slot, not the value ("Phone 1 - Value", "Address 1 -
-#: Formatted"); after the number, "address" too ("E-mail 2 Address").
-_FILLERS = {"value", "valeur", "formatted", "formatee"}
+#: Formatted", the old Gmail "Section 1 - Phone"); after the number, "address" too ("E-mail 2
+#: Address").
+_FILLERS = {"value", "valeur", "formatted", "formatee", "section"}
 #: Words that add nothing to a header's meaning: "Email(s)", "Pays (Alpha-2)", "state_abbr",
 #: Hokus' "personEmail" and "civilTitle".
 _NOISE = {"s", "alpha", "abbr", "abbreviation", "person", "personne", "civil"}
 _TRAILING_FILLERS = {*_FILLERS, "address", "adresse", "name", "nom"}
-#: Columns that hold the kind of the next value ("Phone 1 - Type"): never data for a field.
-_LABEL_WORDS = {"type", "label", "libelle", "etiquette"}
+#: Columns that hold the kind of the next value ("Phone 1 - Type", the old Gmail "Section 1 -
+#: Description"): never data for a field.
+_LABEL_WORDS = {"type", "label", "libelle", "etiquette", "description"}
 _NUMBER = re.compile(r"^(.*?)\s*\b(\d{1,2})\b\s*(.*)$")
 _REPEAT_ID = re.compile(r"^(.*?)(\d+)$")
 #: "Address 2 - City", "Adresse 1 Code postal": one part of a numbered address group
@@ -110,7 +113,11 @@ _COMPANY_NAMES = {
     "nom de l entreprise",
     "nom d entreprise",
     "denomination",
+    "account name",
 }
+#: Words a header may start with to say whose value it is ("contact_first_name" in Wave,
+#: "Contact Email"): set aside when the header is not known as it is.
+_OWNER_WORDS = {"contact", "customer", "client"}
 #: Words of a contact detail other than an address part (phone, e-mail).
 _DETAIL_WORDS = {
     "telephone",
@@ -199,6 +206,10 @@ class ColumnMapping:
     #: the group the column belongs to ("work", "home", "other"...), when its header or the
     #: address before it says so
     qualifier: str | None = None
+    #: what the cells said when they weighed in: ``empty`` (an empty column gave way to a
+    #: filled one), ``flags`` (yes/no cells, not the value the header names), ``postal-codes``
+    #: (a "Billing Code" of postal codes, not a client code)
+    evidence: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,6 +254,10 @@ class _Claim:
     #: the place in the field's list of the spelling found, qualifier set aside: -1 for the
     #: platform's own header; "Mobile phone" before "Phone" for Flokon's number to alert
     spelling: int = _LOOSE
+    #: the column has no filled cell: it gives way to a filled one for the same field
+    empty: bool = False
+    #: what the cells said, kept as the decision's reason (see ``ColumnMapping.evidence``)
+    evidence: str | None = None
 
 
 class _Index:
@@ -335,11 +350,14 @@ class _Context:
     #: the file names its address lines ("Adresse Ligne 1", "Address 1"): a bare "Adresse"
     #: beside them is the whole address
     has_lines: bool
+    #: per position, whether the header names a part of an address (street, city, postal code)
+    parts: list[bool]
 
     @classmethod
     def of(cls, headers: Sequence[str]) -> _Context:
         keys = _drop_prefix([header_key(h) for h in headers])
         qualifiers: list[str | None] = []
+        parts: list[bool] = []
         previous: str | None = None
         previous_part = False
         seen: dict[str, int] = {}
@@ -359,6 +377,7 @@ class _Context:
             if qualifier is None and detail and any(earlier < p < position for p in companies):
                 qualifier = "company"  # the contact's address, then the company's again
             qualifiers.append(qualifier)
+            parts.append(part)
             previous, previous_part = qualifier, part
         words_of = [set(k.split()) for k in keys]
         first_name = any(
@@ -376,7 +395,8 @@ class _Context:
             _street_like(k.split()) and {"1", "ligne", "line"} & w
             for k, w in zip(keys, words_of, strict=True)
         )
-        return cls(keys, qualifiers, not first_name and company, has_place, has_lines)
+        about_companies = not first_name and company
+        return cls(keys, qualifiers, about_companies, has_place, has_lines, parts)
 
 
 def propose_mapping(table: Table, profile: Profile) -> MappingProposal:
@@ -396,18 +416,32 @@ def propose_mapping(table: Table, profile: Profile) -> MappingProposal:
         if _is_label(header):
             outcome[position] = ColumnMapping(position, header, None, 0.0, "label", None, qualifier)
             continue
+        cells = table.columns[position]
+        evidence = evidence_of(cells)
         claim = _by_header(position, header, context.keys[position], profile, index)
-        claim = _fits(claim, table.columns[position], profile)
+        claim = _fits(claim, cells, profile)
+        claim = _weigh(claim, position, context, evidence, index)
+        if claim is not None and claim.evidence == "flags":
+            # yes/no cells say whether the columns beside are used: the kind of their values
+            outcome[position] = ColumnMapping(
+                position, header, None, 0.0, "label", None, qualifier, "flags"
+            )
+            continue
         placed = _in_context(claim, position, context, index, profile)
         if placed is None and claim is not None:
             # the header names a field the file rules out: no second guess from the cells
-            outcome[position] = ColumnMapping(position, header, None, 0.0, "none", None, qualifier)
+            outcome[position] = ColumnMapping(
+                position, header, None, 0.0, "none", None, qualifier, claim.evidence
+            )
             continue
-        claim = placed or _by_content(position, table.columns[position], profile)
+        claim = placed or _by_content(position, cells, profile)
         if claim is None:
             outcome[position] = ColumnMapping(position, header, None, 0.0, "none", None, qualifier)
         else:
-            claims.append(claim)
+            # an empty column gives way to a filled one, except an address's part: its
+            # group decides (an empty "Home Street 2" is still the home address's line 2)
+            empty = evidence.empty and not context.parts[position]
+            claims.append(replace(claim, empty=empty))
     outcome.update(_settle(claims, table.headers, context.qualifiers, index))
     columns = [outcome[p] for p in range(len(table.headers))]
     fed = {c.field for c in columns if c.field is not None}
@@ -426,6 +460,13 @@ def _by_header(
         claim = _by_spelling(position, candidate, index)
         if claim is not None:
             return claim
+    words = key.split()
+    if len(words) > 1 and words[0] in _OWNER_WORDS:
+        # "contact first name": the contact's first name, less sure than a known spelling
+        claim = _by_spelling(position, " ".join(words[1:]), index)
+        if claim is not None:
+            confidence = min(claim.confidence, CONFIDENCE["alias"]) * QUALIFIED
+            return replace(claim, reason="alias", confidence=confidence)
     best = process.extractOne(key, index.keys, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
     if best is None:
         return None
@@ -549,6 +590,9 @@ def _in_context(
             return replace(claim, field=index.company)
         if claim is None or claim.field.id in index.person_names:
             return None
+    if claim is None and key in _COMPANY_NAMES and index.company is not None:
+        # "Account Name" (Zoho CRM): a company's name, whatever the profile calls it
+        claim = _Claim(position, index.company, CONFIDENCE["alias"] * QUALIFIED, "alias")
     if claim is None:
         return None
     field = claim.field
@@ -562,6 +606,34 @@ def _in_context(
         if twin is not None:
             claim = replace(claim, field=twin)
     return _street_or_whole(claim, key, context, index, profile)
+
+
+def _weigh(
+    claim: _Claim | None, position: int, context: _Context, evidence: Evidence, index: _Index
+) -> _Claim | None:
+    """The cells settle what the header leaves open. Yes/no cells are never a name, an
+    address or a number (Wave's ``shipping_address`` = ``False``); a grouped "code" whose
+    cells are postal codes is the group's postal code, not a client code (Zoho's ``Billing
+    Code``), and feeds nothing where the profile has no postal code."""
+    if claim is None:
+        return None
+    if evidence.flags_only and claim.field.type not in ("flag", "choice"):
+        return replace(claim, evidence="flags")
+    words = _plain(context.keys[position].split())
+    if words == ["code"] and context.qualifiers[position] is not None and evidence.postal_codes:
+        postal = next(
+            (
+                found
+                for key in ("postal code", "code postal", "zip", "postcode")
+                if (found := index.get(key)) is not None and found[0].type == "postal_code"
+            ),
+            None,
+        )
+        if postal is None:
+            return None if claim.field.type != "postal_code" else claim
+        confidence = round(0.7 * evidence.postal / evidence.filled, 2)
+        return _Claim(position, postal[0], confidence, "content", evidence="postal-codes")
+    return claim
 
 
 def _fits(
@@ -682,14 +754,15 @@ def _settle(
     taken: dict[str, int] = {}
     settled: dict[int, ColumnMapping] = {}
 
-    def order(claim: _Claim) -> tuple[int, int, int, int, float, int]:
+    def order(claim: _Claim) -> tuple[int, bool, int, int, int, float, int]:
         group = index.order(claim.field, qualifiers[claim.position])
         # within a group, "Home Phone" before "Home Phone 2"
         repetition = claim.field.id[len(_repeated_base(claim.field.id, index) or claim.field.id) :]
         # the slots of a repeated field are filled by group, whatever the spelling
         spelling = 0 if repetition else claim.spelling
+        # an empty column never beats a filled one ("Billing Phone" empty, "Phone" filled)
         return (
-            *(claim.tier, spelling, group, int(repetition or 0)),
+            *(claim.tier, claim.empty, spelling, group, int(repetition or 0)),
             *(-claim.confidence, claim.position),
         )
 
@@ -701,13 +774,16 @@ def _settle(
         if field.id in taken:
             # every repetition fed ("Courriel 6" for five): the rival holds the last one
             rival = headers[taken[_last_repetition(field, index)]]
+            evidence = "empty" if claim.empty else claim.evidence
             settled[claim.position] = ColumnMapping(
-                claim.position, header, None, claim.confidence, "taken", rival, qualifier
+                *(claim.position, header, None, claim.confidence, "taken", rival, qualifier),
+                evidence,
             )
             continue
         taken[field.id] = claim.position
         settled[claim.position] = ColumnMapping(
-            claim.position, header, field.id, claim.confidence, claim.reason, None, qualifier
+            *(claim.position, header, field.id, claim.confidence, claim.reason, None, qualifier),
+            claim.evidence,
         )
     return _renumber(settled, index)
 
