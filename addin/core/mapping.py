@@ -70,6 +70,17 @@ _NUMBER = re.compile(r"^(.*?)\s*\b(\d{1,2})\b\s*(.*)$")
 _REPEAT_ID = re.compile(r"^(.*?)(\d+)$")
 #: "Address 2 - City", "Adresse 1 Code postal": one part of a numbered address group
 _ADDRESS_GROUP = re.compile(r"^(?:address|adresse) (\d{1,2}) (.+)$")
+#: "Address City", "Address Postal Code": one part of the address the qualifier names
+_ADDRESS_PART = re.compile(
+    r"^(?:address|adresse) ((?:city|town|ville|state|province|region|country|pays|"
+    r"postal code|zip|zip code|postcode|code postal))$"
+)
+#: Words that name a kind of contact detail, the next word saying which ("Phone - Mobile")
+_KIND_WORDS = {"phone", "telephone", "tel", "email", "mail"}
+#: Words written for one another in people's own sheets ("Tél. portable", "Tél. fixe"):
+#: tried last, when the header is not known as it is
+_SYNONYMS = {"tel": "telephone", "portable": "mobile", "gsm": "mobile", "cell": "mobile"}
+_DROPPED = {"fixe", "landline"}
 
 #: Words that say which group of values a column belongs to, and the group.
 _QUALIFIERS = {
@@ -114,6 +125,8 @@ _COMPANY_NAMES = {
     "nom d entreprise",
     "denomination",
     "account name",
+    "associated company",
+    "nom de la societe",
 }
 #: Words a header may start with to say whose value it is ("contact_first_name" in Wave,
 #: "Contact Email"): set aside when the header is not known as it is.
@@ -352,6 +365,8 @@ class _Context:
     has_lines: bool
     #: per position, whether the header names a part of an address (street, city, postal code)
     parts: list[bool]
+    #: the file has a first-name column: its "Nom du client" is a person's last name
+    has_first_name: bool = False
 
     @classmethod
     def of(cls, headers: Sequence[str]) -> _Context:
@@ -396,7 +411,7 @@ class _Context:
             for k, w in zip(keys, words_of, strict=True)
         )
         about_companies = not first_name and company
-        return cls(keys, qualifiers, about_companies, has_place, has_lines, parts)
+        return cls(keys, qualifiers, about_companies, has_place, has_lines, parts, first_name)
 
 
 def propose_mapping(table: Table, profile: Profile) -> MappingProposal:
@@ -461,12 +476,19 @@ def _by_header(
         if claim is not None:
             return claim
     words = key.split()
+    plain = [_SYNONYMS.get(w, w) for w in words if w not in _DROPPED]
+    if plain != words and plain:
+        # "Tél. portable" → "telephone mobile": a colleague's spelling of a known header
+        claim = _by_spelling(position, " ".join(plain), index)
+        if claim is not None:
+            confidence = min(claim.confidence, CONFIDENCE["alias"]) * QUALIFIED
+            return replace(claim, reason="alias", confidence=confidence, spelling=_LOOSE - 1)
     if len(words) > 1 and words[0] in _OWNER_WORDS:
         # "contact first name": the contact's first name, less sure than a known spelling
         claim = _by_spelling(position, " ".join(words[1:]), index)
         if claim is not None:
             confidence = min(claim.confidence, CONFIDENCE["alias"]) * QUALIFIED
-            return replace(claim, reason="alias", confidence=confidence)
+            return replace(claim, reason="alias", confidence=confidence, spelling=_LOOSE - 1)
     best = process.extractOne(key, index.keys, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
     if best is None:
         return None
@@ -500,6 +522,10 @@ def _by_spelling(position: int, key: str, index: _Index) -> _Claim | None:
         if first is not None and second is not None and first[0] is second[0]:
             confidence = CONFIDENCE["alias"] * QUALIFIED
             return _Claim(position, first[0], confidence, "alias", spelling=_LOOSE - 1)
+        if first is not None and second is not None and words[0] in _KIND_WORDS:
+            # "Phone - Mobile" (Pipedrive), "Téléphone mobile": the second word says which
+            confidence = CONFIDENCE["alias"] * QUALIFIED
+            return _Claim(position, second[0], confidence, "alias", spelling=_LOOSE - 1)
     return None
 
 
@@ -531,12 +557,14 @@ def _numbered(key: str, index: _Index) -> tuple[Column, str] | None:
 
 
 def _address_part(key: str, index: _Index) -> tuple[Column, str] | None:
-    """``address 1 city`` → the field of ``city``: one part of a numbered address."""
-    match = _ADDRESS_GROUP.match(key)
+    """``address 1 city`` → the field of ``city``: one part of a numbered address; and
+    ``address city`` (QuickBooks' "Billing Address City") the same without a number."""
+    match = _ADDRESS_GROUP.match(key) or _ADDRESS_PART.match(key)
     if match is None:
         return None
-    found = index.get(match.group(2))
-    return (found[0], match.group(2)) if found is not None else None
+    part = match.group(match.lastindex or 1)
+    found = index.get(part)
+    return (found[0], part) if found is not None else None
 
 
 def _plain(words: Iterable[str]) -> list[str]:
@@ -590,6 +618,10 @@ def _in_context(
             return replace(claim, field=index.company)
         if claim is None or claim.field.id in index.person_names:
             return None
+    last = profile.mapping.name.last if profile.mapping.name is not None else None
+    if claim is None and context.has_first_name and key in _GENERIC_NAMES and last is not None:
+        # "Nom du client" beside "Prénom" (a colleague's list): the person's last name
+        claim = _Claim(position, index.by_id[last], CONFIDENCE["alias"] * QUALIFIED, "alias")
     if claim is None and key in _COMPANY_NAMES and index.company is not None:
         # "Account Name" (Zoho CRM): a company's name, whatever the profile calls it
         claim = _Claim(position, index.company, CONFIDENCE["alias"] * QUALIFIED, "alias")
