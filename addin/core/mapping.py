@@ -128,6 +128,9 @@ _COMPANY_NAMES = {
     "associated company",
     "nom de la societe",
 }
+#: A bare "reference" in a list of clients, and the spellings of a client code to give it to
+_REFERENCES = {"reference", "ref"}
+_CLIENT_CODES = ("reference client", "code client", "numero client", "customer code")
 #: Words a header may start with to say whose value it is ("contact_first_name" in Wave,
 #: "Contact Email"): set aside when the header is not known as it is.
 _OWNER_WORDS = {"contact", "customer", "client"}
@@ -252,6 +255,8 @@ class MappingProposal:
         return {c.position: c.field for c in self.columns if c.field is not None}
 
 
+#: A claim the cells ruled out with nothing in its place (postal codes, and no postal field).
+_UNFED = "unfed"
 #: The spelling place of a claim found by a close spelling or by the cells.
 _LOOSE = 1000
 
@@ -436,6 +441,11 @@ def propose_mapping(table: Table, profile: Profile) -> MappingProposal:
         claim = _by_header(position, header, context.keys[position], profile, index)
         claim = _fits(claim, cells, profile)
         claim = _weigh(claim, position, context, evidence, index)
+        if claim is not None and claim.evidence == _UNFED:
+            outcome[position] = ColumnMapping(
+                position, header, None, 0.0, "none", None, qualifier, "postal-codes"
+            )
+            continue
         if claim is not None and claim.evidence == "flags":
             # yes/no cells say whether the columns beside are used: the kind of their values
             outcome[position] = ColumnMapping(
@@ -622,6 +632,11 @@ def _in_context(
     if claim is None and context.has_first_name and key in _GENERIC_NAMES and last is not None:
         # "Nom du client" beside "Prénom" (a colleague's list): the person's last name
         claim = _Claim(position, index.by_id[last], CONFIDENCE["alias"] * QUALIFIED, "alias")
+    if claim is None and key in _REFERENCES:
+        # "Référence" alone in a list of clients (Sage, Odoo): the client's reference
+        found = next((f for k in _CLIENT_CODES if (f := index.get(k)) is not None), None)
+        if found is not None:
+            claim = _Claim(position, found[0], CONFIDENCE["alias"] * QUALIFIED, "alias")
     if claim is None and key in _COMPANY_NAMES and index.company is not None:
         # "Account Name" (Zoho CRM): a company's name, whatever the profile calls it
         claim = _Claim(position, index.company, CONFIDENCE["alias"] * QUALIFIED, "alias")
@@ -647,24 +662,16 @@ def _weigh(
     address or a number (Wave's ``shipping_address`` = ``False``); a grouped "code" whose
     cells are postal codes is the group's postal code, not a client code (Zoho's ``Billing
     Code``), and feeds nothing where the profile has no postal code."""
-    if claim is None:
-        return None
-    if evidence.flags_only and claim.field.type not in ("flag", "choice"):
-        return replace(claim, evidence="flags")
     words = _plain(context.keys[position].split())
     if words == ["code"] and context.qualifiers[position] is not None and evidence.postal_codes:
-        postal = next(
-            (
-                found
-                for key in ("postal code", "code postal", "zip", "postcode")
-                if (found := index.get(key)) is not None and found[0].type == "postal_code"
-            ),
-            None,
-        )
+        postal = next((c for c in index.by_id.values() if c.type == "postal_code"), None)
         if postal is None:
-            return None if claim.field.type != "postal_code" else claim
+            # no postal code here: the column feeds nothing, and says why
+            return None if claim is None else replace(claim, evidence=_UNFED)
         confidence = round(0.7 * evidence.postal / evidence.filled, 2)
-        return _Claim(position, postal[0], confidence, "content", evidence="postal-codes")
+        return _Claim(position, postal, confidence, "content", evidence="postal-codes")
+    if claim is not None and evidence.flags_only and claim.field.type not in ("flag", "choice"):
+        return replace(claim, evidence="flags")
     return claim
 
 
