@@ -19,8 +19,17 @@ companies: its "Nom" is the company's, never a person's. A street next to city a
 postal-code columns is one part of an address: a whole-address field leaves it to be joined
 (see ``resolve``); without them an address column is a whole address.
 
+The cells weigh in wherever names are ambiguous or compete, not only when no name matches
+(``evidence``): a grouped "code" whose cells are postal codes is that group's postal code, not
+a client code (Zoho's "Billing Code"); yes/no cells are never a name, an address or a number
+(Wave's ``shipping_address`` = ``False``); an empty column gives way to a filled one claiming
+the same field (Zoho's empty "Billing Phone" and its "Phone"), except an address's part, which
+follows its group. Each such decision is kept on the column (``ColumnMapping.evidence``), so
+the text, the JSON and the mapping sheet can say why.
+
 Conflicts are settled surest first: a field's surest spelling (its header, then its aliases in
-the profile's order), then the preferred group, then confidence and the file's order. A field
+the profile's order), an empty column after a filled one, then the preferred group, then
+confidence and the file's order. A field
 takes one column; a second claim goes to the next free repetition of the field (Reveal's five
 e-mails, numbered afterwards by group and in the file's order) or is refused with the reason,
 never silently dropped.
@@ -235,7 +244,8 @@ class MappingProposal:
     missing_required: list[str]
 
     def to_dict(self) -> dict[str, object]:
-        """The ``map --json`` contract."""
+        """The proposal alone, column by column. ``map --json`` says more (joins, splits, the
+        user's choices): ``addin.shells.render.mapping_json``."""
         return {
             "profile": self.profile.name,
             "mapping": [
@@ -244,6 +254,7 @@ class MappingProposal:
                     "field": c.field,
                     "confidence": round(c.confidence, 2),
                     "reason": c.reason,
+                    "evidence": c.evidence,
                 }
                 for c in self.columns
             ],
