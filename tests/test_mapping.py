@@ -279,3 +279,10 @@ def test_other_tools_own_words_for_known_fields() -> None:
     )
     assert crm == ["name", "code", "town", "mobile"]
     assert _field_list(["Associated Company", "Email"], "hokus")[0] == "companyDenomination"
+
+
+def test_the_fields_own_header_keeps_its_column_whatever_the_cells() -> None:
+    """« Téléphone » holding TRUE is a phone column with a wrong value, which validate then
+    reports (as CI_CHECK does); only a header found by another name gives way to its cells."""
+    rows: list[list[CellValue | FormulaCell]] = [["TRUE"], ["FALSE"]]
+    assert _mapped(["Téléphone"], "flokon", rows)["Téléphone"] == ("phone", "exact", None)

@@ -670,7 +670,9 @@ def _weigh(
     claim: _Claim | None, position: int, context: _Context, evidence: Evidence, index: _Index
 ) -> _Claim | None:
     """The cells settle what the header leaves open. Yes/no cells are never a name, an
-    address or a number (Wave's ``shipping_address`` = ``False``); a grouped "code" whose
+    address or a number found by another name (Wave's ``shipping_address`` = ``False``); a
+    column under the field's own header keeps it, and its cells are then checked as typed
+    (``CI_CHECK`` and ``validate`` judge a « TRUE » phone alike); a grouped "code" whose
     cells are postal codes is the group's postal code, not a client code (Zoho's ``Billing
     Code``), and feeds nothing where the profile has no postal code."""
     words = _plain(context.keys[position].split())
@@ -681,7 +683,12 @@ def _weigh(
             return None if claim is None else replace(claim, evidence=_UNFED)
         confidence = round(0.7 * evidence.postal / evidence.filled, 2)
         return _Claim(position, postal, confidence, "content", evidence="postal-codes")
-    if claim is not None and evidence.flags_only and claim.field.type not in ("flag", "choice"):
+    if (
+        claim is not None
+        and claim.reason not in ("exact", "spelling")  # the field's own header is no guess
+        and evidence.flags_only
+        and claim.field.type not in ("flag", "choice")
+    ):
         return replace(claim, evidence="flags")
     return claim
 
