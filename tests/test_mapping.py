@@ -9,6 +9,7 @@ from typer.testing import CliRunner
 
 from addin.core.mapping import MappingProposal, propose_mapping
 from addin.core.profiles import get_profile
+from addin.core.resolve import automatic_choices
 from addin.core.table import CellValue, FormulaCell, SourceInfo, Table
 from addin.shells.cli import app
 
@@ -203,3 +204,85 @@ def test_a_bare_number_is_not_a_phone_by_its_cells() -> None:
     assert _field_list(["Identifiant"], "reveal", rows) == [None]
     written: list[list[CellValue | FormulaCell]] = [["418-555-0134"], ["+1 514 555 0142"]]
     assert _field_list(["Joindre"], "reveal", written) == ["phone1"]
+
+
+def _mapped(
+    headers: list[str], profile: str, rows: list[list[CellValue | FormulaCell]]
+) -> dict[str, tuple[str | None, str, str | None]]:
+    proposal = _propose(headers, profile, rows)
+    return {c.column: (c.field, c.reason, c.evidence) for c in proposal.columns}
+
+
+def test_an_empty_column_gives_way_to_a_filled_one_for_the_same_field() -> None:
+    """Zoho: the billing group comes first, but its « Billing Phone » is empty everywhere."""
+    rows: list[list[CellValue | FormulaCell]] = [
+        ["+33 1 42 68 53 00", None],
+        ["04 74 21 33 10", ""],
+    ]
+    found = _mapped(["Phone", "Billing Phone"], "evoliz-clients", rows)
+    assert found == {
+        "Phone": ("phone", "alias", None),
+        "Billing Phone": (None, "taken", "empty"),
+    }
+    # both filled: the business group first, as before
+    full = _mapped(["Phone", "Billing Phone"], "evoliz-clients", [["01 42 68 53 00"] * 2])
+    assert full["Billing Phone"][0] == "phone"
+
+
+def test_a_grouped_code_of_postal_codes_is_the_postal_code_not_the_client_code() -> None:
+    headers = ["Customer ID", "Billing Street", "Billing City", "Billing Code"]
+    rows: list[list[CellValue | FormulaCell]] = [
+        ["2341870000000071001", "12 rue de la Roquette", "Paris", "75011"],
+        ["2341870000000071019", "999 rue Exemple", "Montréal", "H3Z 2Y7"],
+    ]
+    clients = _mapped(headers, "evoliz-clients", rows)
+    assert clients["Customer ID"] == ("code", "alias", None)
+    assert clients["Billing Code"] == ("postcode", "content", "postal-codes")
+    # a profile without a postal code: the column feeds nothing, and says why
+    contacts = _mapped(headers, "evoliz-contacts", rows)
+    assert contacts["Billing Code"] == (None, "none", "postal-codes")
+    # the cells decide: client codes under the same header stay a client code
+    codes = [[None, "12 rue X", "Paris", "C-0042"], [None, "3 place Y", "Lyon", "C-0043"]]
+    assert _mapped(headers[1:], "evoliz-clients", [r[1:] for r in codes])["Billing Code"][0] == (
+        "code"
+    )
+
+
+def test_a_column_of_yes_no_cells_is_never_an_address() -> None:
+    """Wave's ``shipping_address`` says whether a shipping address is given."""
+    headers = ["customer_name", "shipping_address", "shipping_city"]
+    rows: list[list[CellValue | FormulaCell]] = [
+        ["Atelier Durand", "False", ""],
+        ["Boulangerie Lefèvre", "True", "Bourg-en-Bresse"],
+    ]
+    found = _mapped(headers, "reveal", rows)
+    assert found["shipping_address"] == (None, "label", "flags")
+    _, choices, _ = automatic_choices(
+        Table.from_rows(headers, rows, SourceInfo(path="wave.csv", kind="csv")),
+        get_profile("reveal"),
+    )
+    assert choices[1] is None, "never joined into an address"
+
+
+def test_other_tools_own_words_for_known_fields() -> None:
+    wave = _field_list(["contact_first_name", "contact_last_name", "email"], "reveal")
+    assert wave == ["first_name", "last_name", "email1"]
+    gmail = _field_list(["Name", "Section 1 - Phone", "Section 1 - Mobile"], "evoliz-clients")
+    assert gmail[1:] == ["phone", "mobile"]
+    colleague = _field_list(
+        ["Nom du client", "Prénom", "Tél. portable", "Tél. fixe", "CP", "Ville"], "reveal"
+    )
+    assert colleague == ["last_name", "first_name", "mobile1", "phone1", None, None]
+    crm = _field_list(
+        ["Account Name", "Référence", "Billing Address City", "Person - Phone - Mobile"],
+        "evoliz-clients",
+    )
+    assert crm == ["name", "code", "town", "mobile"]
+    assert _field_list(["Associated Company", "Email"], "hokus")[0] == "companyDenomination"
+
+
+def test_the_fields_own_header_keeps_its_column_whatever_the_cells() -> None:
+    """« Téléphone » holding TRUE is a phone column with a wrong value, which validate then
+    reports (as CI_CHECK does); only a header found by another name gives way to its cells."""
+    rows: list[list[CellValue | FormulaCell]] = [["TRUE"], ["FALSE"]]
+    assert _mapped(["Téléphone"], "flokon", rows)["Téléphone"] == ("phone", "exact", None)

@@ -14,7 +14,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
+from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
+from typer.testing import CliRunner
 
 from addin.core.catalogue import Lang
 from addin.core.choices import choice_labels, read_choices
@@ -24,6 +26,7 @@ from addin.errors import InputError, UsageError
 from addin.files.mapping_sheet import MappingSheetRow, read_mapping_sheet, write_mapping_sheet
 from addin.files.xlsx_package import XlsxPackage
 from addin.readers.reader import read_table
+from addin.shells.cli import app
 from addin.usecases.validation import validate_file
 from tests.libreoffice import LibreOfficeServer, convert, ods_validations, validation_at
 from tests.user_workbooks import (
@@ -401,3 +404,28 @@ def test_a_workbook_resaved_by_libreoffice_still_reads_and_keeps_its_dropdown(
     assert read_mapping_sheet(saved) == StoredMapping(
         "reveal", "Clients", (StoredEntry("E-mail Address", "B", "Courriel 2"),)
     )
+
+
+def test_the_reason_column_keeps_what_the_cells_said(tmp_path: Path) -> None:
+    """Zoho → Evoliz in Excel: the sheet says why « Billing Code » is the postal code and why
+    the empty « Billing Phone » feeds nothing, as the text and the JSON do."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Contacts"
+    sheet.append(["Customer ID", "Phone", "Billing Street", "Billing Code", "Billing Phone"])
+    sheet.append(["C-1", "+33 1 42 68 53 00", "12 rue de la Roquette", "75011", None])
+    sheet.append(["C-2", "04 74 21 33 10", "3 place de la Mairie", "01000", None])
+    path = tmp_path / "zoho.xlsx"
+    book.save(path)
+    result = CliRunner().invoke(app, ["map", str(path), "-p", "evoliz-clients", "--write"])
+    assert result.exit_code == 0, result.output
+    written = load_workbook(path)["CI_Correspondance"]
+    reasons = {
+        str(row[0].value): str(row[4].value)
+        for row in written.iter_rows(min_row=FIRST)
+        if row[0].value is not None
+    }
+    assert "codes postaux, pas un code client" in reasons["Billing Code"]
+    assert "colonne vide" in reasons["Billing Phone"]
+    assert reasons["Customer ID"] == "autre nom connu du champ"

@@ -19,8 +19,17 @@ companies: its "Nom" is the company's, never a person's. A street next to city a
 postal-code columns is one part of an address: a whole-address field leaves it to be joined
 (see ``resolve``); without them an address column is a whole address.
 
+The cells weigh in wherever names are ambiguous or compete, not only when no name matches
+(``evidence``): a grouped "code" whose cells are postal codes is that group's postal code, not
+a client code (Zoho's "Billing Code"); yes/no cells are never a name, an address or a number
+(Wave's ``shipping_address`` = ``False``); an empty column gives way to a filled one claiming
+the same field (Zoho's empty "Billing Phone" and its "Phone"), except an address's part, which
+follows its group. Each such decision is kept on the column (``ColumnMapping.evidence``), so
+the text, the JSON and the mapping sheet can say why.
+
 Conflicts are settled surest first: a field's surest spelling (its header, then its aliases in
-the profile's order), then the preferred group, then confidence and the file's order. A field
+the profile's order), an empty column after a filled one, then the preferred group, then
+confidence and the file's order. A field
 takes one column; a second claim goes to the next free repetition of the field (Reveal's five
 e-mails, numbered afterwards by group and in the file's order) or is refused with the reason,
 never silently dropped.
@@ -37,6 +46,7 @@ from dataclasses import dataclass, replace
 from rapidfuzz import fuzz, process
 
 from addin.core.checkers import build_checker
+from addin.core.evidence import Evidence, evidence_of
 from addin.core.fields.base import FieldChecker
 from addin.core.fields.choice import choice_key
 from addin.core.product_columns import is_product_column
@@ -55,18 +65,31 @@ SAMPLE = 50
 #: feed any of a profile's dates (birth, expiry) or countries (nationality, residence...).
 _CONTENT_TYPES = ("email", "phone", "siret", "vat", "iban")
 #: Words that describe a value's slot, not the value ("Phone 1 - Value", "Address 1 -
-#: Formatted"); after the number, "address" too ("E-mail 2 Address").
-_FILLERS = {"value", "valeur", "formatted", "formatee"}
+#: Formatted", the old Gmail "Section 1 - Phone"); after the number, "address" too ("E-mail 2
+#: Address").
+_FILLERS = {"value", "valeur", "formatted", "formatee", "section"}
 #: Words that add nothing to a header's meaning: "Email(s)", "Pays (Alpha-2)", "state_abbr",
 #: Hokus' "personEmail" and "civilTitle".
 _NOISE = {"s", "alpha", "abbr", "abbreviation", "person", "personne", "civil"}
 _TRAILING_FILLERS = {*_FILLERS, "address", "adresse", "name", "nom"}
-#: Columns that hold the kind of the next value ("Phone 1 - Type"): never data for a field.
-_LABEL_WORDS = {"type", "label", "libelle", "etiquette"}
+#: Columns that hold the kind of the next value ("Phone 1 - Type", the old Gmail "Section 1 -
+#: Description"): never data for a field.
+_LABEL_WORDS = {"type", "label", "libelle", "etiquette", "description"}
 _NUMBER = re.compile(r"^(.*?)\s*\b(\d{1,2})\b\s*(.*)$")
 _REPEAT_ID = re.compile(r"^(.*?)(\d+)$")
 #: "Address 2 - City", "Adresse 1 Code postal": one part of a numbered address group
 _ADDRESS_GROUP = re.compile(r"^(?:address|adresse) (\d{1,2}) (.+)$")
+#: "Address City", "Address Postal Code": one part of the address the qualifier names
+_ADDRESS_PART = re.compile(
+    r"^(?:address|adresse) ((?:city|town|ville|state|province|region|country|pays|"
+    r"postal code|zip|zip code|postcode|code postal))$"
+)
+#: Words that name a kind of contact detail, the next word saying which ("Phone - Mobile")
+_KIND_WORDS = {"phone", "telephone", "tel", "email", "mail"}
+#: Words written for one another in people's own sheets ("Tél. portable", "Tél. fixe"):
+#: tried last, when the header is not known as it is
+_SYNONYMS = {"tel": "telephone", "portable": "mobile", "gsm": "mobile", "cell": "mobile"}
+_DROPPED = {"fixe", "landline"}
 
 #: Words that say which group of values a column belongs to, and the group.
 _QUALIFIERS = {
@@ -110,7 +133,16 @@ _COMPANY_NAMES = {
     "nom de l entreprise",
     "nom d entreprise",
     "denomination",
+    "account name",
+    "associated company",
+    "nom de la societe",
 }
+#: A bare "reference" in a list of clients, and the spellings of a client code to give it to
+_REFERENCES = {"reference", "ref"}
+_CLIENT_CODES = ("reference client", "code client", "numero client", "customer code")
+#: Words a header may start with to say whose value it is ("contact_first_name" in Wave,
+#: "Contact Email"): set aside when the header is not known as it is.
+_OWNER_WORDS = {"contact", "customer", "client"}
 #: Words of a contact detail other than an address part (phone, e-mail).
 _DETAIL_WORDS = {
     "telephone",
@@ -199,6 +231,10 @@ class ColumnMapping:
     #: the group the column belongs to ("work", "home", "other"...), when its header or the
     #: address before it says so
     qualifier: str | None = None
+    #: what the cells said when they weighed in: ``empty`` (an empty column gave way to a
+    #: filled one), ``flags`` (yes/no cells, not the value the header names), ``postal-codes``
+    #: (a "Billing Code" of postal codes, not a client code)
+    evidence: str | None = None
     #: for ``remembered``: the day the user chose it (ISO)
     remembered_on: str | None = None
 
@@ -210,7 +246,8 @@ class MappingProposal:
     missing_required: list[str]
 
     def to_dict(self) -> dict[str, object]:
-        """The ``map --json`` contract."""
+        """The proposal alone, column by column. ``map --json`` says more (joins, splits, the
+        user's choices): ``addin.shells.render.mapping_json``."""
         return {
             "profile": self.profile.name,
             "mapping": [
@@ -219,6 +256,7 @@ class MappingProposal:
                     "field": c.field,
                     "confidence": round(c.confidence, 2),
                     "reason": c.reason,
+                    "evidence": c.evidence,
                     **({"remembered_on": c.remembered_on} if c.remembered_on else {}),
                 }
                 for c in self.columns
@@ -231,6 +269,8 @@ class MappingProposal:
         return {c.position: c.field for c in self.columns if c.field is not None}
 
 
+#: A claim the cells ruled out with nothing in its place (postal codes, and no postal field).
+_UNFED = "unfed"
 #: The spelling place of a claim found by a close spelling or by the cells.
 _LOOSE = 1000
 
@@ -246,6 +286,10 @@ class _Claim:
     #: the place in the field's list of the spelling found, qualifier set aside: -1 for the
     #: platform's own header; "Mobile phone" before "Phone" for Flokon's number to alert
     spelling: int = _LOOSE
+    #: the column has no filled cell: it gives way to a filled one for the same field
+    empty: bool = False
+    #: what the cells said, kept as the decision's reason (see ``ColumnMapping.evidence``)
+    evidence: str | None = None
 
 
 class _Index:
@@ -338,11 +382,16 @@ class _Context:
     #: the file names its address lines ("Adresse Ligne 1", "Address 1"): a bare "Adresse"
     #: beside them is the whole address
     has_lines: bool
+    #: per position, whether the header names a part of an address (street, city, postal code)
+    parts: list[bool]
+    #: the file has a first-name column: its "Nom du client" is a person's last name
+    has_first_name: bool = False
 
     @classmethod
     def of(cls, headers: Sequence[str]) -> _Context:
         keys = _drop_prefix([header_key(h) for h in headers])
         qualifiers: list[str | None] = []
+        parts: list[bool] = []
         previous: str | None = None
         previous_part = False
         seen: dict[str, int] = {}
@@ -362,6 +411,7 @@ class _Context:
             if qualifier is None and detail and any(earlier < p < position for p in companies):
                 qualifier = "company"  # the contact's address, then the company's again
             qualifiers.append(qualifier)
+            parts.append(part)
             previous, previous_part = qualifier, part
         words_of = [set(k.split()) for k in keys]
         first_name = any(
@@ -379,7 +429,8 @@ class _Context:
             _street_like(k.split()) and {"1", "ligne", "line"} & w
             for k, w in zip(keys, words_of, strict=True)
         )
-        return cls(keys, qualifiers, not first_name and company, has_place, has_lines)
+        about_companies = not first_name and company
+        return cls(keys, qualifiers, about_companies, has_place, has_lines, parts, first_name)
 
 
 def propose_mapping(
@@ -407,18 +458,37 @@ def propose_mapping(
         if _is_label(header):
             outcome[position] = ColumnMapping(position, header, None, 0.0, "label", None, qualifier)
             continue
+        cells = table.columns[position]
+        evidence = evidence_of(cells)
         claim = _by_header(position, header, context.keys[position], profile, index)
-        claim = _fits(claim, table.columns[position], profile)
+        claim = _fits(claim, cells, profile)
+        claim = _weigh(claim, position, context, evidence, index)
+        if claim is not None and claim.evidence == _UNFED:
+            outcome[position] = ColumnMapping(
+                position, header, None, 0.0, "none", None, qualifier, "postal-codes"
+            )
+            continue
+        if claim is not None and claim.evidence == "flags":
+            # yes/no cells say whether the columns beside are used: the kind of their values
+            outcome[position] = ColumnMapping(
+                position, header, None, 0.0, "label", None, qualifier, "flags"
+            )
+            continue
         placed = _in_context(claim, position, context, index, profile)
         if placed is None and claim is not None:
             # the header names a field the file rules out: no second guess from the cells
-            outcome[position] = ColumnMapping(position, header, None, 0.0, "none", None, qualifier)
+            outcome[position] = ColumnMapping(
+                position, header, None, 0.0, "none", None, qualifier, claim.evidence
+            )
             continue
-        claim = placed or _by_content(position, table.columns[position], profile)
+        claim = placed or _by_content(position, cells, profile)
         if claim is None:
             outcome[position] = ColumnMapping(position, header, None, 0.0, "none", None, qualifier)
         else:
-            claims.append(claim)
+            # an empty column gives way to a filled one, except an address's part: its
+            # group decides (an empty "Home Street 2" is still the home address's line 2)
+            empty = evidence.empty and not context.parts[position]
+            claims.append(replace(claim, empty=empty))
     pinned = {m.field: m.position for m in outcome.values() if m.field is not None}
     outcome.update(_settle(claims, table.headers, context.qualifiers, index, pinned))
     columns = [outcome[p] for p in range(len(table.headers))]
@@ -456,6 +526,20 @@ def _by_header(
         claim = _by_spelling(position, candidate, index)
         if claim is not None:
             return claim
+    words = key.split()
+    plain = [_SYNONYMS.get(w, w) for w in words if w not in _DROPPED]
+    if plain != words and plain:
+        # "Tél. portable" → "telephone mobile": a colleague's spelling of a known header
+        claim = _by_spelling(position, " ".join(plain), index)
+        if claim is not None:
+            confidence = min(claim.confidence, CONFIDENCE["alias"]) * QUALIFIED
+            return replace(claim, reason="alias", confidence=confidence, spelling=_LOOSE - 1)
+    if len(words) > 1 and words[0] in _OWNER_WORDS:
+        # "contact first name": the contact's first name, less sure than a known spelling
+        claim = _by_spelling(position, " ".join(words[1:]), index)
+        if claim is not None:
+            confidence = min(claim.confidence, CONFIDENCE["alias"]) * QUALIFIED
+            return replace(claim, reason="alias", confidence=confidence, spelling=_LOOSE - 1)
     best = process.extractOne(key, index.keys, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
     if best is None:
         return None
@@ -489,6 +573,10 @@ def _by_spelling(position: int, key: str, index: _Index) -> _Claim | None:
         if first is not None and second is not None and first[0] is second[0]:
             confidence = CONFIDENCE["alias"] * QUALIFIED
             return _Claim(position, first[0], confidence, "alias", spelling=_LOOSE - 1)
+        if first is not None and second is not None and words[0] in _KIND_WORDS:
+            # "Phone - Mobile" (Pipedrive), "Téléphone mobile": the second word says which
+            confidence = CONFIDENCE["alias"] * QUALIFIED
+            return _Claim(position, second[0], confidence, "alias", spelling=_LOOSE - 1)
     return None
 
 
@@ -520,12 +608,14 @@ def _numbered(key: str, index: _Index) -> tuple[Column, str] | None:
 
 
 def _address_part(key: str, index: _Index) -> tuple[Column, str] | None:
-    """``address 1 city`` → the field of ``city``: one part of a numbered address."""
-    match = _ADDRESS_GROUP.match(key)
+    """``address 1 city`` → the field of ``city``: one part of a numbered address; and
+    ``address city`` (QuickBooks' "Billing Address City") the same without a number."""
+    match = _ADDRESS_GROUP.match(key) or _ADDRESS_PART.match(key)
     if match is None:
         return None
-    found = index.get(match.group(2))
-    return (found[0], match.group(2)) if found is not None else None
+    part = match.group(match.lastindex or 1)
+    found = index.get(part)
+    return (found[0], part) if found is not None else None
 
 
 def _plain(words: Iterable[str]) -> list[str]:
@@ -579,6 +669,18 @@ def _in_context(
             return replace(claim, field=index.company)
         if claim is None or claim.field.id in index.person_names:
             return None
+    last = profile.mapping.name.last if profile.mapping.name is not None else None
+    if claim is None and context.has_first_name and key in _GENERIC_NAMES and last is not None:
+        # "Nom du client" beside "Prénom" (a colleague's list): the person's last name
+        claim = _Claim(position, index.by_id[last], CONFIDENCE["alias"] * QUALIFIED, "alias")
+    if claim is None and key in _REFERENCES:
+        # "Référence" alone in a list of clients (Sage, Odoo): the client's reference
+        found = next((f for k in _CLIENT_CODES if (f := index.get(k)) is not None), None)
+        if found is not None:
+            claim = _Claim(position, found[0], CONFIDENCE["alias"] * QUALIFIED, "alias")
+    if claim is None and key in _COMPANY_NAMES and index.company is not None:
+        # "Account Name" (Zoho CRM): a company's name, whatever the profile calls it
+        claim = _Claim(position, index.company, CONFIDENCE["alias"] * QUALIFIED, "alias")
     if claim is None:
         return None
     field = claim.field
@@ -592,6 +694,33 @@ def _in_context(
         if twin is not None:
             claim = replace(claim, field=twin)
     return _street_or_whole(claim, key, context, index, profile)
+
+
+def _weigh(
+    claim: _Claim | None, position: int, context: _Context, evidence: Evidence, index: _Index
+) -> _Claim | None:
+    """The cells settle what the header leaves open. Yes/no cells are never a name, an
+    address or a number found by another name (Wave's ``shipping_address`` = ``False``); a
+    column under the field's own header keeps it, and its cells are then checked as typed
+    (``CI_CHECK`` and ``validate`` judge a « TRUE » phone alike); a grouped "code" whose
+    cells are postal codes is the group's postal code, not a client code (Zoho's ``Billing
+    Code``), and feeds nothing where the profile has no postal code."""
+    words = _plain(context.keys[position].split())
+    if words == ["code"] and context.qualifiers[position] is not None and evidence.postal_codes:
+        postal = next((c for c in index.by_id.values() if c.type == "postal_code"), None)
+        if postal is None:
+            # no postal code here: the column feeds nothing, and says why
+            return None if claim is None else replace(claim, evidence=_UNFED)
+        confidence = round(0.7 * evidence.postal / evidence.filled, 2)
+        return _Claim(position, postal, confidence, "content", evidence="postal-codes")
+    if (
+        claim is not None
+        and claim.reason not in ("exact", "spelling")  # the field's own header is no guess
+        and evidence.flags_only
+        and claim.field.type not in ("flag", "choice")
+    ):
+        return replace(claim, evidence="flags")
+    return claim
 
 
 def _fits(
@@ -714,14 +843,15 @@ def _settle(
     taken: dict[str, int] = dict(pinned or {})
     settled: dict[int, ColumnMapping] = {}
 
-    def order(claim: _Claim) -> tuple[int, int, int, int, float, int]:
+    def order(claim: _Claim) -> tuple[int, bool, int, int, int, float, int]:
         group = index.order(claim.field, qualifiers[claim.position])
         # within a group, "Home Phone" before "Home Phone 2"
         repetition = claim.field.id[len(_repeated_base(claim.field.id, index) or claim.field.id) :]
         # the slots of a repeated field are filled by group, whatever the spelling
         spelling = 0 if repetition else claim.spelling
+        # an empty column never beats a filled one ("Billing Phone" empty, "Phone" filled)
         return (
-            *(claim.tier, spelling, group, int(repetition or 0)),
+            *(claim.tier, claim.empty, spelling, group, int(repetition or 0)),
             *(-claim.confidence, claim.position),
         )
 
@@ -733,13 +863,16 @@ def _settle(
         if field.id in taken:
             # every repetition fed ("Courriel 6" for five): the rival holds the last one
             rival = headers[taken[_last_repetition(field, index)]]
+            evidence = "empty" if claim.empty else claim.evidence
             settled[claim.position] = ColumnMapping(
-                claim.position, header, None, claim.confidence, "taken", rival, qualifier
+                *(claim.position, header, None, claim.confidence, "taken", rival, qualifier),
+                evidence,
             )
             continue
         taken[field.id] = claim.position
         settled[claim.position] = ColumnMapping(
-            claim.position, header, field.id, claim.confidence, claim.reason, None, qualifier
+            *(claim.position, header, field.id, claim.confidence, claim.reason, None, qualifier),
+            claim.evidence,
         )
     return _renumber(settled, index)
 

@@ -46,6 +46,7 @@ from addin.shells.cli_push import (
     push_command,
     undo_push_command,
 )
+from addin.shells.render.mapping_json import map_json
 from addin.shells.render.progress import progress_bar
 from addin.shells.render.report_out import check_report_path, report_json, write_report
 from addin.shells.render.terminal import SHOWN_ISSUES, print_report
@@ -612,9 +613,7 @@ def map_command(  # noqa: PLR0917 (typer reads each option from a parameter)
         else:
             mapped = map_file(file, chosen, sheet, language, corrections)
     if as_json:
-        sys.stdout.write(
-            json.dumps(mapped.resolved.proposal.to_dict(), ensure_ascii=False, indent=2)
-        )
+        sys.stdout.write(json.dumps(map_json(mapped), ensure_ascii=False, indent=2))
         sys.stdout.write("\n")
         return
     fr = language == "fr"

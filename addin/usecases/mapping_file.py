@@ -67,6 +67,9 @@ REASONS: dict[Lang, dict[str, str]] = {
         "split-name": "nom complet : choisissez « {split} » pour le découper",
         "stored": "votre choix dans la feuille de correspondance",
         "remembered": "choisi par vous le {on}",
+        "evidence-empty": "colonne vide : une colonne remplie passe avant",
+        "evidence-flags": "cellules oui/non : elles disent si les colonnes voisines servent",
+        "evidence-postal-codes": "les cellules sont des codes postaux, pas un code client",
     },
     "en": {
         "exact": "same header",
@@ -85,6 +88,9 @@ REASONS: dict[Lang, dict[str, str]] = {
         "split-name": "whole name: choose “{split}” to split it",
         "stored": "your choice in the mapping sheet",
         "remembered": "chosen by you on {on}",
+        "evidence-empty": "empty column: a filled one comes first",
+        "evidence-flags": "yes/no cells: they say whether the columns beside are used",
+        "evidence-postal-codes": "the cells are postal codes, not a client code",
     },
 }
 _JOINED_CONFIDENCE = 0.75
@@ -103,6 +109,8 @@ class ColumnLine:
     choice: Choice
     confidence: float
     reason: str
+    #: the reason's code (``alias``, ``joined``, ``stored``...): what ``map --json`` says
+    code: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,9 +226,11 @@ def describe(table: Table, profile: Profile, lang: Lang = "fr") -> FileMapping:
             code = proposed.reason
         on = _day(proposed.remembered_on, lang)
         reason = words[code].format(rival=proposed.rival or "", split=split, on=on)
+        if proposed.evidence is not None and code not in ("stored", "joined", "split"):
+            reason = f"{reason} ; {words['evidence-' + proposed.evidence]}"
         if note == "split-name" and choice != SPLIT_NAME:
             reason = f"{reason} ; {words['split-name'].format(split=split)}"
-        lines.append(ColumnLine(position, proposed.column, choice, confidence, reason))
+        lines.append(ColumnLine(position, proposed.column, choice, confidence, reason, code))
     fed = {c for c in resolved.choices if c is not None}
     for token, parts in (
         (SPLIT_NAME, profile.mapping.name),
