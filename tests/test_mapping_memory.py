@@ -35,12 +35,13 @@ from addin.usecases.mapping_file import map_file
 from tests.ribbon_harness import Excel, excel_fixture  # noqa: F401 (the fixture)
 
 PROFILE = "evoliz-clients"
-#: a customer list as Zoho Books exports it: "Billing Code" is the billing postal code, which
-#: the automatic matching takes for the client code (issue 18) and "Customer ID" then loses
+#: a customer list as Zoho Books exports it, "Billing Code" holding a billing reference that
+#: the automatic matching takes for the client code ("Customer ID" then loses it): the user
+#: keeps it as a comment instead
 HEADERS = ["Display Name", "Billing Code", "Customer ID", "Phone", "EmailID"]
 ROWS = [
-    ["ACME SARL", "75001", "C-0012", "+33 1 42 00 00 00", "compta@acme.fr"],
-    ["Beta SAS", "69002", "C-0013", "+33 4 72 00 00 00", "contact@beta.fr"],
+    ["ACME SARL", "FAC-0012", "C-0012", "+33 1 42 00 00 00", "compta@acme.fr"],
+    ["Beta SAS", "FAC-0013", "C-0013", "+33 4 72 00 00 00", "contact@beta.fr"],
 ]
 #: the same tool's next export: other order, other case and spacing
 AGAIN = ["customer id", "EmailID", "PHONE", "billing  code", "Display Name"]
@@ -112,16 +113,19 @@ def assert_learnt(tmp_path: Path) -> None:
     with their reason and day, in text (French and English) and JSON."""
     again = write_csv(tmp_path / "zoho-janvier.csv", AGAIN)
     text = lines_of(ok("map", again, "-p", PROFILE))
-    assert text["billing  code"].startswith("« Code postal »"), text
+    assert text["billing  code"].startswith("« Commentaire »"), text
     assert text["billing  code"].endswith(f"100% (choisi par vous le {FRENCH_DAY})")
     assert text["customer id"].startswith("« Code client »"), text
     assert f"choisi par vous le {FRENCH_DAY}" in text["customer id"]
     english = lines_of(ok("map", again, "-p", PROFILE, "--lang", "en"))
     assert english["billing  code"].endswith(f"(chosen by you on {TODAY.isoformat()})")
     answer = json_of(again)
-    assert answer["billing  code"] == {
+    entry = answer["billing  code"]
+    assert {
+        key: entry[key] for key in ("column", "field", "confidence", "reason", "remembered_on")
+    } == {
         "column": "billing  code",
-        "field": "postcode",
+        "field": "comment",
         "confidence": 1.0,
         "reason": "remembered",
         "remembered_on": TODAY.isoformat(),
@@ -148,11 +152,11 @@ def test_map_set_is_remembered_for_the_same_headers_in_another_order(tmp_path: P
 
     said = ok(
         "map", source, "-p", PROFILE,
-        "--set", "Billing Code=Code postal", "--set", "customer id=code",
+        "--set", "Billing Code=Commentaire", "--set", "customer id=code",
     )  # fmt: skip
 
     listed = lines_of(said)
-    assert listed["Billing Code"].startswith("« Code postal »")
+    assert listed["Billing Code"].startswith("« Commentaire »")
     assert listed["Customer ID"].startswith("« Code client »")  # the field it lost, back
     assert "2 choix retenu(s) pour les fichiers aux mêmes en-têtes" in said
     assert_learnt(tmp_path)
@@ -188,7 +192,7 @@ def test_a_column_remembered_as_not_imported_is_no_longer_warned_about(tmp_path:
 
 def test_a_file_with_other_headers_or_another_profile_is_not_affected(tmp_path: Path) -> None:
     ok("map", write_csv(tmp_path / "zoho.csv", HEADERS), "-p", PROFILE,
-       "--set", "Billing Code=Code postal")  # fmt: skip
+       "--set", "Billing Code=Commentaire")  # fmt: skip
     other = tmp_path / "autre.csv"
     other.write_text(",".join([*HEADERS, "Notes"]) + "\n" + ",".join([*ROWS[0], "x"]) + "\n")
 
@@ -213,7 +217,7 @@ def test_a_correction_in_the_mapping_sheet_is_remembered_when_a_command_reads_it
     book = write_xlsx(tmp_path / "clients.xlsx")
     ok("map", book, "-p", PROFILE, "--write")
     assert not store().exists()  # writing the automatic mapping is no correction
-    _choose_in_sheet(book, {"Billing Code": "Code postal", "Customer ID": "Code client"})
+    _choose_in_sheet(book, {"Billing Code": "Commentaire", "Customer ID": "Code client"})
 
     name, *options = command
     done = client_import(name, book, "-p", PROFILE, *(o.format(out=tmp_path) for o in options))
@@ -237,11 +241,11 @@ def test_set_on_a_workbook_with_its_sheet_changes_the_sheet_too(tmp_path: Path) 
     book = write_xlsx(tmp_path / "clients.xlsx")
     ok("map", book, "-p", PROFILE, "--write")
 
-    said = ok("map", book, "-p", PROFILE, "--write", "--set", "Billing Code=Code postal")
+    said = ok("map", book, "-p", PROFILE, "--write", "--set", "Billing Code=Commentaire")
 
-    assert lines_of(said)["Billing Code"].startswith("« Code postal »")
-    assert _sheet_labels(book)["Billing Code"] == "Code postal"
-    assert json_of(write_csv(tmp_path / "z.csv", AGAIN))["billing  code"]["field"] == "postcode"
+    assert lines_of(said)["Billing Code"].startswith("« Commentaire »")
+    assert _sheet_labels(book)["Billing Code"] == "Commentaire"
+    assert json_of(write_csv(tmp_path / "z.csv", AGAIN))["billing  code"]["field"] == "comment"
 
 
 def test_the_ribbons_match_columns_remembers_the_sheets_corrections(
@@ -254,24 +258,24 @@ def test_the_ribbons_match_columns_remembers_the_sheets_corrections(
     assert "retenues" not in excel.told()
     sheet = live.sheets["CI_Correspondance"]
     rows = {sheet.range(f"A{r}").value: r for r in range(7, 7 + len(HEADERS))}
-    sheet.range(f"C{rows['Billing Code']}").value = "Code postal"
+    sheet.range(f"C{rows['Billing Code']}").value = "Commentaire"
 
     commands.match_columns()
 
     said = excel.told()
     assert "Vos corrections sont retenues sur cet ordinateur pour les fichiers aux mêmes " in said
     assert "en-têtes : 1 colonne(s)." in said
-    assert "Billing Code → Code postal" in said
+    assert "Billing Code → Commentaire" in said
     again = map_file(write_csv(tmp_path / "z.csv", AGAIN), get_profile(PROFILE))
     line = next(line for line in again.lines if line.column == "billing  code")
-    assert (line.choice, line.reason) == ("postcode", f"choisi par vous le {FRENCH_DAY}")
+    assert (line.choice, line.reason) == ("comment", f"choisi par vous le {FRENCH_DAY}")
 
 
 def test_forget_all_a_profile_or_one_header_set(tmp_path: Path) -> None:
     zoho = write_csv(tmp_path / "zoho.csv", HEADERS)
     other = write_csv(tmp_path / "court.csv", HEADERS[:3], [r[:3] for r in ROWS])
-    ok("map", zoho, "-p", PROFILE, "--set", "Billing Code=Code postal", "--ignore", "Phone")
-    ok("map", other, "-p", PROFILE, "--set", "Billing Code=Code postal")
+    ok("map", zoho, "-p", PROFILE, "--set", "Billing Code=Commentaire", "--ignore", "Phone")
+    ok("map", other, "-p", PROFILE, "--set", "Billing Code=Commentaire")
     ok("map", zoho, "-p", "evoliz-contacts", "--ignore", "Phone")
 
     assert ok("forget", "-p", "evoliz-contacts") == "1 choix oublié(s), pour 1 jeu(x) d'en-têtes.\n"
@@ -305,17 +309,17 @@ def test_a_damaged_or_foreign_memory_is_one_line_then_set_aside(
     assert "Traceback" not in done.stderr
     assert store().read_bytes() == content  # reading never touches it
 
-    kept = client_import("map", source, "-p", PROFILE, "--set", "Billing Code=Code postal")
+    kept = client_import("map", source, "-p", PROFILE, "--set", "Billing Code=Commentaire")
 
     assert kept.returncode == 0, kept.stderr
     assert "Traceback" not in kept.stderr
     assert (store().parent / SET_ASIDE).read_bytes() == content  # kept, not lost
-    assert json_of(source)["Billing Code"]["field"] == "postcode"
+    assert json_of(source)["Billing Code"]["field"] == "comment"
 
 
 def test_the_memory_holds_header_names_and_fields_never_a_cells_value(tmp_path: Path) -> None:
     source = write_csv(tmp_path / "zoho.csv", HEADERS)
-    ok("map", source, "-p", PROFILE, "--set", "Billing Code=Code postal", "--ignore", "EmailID")
+    ok("map", source, "-p", PROFILE, "--set", "Billing Code=Commentaire", "--ignore", "EmailID")
 
     text = store().read_text(encoding="utf-8")
 
@@ -325,7 +329,7 @@ def test_the_memory_holds_header_names_and_fields_never_a_cells_value(tmp_path: 
             "profile": PROFILE,
             "headers": sorted(column_keys(HEADERS).values()),
             "columns": {
-                "billing code": {"choice": "postcode", "on": TODAY.isoformat()},
+                "billing code": {"choice": "comment", "on": TODAY.isoformat()},
                 "emailid": {"choice": None, "on": TODAY.isoformat()},
             },
         }
@@ -335,7 +339,7 @@ def test_the_memory_holds_header_names_and_fields_never_a_cells_value(tmp_path: 
 @pytest.mark.parametrize(
     ("option", "said"),
     [
-        (["--set", "Code=Code postal"], "le fichier n'a pas de colonne « Code » ; ses colonnes"),
+        (["--set", "Code=Commentaire"], "le fichier n'a pas de colonne « Code » ; ses colonnes"),
         (
             ["--set", "Billing Code=Code barre"],
             "« Code barre » n'est pas un champ du profil evoliz-clients",

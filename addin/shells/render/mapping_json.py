@@ -19,7 +19,8 @@ Contract (keys are only ever added): ``profile``, ``origin`` (``automatic`` or `
 - ``confidence``, ``reason`` (a code: ``alias``, ``joined``, ``stored``...), ``reason_text``
   (the words the text listing shows, in the chosen language), ``evidence`` (what the cells
   said when they weighed in: ``empty``, ``flags``, ``postal-codes``, else ``null``) and
-  ``rival`` (for ``taken``: the column that feeds the field instead).
+  ``rival`` (for ``taken``: the column that feeds the field instead); ``remembered_on`` (the
+  day, ISO) for a choice the user made on a file with the same headers.
 """
 
 from __future__ import annotations
@@ -78,6 +79,12 @@ def map_json(mapped: FileMapping) -> dict[str, object]:
                 "reason_text": line.reason,
                 "evidence": proposed[position].evidence,
                 "rival": proposed[position].rival,
+                # the day the user chose it (``reason`` ``remembered``), else absent
+                **(
+                    {"remembered_on": proposed[position].remembered_on}
+                    if proposed[position].remembered_on
+                    else {}
+                ),
             }
         )
     return {
