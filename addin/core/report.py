@@ -18,6 +18,7 @@ from types import MappingProxyType
 from typing import Any, NamedTuple
 
 from addin.core.catalogue import Lang, render
+from addin.core.duplicates import DuplicateGroup
 from addin.core.profile import Profile, Severity
 from addin.core.safety import is_fixable
 from addin.core.table import SourceInfo
@@ -103,6 +104,9 @@ class Report:
     unfixable_rows: set[int] = field(default_factory=set)
     #: an error of the whole file that the export's own file does not resolve
     blocking_file_errors: bool = False
+    #: rows that are probably the same customer (``core.duplicates``), every group, whatever
+    #: the cap on issues: the duplicates sheet lists them
+    duplicates: tuple[DuplicateGroup, ...] = ()
 
     @property
     def truncated(self) -> bool:
@@ -150,6 +154,7 @@ class Report:
             issues=[i if i.row is None else i._replace(row=rows[i.row]) for i in self.issues],
             rows_with_errors={rows[row] for row in self.rows_with_errors},
             unfixable_rows={rows[row] for row in self.unfixable_rows},
+            duplicates=tuple(group.renumbered(rows) for group in self.duplicates),
         )
 
     def fixable(self, issue: Issue) -> bool:

@@ -1,0 +1,415 @@
+"""Rows that are probably the same customer, typed twice: found by blocking keys, not all pairs.
+
+Pure: lists of values in, groups of rows out; which fields hold a customer's e-mail, name or
+city is decided by ``core.duplicate_rule`` from the profile. Two rows are linked when they share
+an e-mail or a phone number, a name and a postal code, or a near-identical name (one or two
+letters apart) at the same address or in the same city; linked rows form a group.
+
+Why blocking: 100,000 rows make five billion pairs. Each rule only compares rows that already
+share a key (an e-mail, a place, the first or last letters of a name in a place), so the work
+grows with the rows, not their square. Two rows that both give an address, and different ones,
+are never linked by their name alone: homonyms at two addresses are two customers.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Literal
+
+from rapidfuzz.distance import Levenshtein
+from rapidfuzz.process import extract
+
+Reason = Literal[
+    "email",
+    "phone",
+    "name-postcode",
+    "name-address",
+    "near-name-address",
+    "name-city",
+    "near-name-city",
+]
+
+#: Each reason in words, as a warning and the duplicates sheet say it.
+REASON_WORDS: dict[str, dict[Reason, str]] = {
+    "fr": {
+        "email": "même e-mail",
+        "phone": "même téléphone",
+        "name-postcode": "même nom et même code postal",
+        "name-address": "même nom à la même adresse",
+        "near-name-address": "nom presque identique à la même adresse",
+        "name-city": "même nom dans la même ville",
+        "near-name-city": "nom presque identique dans la même ville",
+    },
+    "en": {
+        "email": "same e-mail",
+        "phone": "same phone number",
+        "name-postcode": "same name and postal code",
+        "name-address": "same name at the same address",
+        "near-name-address": "near-identical name at the same address",
+        "name-city": "same name in the same city",
+        "near-name-city": "near-identical name in the same city",
+    },
+}
+
+
+@dataclass(frozen=True, slots=True)
+class DuplicatePair:
+    """Two rows (as the user numbers them) found to be the same customer, and why."""
+
+    first: int
+    second: int
+    reason: Reason
+
+
+@dataclass(frozen=True, slots=True)
+class DuplicateGroup:
+    """Rows that are probably one customer: each linked to the group by at least one pair.
+
+    ``pairs`` are the links that made the group (one fewer than its rows); ``labels`` say who
+    each row is (its name, else its e-mail or phone), for the duplicates sheet.
+    """
+
+    rows: tuple[int, ...]
+    pairs: tuple[DuplicatePair, ...]
+    labels: tuple[str, ...] = ()
+
+    def partners(self, row: int) -> list[tuple[int, Reason]]:
+        """The rows ``row`` is linked to directly, with the reason of each link."""
+        found = [(p.second, p.reason) for p in self.pairs if p.first == row]
+        found += [(p.first, p.reason) for p in self.pairs if p.second == row]
+        return sorted(found)
+
+    def renumbered(self, rows: Mapping[int, int]) -> DuplicateGroup:
+        """The same group with each row renumbered (a CSV's lines copied into a workbook)."""
+        return DuplicateGroup(
+            tuple(rows[r] for r in self.rows),
+            tuple(DuplicatePair(rows[p.first], rows[p.second], p.reason) for p in self.pairs),
+            self.labels,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Customers:
+    """What identifies the customer of each row: one list per facet, a value per row.
+
+    Values are as typed (``None`` or ``""`` when empty); each facet is normalised here.
+    ``keys``: the row's platform key when the profile has unique keys: two rows with the same
+    key are already a ``duplicate-key`` error and are not linked again.
+    """
+
+    emails: Sequence[Sequence[str | None]] = ()
+    phones: Sequence[Sequence[str | None]] = ()
+    names: Sequence[str | None] = ()
+    postal_codes: Sequence[str | None] = ()
+    cities: Sequence[str | None] = ()
+    addresses: Sequence[str | None] = ()
+    keys: Sequence[Hashable | None] = ()
+    labels: Sequence[str] = field(default_factory=list)
+
+
+# --- normalising ------------------------------------------------------------------------------
+
+#: Legal forms and titles: « Dupont SARL », « DUPONT S.A.R.L. » and « Sté Dupont » are one name.
+_NOISE = frozenset(
+    ("sarl", "sas", "sasu", "sa", "eurl", "eirl", "ei", "sci", "snc", "scp", "scm", "selarl",
+     "selas", "sca", "gie", "ste", "societe", "ets", "etablissements", "cie", "et", "co",
+     "compagnie", "ltd", "llc", "inc", "gmbh", "m", "mr", "mme", "mlle", "monsieur", "madame",
+     "mademoiselle", "dr", "me")
+)  # fmt: skip
+#: Street words the way they are shortened: « 12 av. Foch » is « 12 avenue Foch ».
+_STREET_WORDS = {
+    "av": "avenue",
+    "ave": "avenue",
+    "bd": "boulevard",
+    "bld": "boulevard",
+    "boul": "boulevard",
+    "r": "rue",
+    "pl": "place",
+    "ch": "chemin",
+    "chem": "chemin",
+    "imp": "impasse",
+    "all": "allee",
+    "rte": "route",
+    "fbg": "faubourg",
+    "faub": "faubourg",
+    "sq": "square",
+    "qu": "quai",
+    "st": "saint",
+    "ste": "sainte",
+    "crs": "cours",
+    "pass": "passage",
+    "res": "residence",
+    "lot": "lotissement",
+}
+_NOT_WORD = re.compile(r"[^0-9a-z@]+")
+
+
+@lru_cache(maxsize=65536)
+def _words(text: str) -> tuple[str, ...]:
+    """Lower case, no accents, punctuation as spaces, dotted initials joined: « S.A.R.L. »
+    and « Sté » become ``sarl`` and ``ste``. Cached: cities and names repeat."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().casefold()
+    plain = re.sub(r"\b(\w)\.(?=\w\.)", r"\1", plain)  # s.a.r.l. -> sarl.
+    plain = re.sub(r"\b(\w)\.(?=\w\b)", r"\1", plain)  # s.a -> sa
+    return tuple(_NOT_WORD.sub(" ", plain.replace("@", " ")).split())
+
+
+def name_key(name: str | None) -> str | None:
+    """A name as compared: its words without legal forms or titles, in alphabetical order
+    (« Jean Dupont » and « DUPONT Jean » are one name)."""
+    if not name:
+        return None
+    words = sorted(w for w in _words(name) if w not in _NOISE)
+    return " ".join(words) or None
+
+
+def place_key(text: str | None) -> str | None:
+    """A city or a postal code as compared: « PARIS CEDEX 02 » is ``paris``, « 75 002 »
+    is ``75002``."""
+    if not text:
+        return None
+    words = _words(text)
+    if words and all(w.isdigit() for w in words):
+        return "".join(words)
+    kept = [w for w in words if w != "cedex" and not w.isdigit()]
+    return " ".join(kept) or None
+
+
+def address_key(text: str | None) -> str | None:
+    """A street address as compared: short street words spelled out, punctuation gone."""
+    if not text:
+        return None
+    return " ".join(_STREET_WORDS.get(w, w) for w in _words(text)) or None
+
+
+def email_key(text: str | None) -> str | None:
+    """E-mails compare without case or surrounding spaces."""
+    if not text:
+        return None
+    key = text.strip().casefold()
+    return key if "@" in key else None
+
+
+def phone_key(text: str | None) -> str | None:
+    """A phone number's digits, its last nine only: « 06 12 34 56 78 », « +33 6 12 34 56 78 »
+    and « 0033612345678 » are one number (nine digits: a French number without its 0, and
+    more than enough to tell numbers of one country apart)."""
+    if not text:
+        return None
+    digits = "".join(c for c in text if c.isdigit())
+    if len(digits) < 8 or len(set(digits)) == 1:  # too short, or a filler: 0000000000
+        return None
+    return digits[-9:]
+
+
+# --- grouping ---------------------------------------------------------------------------------
+
+#: Names shorter than this are compared letter for letter only (« Roy » and « Ray » are two).
+_SHORTEST_FUZZY = 6
+#: Sub-blocks of a place larger than this are compared through rapidfuzz's C loop.
+_SMALL_BLOCK = 40
+
+
+class _Links:
+    """Union-find over row indices, keeping the pairs that joined two groups."""
+
+    def __init__(self, size: int, keys: Sequence[Hashable | None]) -> None:
+        self.parent = list(range(size))
+        self.pairs: list[tuple[int, int, Reason]] = []
+        self.keys = keys
+
+    def find(self, i: int) -> int:
+        parent = self.parent
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def same_key(self, i: int, j: int) -> bool:
+        keys = self.keys
+        return bool(keys) and keys[i] is not None and keys[i] == keys[j]
+
+    def link(self, i: int, j: int, reason: Reason) -> None:
+        a, b = self.find(i), self.find(j)
+        if a == b or self.same_key(i, j):
+            return
+        self.parent[b] = a
+        self.pairs.append((min(i, j), max(i, j), reason))
+
+
+def _blocks(values: Iterable[Hashable | None]) -> list[list[int]]:
+    """Indices sharing a value (``None`` shares nothing), blocks of two or more only."""
+    found: dict[Hashable, list[int]] = {}
+    for i, value in enumerate(values):
+        if value is not None:
+            found.setdefault(value, []).append(i)
+    return [block for block in found.values() if len(block) > 1]
+
+
+def _normalised(values: Sequence[str | None], how: object) -> list[str | None]:
+    """``how`` applied once per distinct value: a column holds many repeats."""
+    assert callable(how)
+    memo: dict[str | None, str | None] = {}
+    out: list[str | None] = []
+    for value in values:
+        if value not in memo:
+            memo[value] = how(value)
+        out.append(memo[value])
+    return out
+
+
+def find_duplicates(customers: Customers, rows: Sequence[int]) -> list[DuplicateGroup]:
+    """Groups of rows that are probably the same customer, in the order of their first row.
+
+    ``rows``: the row number the user sees for each index of the facets' lists.
+    """
+    size = len(rows)
+    links = _Links(size, customers.keys)
+    for column in customers.emails:
+        _link_equal(links, _normalised(column, email_key), "email")
+    for column in customers.phones:
+        _link_equal(links, _normalised(column, phone_key), "phone")
+    names = _normalised(customers.names, name_key) if customers.names else []
+    if names:
+        postal = _normalised(customers.postal_codes, place_key) if customers.postal_codes else []
+        cities = _normalised(customers.cities, place_key) if customers.cities else []
+        addresses = _normalised(customers.addresses, address_key) if customers.addresses else []
+        apart = _Apart(addresses)
+        if postal:
+            for block in _blocks(zip(names, postal, strict=True)):
+                _link_block(links, block, "name-postcode", apart)
+        places = [c or p for c, p in zip(cities or postal, postal or cities, strict=True)]
+        if addresses:
+            at = [None if a is None else (a, p) for a, p in zip(addresses, places, strict=True)]
+            _link_near_names(links, names, at, ("name-address", "near-name-address"), None)
+        if places:
+            _link_near_names(links, names, places, ("name-city", "near-name-city"), apart)
+    return _groups(links, rows, customers.labels)
+
+
+def _link_equal(links: _Links, keys: list[str | None], reason: Reason) -> None:
+    for block in _blocks(keys):
+        _link_block(links, block, reason, None)
+
+
+class _Apart:
+    """Whether two rows both give an address and the addresses differ: two customers."""
+
+    def __init__(self, addresses: list[str | None]) -> None:
+        self.addresses = addresses
+
+    def __call__(self, i: int, j: int) -> bool:
+        if not self.addresses:
+            return False
+        a, b = self.addresses[i], self.addresses[j]
+        return a is not None and b is not None and a != b and _far(a, b, 2)
+
+
+def _far(a: str, b: str, allowed: int) -> bool:
+    return Levenshtein.distance(a, b, score_cutoff=allowed) > allowed
+
+
+def _link_block(links: _Links, block: list[int], reason: Reason, apart: _Apart | None) -> None:
+    """Link each row of ``block`` to the first before it it may be linked with."""
+    for n, j in enumerate(block[1:], start=1):
+        for i in block[:n]:
+            if (apart is None or not apart(i, j)) and not links.same_key(i, j):
+                links.link(i, j, reason)
+                break
+
+
+def _allowed(a: str, b: str) -> int:
+    """Letters two names may differ by and still be one: one, two for long names, none for
+    short ones (« Roy » and « Ray » are two people)."""
+    shortest = min(len(a), len(b))
+    if shortest < _SHORTEST_FUZZY:
+        return 0
+    return 1 if max(len(a), len(b)) < 16 else 2
+
+
+def _link_near_names(
+    links: _Links,
+    names: list[str | None],
+    places: Sequence[Hashable | None],
+    reasons: tuple[Reason, Reason],
+    apart: _Apart | None,
+) -> None:
+    """Rows of one place whose names are equal or a letter or two apart.
+
+    Within a place, names are compared only when they share their first three or their last
+    three letters: a one- or two-letter typo keeps one of the two, and a city of 10,000 rows
+    is not 50 million comparisons.
+    """
+    by_start: dict[Hashable, list[int]] = {}
+    by_end: dict[Hashable, list[int]] = {}
+    for i, (name, place) in enumerate(zip(names, places, strict=True)):
+        if name is None or place is None:
+            continue
+        by_start.setdefault((place, name[:3]), []).append(i)
+        by_end.setdefault((place, name[-3:]), []).append(i)
+    for block in (*by_start.values(), *by_end.values()):
+        if len(block) > 1:
+            _compare_names(links, names, block, reasons, apart)
+
+
+def _compare_names(
+    links: _Links,
+    names: list[str | None],
+    block: list[int],
+    reasons: tuple[Reason, Reason],
+    apart: _Apart | None,
+) -> None:
+    same, near = reasons
+    texts = [names[i] or "" for i in block]
+    if len(block) > _SMALL_BLOCK:
+        candidates = _close_pairs(texts)
+    else:
+        candidates = [(x, y) for y in range(1, len(block)) for x in range(y)]
+    for x, y in candidates:
+        a, b = texts[x], texts[y]
+        i, j = block[x], block[y]
+        if a == b:
+            reason = same
+        elif _far(a, b, _allowed(a, b)):
+            continue
+        else:
+            reason = near
+        if apart is None or not apart(i, j):
+            links.link(i, j, reason)
+
+
+def _close_pairs(texts: list[str]) -> list[tuple[int, int]]:
+    """Pairs of ``texts`` at most two letters apart, each text's search in rapidfuzz's C loop."""
+    found: list[tuple[int, int]] = []
+    for x, text in enumerate(texts):
+        matches = extract(text, texts, scorer=Levenshtein.distance, score_cutoff=2, limit=None)
+        found += [(x, y) for _match, _score, y in matches if y > x]
+    return found
+
+
+def _groups(links: _Links, rows: Sequence[int], labels: Sequence[str]) -> list[DuplicateGroup]:
+    members: dict[int, list[int]] = {}
+    for i, _j, _reason in links.pairs:
+        members.setdefault(links.find(i), [])
+    if not members:
+        return []
+    for i in range(len(rows)):
+        root = links.find(i)
+        if root in members:
+            members[root].append(i)
+    pairs: dict[int, list[DuplicatePair]] = {}
+    for i, j, reason in sorted(links.pairs):
+        pairs.setdefault(links.find(i), []).append(DuplicatePair(rows[i], rows[j], reason))
+    groups = [
+        DuplicateGroup(
+            tuple(rows[i] for i in indices),
+            tuple(pairs[root]),
+            tuple(labels[i] for i in indices) if labels else (),
+        )
+        for root, indices in members.items()
+    ]
+    return sorted(groups, key=lambda g: g.rows[0])
