@@ -208,8 +208,8 @@ def phone_key(text: str | None) -> str | None:
 
 # --- grouping ---------------------------------------------------------------------------------
 
-#: Names shorter than this are compared letter for letter only (« Roy » and « Ray » are two).
-_SHORTEST_FUZZY = 6
+#: Words shorter than this are compared letter for letter only (« Roy » and « Ray » are two).
+_SHORTEST_FUZZY = 5
 #: Sub-blocks of a place larger than this are compared through rapidfuzz's C loop.
 _SMALL_BLOCK = 40
 
@@ -269,10 +269,10 @@ def find_duplicates(customers: Customers, rows: Sequence[int]) -> list[Duplicate
     """
     size = len(rows)
     links = _Links(size, customers.keys)
-    for column in customers.emails:
-        _link_equal(links, _normalised(column, email_key), "email")
-    for column in customers.phones:
-        _link_equal(links, _normalised(column, phone_key), "phone")
+    # one pool per kind: a number under « Portable » on one row and « Téléphone » on another
+    # is still one number
+    _link_equal(links, [_normalised(c, email_key) for c in customers.emails], "email")
+    _link_equal(links, [_normalised(c, phone_key) for c in customers.phones], "phone")
     names = _normalised(customers.names, name_key) if customers.names else []
     if names:
         postal = _normalised(customers.postal_codes, place_key) if customers.postal_codes else []
@@ -283,17 +283,28 @@ def find_duplicates(customers: Customers, rows: Sequence[int]) -> list[Duplicate
             for block in _blocks(zip(names, postal, strict=True)):
                 _link_block(links, block, "name-postcode", apart)
         places = [c or p for c, p in zip(cities or postal, postal or cities, strict=True)]
-        if addresses:
-            at = [None if a is None else (a, p) for a, p in zip(addresses, places, strict=True)]
+        if addresses:  # the same street in two cities is two addresses
+            at: Sequence[Hashable | None] = addresses
+            if places:
+                at = [None if a is None else (a, p) for a, p in zip(addresses, places, strict=True)]
             _link_near_names(links, names, at, ("name-address", "near-name-address"), None)
         if places:
             _link_near_names(links, names, places, ("name-city", "near-name-city"), apart)
     return _groups(links, rows, customers.labels)
 
 
-def _link_equal(links: _Links, keys: list[str | None], reason: Reason) -> None:
-    for block in _blocks(keys):
-        _link_block(links, block, reason, None)
+def _link_equal(links: _Links, columns: list[list[str | None]], reason: Reason) -> None:
+    """Rows sharing a value in any of ``columns`` (a row counted once per value)."""
+    found: dict[str, list[int]] = {}
+    for column in columns:
+        for i, value in enumerate(column):
+            if value is not None:
+                block = found.setdefault(value, [])
+                if not block or block[-1] != i:
+                    block.append(i)
+    for block in found.values():
+        if len(block) > 1:
+            _link_block(links, sorted(set(block)), reason, None)
 
 
 class _Apart:
@@ -306,11 +317,19 @@ class _Apart:
         if not self.addresses:
             return False
         a, b = self.addresses[i], self.addresses[j]
-        return a is not None and b is not None and a != b and _far(a, b, 2)
+        return a is not None and b is not None and a != b and _other_address(a, b)
 
 
-def _far(a: str, b: str, allowed: int) -> bool:
-    return Levenshtein.distance(a, b, score_cutoff=allowed) > allowed
+def _other_address(a: str, b: str) -> bool:
+    """Two addresses of two places: another house number, or a street more than two letters
+    apart (« 4 rue Oberkampf » and « 9 rue Oberkampf » are two doors)."""
+    numbers_a = [w for w in a.split() if w.isdigit()]
+    numbers_b = [w for w in b.split() if w.isdigit()]
+    if numbers_a and numbers_b and numbers_a != numbers_b:
+        return True
+    street_a = " ".join(w for w in a.split() if not w.isdigit())
+    street_b = " ".join(w for w in b.split() if not w.isdigit())
+    return Levenshtein.distance(street_a, street_b, score_cutoff=2) > 2
 
 
 def _link_block(links: _Links, block: list[int], reason: Reason, apart: _Apart | None) -> None:
@@ -322,13 +341,26 @@ def _link_block(links: _Links, block: list[int], reason: Reason, apart: _Apart |
                 break
 
 
-def _allowed(a: str, b: str) -> int:
-    """Letters two names may differ by and still be one: one, two for long names, none for
-    short ones (« Roy » and « Ray » are two people)."""
-    shortest = min(len(a), len(b))
+def _near(a: str, b: str) -> bool:
+    """Whether two names differ by a typo: the same words but one, and that one a letter
+    apart (two for words of ten letters or more). A short word differing is another person
+    (« Paul Roy » and « Paul Ray »), and so is a word more or less (« Jean » and « Jeanne »
+    are two words of their own)."""
+    if Levenshtein.distance(a, b, score_cutoff=2) > 2:  # most pairs stop here, in C
+        return False
+    words_a, words_b = a.split(), b.split()
+    if len(words_a) != len(words_b):
+        return False
+    only_a = sorted(set(words_a) - set(words_b))
+    only_b = sorted(set(words_b) - set(words_a))
+    if len(only_a) != 1 or len(only_b) != 1:
+        return False
+    x, y = only_a[0], only_b[0]
+    shortest = min(len(x), len(y))
     if shortest < _SHORTEST_FUZZY:
-        return 0
-    return 1 if max(len(a), len(b)) < 16 else 2
+        return False
+    allowed = 1 if shortest < 10 else 2
+    return Levenshtein.distance(x, y, score_cutoff=allowed) <= allowed
 
 
 def _link_near_names(
@@ -374,10 +406,10 @@ def _compare_names(
         i, j = block[x], block[y]
         if a == b:
             reason = same
-        elif _far(a, b, _allowed(a, b)):
-            continue
-        else:
+        elif _near(a, b):
             reason = near
+        else:
+            continue
         if apart is None or not apart(i, j):
             links.link(i, j, reason)
 

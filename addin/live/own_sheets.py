@@ -55,9 +55,10 @@ def own_sheet(book: xw.Book, candidates: list[str]) -> str | None:
 
 def _legacy(sheet: xw.Sheet) -> bool:
     """A sheet of ours written before the owner names: it begins as ours did."""
-    if sheet.name not in PRODUCT_SHEETS:
+    cells = LEGACY_CELLS.get(sheet.name)
+    if sheet.name not in PRODUCT_SHEETS or cells is None:  # None: always had its owner mark
         return False
-    for ref, beginnings in LEGACY_CELLS.get(sheet.name, {}).items():
+    for ref, beginnings in cells.items():
         value = sheet.range(ref).value
         if not (isinstance(value, str) and value.startswith(beginnings)):
             return False
