@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,10 +21,13 @@ from addin.core.duplicate_rule import customer_fields
 from addin.core.duplicates import Customers, find_duplicates, name_key
 from addin.core.profile import Profile
 from addin.core.profiles import get_profile
+from addin.errors import UsageError
 from addin.files.duplicates_sheet import DUPLICATES_HEADER_ROW
 from addin.files.xlsx_package import XlsxPackage
-from addin.usecases.marking import clear_file, mark_file
+from addin.usecases.marking import clear_book, clear_file, mark_book, mark_file
 from addin.usecases.validation import validate_file
+from tests import excel_engine
+from tests.test_live_marks import assert_marks_alike, open_live, read
 from tests.user_workbooks import write_rows
 
 EVOLIZ = get_profile("evoliz-clients")
@@ -261,3 +265,42 @@ def test_a_profile_that_names_only_the_email_groups_by_email_only(tmp_path: Path
     )
     report = validate_file(clients(tmp_path / "clients.xlsx"), only_email)
     assert groups_of(report) == [[(4, 5, "email")]]
+
+
+# --- in the open book ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def excel() -> Iterator[excel_engine.Engine]:
+    engine = excel_engine.activate()
+    engine.reset()
+    yield engine
+    engine.reset()
+
+
+def test_the_duplicates_sheet_is_drawn_and_cleared_live_as_on_file(
+    excel: excel_engine.Engine, tmp_path: Path
+) -> None:
+    (tmp_path / "source").mkdir()
+    source = clients(tmp_path / "source" / "clients.xlsx")
+    assert_marks_alike(source, EVOLIZ, tmp_path / "compared")
+    marked = read(tmp_path / "compared" / "live-marked-clients.xlsx")
+    assert marked.sheetnames[-1] == "CI_Doublons"
+    assert marked["CI_Doublons"].freeze_panes == f"A{DUPLICATES_HEADER_ROW + 1}"
+
+
+def test_a_users_own_duplicates_sheet_is_refused_live_before_anything_is_drawn(
+    excel: excel_engine.Engine, tmp_path: Path
+) -> None:
+    book, live = open_live(clients(tmp_path / "clients.xlsx"))
+    book.sheets.add(name="CI_Doublons", after=book.sheets[-1]).range("A1").raw_value = "à moi"
+    with pytest.raises(UsageError, match="déjà une feuille « CI_Doublons »"):
+        mark_book(live, EVOLIZ)
+    assert live.sheet_names() == ["Clients", "CI_Doublons"]
+    assert clear_book(live) is False
+    assert book.sheets["CI_Doublons"].range("A1").raw_value == "à moi"
+
+
+def test_rows_with_no_name_and_no_postal_code_are_not_one_customer() -> None:
+    customers = Customers(emails=[["a@b.fr", None]], names=[None, None], postal_codes=[None, None])
+    assert find_duplicates(customers, [2, 3]) == []

@@ -280,7 +280,11 @@ def find_duplicates(customers: Customers, rows: Sequence[int]) -> list[Duplicate
         addresses = _normalised(customers.addresses, address_key) if customers.addresses else []
         apart = _Apart(addresses)
         if postal:
-            for block in _blocks(zip(names, postal, strict=True)):
+            named_at = [
+                None if n is None or p is None else (n, p)
+                for n, p in zip(names, postal, strict=True)
+            ]
+            for block in _blocks(named_at):
                 _link_block(links, block, "name-postcode", apart)
         places = [c or p for c, p in zip(cities or postal, postal or cities, strict=True)]
         if addresses:  # the same street in two cities is two addresses
