@@ -10,12 +10,13 @@ customer's), and puts one warning on each row of a group naming the rows it repe
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 from addin.core.catalogue import Lang
 from addin.core.context import Context
 from addin.core.duplicates import REASON_WORDS, Customers, DuplicateGroup, Reason, find_duplicates
-from addin.core.fields.base import problem
+from addin.core.fields.base import Problem
 from addin.core.profile import Column, Profile
 from addin.core.table import CellValue, FormulaCell
 
@@ -165,10 +166,38 @@ def check_duplicates(ctx: Context) -> list[DuplicateGroup]:
     )
     groups = find_duplicates(customers, ctx.table.row_numbers)
     for group in groups:
+        partners: dict[int, list[tuple[int, Reason]]] = {row: [] for row in group.rows}
+        for pair in group.pairs:
+            partners[pair.first].append((pair.second, pair.reason))
+            partners[pair.second].append((pair.first, pair.reason))
         for row in group.rows:
-            warning = problem("likely-duplicate", "warning", None, **warning_params(group, row))
-            ctx.add(warning, row, None, None)
+            words = _Words(group, row, sorted(partners[row]))
+            ctx.add(Problem("likely-duplicate", "warning", None, words), row, None, None)
     return groups
+
+
+class _Words(Mapping[str, str]):
+    """A warning's parameters, written when its message is first shown: a file of 100,000
+    rows may hold tens of thousands of likely duplicates, and most messages are never read
+    (the text report and the notes show a few hundred)."""
+
+    __slots__ = ("_built", "_group", "_partners", "_row")
+    _KEYS = ("partners", "group", "partners_en", "group_en")
+
+    def __init__(self, group: DuplicateGroup, row: int, partners: list[tuple[int, Reason]]) -> None:
+        self._group, self._row, self._partners = group, row, partners
+        self._built: dict[str, str] | None = None
+
+    def __getitem__(self, key: str) -> str:
+        if self._built is None:
+            self._built = warning_params(self._group, self._row, self._partners)
+        return self._built[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._KEYS)
+
+    def __len__(self) -> int:
+        return len(self._KEYS)
 
 
 def _labels(
@@ -182,9 +211,12 @@ def _labels(
     return [next((c[i] for c in shown if c and c[i]), "") or "" for i in range(size)]
 
 
-def warning_params(group: DuplicateGroup, row: int) -> dict[str, str]:
-    """The message's parameters for ``row``, in French and English (``partners``, ``group``)."""
-    partners = group.partners(row)
+def warning_params(
+    group: DuplicateGroup, row: int, partners: list[tuple[int, Reason]] | None = None
+) -> dict[str, str]:
+    """The message's parameters for ``row``, in French and English (``partners``, ``group``);
+    ``partners``: the rows ``row`` is linked to, when already known."""
+    partners = group.partners(row) if partners is None else partners
     params: dict[str, str] = {}
     for lang, suffix in _SUFFIXES:
         params["partners" + suffix] = _partners_text(partners, lang)

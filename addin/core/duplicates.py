@@ -15,13 +15,17 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections import Counter
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Literal
+from itertools import chain, compress, count, islice
+from typing import Literal, TypeVar
 
 from rapidfuzz.distance import Levenshtein
 from rapidfuzz.process import extract
+
+T = TypeVar("T")
 
 Reason = Literal[
     "email",
@@ -146,6 +150,7 @@ _STREET_WORDS = {
     "lot": "lotissement",
 }
 _NOT_WORD = re.compile(r"[^0-9a-z@]+")
+_NOT_DIGIT = re.compile(r"[^0-9]+")
 
 
 @lru_cache(maxsize=65536)
@@ -200,7 +205,7 @@ def phone_key(text: str | None) -> str | None:
     more than enough to tell numbers of one country apart)."""
     if not text:
         return None
-    digits = "".join(c for c in text if c.isdigit())
+    digits = _NOT_DIGIT.sub("", text)
     if len(digits) < 8 or len(set(digits)) == 1:  # too short, or a filler: 0000000000
         return None
     return digits[-9:]
@@ -241,25 +246,23 @@ class _Links:
         self.pairs.append((min(i, j), max(i, j), reason))
 
 
-def _blocks(values: Iterable[Hashable | None]) -> list[list[int]]:
-    """Indices sharing a value (``None`` shares nothing), blocks of two or more only."""
+def _blocks(values: Sequence[Hashable | None]) -> list[list[int]]:
+    """Indices sharing a value (``None`` shares nothing), blocks of two or more only. The
+    values that repeat are counted at C speed first: most values of a column do not."""
+    repeated = {v for v, n in Counter(values).items() if n > 1 and v is not None}
+    if not repeated:
+        return []
     found: dict[Hashable, list[int]] = {}
-    for i, value in enumerate(values):
-        if value is not None:
-            found.setdefault(value, []).append(i)
-    return [block for block in found.values() if len(block) > 1]
+    for i in compress(count(), map(repeated.__contains__, values)):
+        found.setdefault(values[i], []).append(i)
+    return list(found.values())
 
 
-def _normalised(values: Sequence[str | None], how: object) -> list[str | None]:
-    """``how`` applied once per distinct value: a column holds many repeats."""
-    assert callable(how)
-    memo: dict[str | None, str | None] = {}
-    out: list[str | None] = []
-    for value in values:
-        if value not in memo:
-            memo[value] = how(value)
-        out.append(memo[value])
-    return out
+def _normalised(values: Sequence[str | None], how: Callable[[str | None], T]) -> list[T]:
+    """``how`` applied once per distinct value (a column holds many repeats), spread over the
+    rows at C speed."""
+    memo = {value: how(value) for value in set(values)}
+    return list(map(memo.__getitem__, values))
 
 
 def find_duplicates(customers: Customers, rows: Sequence[int]) -> list[DuplicateGroup]:
@@ -286,42 +289,59 @@ def find_duplicates(customers: Customers, rows: Sequence[int]) -> list[Duplicate
             ]
             for block in _blocks(named_at):
                 _link_block(links, block, "name-postcode", apart)
-        places = [c or p for c, p in zip(cities or postal, postal or cities, strict=True)]
-        if addresses:  # the same street in two cities is two addresses
-            at: Sequence[Hashable | None] = addresses
-            if places:
-                at = [None if a is None else (a, p) for a, p in zip(addresses, places, strict=True)]
-            _link_near_names(links, names, at, ("name-address", "near-name-address"), None)
+        # one pass over each town's names: two rows of one town at one address are linked
+        # « at the same address », others « in the same town » unless their addresses differ
+        places: Sequence[Hashable | None] = [
+            c or p for c, p in zip(cities or postal, postal or cities, strict=True)
+        ]
+        if not places:  # a file of whole addresses only: the address is the place
+            places = addresses
         if places:
-            _link_near_names(links, names, places, ("name-city", "near-name-city"), apart)
+            _link_near_names(links, names, places, apart)
     return _groups(links, rows, customers.labels)
 
 
 def _link_equal(links: _Links, columns: list[list[str | None]], reason: Reason) -> None:
     """Rows sharing a value in any of ``columns`` (a row counted once per value)."""
-    found: dict[str, list[int]] = {}
-    for column in columns:
-        for i, value in enumerate(column):
-            if value is not None:
-                block = found.setdefault(value, [])
-                if not block or block[-1] != i:
-                    block.append(i)
-    for block in found.values():
+    if len(columns) == 1:
+        blocks = _blocks(columns[0])
+    else:
+        pooled = [v for i, values in enumerate(zip(*columns, strict=True))
+                  for v in set(values) if v is not None]  # fmt: skip
+        owners = [i for i, values in enumerate(zip(*columns, strict=True))
+                  for v in set(values) if v is not None]  # fmt: skip
+        blocks = [sorted({owners[k] for k in block}) for block in _blocks(pooled)]
+    for block in blocks:
         if len(block) > 1:
-            _link_block(links, sorted(set(block)), reason, None)
+            _link_block(links, block, reason, None)
 
 
 class _Apart:
     """Whether two rows both give an address and the addresses differ: two customers."""
 
-    def __init__(self, addresses: list[str | None]) -> None:
+    def __init__(self, addresses: Sequence[str | None]) -> None:
         self.addresses = addresses
+        #: the house numbers of each row's address (``None``: no address, apart from none)
+        self.numbers: Sequence[tuple[str, ...] | None] = (
+            _normalised(addresses, _house_numbers) if addresses else ()
+        )
+
+    def same(self, i: int, j: int) -> bool:
+        """Whether both rows give an address, and the same one, or nearly."""
+        if not self.addresses:
+            return False
+        a, b = self.addresses[i], self.addresses[j]
+        return a is not None and b is not None and (a == b or not _other_address(a, b))
 
     def __call__(self, i: int, j: int) -> bool:
         if not self.addresses:
             return False
         a, b = self.addresses[i], self.addresses[j]
         return a is not None and b is not None and a != b and _other_address(a, b)
+
+
+def _house_numbers(address: str | None) -> tuple[str, ...] | None:
+    return None if address is None else tuple(w for w in address.split() if w.isdigit())
 
 
 def _other_address(a: str, b: str) -> bool:
@@ -336,20 +356,50 @@ def _other_address(a: str, b: str) -> bool:
     return Levenshtein.distance(street_a, street_b, score_cutoff=2) > 2
 
 
-def _link_block(links: _Links, block: list[int], reason: Reason, apart: _Apart | None) -> None:
-    """Link each row of ``block`` to the first before it it may be linked with."""
-    for n, j in enumerate(block[1:], start=1):
-        for i in block[:n]:
-            if (apart is None or not apart(i, j)) and not links.same_key(i, j):
-                links.link(i, j, reason)
+#: Earlier rows a row is tried against before it is left alone: enough for any real group,
+#: and a bound on the work when thousands of rows share a value but not an address.
+_TRIES = 20
+
+
+#: A link's reason, or the two reasons of a pair of towns' rows: « in the same town », and
+#: « at the same address » when both rows give it.
+Reasons = Reason | tuple[Reason, Reason]
+
+
+def _link_block(links: _Links, block: list[int], reason: Reasons, apart: _Apart | None) -> None:
+    """Link each row of ``block`` to an earlier one it may be the same customer as.
+
+    Only rows that may be at the same address are tried: those without an address, and those
+    with the same house numbers; so a block of 1,000 homonyms at 1,000 addresses costs 1,000
+    tries, not half a million.
+    """
+    earlier: list[int] = []
+    anywhere: list[int] = []  # rows without an address: the same customer as any other
+    by_number: dict[tuple[str, ...], list[int]] = {}
+    numbers_of = apart.numbers if apart is not None else ()
+    for j in block:
+        numbers = numbers_of[j] if numbers_of else None
+        tried: Iterable[int] = earlier
+        if numbers is not None:
+            tried = chain(anywhere, by_number.get(numbers, ()))
+        for i in islice(tried, _TRIES):
+            if not links.same_key(i, j) and (apart is None or not apart(i, j)):
+                if isinstance(reason, tuple):
+                    links.link(i, j, reason[1] if apart and apart.same(i, j) else reason[0])
+                else:
+                    links.link(i, j, reason)
                 break
+        earlier.append(j)
+        if numbers is None:
+            anywhere.append(j)
+        else:
+            by_number.setdefault(numbers, []).append(j)
 
 
 def _near(a: str, b: str) -> bool:
     """Whether two names differ by a typo: the same words but one, and that one a letter
     apart (two for words of ten letters or more). A short word differing is another person
-    (« Paul Roy » and « Paul Ray »), and so is a word more or less (« Jean » and « Jeanne »
-    are two words of their own)."""
+    (« Paul Roy » and « Paul Ray »), and so is a word more or less."""
     if Levenshtein.distance(a, b, score_cutoff=2) > 2:  # most pairs stop here, in C
         return False
     words_a, words_b = a.split(), b.split()
@@ -371,72 +421,56 @@ def _link_near_names(
     links: _Links,
     names: list[str | None],
     places: Sequence[Hashable | None],
-    reasons: tuple[Reason, Reason],
-    apart: _Apart | None,
+    apart: _Apart,
 ) -> None:
     """Rows of one place whose names are equal or a letter or two apart.
 
-    Within a place, names are compared only when they share their first three or their last
-    three letters: a one- or two-letter typo keeps one of the two, and a city of 10,000 rows
-    is not 50 million comparisons.
+    Equal names are linked block by block; then each place's distinct names are compared,
+    only when they share their first three or their last three letters: a one- or two-letter
+    typo keeps one of the two, and a city of 10,000 rows is not 50 million comparisons.
     """
-    by_start: dict[Hashable, list[int]] = {}
-    by_end: dict[Hashable, list[int]] = {}
+    same: Reasons = ("name-city", "name-address")
+    near: Reasons = ("near-name-city", "near-name-address")
+    rows_of: dict[tuple[Hashable, str], list[int]] = {}
     for i, (name, place) in enumerate(zip(names, places, strict=True)):
-        if name is None or place is None:
-            continue
-        by_start.setdefault((place, name[:3]), []).append(i)
-        by_end.setdefault((place, name[-3:]), []).append(i)
-    for block in (*by_start.values(), *by_end.values()):
+        if name is not None and place is not None:
+            rows_of.setdefault((place, name), []).append(i)
+    by_start: dict[tuple[Hashable, str], list[str]] = {}
+    by_end: dict[tuple[Hashable, str], list[str]] = {}
+    for (place, name), block in rows_of.items():
         if len(block) > 1:
-            _compare_names(links, names, block, reasons, apart)
-
-
-def _compare_names(
-    links: _Links,
-    names: list[str | None],
-    block: list[int],
-    reasons: tuple[Reason, Reason],
-    apart: _Apart | None,
-) -> None:
-    same, near = reasons
-    texts = [names[i] or "" for i in block]
-    if len(block) > _SMALL_BLOCK:
-        candidates = _close_pairs(texts)
-    else:
-        candidates = [(x, y) for y in range(1, len(block)) for x in range(y)]
-    for x, y in candidates:
-        a, b = texts[x], texts[y]
-        i, j = block[x], block[y]
-        if a == b:
-            reason = same
-        elif _near(a, b):
-            reason = near
-        else:
+            _link_block(links, block, same, apart)
+        by_start.setdefault((place, name[:3]), []).append(name)
+        by_end.setdefault((place, name[-3:]), []).append(name)
+    done: set[tuple[str, str]] = set()
+    for (place, _letters), texts in (*by_start.items(), *by_end.items()):
+        if len(texts) < 2:
             continue
-        if apart is None or not apart(i, j):
-            links.link(i, j, reason)
+        for a, b in _close_pairs(texts):
+            if (a, b) in done or not _near(a, b):
+                continue
+            done.add((a, b))
+            both = sorted(rows_of[place, a] + rows_of[place, b])
+            _link_block(links, both, near, apart)
 
 
-def _close_pairs(texts: list[str]) -> list[tuple[int, int]]:
-    """Pairs of ``texts`` at most two letters apart, each text's search in rapidfuzz's C loop."""
-    found: list[tuple[int, int]] = []
+def _close_pairs(texts: list[str]) -> list[tuple[str, str]]:
+    """Pairs of distinct ``texts`` at most two letters apart: each pair of a small list, or
+    each text's search in rapidfuzz's C loop for a large one."""
+    if len(texts) <= _SMALL_BLOCK:
+        return [(texts[x], texts[y]) for y in range(1, len(texts)) for x in range(y)]
+    found: list[tuple[str, str]] = []
     for x, text in enumerate(texts):
         matches = extract(text, texts, scorer=Levenshtein.distance, score_cutoff=2, limit=None)
-        found += [(x, y) for _match, _score, y in matches if y > x]
+        found += [(text, texts[y]) for _match, _score, y in matches if y > x]
     return found
 
 
 def _groups(links: _Links, rows: Sequence[int], labels: Sequence[str]) -> list[DuplicateGroup]:
+    """The linked rows by group, each group's rows and pairs in the file's order."""
     members: dict[int, list[int]] = {}
-    for i, _j, _reason in links.pairs:
-        members.setdefault(links.find(i), [])
-    if not members:
-        return []
-    for i in range(len(rows)):
-        root = links.find(i)
-        if root in members:
-            members[root].append(i)
+    for i in sorted({i for pair in links.pairs for i in pair[:2]}):
+        members.setdefault(links.find(i), []).append(i)
     pairs: dict[int, list[DuplicatePair]] = {}
     for i, j, reason in sorted(links.pairs):
         pairs.setdefault(links.find(i), []).append(DuplicatePair(rows[i], rows[j], reason))
