@@ -48,7 +48,8 @@ def test_check_marks_the_open_book_with_the_commands_totals_and_clear_takes_them
     checked = cli(["validate", str(source), "-p", "flokon", "--json"], excel)
     assert checked.returncode == 1, checked.stderr
     issues = json.loads(checked.stdout)["issues"]
-    errors = sum(issue["severity"] == "error" for issue in issues)
+    errors = [issue for issue in issues if issue["severity"] == "error"]
+    person = sum(not issue["fixable"] for issue in errors)
     warnings = sum(issue["severity"] == "warning" for issue in issues)
     by_cli = shutil.copy(source, tmp_path / "par-commande.xlsx")
     marked = cli(["validate", str(by_cli), "-p", "flokon", "--in-place"], excel)
@@ -58,7 +59,10 @@ def test_check_marks_the_open_book_with_the_commands_totals_and_clear_takes_them
     commands.choose_platform("flokon")
     commands.check()
     said = excel.told()
-    assert f"{errors} erreur(s), {warnings} avertissement(s)" in said
+    # the command's own totals, in the ribbon's two questions
+    assert f"• {person} erreur(s) à corriger par vous" in said
+    assert f"• {len(errors) - person} erreur(s) que client-import corrige" in said
+    assert f"• {warnings} avertissement(s) à vérifier." in said
     assert "la liste complète est dans la feuille « CI_Rapport »" in said
     assert _sheets(_saved(excel, tmp_path / "marqué.xlsx")) == _sheets(Path(by_cli))
 

@@ -21,6 +21,7 @@ from collections.abc import Mapping, Sequence
 
 from addin.core.fields.text import strip_accents
 from addin.core.profile import ApiSettings
+from addin.core.splits import REGION_WORDS
 
 KeyPart = ApiSettings.KeyPart
 
@@ -30,25 +31,6 @@ SEPARATOR = " | "
 MAX_KEY = 255
 #: a Canadian postal code anywhere in an address (``G1P 0A0``, ``g1p0a0``, ``G1P-0A0``)
 _POSTAL_CA = re.compile(r"\b([a-z]\d[a-z])[ -]?(\d[a-z]\d)\b")
-#: segments of an address that say nothing about the place once the postal code is known
-_REGIONS = frozenset(
-    {
-        "qc",
-        "on",
-        "nb",
-        "ns",
-        "pe",
-        "nl",
-        "mb",
-        "sk",
-        "ab",
-        "bc",
-        "yt",
-        "nt",
-        "nu",
-        "canada",
-    }
-)
 _NOT_WORD = re.compile(r"[^0-9a-z]+")
 
 
@@ -136,9 +118,9 @@ def normalise_address(text: str) -> str:
     kept: list[str] = []
     for index, segment in enumerate(s for s in segments if s):
         words = segment.split()
-        if index and segment in _REGIONS:
+        if index and segment in REGION_WORDS:
             continue  # ", QC," or ", Canada": the province or the country, not a place
-        if index and len(words) > 1 and words[-1] in _REGIONS:
+        if index and len(words) > 1 and words[-1] in REGION_WORDS:
             words = words[:-1]  # "Québec QC": the city, then its province
         kept.append(" ".join(words))
     return " ".join([*kept, *postal[:1]])

@@ -14,33 +14,35 @@ from functools import lru_cache
 #: "75001", "G1P 0A0" / "G1P0A0", "1000" (Belgium), "H3Z 2Y7"
 _POSTAL = re.compile(r"(?<!^)\b(\d{5}|\d{4}|[A-Za-z]\d[A-Za-z] ?\d[A-Za-z]\d)\b")
 #: province or state abbreviations and names that sit between a city and a postal code
-#: (not "Québec", which is a city too)
-_REGIONS = {
-    "qc",
-    "on",
-    "ontario",
-    "nb",
-    "ns",
-    "pe",
-    "nl",
-    "mb",
-    "sk",
-    "ab",
-    "bc",
-    "yt",
-    "nt",
-    "nu",
-    "canada",
-    "france",
-    "belgique",
-    "belgium",
-    "suisse",
-    "switzerland",
-    "fr",
-    "ca",
-    "be",
-    "ch",
-}
+#: (not "Québec", which is a city too); also what a natural key leaves out of an address
+REGION_WORDS = frozenset(
+    {
+        "qc",
+        "on",
+        "ontario",
+        "nb",
+        "ns",
+        "pe",
+        "nl",
+        "mb",
+        "sk",
+        "ab",
+        "bc",
+        "yt",
+        "nt",
+        "nu",
+        "canada",
+        "france",
+        "belgique",
+        "belgium",
+        "suisse",
+        "switzerland",
+        "fr",
+        "ca",
+        "be",
+        "ch",
+    }
+)
 _PARENTHESES = re.compile(r"\s*\([^)]*\)$")
 _CEDEX = re.compile(r"\s+cedex(\s+\d+)?$", re.IGNORECASE)
 
@@ -100,9 +102,9 @@ def split_address(text: str) -> Mapping[str, str | None]:
     before = [p.strip() for p in text[: postal.start()].split(",") if p.strip()]
     after = _CEDEX.sub("", text[postal.end() :].strip(" ,"))
     after_parts = [p.strip() for p in after.split(",") if p.strip()]
-    after_parts = [p for p in after_parts if p.lower() not in _REGIONS]
+    after_parts = [p for p in after_parts if p.lower() not in REGION_WORDS]
     city: str | None = after_parts[0] if after_parts else None
-    while before and before[-1].lower().rstrip(".") in _REGIONS:
+    while before and before[-1].lower().rstrip(".") in REGION_WORDS:
         before.pop()
     if city is None and len(before) > 1:
         city = before.pop()
