@@ -38,9 +38,9 @@ from addin.core.product_sheets import DUPLICATES_SHEETS, MARKS_SHEET, REPORT_SHE
 from addin.files.mark_looks import RULE_LOOKS
 from addin.files.marks_writer import AUTHOR, mark_levels, rule_formulas, rules_range
 from addin.live.cell_writes import excel_value, write_block
-from addin.live.duplicates_sheet import draw_duplicates, own_duplicates_sheet
+from addin.live.duplicates_sheet import draw_duplicates
 from addin.live.own_sheets import add_own_sheet, own_sheet, refuse_taken, remove_own_sheet
-from addin.live.report_sheet import draw_report, own_report_sheet
+from addin.live.report_sheet import draw_report
 from addin.live.sheet_format import apply_look
 
 #: COM's ``XlFormatConditionType.xlExpression``: a rule that applies where a formula is true.
@@ -123,9 +123,10 @@ def _add_notes(sheet: xw.Sheet, plan: MarkPlan) -> list[str]:
 def clear_marks(book: xw.Book) -> bool:
     """Remove our marks, report and duplicates sheets, rules and notes; ``True`` if there
     were some."""
-    marks = own_marks_sheet(book)
-    report = own_report_sheet(book)
-    duplicates = own_duplicates_sheet(book)
+    present = [sheet.name for sheet in book.sheets]  # listed once for the three
+    marks = own_sheet(book, [MARKS_SHEET], present)
+    report = own_sheet(book, list(REPORT_SHEETS.values()), present)
+    duplicates = own_sheet(book, list(DUPLICATES_SHEETS.values()), present)
     if marks is None and report is None and duplicates is None:
         return False
     record = _record(book.sheets[marks]) if marks is not None else {}
