@@ -304,3 +304,17 @@ def test_a_users_own_duplicates_sheet_is_refused_live_before_anything_is_drawn(
 def test_rows_with_no_name_and_no_postal_code_are_not_one_customer() -> None:
     customers = Customers(emails=[["a@b.fr", None]], names=[None, None], postal_codes=[None, None])
     assert find_duplicates(customers, [2, 3]) == []
+
+
+def test_a_typo_that_changes_the_order_of_the_words_is_still_found() -> None:
+    """« masson mathis » and « mafhis masson » once their words are sorted; and the same pair
+    of names in two towns is compared in each."""
+    customers = Customers(
+        names=["Mathis Masson", "Mafhis Masson", "Mathis Masson", "Mafhis Masson"],
+        cities=["Beaubeau", "Beaubeau", "Lyon", "Lyon"],
+    )
+    assert [[(p.first, p.second, p.reason) for p in g.pairs]
+            for g in find_duplicates(customers, [2, 3, 4, 5])] == [
+        [(2, 3, "near-name-city")],
+        [(4, 5, "near-name-city")],
+    ]  # fmt: skip

@@ -23,7 +23,6 @@ from itertools import chain, compress, count, islice
 from typing import Literal, TypeVar
 
 from rapidfuzz.distance import Levenshtein
-from rapidfuzz.process import extract
 
 T = TypeVar("T")
 
@@ -400,7 +399,7 @@ def _near(a: str, b: str) -> bool:
     """Whether two names differ by a typo: the same words but one, and that one a letter
     apart (two for words of ten letters or more). A short word differing is another person
     (« Paul Roy » and « Paul Ray »), and so is a word more or less."""
-    if Levenshtein.distance(a, b, score_cutoff=2) > 2:  # most pairs stop here, in C
+    if abs(len(a) - len(b)) > 2:  # most pairs stop here
         return False
     words_a, words_b = a.split(), b.split()
     if len(words_a) != len(words_b):
@@ -425,9 +424,9 @@ def _link_near_names(
 ) -> None:
     """Rows of one place whose names are equal or a letter or two apart.
 
-    Equal names are linked block by block; then each place's distinct names are compared,
-    only when they share their first three or their last three letters: a one- or two-letter
-    typo keeps one of the two, and a city of 10,000 rows is not 50 million comparisons.
+    Equal names are linked block by block; then each place's distinct names are compared, only
+    when they share a word (or, for names of one word, their first or last three letters): a
+    typo in one word keeps the others, and a city of 10,000 rows is not 50 million comparisons.
     """
     same: Reasons = ("name-city", "name-address")
     near: Reasons = ("near-name-city", "near-name-address")
@@ -435,34 +434,46 @@ def _link_near_names(
     for i, (name, place) in enumerate(zip(names, places, strict=True)):
         if name is not None and place is not None:
             rows_of.setdefault((place, name), []).append(i)
-    by_start: dict[tuple[Hashable, str], list[str]] = {}
-    by_end: dict[tuple[Hashable, str], list[str]] = {}
+    blocks: dict[tuple[Hashable, str], list[str]] = {}
     for (place, name), block in rows_of.items():
         if len(block) > 1:
             _link_block(links, block, same, apart)
-        by_start.setdefault((place, name[:3]), []).append(name)
-        by_end.setdefault((place, name[-3:]), []).append(name)
-    done: set[tuple[str, str]] = set()
-    for (place, _letters), texts in (*by_start.items(), *by_end.items()):
+        for key in _name_blocks(name):
+            blocks.setdefault((place, key), []).append(name)
+    done: set[tuple[Hashable, str, str]] = set()
+    for (place, _key), texts in blocks.items():
         if len(texts) < 2:
             continue
         for a, b in _close_pairs(texts):
-            if (a, b) in done or not _near(a, b):
+            if (place, a, b) in done or not _near(a, b):
                 continue
-            done.add((a, b))
+            done.add((place, a, b))
             both = sorted(rows_of[place, a] + rows_of[place, b])
             _link_block(links, both, near, apart)
 
 
+def _name_blocks(name: str) -> set[str]:
+    """The keys a name is compared under within its place: each of its words whole (a typo in
+    one word leaves the others), and the first and last three letters of its single word."""
+    words = name.split()
+    if len(words) > 1:
+        return set(words)
+    return {"<" + name[:3], name[-3:] + ">"}
+
+
 def _close_pairs(texts: list[str]) -> list[tuple[str, str]]:
-    """Pairs of distinct ``texts`` at most two letters apart: each pair of a small list, or
-    each text's search in rapidfuzz's C loop for a large one."""
+    """Pairs of distinct ``texts`` that may be a typo apart: each pair of a small list; in a
+    large one, only texts at most two letters longer or shorter (a typo changes a length by
+    one at most, and the words of a name may come in another order)."""
     if len(texts) <= _SMALL_BLOCK:
         return [(texts[x], texts[y]) for y in range(1, len(texts)) for x in range(y)]
+    ordered = sorted(texts, key=len)
     found: list[tuple[str, str]] = []
-    for x, text in enumerate(texts):
-        matches = extract(text, texts, scorer=Levenshtein.distance, score_cutoff=2, limit=None)
-        found += [(text, texts[y]) for _match, _score, y in matches if y > x]
+    for x, text in enumerate(ordered):
+        for other in ordered[x + 1 :]:
+            if len(other) - len(text) > 2:
+                break
+            found.append((text, other))
     return found
 
 
