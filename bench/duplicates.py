@@ -35,31 +35,43 @@ from addin.core.engine import validate
 from addin.core.profiles import get_profile
 from addin.core.table import SourceInfo, Table
 
-FIRST = ("Claire Paul Sophie Jean Léa Marc Anne Luc Émilie Hugo Julie Thomas Camille Nicolas "
-         "Manon Antoine Chloé Pierre Sarah Louis Inès Arthur Zoé Jules Alice Gabriel Lucie "
-         "Raphaël Clara Adam Jeanne Victor Louise Mathis Eva Nathan Margaux Théo Agathe Paulin "
-         "Céline Hélène Bernadette Gérard Sylvie Didier Martine Pascal Isabelle Olivier").split()  # fmt: skip
-LAST = ("Martin Bernard Thomas Petit Robert Richard Durand Dubois Moreau Laurent Simon Michel "
-        "Lefebvre Leroy Roux David Bertrand Morel Fournier Girard Bonnet Dupont Lambert Fontaine "
-        "Rousseau Vincent Muller Lefèvre Faure André Mercier Blanc Guérin Boyer Garnier Chevalier "
-        "François Legrand Gauthier Garcia Perrin Robin Clément Morin Nicolas Henry Roussel "
-        "Mathieu Gautier Masson Marchand Duval Denis Dumont Marie Lemaire Noël Meyer Dufour "
-        "Meunier Brun Blanchard Giraud Joly Rivière Lucas Brunet Gaillard Barbier Arnaud Martinez "
-        "Gérard Roche Renard Schmitt Roy Leroux Colin Vidal Caron Picard Roger Fabre Aubert "
-        "Lemoine Renaud Dumas Lacroix Olivier Philippe Bourgeois Pierre Benoît Rey Leclerc "
-        "Payet Rolland Leclercq Guillaume Lecomte Lopez Jean Dupuy Guillot Hubert Berger "
-        "Carpentier Sanchez Dupuis Moulin Louis Deschamps Huet Vasseur Perez Boucher Fleury "
-        "Royer Klein Jacquet Adam Paris Poirier Marty Aubry Guyot Carré Charles Renault "
-        "Charpentier Ménard Maillard Baron Bertin Bailly Hervé Schneider Fernandez Le Gall "
-        "Collet Léger Bouvier Julien Prévost Millet Perrot Daniel Le Roux Cousin Germain Breton "
-        "Besson Langlois Rémy Le Goff Pelletier Lévêque Perrier Leblanc Barré Lebrun Marchal "
-        "Weber Mallet Hamon Boulanger Jacob Monnier Michaud Rodriguez Guichard Gillet Étienne "
-        "Grondin Poulain Tessier Chevallier Collin Chauvin Da Silva Bouchet Gay Lemaître "
-        "Bénard Maréchal Humbert Reynaud Antoine Hoarau Perret Barthélemy Cordier Pichon "
-        "Lejeune Gilbert Lamy Delaunay Pasquier Carlier Laporte").split()  # fmt: skip
-TRADES = ("Boulangerie Garage Pharmacie Cabinet Atelier Transports Menuiserie Plomberie "
-          "Imprimerie Librairie Fromagerie Boucherie Coiffure Électricité Maçonnerie Jardins "
-          "Optique Conseil Informatique Hôtel Restaurant Agence Studio Ferme Domaine").split()  # fmt: skip
+
+def _listed(text: str) -> tuple[str, ...]:
+    """Names written as one text, a space between them."""
+    return tuple(text.split())
+
+
+FIRST = _listed(
+    "Claire Paul Sophie Jean Léa Marc Anne Luc Émilie Hugo Julie Thomas Camille Nicolas "
+    "Manon Antoine Chloé Pierre Sarah Louis Inès Arthur Zoé Jules Alice Gabriel Lucie "
+    "Raphaël Clara Adam Jeanne Victor Louise Mathis Eva Nathan Margaux Théo Agathe Paulin "
+    "Céline Hélène Bernadette Gérard Sylvie Didier Martine Pascal Isabelle Olivier"
+)
+LAST = _listed(
+    "Martin Bernard Thomas Petit Robert Richard Durand Dubois Moreau Laurent Simon Michel "
+    "Lefebvre Leroy Roux David Bertrand Morel Fournier Girard Bonnet Dupont Lambert Fontaine "
+    "Rousseau Vincent Muller Lefèvre Faure André Mercier Blanc Guérin Boyer Garnier Chevalier "
+    "François Legrand Gauthier Garcia Perrin Robin Clément Morin Nicolas Henry Roussel "
+    "Mathieu Gautier Masson Marchand Duval Denis Dumont Marie Lemaire Noël Meyer Dufour "
+    "Meunier Brun Blanchard Giraud Joly Rivière Lucas Brunet Gaillard Barbier Arnaud Martinez "
+    "Gérard Roche Renard Schmitt Roy Leroux Colin Vidal Caron Picard Roger Fabre Aubert "
+    "Lemoine Renaud Dumas Lacroix Olivier Philippe Bourgeois Pierre Benoît Rey Leclerc "
+    "Payet Rolland Leclercq Guillaume Lecomte Lopez Jean Dupuy Guillot Hubert Berger "
+    "Carpentier Sanchez Dupuis Moulin Louis Deschamps Huet Vasseur Perez Boucher Fleury "
+    "Royer Klein Jacquet Adam Paris Poirier Marty Aubry Guyot Carré Charles Renault "
+    "Charpentier Ménard Maillard Baron Bertin Bailly Hervé Schneider Fernandez Legall "
+    "Collet Léger Bouvier Julien Prévost Millet Perrot Daniel Leroux Cousin Germain Breton "
+    "Besson Langlois Rémy Legoff Pelletier Lévêque Perrier Leblanc Barré Lebrun Marchal "
+    "Weber Mallet Hamon Boulanger Jacob Monnier Michaud Rodriguez Guichard Gillet Étienne "
+    "Grondin Poulain Tessier Chevallier Collin Chauvin Dasilva Bouchet Gay Lemaître "
+    "Bénard Maréchal Humbert Reynaud Antoine Hoarau Perret Barthélemy Cordier Pichon "
+    "Lejeune Gilbert Lamy Delaunay Pasquier Carlier Laporte"
+)
+TRADES = _listed(
+    "Boulangerie Garage Pharmacie Cabinet Atelier Transports Menuiserie Plomberie "
+    "Imprimerie Librairie Fromagerie Boucherie Coiffure Électricité Maçonnerie Jardins "
+    "Optique Conseil Informatique Hôtel Restaurant Agence Studio Ferme Domaine"
+)
 FORMS = ("SARL", "SAS", "EURL", "SA", "SCI", "")
 OTHER_FORMS = {"SARL": ("S.A.R.L.", "Sté", "sarl"), "SAS": ("S.A.S.", "Sté"), "EURL": ("E.U.R.L.",),
                "SA": ("S.A.", "Société"), "SCI": ("S.C.I.",), "": ("Sté",)}  # fmt: skip
@@ -129,10 +141,10 @@ def _typo(rng: random.Random, name: str) -> str:
 
 def _other_phone(number: str) -> str:
     digits = number.replace(" ", "")
-    return rng_free_forms[len(digits) % 2](digits)
+    return PHONE_FORMS[len(digits) % 2](digits)
 
 
-rng_free_forms: tuple[Callable[[str], str], ...] = (
+PHONE_FORMS: tuple[Callable[[str], str], ...] = (
     lambda d: "+33 " + d[1] + " " + " ".join(d[k : k + 2] for k in range(2, 10, 2)),
     lambda d: ".".join(d[k : k + 2] for k in range(0, 10, 2)),
 )

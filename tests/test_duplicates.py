@@ -318,3 +318,28 @@ def test_a_typo_that_changes_the_order_of_the_words_is_still_found() -> None:
         [(2, 3, "near-name-city")],
         [(4, 5, "near-name-city")],
     ]  # fmt: skip
+
+
+def test_flokon_declares_the_whole_address_beside_its_first_line() -> None:
+    fields = customer_fields(get_profile("flokon"))
+    assert (fields.names, fields.phones, fields.addresses, fields.cities) == (
+        ["first_name", "last_name"],
+        ["phone"],
+        ["address", "address_line1"],
+        ["city"],
+    )
+
+
+def test_namesakes_at_two_whole_addresses_are_two_flokon_occupants(tmp_path: Path) -> None:
+    csv = tmp_path / "occupants.csv"
+    csv.write_text(
+        "Prénom,Nom,Téléphone,SMS/Appel,Adresse,Adresse Ligne 1,Ville,Code postal,Notes,"
+        "Identifiant du client\n"
+        'Marie,Tremblay,418-692-2121,SMS,"999 Rue exemple, Québec, QC, G1P 0A0",,Québec,,,\n'
+        'Marie,Tremblay,418-692-3434,SMS,"12 rue des Érables, Québec, QC, G1P 0A0",,Québec,,,\n'
+        "Marie,Tremblay,418 692 2121,SMS,,,Québec,,,\n",
+        encoding="utf-8",
+    )
+    report = validate_file(csv, get_profile("flokon"))
+    # the third row: the first's phone; the second is another Marie Tremblay, elsewhere
+    assert groups_of(report) == [[(2, 4, "phone")]]

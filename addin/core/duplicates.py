@@ -370,7 +370,9 @@ def _link_block(links: _Links, block: list[int], reason: Reasons, apart: _Apart 
 
     Only rows that may be at the same address are tried: those without an address, and those
     with the same house numbers; so a block of 1,000 homonyms at 1,000 addresses costs 1,000
-    tries, not half a million.
+    tries, not half a million. A row gets one link a block, to the first row it may be: a
+    namesake without an address joins the first namesake's group, and does not bridge two
+    namesakes at two addresses into one.
     """
     earlier: list[int] = []
     anywhere: list[int] = []  # rows without an address: the same customer as any other
