@@ -17,8 +17,9 @@ import pytest
 from openpyxl import load_workbook
 from pydantic import ValidationError
 
+from addin.core.customer_keys import name_key
 from addin.core.duplicate_rule import customer_fields
-from addin.core.duplicates import Customers, find_duplicates, name_key
+from addin.core.duplicates import Customers, find_duplicates
 from addin.core.profile import Profile
 from addin.core.profiles import get_profile
 from addin.errors import UsageError
