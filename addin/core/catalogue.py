@@ -275,6 +275,16 @@ _TYPES: tuple[IssueType, ...] = (
         "Delete the duplicate or correct it.",
     ),
     IssueType(
+        "likely-duplicate",
+        "row",
+        "Doublon probable {partners}.{group}",
+        "Probable duplicate {partners}.{group}",
+        "S'il s'agit du même client, gardez une seule ligne (ou fusionnez-les) ; sinon, "
+        "laissez-les telles quelles.",
+        "If it is the same customer, keep one row (or merge them); otherwise leave them as "
+        "they are.",
+    ),
+    IssueType(
         "key-fallback",
         "cell",
         "« {column} » est vide : {explanation}",

@@ -14,6 +14,7 @@ from types import MappingProxyType
 from addin.core.choices import DerivedTable, FeedPlan, derived_table, plan_feeds
 from addin.core.columns import check_column
 from addin.core.context import ISSUE_CAP, Context, FilledOf, RowLists, ValueOf, report_order
+from addin.core.duplicate_rule import check_duplicates
 from addin.core.fields.base import problem
 from addin.core.fields.text import CharacterRules
 from addin.core.gc_pause import cyclic_gc_paused
@@ -85,6 +86,7 @@ def _validate(
             ctx.values.spread(column.id, nothing, ValueOf({None: None}))
             ctx.filled.spread(column.id, nothing, FilledOf({None: False}))
     check_rules(ctx)
+    duplicates = check_duplicates(ctx)
     check_example_row(ctx)
     ctx.trim()
     if len(derived.origin) > len(table.headers):
@@ -109,6 +111,7 @@ def _validate(
         blocking_file_errors=ctx.blocking_file_errors,
         omitted_judged=ctx.omitted_judged,
         omitted_fixable=ctx.omitted_fixable,
+        duplicates=tuple(duplicates),
     )
     return report, ctx.values
 

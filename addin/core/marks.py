@@ -20,6 +20,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from addin.core.catalogue import Lang
+from addin.core.duplicates import DuplicateGroup
 from addin.core.kinds import Kind, kind_of, with_kind
 from addin.core.report import Issue, Report, column_letter
 
@@ -94,6 +95,8 @@ class MarkPlan:
     #: whether :attr:`kinds` counts every issue (not when errors past the report's cap are
     #: only counted per column and code: their kind is not known one by one)
     exact: bool = True
+    #: the groups of rows that are probably one customer, for the duplicates sheet
+    duplicates: tuple[DuplicateGroup, ...] = ()
 
 
 def _note_line(kind: Kind, issue: Issue, message: str, lang: Lang) -> str:
@@ -187,6 +190,7 @@ def plan_marks(
         warnings=report.warning_count,
         kinds=tuple(counted.items()),
         exact=listed_errors == report.error_count,
+        duplicates=report.duplicates,
         progress=None
         if previous is None
         else Progress(resolved=len(set(previous) - current), new=len(current - set(previous))),

@@ -15,6 +15,9 @@ CHANGES_SHEETS = {"fr": "CI_Corrections", "en": "CI_Changes"}
 MAPPING_SHEETS = {"fr": "CI_Correspondance", "en": "CI_Mapping"}
 #: one line per push to a platform: when, profile, target, mode, counts (``files.outcome_writer``)
 HISTORY_SHEETS = {"fr": "CI_Historique", "en": "CI_History"}
+#: the groups of rows that are probably one customer, drawn with the marks
+#: (``files.duplicates_sheet``), removed with them
+DUPLICATES_SHEETS = {"fr": "CI_Doublons", "en": "CI_Duplicates"}
 
 PRODUCT_SHEETS = frozenset(
     {
@@ -23,6 +26,7 @@ PRODUCT_SHEETS = frozenset(
         *CHANGES_SHEETS.values(),
         *MAPPING_SHEETS.values(),
         *HISTORY_SHEETS.values(),
+        *DUPLICATES_SHEETS.values(),
     }
 )
 
@@ -41,6 +45,7 @@ OWN_SHEET_NAME = "ClientImport_Sheet"
 
 #: How the sheets written before the owner names existed begin (cell → accepted beginnings):
 #: such a sheet is still taken as ours, but only in a workbook that has none of our names yet.
+#: A sheet not listed (the duplicates sheet) was always written with its owner name.
 LEGACY_CELLS: dict[str, dict[str, tuple[str, ...]]] = {
     MARKS_SHEET: {"A1": ('{"dxfs_before"',)},
     REPORT_SHEETS["fr"]: {"A1": ("Rapport de contrôle client-import",)},

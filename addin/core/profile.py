@@ -355,6 +355,16 @@ class MappingSettings(_Strict):
     full_address: str | None = None
 
 
+class DuplicateSettings(_Strict):
+    """Which fields identify a customer on this platform, for the likely-duplicate warning
+    (``core.duplicate_rule``): e-mails and phones are compared alone, text fields as the
+    customer's name, postal code, city or street address (told apart by type and id)."""
+
+    #: column ids; absent: chosen from the fields' types and the ``mapping`` table (e-mails,
+    #: phones, name parts, company, postal code, city, address); empty: no such warning
+    fields: list[str] | None = None
+
+
 class Profile(_Strict):
     """A platform's import file, complete: columns in order, file rules, cross-field rules."""
 
@@ -371,6 +381,7 @@ class Profile(_Strict):
     api: ApiSettings = Field(default_factory=ApiSettings)
     template: TemplateSettings = Field(default_factory=TemplateSettings)
     mapping: MappingSettings = Field(default_factory=MappingSettings)
+    duplicates: DuplicateSettings = Field(default_factory=DuplicateSettings)
     #: the level of a problem code on this platform, for every column and the whole file: what
     #: its page says it refuses, accepts without a word, or does not rule on (each entry cites
     #: the page in the profile file); a column's own ``severity`` wins
@@ -408,6 +419,12 @@ class Profile(_Strict):
         for where, name in self._references():
             if name not in known:
                 raise ValueError(f"{where} names the unknown column id '{name}'")
+        for name in self.duplicates.fields or []:
+            if known[name].type not in ("text", "email", "phone", "postal_code"):
+                raise ValueError(
+                    f"duplicates.fields names '{name}', a '{known[name].type}' column: only "
+                    "text, email, phone and postal_code columns identify a customer"
+                )
         for name, mapping in self.api.value_maps.items():
             choices = known[name].choices or []
             strays = [label for label in mapping if label not in choices]
@@ -455,6 +472,7 @@ class Profile(_Strict):
             refs.append(("mapping.full_address", parts.full_address))
         refs += [("api.field_names", name) for name in self.api.field_names]
         refs += [("api.value_maps", name) for name in self.api.value_maps]
+        refs += [("duplicates.fields", name) for name in self.duplicates.fields or []]
         return refs
 
     def referenced_fields(self) -> list[str]:

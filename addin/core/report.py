@@ -18,6 +18,7 @@ from types import MappingProxyType
 from typing import Any, NamedTuple
 
 from addin.core.catalogue import Lang, missing_kept, render_owned
+from addin.core.duplicates import DuplicateGroup
 from addin.core.profile import Profile, Severity
 from addin.core.safety import is_fixable, is_safe_problem
 from addin.core.table import SourceInfo
@@ -124,6 +125,9 @@ class Report:
     omitted_judged: Counter[IssueKind] = field(default_factory=Counter)
     #: ...and of those, the ones the product fixes on its own
     omitted_fixable: Counter[IssueKind] = field(default_factory=Counter)
+    #: rows that are probably the same customer (``core.duplicates``), every group, whatever
+    #: the cap on issues: the duplicates sheet lists them
+    duplicates: tuple[DuplicateGroup, ...] = ()
 
     @property
     def truncated(self) -> bool:
@@ -214,6 +218,7 @@ class Report:
             issues=[i if i.row is None else i._replace(row=rows[i.row]) for i in self.issues],
             rows_with_errors={rows[row] for row in self.rows_with_errors},
             unfixable_rows={rows[row] for row in self.unfixable_rows},
+            duplicates=tuple(group.renumbered(rows) for group in self.duplicates),
         )
 
     def fixable(self, issue: Issue) -> bool:

@@ -15,7 +15,9 @@ The marks are a layer the product owns and can remove exactly:
 - a report sheet ``CI_Rapport`` (``CI_Report`` in English) with totals, a legend of the three
   looks (each kind's count, its look, what to do) and one line per issue, the kinds that need
   a person first, each with a link to its cell; three rules of its own give its « Gravité »
-  column the cells' looks.
+  column the cells' looks;
+- when the check found rows that are probably one customer, a duplicates sheet
+  ``CI_Doublons`` (``files.duplicates_sheet``) listing them, with links.
 
 ``clear`` removes exactly that: our sheets, our rules, our notes, our styles. What it must put
 back as it was (the styles' ``dxfs`` element, whether the sheet had notes before) is written
@@ -28,18 +30,27 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 from addin.core.catalogue import Lang
 from addin.core.kinds import KIND_ADVICE, KIND_WORDS, WORST_FIRST, Kind
 from addin.core.marks import IssueKey, MarkPlan, Note, cell_ref, issue_key
-from addin.core.product_sheets import MARKS_SHEET, REPORT_SHEETS
+from addin.core.product_sheets import DUPLICATES_SHEETS, MARKS_SHEET, REPORT_SHEETS
 from addin.core.report import column_letter
 from addin.core.table import FormulaCell, Table
 from addin.errors import ClientImportError
+from addin.files.duplicates_sheet import add_duplicates_sheet
 from addin.files.mark_looks import RULE_LOOKS, dxf_xml
-from addin.files.sheet_xml import HEAD, frozen_below, inline_cell, link_cell, worksheet
+from addin.files.sheet_xml import (
+    HEAD,
+    Link,
+    ReportCell,
+    frozen_below,
+    inline_cell,
+    row_xml,
+    worksheet,
+)
 from addin.files.xlsx_package import (
     COMMENTS_CT,
     COMMENTS_TYPE,
@@ -102,6 +113,8 @@ def annotate(package: XlsxPackage, plan: MarkPlan, lang: Lang = "fr") -> int:
     of the last check only.
     """
     clear(package)
+    if plan.duplicates:
+        package.refuse_taken(DUPLICATES_SHEETS[lang])
     sheet = package.sheet(plan.sheet)
     undo: dict[str, object] = {}
     first_dxf = _add_dxfs(package, undo)
@@ -111,6 +124,7 @@ def annotate(package: XlsxPackage, plan: MarkPlan, lang: Lang = "fr") -> int:
     notes = _add_notes(package, sheet.part, plan, undo)
     package.write(marks.part, _marks_xml(plan, flag_column, undo))
     package.add_sheet(REPORT_SHEETS[lang], _report_xml(plan, lang, notes, first_dxf))
+    add_duplicates_sheet(package, plan, lang)
     return notes
 
 
@@ -485,16 +499,6 @@ _CELL_COLUMN, _HEADER_COLUMN, _CODE_COLUMN = 1, 2, 7
 KIND_COLUMN = 4
 
 
-@dataclass(frozen=True, slots=True)
-class Link:
-    """A report cell that shows ``target`` (``B12``) and jumps to it on ``sheet``."""
-
-    sheet: str
-    target: str
-
-
-#: One cell of the report sheet: a text, a row number, a link, or nothing.
-ReportCell = str | int | Link | None
 #: The report's column widths, A to I (Excel's character units).
 REPORT_WIDTHS = (9, 9, 22, 24, 80, 22, 22, 22, 22)
 
@@ -560,18 +564,8 @@ def _report_xml(plan: MarkPlan, lang: Lang, notes: int, first_dxf: int) -> bytes
     top = REPORT_HEADER_ROW
     rows = []
     for number, cells in enumerate(report_rows(plan, lang, notes), start=1):
-        if all(cell is None for cell in cells):
-            continue
-        xml = []
-        for i, cell in enumerate(cells):
-            ref = f"{column_letter(i)}{number}"
-            if isinstance(cell, Link):
-                xml.append(link_cell(ref, cell.sheet, cell.target))
-            elif isinstance(cell, int):
-                xml.append(f'<c r="{ref}"><v>{cell}</v></c>')
-            elif cell is not None:
-                xml.append(inline_cell(ref, cell))
-        rows.append(f'<row r="{number}">{"".join(xml)}</row>')
+        if any(cell is not None for cell in cells):
+            rows.append(row_xml(number, cells))
     cols = "".join(
         f'<col min="{n}" max="{n}" width="{width}" customWidth="1"/>'
         for n, width in enumerate(REPORT_WIDTHS, start=1)
@@ -657,17 +651,18 @@ def _undo_info(package: XlsxPackage, part: str) -> dict[str, object]:
     return info if isinstance(info, dict) else {}
 
 
+#: The sheets the marks add, in either language: ``clear`` takes out those that are ours.
+_OUR_MARK_SHEETS = frozenset({MARKS_SHEET, *REPORT_SHEETS.values(), *DUPLICATES_SHEETS.values()})
+
+
 def clear(package: XlsxPackage) -> bool:
     """Remove every mark, note, rule, style and sheet the product added; ``True`` if any.
 
-    Only sheets that carry our owner mark are ours: a user's sheet named ``CI_Rapport`` stays.
+    Only sheets that carry our owner mark are ours: a user's sheet named ``CI_Rapport`` or
+    ``CI_Doublons`` stays.
     """
     sheets = package.sheets()
-    ours = [
-        s
-        for s in sheets
-        if (s.name == MARKS_SHEET or s.name in REPORT_SHEETS.values()) and package.is_own(s)
-    ]
+    ours = [s for s in sheets if (s.name in _OUR_MARK_SHEETS) and package.is_own(s)]
     if not ours:
         return False
     marks = next((s for s in ours if s.name == MARKS_SHEET), None)

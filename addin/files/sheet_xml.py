@@ -6,11 +6,40 @@ strings to update), a link to a cell of the user's sheet, a frozen header.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from addin.core.report import column_letter
 from addin.files.xlsx_package import quote_sheet
 from addin.files.xml_chars import xml_text
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A cell of our sheets that shows ``target`` (``B12``) and jumps to it on ``sheet``."""
+
+    sheet: str
+    target: str
+
+
+#: One cell of our report or duplicates sheet: a text, a row number, a link, or nothing.
+ReportCell = str | int | Link | None
+
+
+def row_xml(number: int, cells: list[ReportCell]) -> str:
+    """Row ``number`` of one of our sheets, its cells from column A, empty ones left out."""
+    xml = []
+    for i, cell in enumerate(cells):
+        ref = f"{column_letter(i)}{number}"
+        if isinstance(cell, Link):
+            xml.append(link_cell(ref, cell.sheet, cell.target))
+        elif isinstance(cell, int):
+            xml.append(f'<c r="{ref}"><v>{cell}</v></c>')
+        elif cell is not None:
+            xml.append(inline_cell(ref, cell))
+    return f'<row r="{number}">{"".join(xml)}</row>'
 
 
 def inline_cell(ref: str, text: str) -> str:

@@ -231,13 +231,7 @@ class XlsxPackage:
         A sheet of the same name (Excel compares names without case) is never replaced: the
         user is told, and nothing is written.
         """
-        taken = next((e.name for e in self.sheets() if e.name.casefold() == name.casefold()), None)
-        if taken is not None:
-            raise UsageError(
-                f"le classeur a déjà une feuille « {taken} » qui n'a pas été ajoutée par "
-                "client-import : renommez-la (clic droit sur l'onglet, Renommer), enregistrez "
-                "le classeur, puis recommencez"
-            )
+        self.refuse_taken(name)
         part = self.new_part_name("xl/worksheets/sheet{n}.xml")
         self.write(part, xml)
         self.add_override(part, WORKSHEET_CT)
@@ -255,6 +249,18 @@ class XlsxPackage:
         )
         self._name_own_sheet(name)
         return SheetEntry(name, sheet_id, rel_id, state, part)
+
+    def refuse_taken(self, name: str) -> None:
+        """Refuse, in the user's words, a sheet ``name`` where the workbook already has one
+        (Excel compares names without case): called before anything is drawn, so a refusal
+        leaves nothing half done."""
+        taken = next((e.name for e in self.sheets() if e.name.casefold() == name.casefold()), None)
+        if taken is not None:
+            raise UsageError(
+                f"le classeur a déjà une feuille « {taken} » qui n'a pas été ajoutée par "
+                "client-import : renommez-la (clic droit sur l'onglet, Renommer), enregistrez "
+                "le classeur, puis recommencez"
+            )
 
     def remove_sheet(self, entry: SheetEntry) -> None:
         workbook = self.parts["xl/workbook.xml"]
@@ -313,7 +319,9 @@ class XlsxPackage:
             return True
         if entry.name not in PRODUCT_SHEETS or owned:
             return False
-        cells = LEGACY_CELLS.get(entry.name, {})
+        cells = LEGACY_CELLS.get(entry.name)
+        if cells is None:  # a sheet of ours that never existed without its owner mark
+            return False
         return all(
             (self.cell_text(entry.part, ref) or "").startswith(beginnings)
             for ref, beginnings in cells.items()

@@ -14,7 +14,8 @@ The same marks as the file path's (``files.marks_writer``), drawn through Excel'
   user was on is shown again);
 - notes on the cells with an issue, up to the plan's cap (one call each, and one to see that
   the cell has no note of the user's, which keeps it);
-- the report sheet (:mod:`addin.live.report_sheet`).
+- the report sheet (:mod:`addin.live.report_sheet`), and the duplicates sheet when the check
+  found rows that are probably one customer (:mod:`addin.live.duplicates_sheet`).
 
 ``clear_marks`` removes exactly that. Excel gives a note added through COM the author of its
 user, not ours, so the notes we add are listed in the marks sheet's first cell (JSON, with the
@@ -33,12 +34,13 @@ import xlwings as xw
 
 from addin.core.catalogue import Lang
 from addin.core.marks import MarkPlan, cell_ref
-from addin.core.product_sheets import MARKS_SHEET, REPORT_SHEETS
+from addin.core.product_sheets import DUPLICATES_SHEETS, MARKS_SHEET, REPORT_SHEETS
 from addin.files.mark_looks import RULE_LOOKS
 from addin.files.marks_writer import AUTHOR, mark_levels, rule_formulas, rules_range
 from addin.live.cell_writes import excel_value, write_block
+from addin.live.duplicates_sheet import draw_duplicates
 from addin.live.own_sheets import add_own_sheet, own_sheet, refuse_taken, remove_own_sheet
-from addin.live.report_sheet import draw_report, own_report_sheet
+from addin.live.report_sheet import draw_report
 from addin.live.sheet_format import apply_look
 
 #: COM's ``XlFormatConditionType.xlExpression``: a rule that applies where a formula is true.
@@ -60,7 +62,8 @@ def draw_marks(book: xw.Book, plan: MarkPlan, lang: Lang) -> int:
     A user's sheet that has the name of our marks or report sheet is refused before anything
     is drawn, in the file path's words.
     """
-    refuse_taken(book, [MARKS_SHEET, REPORT_SHEETS[lang]])
+    ours = [MARKS_SHEET, REPORT_SHEETS[lang]]
+    refuse_taken(book, [*ours, DUPLICATES_SHEETS[lang]] if plan.duplicates else ours)
     sheet = book.sheets[plan.sheet]
     marks = add_own_sheet(book, MARKS_SHEET)
     marks.visible = False
@@ -71,6 +74,7 @@ def draw_marks(book: xw.Book, plan: MarkPlan, lang: Lang) -> int:
     write_block(marks, 1, 1, _marks_rows(plan, flag_column, record))
     marks.api.Protect()
     draw_report(book, plan, lang, len(noted))
+    draw_duplicates(book, plan, lang)
     return len(noted)
 
 
@@ -117,13 +121,16 @@ def _add_notes(sheet: xw.Sheet, plan: MarkPlan) -> list[str]:
 
 
 def clear_marks(book: xw.Book) -> bool:
-    """Remove our marks sheet, report sheet, rules and notes; ``True`` if there were some."""
-    marks = own_marks_sheet(book)
-    report = own_report_sheet(book)
-    if marks is None and report is None:
+    """Remove our marks, report and duplicates sheets, rules and notes; ``True`` if there
+    were some."""
+    present = [sheet.name for sheet in book.sheets]  # listed once for the three
+    marks = own_sheet(book, [MARKS_SHEET], present)
+    report = own_sheet(book, list(REPORT_SHEETS.values()), present)
+    duplicates = own_sheet(book, list(DUPLICATES_SHEETS.values()), present)
+    if marks is None and report is None and duplicates is None:
         return False
     record = _record(book.sheets[marks]) if marks is not None else {}
-    ours = {name for name in (marks, report) if name is not None}
+    ours = {name for name in (marks, report, duplicates) if name is not None}
     sheets = [sheet for sheet in book.sheets if sheet.name not in ours]
     for sheet in sheets:
         _remove_rules(sheet)

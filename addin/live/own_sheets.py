@@ -40,10 +40,12 @@ def _own_names(book: xw.Book) -> dict[str, list[xw.Name]]:
     return found
 
 
-def own_sheet(book: xw.Book, candidates: list[str]) -> str | None:
+def own_sheet(book: xw.Book, candidates: list[str], present: list[str] | None = None) -> str | None:
     """The first of ``candidates`` (our names for one sheet, in each language) that is a sheet
-    of ``book`` and ours."""
-    present = [sheet.name for sheet in book.sheets]
+    of ``book`` and ours; ``present``: the book's sheet names, when the caller has them (each
+    listing is a call into Excel per sheet)."""
+    if present is None:
+        present = [sheet.name for sheet in book.sheets]
     wanted = [name for name in candidates if name in present]
     if not wanted:
         return None
@@ -55,9 +57,10 @@ def own_sheet(book: xw.Book, candidates: list[str]) -> str | None:
 
 def _legacy(sheet: xw.Sheet) -> bool:
     """A sheet of ours written before the owner names: it begins as ours did."""
-    if sheet.name not in PRODUCT_SHEETS:
+    cells = LEGACY_CELLS.get(sheet.name)
+    if sheet.name not in PRODUCT_SHEETS or cells is None:  # None: always had its owner mark
         return False
-    for ref, beginnings in LEGACY_CELLS.get(sheet.name, {}).items():
+    for ref, beginnings in cells.items():
         value = sheet.range(ref).value
         if not (isinstance(value, str) and value.startswith(beginnings)):
             return False

@@ -26,13 +26,11 @@ from addin.files.mark_looks import RULE_LOOKS
 from addin.files.marks_writer import (
     REPORT_HEADER_ROW,
     REPORT_WIDTHS,
-    Link,
-    ReportCell,
     issues_from_table,
     kind_rules,
     report_rows,
 )
-from addin.files.sheet_xml import hyperlink_formula
+from addin.files.sheet_xml import Link, ReportCell, hyperlink_formula
 from addin.live.book import read_book_table
 from addin.live.cell_writes import excel_value, write_block
 from addin.live.own_sheets import add_own_sheet, own_sheet
@@ -51,7 +49,7 @@ def own_report_sheet(book: xw.Book) -> str | None:
 def draw_report(book: xw.Book, plan: MarkPlan, lang: Lang, notes: int) -> None:
     """Add the report sheet of ``plan`` (``notes`` written) at the end of ``book``."""
     sheet = add_own_sheet(book, REPORT_SHEETS[lang])
-    rows = [[_value(cell) for cell in cells] for cells in report_rows(plan, lang, notes)]
+    rows = [[cell_value(cell) for cell in cells] for cells in report_rows(plan, lang, notes)]
     write_block(sheet, 1, 1, rows)
     set_widths(sheet, REPORT_WIDTHS)
     freeze_below(book, sheet, REPORT_HEADER_ROW)
@@ -66,7 +64,8 @@ def draw_report(book: xw.Book, plan: MarkPlan, lang: Lang, notes: int) -> None:
         condition.SetLastPriority()  # in the legend's order, as the file path numbers them
 
 
-def _value(cell: ReportCell) -> Any:
+def cell_value(cell: ReportCell) -> Any:
+    """A cell of our sheets as written through COM: a link as its formula, a text as typed."""
     if isinstance(cell, Link):
         return "=" + hyperlink_formula(cell.sheet, cell.target)
     if isinstance(cell, str):

@@ -1,0 +1,37 @@
+"""Our duplicates sheet in the open book: the file path's (``files.duplicates_sheet``), drawn
+through Excel's object model from the same rows (``duplicate_rows``): one ``Range.Value`` call
+per 100,000 cells, the links as ``HYPERLINK`` formulas, then its widths, frozen headers and the
+filter on them.
+"""
+
+from __future__ import annotations
+
+import xlwings as xw
+
+from addin.core.catalogue import Lang
+from addin.core.marks import MarkPlan
+from addin.core.product_sheets import DUPLICATES_SHEETS
+from addin.core.report import column_letter
+from addin.files.duplicates_sheet import DUPLICATES_HEADER_ROW, DUPLICATES_WIDTHS, duplicate_rows
+from addin.live.cell_writes import write_block
+from addin.live.own_sheets import add_own_sheet, own_sheet
+from addin.live.report_sheet import cell_value
+from addin.live.sheet_format import freeze_below, set_widths
+
+
+def own_duplicates_sheet(book: xw.Book) -> str | None:
+    """Our duplicates sheet in ``book``, in whichever language it was made."""
+    return own_sheet(book, list(DUPLICATES_SHEETS.values()))
+
+
+def draw_duplicates(book: xw.Book, plan: MarkPlan, lang: Lang) -> None:
+    """Add the duplicates sheet of ``plan`` at the end of ``book``, when it has duplicates."""
+    if not plan.duplicates:
+        return
+    sheet = add_own_sheet(book, DUPLICATES_SHEETS[lang])
+    rows = [[cell_value(cell) for cell in cells] for cells in duplicate_rows(plan, lang)]
+    write_block(sheet, 1, 1, rows)
+    set_widths(sheet, DUPLICATES_WIDTHS)
+    freeze_below(book, sheet, DUPLICATES_HEADER_ROW)
+    last = column_letter(len(DUPLICATES_WIDTHS) - 1)
+    sheet.range(f"A{DUPLICATES_HEADER_ROW}:{last}{len(rows)}").api.AutoFilter()
