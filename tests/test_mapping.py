@@ -286,3 +286,37 @@ def test_the_fields_own_header_keeps_its_column_whatever_the_cells() -> None:
     reports (as CI_CHECK does); only a header found by another name gives way to its cells."""
     rows: list[list[CellValue | FormulaCell]] = [["TRUE"], ["FALSE"]]
     assert _mapped(["Téléphone"], "flokon", rows)["Téléphone"] == ("phone", "exact", None)
+
+
+def _fed_by(export: str | Path, profile: str) -> dict[str, list[str]]:
+    """``map --json`` on an export (a fixture's name, or a path): column → the fields it feeds."""
+    path = (
+        Path(__file__).parent / "fixtures" / "exports" / export
+        if isinstance(export, str)
+        else export
+    )
+    done = CliRunner().invoke(app, ["map", str(path), "-p", profile, "--json"])
+    assert done.exit_code == 0, done.output
+    return {entry["column"]: entry["fields"] for entry in json.loads(done.stdout)["mapping"]}
+
+
+def test_thunderbirds_home_and_work_postal_codes_join_their_addresses() -> None:
+    """Thunderbird writes « Home ZipCode »: one word, a postal code all the same (issue 18)."""
+    fed = _fed_by("thunderbird.csv", "reveal")
+    assert fed["Home ZipCode"] == fed["Home Address"] == fed["Home City"] == ["address1"]
+    assert fed["Work ZipCode"] == fed["Work Address"] == fed["Work Address 2"] == ["address2"]
+
+
+def test_a_second_street_line_stays_in_its_address(tmp_path: Path) -> None:
+    """FreshBooks' « Street 2 » is the street's second line, not a second address; « Address 2 -
+    City » still numbers an address."""
+    fed = _fed_by("freshbooks-clients.csv", "reveal")
+    assert fed["Street"] == fed["Street 2"] == fed["Postal Code"] == fed["City"] == ["address1"]
+    numbered = tmp_path / "numbered.csv"
+    numbered.write_text(
+        "First Name,Address 1 - Street,Address 1 - City,Address 2 - Street,Address 2 - City\n"
+        "Anne,1 rue A,Lyon,2 rue B,Paris\n",
+        encoding="utf-8",
+    )
+    fed = _fed_by(numbered, "reveal")
+    assert fed["Address 1 - City"] == ["address1"] and fed["Address 2 - City"] == ["address2"]

@@ -27,20 +27,7 @@ from addin.core.table import SourceInfo
 from addin.readers.reader import read_table
 from addin.shells.render.report_out import report_json
 from addin.shells.render.terminal import SHOWN_ISSUES, print_report
-
-HEADER = "Code client;Civilité;Nom;Prénom;Fonction;Email;Téléphone;Portable;Consentement\n"
-
-
-def clients(path: Path, rows: int) -> Path:
-    """Every third row is clean; the others have a wrong title (warning) and e-mail (error)."""
-    lines = [HEADER]
-    for n in range(rows):
-        if n % 3 == 0:
-            lines.append(f"C{n};Mme;Nom{n};Anne;;anne{n}@exemple.fr;;;Autorisé\n")
-        else:
-            lines.append(f"C{n};Xyz;Nom{n};Anne;;pas-un-email-{n};;;Autorisé\n")
-    path.write_text("".join(lines), encoding="utf-8")
-    return path
+from tests.test_issue_cap import HEADER, clients
 
 
 def cli(*args: str) -> subprocess.CompletedProcess[str]:

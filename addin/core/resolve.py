@@ -39,6 +39,7 @@ _PART_WORDS = {
     "localite": "city",
     "postal": "postal",
     "zip": "postal",
+    "zipcode": "postal",  # Thunderbird's "Home ZipCode"
     "postcode": "postal",
     "cp": "postal",
     "state": "region",
@@ -221,8 +222,8 @@ def _address_part(header: str) -> tuple[str, str] | None:
 
     The key groups the parts of one address: what is left once part words and fillers are
     removed ("business", "bureau", "home"). A number is a line of the street ("Rue (bureau)
-    2") and is dropped, except right after a leading address word, where it numbers the
-    address itself ("Address 1 - City"). E-mail "addresses" are no postal address.
+    2", "Street 2") and is dropped, except right after a leading "Address", where it numbers
+    the address itself ("Address 1 - City"). E-mail "addresses" are no postal address.
     """
     words = choice_key(header).split()
     if not words or any(w in _NOT_POSTAL for w in words):
@@ -230,7 +231,8 @@ def _address_part(header: str) -> tuple[str, str] | None:
     parts = [_PART_WORDS[w] for w in words if w in _PART_WORDS]
     if not parts:
         return None
-    numbered = len(words) > 1 and words[0] in _PART_WORDS and words[1].isdigit()
+    # "Address 1 - City" numbers the address; "Street 2" / "Rue 2" is the street's second line
+    numbered = len(words) > 1 and words[0] in ("address", "adresse") and words[1].isdigit()
     rest = [
         w
         for n, w in enumerate(words)
