@@ -60,7 +60,10 @@ def check_platform(profile_id: str) -> str:
     known = all_profiles()
     if profile_id not in known:
         listed = ", ".join(sorted(known))
-        raise UsageError(f"plateforme inconnue : « {profile_id} » (connues : {listed})")
+        raise UsageError(
+            f"plateforme inconnue : « {profile_id} » (connues : {listed})",
+            en=f"unknown platform: “{profile_id}” (known: {listed})",
+        )
     return profile_id
 
 
@@ -70,7 +73,10 @@ def check_lang(text: str) -> Lang:
         return "fr"
     if value == "en":
         return "en"
-    raise UsageError(f"la langue doit être fr ou en, pas « {text.strip()} »")
+    raise UsageError(
+        f"la langue doit être fr ou en, pas « {text.strip()} »",
+        en=f"the language must be fr or en, not “{text.strip()}”",
+    )
 
 
 def check_region(text: str) -> str:
@@ -128,7 +134,11 @@ def save_settings(settings: Settings) -> Path:
     except OSError as error:
         raise UsageError(
             f"le dossier de travail de client-import « {path.parent} » n'a pas pu être créé "
-            f"({error.strerror or error}) : indiquez-en un autre avec la variable {DATA_DIR_ENV}"
+            f"({error.strerror or error}) : indiquez-en un autre avec la variable {DATA_DIR_ENV}",
+            en=(
+                f"the client-import working folder “{path.parent}” could not be created "
+                f"({error.strerror or error}): give another one with the {DATA_DIR_ENV} variable"
+            ),
         ) from None
     text = json.dumps(_to_json(checked), ensure_ascii=False, indent=1, sort_keys=True)
     write_replacing(path, lambda temporary: temporary.write_text(text + "\n", encoding="utf-8"))

@@ -625,7 +625,8 @@ def _connect(path: Path) -> sqlite3.Connection:
         db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
     except (OSError, sqlite3.Error) as error:
         raise JournalError(
-            f"Impossible d'ouvrir le journal des envois « {path} » : {error}."
+            f"Impossible d'ouvrir le journal des envois « {path} » : {error}.",
+            en=f"The push journal “{path}” cannot be opened: {error}.",
         ) from None
     try:
         _prepare(db, path)
@@ -633,7 +634,11 @@ def _connect(path: Path) -> sqlite3.Connection:
         db.close()
         raise JournalError(
             f"« {path} » n'est pas un journal des envois utilisable : {error}. Déplacez-le "
-            f"ou choisissez un autre dossier avec la variable {DATA_DIR_ENV}."
+            f"ou choisissez un autre dossier avec la variable {DATA_DIR_ENV}.",
+            en=(
+                f"“{path}” is not a usable push journal: {error}. Move it away "
+                f"or choose another folder with the {DATA_DIR_ENV} variable."
+            ),
         ) from None
     except BaseException:
         db.close()
@@ -654,12 +659,21 @@ def _prepare(db: sqlite3.Connection, path: Path) -> None:
             raise JournalError(
                 f"Le journal des envois « {path} » a été écrit par une version plus récente de "
                 f"client-import (schéma {version}, celle-ci connaît le {latest}) : "
-                "mettez client-import à jour."
+                "mettez client-import à jour.",
+                en=(
+                    f"The push journal “{path}” was written by a newer version of "
+                    f"client-import (schema {version}, this one knows {latest}): "
+                    "update client-import."
+                ),
             )
         if version == 0 and db.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()[0]:
             raise JournalError(
                 f"« {path} » est une base SQLite qui n'est pas un journal de client-import : "
-                f"choisissez un autre dossier avec la variable {DATA_DIR_ENV}."
+                f"choisissez un autre dossier avec la variable {DATA_DIR_ENV}.",
+                en=(
+                    f"“{path}” is an SQLite database that is not a client-import journal: "
+                    f"choose another folder with the {DATA_DIR_ENV} variable."
+                ),
             )
         for step in _MIGRATIONS[version:]:
             for statement in step:

@@ -45,7 +45,12 @@ def one_run(folder: Path, path: Path, fingerprint: str, target: str) -> Iterator
                 raise UsageError(
                     f"« {path.name} » (ou une copie de ses lignes) est déjà en cours d'envoi "
                     "vers cette plateforme (une autre fenêtre ?) : attendez la fin de cet envoi, "
-                    "puis relancez si besoin"
+                    "puis relancez si besoin",
+                    en=(
+                        f"“{path.name}” (or a copy of its rows) is already being pushed "
+                        "to this platform (another window?): wait for that push to end, "
+                        "then run again if needed"
+                    ),
                 ) from None
             held.callback(lock.release)
         yield

@@ -52,14 +52,22 @@ class SecretKind:
     #: French, with its article: "le jeton d'accès"
     label: str
     env_var: str
+    #: the same words in English, with their article: "the access token"
+    label_en: str = ""
 
 
-TOKEN = SecretKind("token", "le jeton d'accès", "CLIENT_IMPORT_TOKEN")
+TOKEN = SecretKind("token", "le jeton d'accès", "CLIENT_IMPORT_TOKEN", "the access token")
 EVOLIZ_PUBLIC_KEY = SecretKind(
-    "evoliz-public-key", "la clé publique Evoliz", "CLIENT_IMPORT_EVOLIZ_PUBLIC_KEY"
+    "evoliz-public-key",
+    "la clé publique Evoliz",
+    "CLIENT_IMPORT_EVOLIZ_PUBLIC_KEY",
+    "the Evoliz public key",
 )
 EVOLIZ_SECRET_KEY = SecretKind(
-    "evoliz-secret-key", "la clé secrète Evoliz", "CLIENT_IMPORT_EVOLIZ_SECRET_KEY"
+    "evoliz-secret-key",
+    "la clé secrète Evoliz",
+    "CLIENT_IMPORT_EVOLIZ_SECRET_KEY",
+    "the Evoliz secret key",
 )
 
 
@@ -107,7 +115,11 @@ def public_target(url: str) -> str:
     if scheme not in ("http", "https") or not host:
         raise UsageError(
             f"« {public_target_hint(text)} » n'est pas l'adresse d'une plateforme : "
-            "elle doit commencer par https:// (ou http:// pour la machine locale)."
+            "elle doit commencer par https:// (ou http:// pour la machine locale).",
+            en=(
+                f"“{public_target_hint(text)}” is not the address of a platform: "
+                "it must start with https:// (or http:// for the local machine)."
+            ),
         )
     if ":" in host:  # IPv6 literal
         host = f"[{host}]"
@@ -172,12 +184,22 @@ def read_secret(
     if problem is not None:
         raise SecretNotFound(
             f"Il manque {kind.label} pour {where} et {problem} : « {LOGIN_COMMAND} » ne peut "
-            f"pas l'y enregistrer. Définissez la variable d'environnement {kind.env_var}."
+            f"pas l'y enregistrer. Définissez la variable d'environnement {kind.env_var}.",
+            en=(
+                f"{_capitalised(kind.label_en)} for {where} is missing and the system keyring "
+                f"cannot be used here: “{LOGIN_COMMAND}” cannot store it there. Set the "
+                f"{kind.env_var} environment variable."
+            ),
         )
     raise SecretNotFound(
         f"Il manque {kind.label} pour {where}. Pour l'enregistrer dans le trousseau du "
         f"système : « {LOGIN_COMMAND} {where} » ; pour une exécution automatisée : la "
-        f"variable d'environnement {kind.env_var}."
+        f"variable d'environnement {kind.env_var}.",
+        en=(
+            f"{_capitalised(kind.label_en)} for {where} is missing. To store it in the system "
+            f"keyring: “{LOGIN_COMMAND} {where}”; for an automated run: the "
+            f"{kind.env_var} environment variable."
+        ),
     )
 
 
@@ -189,7 +211,10 @@ def store_secret(target: str, value: str, kind: SecretKind = TOKEN) -> None:
     """
     secret = value.strip()
     if not secret:
-        raise SecretError(f"{_capitalised(kind.label)} est vide : rien n'a été enregistré.")
+        raise SecretError(
+            f"{_capitalised(kind.label)} est vide : rien n'a été enregistré.",
+            en=f"{_capitalised(kind.label_en)} is empty: nothing was stored.",
+        )
     name = account(target, kind)
     with _unavailable_unless_usable(kind):
         _keyring(lambda: keyring.set_password(SERVICE, name, secret))
@@ -228,7 +253,11 @@ def _unavailable_unless_usable(kind: SecretKind) -> Iterator[None]:
         problem = failure.reason
     raise KeyringUnavailable(
         f"{_capitalised(problem)} : impossible d'y garder {kind.label}. "
-        f"Définissez plutôt la variable d'environnement {kind.env_var}."
+        f"Définissez plutôt la variable d'environnement {kind.env_var}.",
+        en=(
+            f"The system keyring cannot be used here: {kind.label_en} cannot be kept in it. "
+            f"Set the {kind.env_var} environment variable instead."
+        ),
     )
 
 

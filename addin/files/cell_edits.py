@@ -97,7 +97,12 @@ def _find(
         raise InputError(
             f"la cellule {ref} de la feuille « {sheet_name} » est introuvable dans le fichier "
             "(il a peut-être été produit par un outil qui n'écrit pas les références des "
-            "cellules) : ouvrez-le dans Excel, enregistrez-le, puis recommencez"
+            "cellules) : ouvrez-le dans Excel, enregistrez-le, puis recommencez",
+            en=(
+                f"cell {ref} of sheet “{sheet_name}” cannot be found in the file "
+                "(it may have been written by a tool that does not write cell "
+                "references): open it in Excel, save it, then try again"
+            ),
         )
     start, end, name, attributes = _cell_span(sheet, tag, ref, sheet_name)
     if _holds_formula(sheet, tag, end):
@@ -132,7 +137,10 @@ def _cell_span(
         return start, tag.end(), name, attributes
     close = sheet.find(b"</" + name + b">", tag.end())
     if close < 0:
-        raise InputError(f"la cellule {ref} de la feuille « {sheet_name} » est mal formée")
+        raise InputError(
+            f"la cellule {ref} de la feuille « {sheet_name} » est mal formée",
+            en=f"cell {ref} of sheet “{sheet_name}” is malformed",
+        )
     return start, close + len(name) + 3, name, attributes
 
 
@@ -217,13 +225,19 @@ def index_rows(sheet: bytes, sheet_name: str) -> SheetRows:
     """The rows of ``sheet`` (see :class:`SheetRows`); rows out of order are refused."""
     data = _SHEET_DATA.search(sheet)
     if data is None:
-        raise InputError(f"la feuille « {sheet_name} » n'a pas de cellules lisibles")
+        raise InputError(
+            f"la feuille « {sheet_name} » n'a pas de cellules lisibles",
+            en=f"sheet “{sheet_name}” has no readable cells",
+        )
     prefix = data.group(1) or b""
     if data.group(2):
         return SheetRows(prefix, data.span(), data.end(), [], 0, self_closing=True)
     data_end = sheet.rfind(b"</" + prefix + b"sheetData>")
     if data_end < data.end():
-        raise InputError(f"la feuille « {sheet_name} » est mal formée (fin des cellules absente)")
+        raise InputError(
+            f"la feuille « {sheet_name} » est mal formée (fin des cellules absente)",
+            en=f"sheet “{sheet_name}” is malformed (end of cells missing)",
+        )
     # the usual spelling (``r`` first) is read by the pattern itself; any other by a search
     row_tag = re.compile(b"<" + re.escape(prefix) + rb"""row\b(?:\s+r="([0-9]+)")?[^>]*?(/?)>""")
     close_tag = b"</" + prefix + b"row>"
@@ -244,7 +258,12 @@ def index_rows(sheet: bytes, sheet_name: str) -> SheetRows:
             raise InputError(
                 f"les lignes de la feuille « {sheet_name} » ne sont pas dans l'ordre (ligne "
                 f"{number} après la ligne {previous}) : ouvrez le fichier dans Excel, "
-                "enregistrez-le, puis recommencez"
+                "enregistrez-le, puis recommencez",
+                en=(
+                    f"the rows of sheet “{sheet_name}” are out of order (row "
+                    f"{number} after row {previous}): open the file in Excel, "
+                    "save it, then try again"
+                ),
             )
         open_end = match.end()
         if match.group(2):
@@ -253,7 +272,10 @@ def index_rows(sheet: bytes, sheet_name: str) -> SheetRows:
             continue
         close = sheet.find(close_tag, open_end, data_end)
         if close < 0:
-            raise InputError(f"la ligne {number} de la feuille « {sheet_name} » est mal formée")
+            raise InputError(
+                f"la ligne {number} de la feuille « {sheet_name} » est mal formée",
+                en=f"row {number} of sheet “{sheet_name}” is malformed",
+            )
         # the last cell: the last "<c" followed by a space, "/" or ">" (not a run's <color>)
         at = sheet.rfind(cell_open, open_end, close)
         while at >= 0 and sheet[at + len(cell_open) : at + len(cell_open) + 1] not in _AFTER_NAME:
@@ -369,7 +391,10 @@ def _cells_of(sheet: bytes, row: _Row) -> list[tuple[int, int, int, bool]]:
             closing = b"</" + tag.group(1) + b">"
             end = sheet.find(closing, end, row.close)
             if end < 0:
-                raise InputError(f"la ligne {row.number} de la feuille est mal formée")
+                raise InputError(
+                    f"la ligne {row.number} de la feuille est mal formée",
+                    en=f"row {row.number} of the sheet is malformed",
+                )
             end += len(closing)
         cells.append((column, tag.start(), end, found is not None))
         tag = _ANY_CELL.search(sheet, end, row.close)
@@ -436,7 +461,12 @@ class _Writer:
             raise InputError(
                 f"la ligne {row.number} de la feuille « {self.sheet_name} » a des cellules sans "
                 "référence (le fichier a peut-être été produit par un outil qui ne les écrit "
-                "pas) : ouvrez-le dans Excel, enregistrez-le, puis recommencez"
+                "pas) : ouvrez-le dans Excel, enregistrez-le, puis recommencez",
+                en=(
+                    f"row {row.number} of sheet “{self.sheet_name}” has cells without a "
+                    "reference (the file may have been written by a tool that does not write "
+                    "them): open it in Excel, save it, then try again"
+                ),
             )
         starts = {column: start for column, start, _, _ in present}
         edits: list[tuple[int, int, bytes]] = []
@@ -456,7 +486,12 @@ class _Writer:
             raise InputError(
                 f"la cellule {cell.ref} de la feuille « {self.sheet_name} » contient une "
                 "formule : client-import n'écrit pas par-dessus. Effacez-la ou déplacez-la, "
-                "puis recommencez"
+                "puis recommencez",
+                en=(
+                    f"cell {cell.ref} of sheet “{self.sheet_name}” holds a "
+                    "formula: client-import does not write over it. Clear it or move it, "
+                    "then try again"
+                ),
             )
         return start, end, _element(name, attributes, cell.value)
 

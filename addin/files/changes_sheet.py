@@ -103,7 +103,11 @@ def changes_from_table(table: Table, sheet_name: str) -> list[LoggedChange]:
     if len(table.columns) <= len(CHANGE_HEADERS["fr"]):
         raise InputError(
             f"la feuille « {sheet_name} » a été modifiée : les corrections ne peuvent plus être "
-            "annulées automatiquement"
+            "annulées automatiquement",
+            en=(
+                f"sheet “{sheet_name}” has been changed: the corrections can no longer be "
+                "undone automatically"
+            ),
         )
     changes = []
     for column_b, column_e, record in zip(
@@ -126,7 +130,11 @@ def changes_from_table(table: Table, sheet_name: str) -> list[LoggedChange]:
         except (ValueError, KeyError, TypeError):
             raise InputError(
                 f"la feuille « {sheet_name} » a été modifiée (colonne F) : les corrections ne "
-                "peuvent plus être annulées automatiquement"
+                "peuvent plus être annulées automatiquement",
+                en=(
+                    f"sheet “{sheet_name}” has been changed (column F): the corrections can no "
+                    "longer be undone automatically"
+                ),
             ) from None
     return changes
 

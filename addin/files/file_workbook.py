@@ -88,7 +88,13 @@ class FileWorkbook:
                     f"« {self.path.name} » n'est pas un vrai classeur Excel : c'est un fichier "
                     "d'un autre type (un CSV ?) dont le nom finit par "
                     f"{self.path.suffix}. Ouvrez-le dans Excel, enregistrez-le au format "
-                    "« Classeur Excel (.xlsx) », puis réessayez."
+                    "« Classeur Excel (.xlsx) », puis réessayez.",
+                    en=(
+                        f"“{self.path.name}” is not a real Excel workbook: it is a file "
+                        "of another type (a CSV?) whose name ends with "
+                        f"{self.path.suffix}. Open it in Excel, save it as an "
+                        "“Excel Workbook (.xlsx)”, then try again."
+                    ),
                 ) from None
         return self._package
 
@@ -106,7 +112,8 @@ class FileWorkbook:
                 self._data = self.path.read_bytes()
             except OSError as exc:
                 raise UnsupportedFileError(
-                    f"« {self.path.name} » n'est pas un classeur Excel lisible ({exc})"
+                    f"« {self.path.name} » n'est pas un classeur Excel lisible ({exc})",
+                    en=f"“{self.path.name}” is not a readable Excel workbook ({exc})",
                 ) from exc
         return self._data
 
@@ -144,7 +151,11 @@ class FileWorkbook:
         except UsageError as error:
             raise UsageError(
                 f"« {self.path.name} » n'a pas pu être vérifié sans nos marques, qui en sont "
-                f"retirées dans une copie temporaire : {error} ; le classeur n'a pas été modifié"
+                f"retirées dans une copie temporaire : {error} ; le classeur n'a pas été modifié",
+                en=(
+                    f"“{self.path.name}” could not be checked without our marks, which are "
+                    f"removed in a temporary copy: {error.said('en')}; the workbook was not changed"
+                ),
             ) from None
         return copy
 

@@ -316,7 +316,12 @@ def cannot_keep_mapping(name: str) -> UsageError:
     return UsageError(
         f"« {name} » ne peut pas garder la correspondance des colonnes : seul un "
         "classeur .xlsx ou .xlsm le peut. Enregistrez le fichier au format .xlsx (Excel) "
-        "d'abord, puis relancez la commande sur ce classeur."
+        "d'abord, puis relancez la commande sur ce classeur.",
+        en=(
+            f"“{name}” cannot keep the column mapping: only an "
+            ".xlsx or .xlsm workbook can. Save the file as .xlsx (Excel) "
+            "first, then run the command again on that workbook."
+        ),
     )
 
 
@@ -326,7 +331,11 @@ def check_mapping_output(path: Path, output: Path | None) -> None:
     if output is not None and output.suffix.lower() != suffix:
         raise UsageError(
             f"le classeur écrit doit garder le format de l'original ({suffix}) : "
-            f"« {output.name} » n'en a pas l'extension"
+            f"« {output.name} » n'en a pas l'extension",
+            en=(
+                f"the workbook written must keep the original's format ({suffix}): "
+                f"“{output.name}” does not have that extension"
+            ),
         )
 
 
@@ -363,10 +372,16 @@ def mapping_from_lines(name: str, lines: Lines) -> StoredMapping:
     profile = _beside(above, "profile")
     if not profile or header is None:
         what = "le profil" if not profile else "la ligne des en-têtes"
+        what_en = "the profile" if not profile else "the header row"
         raise InputError(
             f"la feuille « {name} » a été modifiée ({what} n'y est plus) : la correspondance "
             "des colonnes ne peut pas être lue. Supprimez cette feuille ou relancez la "
-            "commande map pour la refaire."
+            "commande map pour la refaire.",
+            en=(
+                f"sheet “{name}” has been changed ({what_en} is no longer there): the column "
+                "mapping cannot be read. Delete this sheet or run the map command "
+                "again to redo it."
+            ),
         )
     entries = tuple(
         StoredEntry(column=_text(cells, 0), letter=_text(cells, 1), label=_text(cells, 2))

@@ -93,7 +93,8 @@ def check_output(path: Path, output: Path | None) -> None:
         return
     if not output.parent.is_dir():
         raise UsageError(
-            f"le dossier de « {output} » n'existe pas : créez-le ou choisissez-en un autre"
+            f"le dossier de « {output} » n'existe pas : créez-le ou choisissez-en un autre",
+            en=(f"the folder of “{output}” does not exist: create it or choose another one"),
         )
     if path.suffix.lower() in _WORKBOOKS and zipfile.is_zipfile(path):
         same_format(path, output)
@@ -107,7 +108,12 @@ def _no_user_history_sheet(package: XlsxPackage) -> None:
             raise UsageError(
                 f"le classeur a déjà une feuille « {entry.name} » qui n'a pas été ajoutée par "
                 "client-import : renommez-la (clic droit sur l'onglet, Renommer), enregistrez "
-                "le classeur, puis relancez l'envoi"
+                "le classeur, puis relancez l'envoi",
+                en=(
+                    f"the workbook already has a sheet “{entry.name}” that was not added by "
+                    "client-import: rename it (right-click on the tab, Rename), save "
+                    "the workbook, then run the push again"
+                ),
             )
 
 
@@ -115,7 +121,11 @@ def same_format(path: Path, output: Path) -> None:
     if output.suffix.lower() != path.suffix.lower():
         raise UsageError(
             f"le classeur écrit doit garder le format de l'original ({path.suffix}) : "
-            f"« {output.name} » n'en a pas l'extension"
+            f"« {output.name} » n'en a pas l'extension",
+            en=(
+                f"the workbook written must keep the original's format ({path.suffix}): "
+                f"“{output.name}” does not have that extension"
+            ),
         )
 
 
@@ -154,7 +164,11 @@ def write_outcomes(
         return _write_side_files(output or path, outcomes, cells, lang, separator)
     raise UsageError(
         f"« {path.name} » n'est pas un fichier dont client-import sait envoyer les lignes "
-        "(.xlsx, .xlsm, .xls, .ods ou .csv)"
+        "(.xlsx, .xlsm, .xls, .ods ou .csv)",
+        en=(
+            f"“{path.name}” is not a file whose rows client-import can push "
+            "(.xlsx, .xlsm, .xls, .ods or .csv)"
+        ),
     )
 
 
@@ -207,12 +221,17 @@ def put_outcomes(
     if any(number <= header_row for number in outcomes):
         raise ValueError(f"outcomes must be for rows below the header row {header_row}")
     if is_product_sheet(sheet):
-        raise UsageError(f"« {sheet} » est une feuille de client-import, pas des données")
+        raise UsageError(
+            f"« {sheet} » est une feuille de client-import, pas des données",
+            en=f"“{sheet}” is a client-import sheet, not data",
+        )
     _no_user_history_sheet(package)
     try:
         part = package.sheet(sheet).part
     except KeyError:
-        raise SheetNotFoundError(f"le classeur n'a pas de feuille « {sheet} »") from None
+        raise SheetNotFoundError(
+            f"le classeur n'a pas de feuille « {sheet} »", en=f"the workbook has no sheet “{sheet}”"
+        ) from None
     data = package.read(part)
     rows = index_rows(data, sheet)
     status_column, id_column = _our_columns(saved, sheet, header_row, rows.last_column)
@@ -247,7 +266,13 @@ def _our_columns(path: Path, sheet: str, header_row: int, last: int) -> tuple[_C
             f"la feuille « {sheet} » occupe déjà les colonnes jusqu'à {column_letter(last - 1)} : "
             "il ne reste pas de place à droite pour les colonnes où client-import écrit le "
             "résultat de l'envoi (Excel s'arrête à la colonne XFD). Supprimez les colonnes "
-            "inutiles à droite des données, enregistrez le classeur, puis relancez l'envoi."
+            "inutiles à droite des données, enregistrez le classeur, puis relancez l'envoi.",
+            en=(
+                f"sheet “{sheet}” already fills the columns up to {column_letter(last - 1)}: "
+                "there is no room left on the right for the columns where client-import writes the "
+                "result of the push (Excel stops at column XFD). Delete the unneeded columns "
+                "to the right of the data, save the workbook, then run the push again."
+            ),
         )
     columns = []
     for index in found:
@@ -269,7 +294,10 @@ def _header_texts(path: Path, sheet: str, header_row: int) -> list[str | None]:
         with zipfile.ZipFile(path) as archive:
             rows = first_rows(archive, read_package(archive), [sheet], header_row).get(sheet, [])
     except NotSure as exc:
-        raise InputError(f"« {path.name} » n'a pas pu être lu ({exc})") from exc
+        raise InputError(
+            f"« {path.name} » n'a pas pu être lu ({exc})",
+            en=f"“{path.name}” could not be read ({exc})",
+        ) from exc
     return rows[header_row - 1] if len(rows) >= header_row else []
 
 

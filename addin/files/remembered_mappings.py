@@ -88,7 +88,11 @@ def remember(
     if memory is None:
         raise UsageError(
             f"les choix retenus n'ont pas pu être lus dans « {memory_path()} » : rien n'est "
-            "retenu tant que ce fichier ne peut pas être lu"
+            "retenu tant que ce fichier ne peut pas être lu",
+            en=(
+                f"the remembered choices could not be read from “{memory_path()}”: nothing is "
+                "remembered as long as this file cannot be read"
+            ),
         )
     columns = memory.setdefault((profile, _header_set(keys)), {})
     changed = 0
@@ -227,6 +231,10 @@ def _save(memory: _Memory) -> None:
     except OSError as error:
         raise UsageError(
             f"le dossier de travail de client-import « {path.parent} » n'a pas pu être créé "
-            f"({error.strerror or error}) : indiquez-en un autre avec la variable {DATA_DIR_ENV}"
+            f"({error.strerror or error}) : indiquez-en un autre avec la variable {DATA_DIR_ENV}",
+            en=(
+                f"the client-import working folder “{path.parent}” could not be created "
+                f"({error.strerror or error}): give another one with the {DATA_DIR_ENV} variable"
+            ),
         ) from None
     write_replacing(path, lambda temporary: temporary.write_text(text + "\n", encoding="utf-8"))

@@ -254,7 +254,11 @@ def check_folder(path: Path) -> None:
         blocker = next(p for p in (folder, *folder.parents) if p.exists())
         raise UsageError(
             f"« {blocker} » est un fichier, pas un dossier : « {path} » ne peut pas y être "
-            "écrit ; choisissez un autre emplacement"
+            "écrit ; choisissez un autre emplacement",
+            en=(
+                f"“{blocker}” is a file, not a folder: “{path}” cannot be written "
+                "there; choose another location"
+            ),
         )
     raise UsageError(
         f"le dossier « {folder} » n'existe pas : créez-le d'abord, ou choisissez un autre "
@@ -285,7 +289,11 @@ def check_replaceable(path: Path) -> None:
     if stat.S_ISREG(mode) and not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
         raise UsageError(
             f"« {path} » est en lecture seule : il n'a pas été modifié ; retirez l'attribut "
-            "lecture seule (Propriétés du fichier) ou écrivez dans une copie"
+            "lecture seule (Propriétés du fichier) ou écrivez dans une copie",
+            en=(
+                f"“{path}” is read-only: it was not changed; remove the read-only "
+                "attribute (file Properties) or write to a copy"
+            ),
         )
 
 
@@ -313,9 +321,9 @@ def writing_errors(path: Path) -> Iterator[None]:
     except UsageError:
         raise
     except OSError as error:
-        message = describe_write_error(error, path)
+        message, message_en = describe_write_error(error, path)
         _forget_failed_write(error)
-        raise UsageError(message) from None
+        raise UsageError(message, en=message_en) from None
 
 
 def _forget_failed_write(error: OSError) -> None:
@@ -336,26 +344,38 @@ def _forget_failed_write(error: OSError) -> None:
         sys.unraisablehook = previous
 
 
-def describe_write_error(error: OSError, path: Path) -> str:
-    """What went wrong writing ``path``, and what to do, for an accountant."""
+def describe_write_error(error: OSError, path: Path) -> tuple[str, str]:
+    """What went wrong writing ``path``, and what to do, for an accountant: (French, English)."""
     folder = _target_folder(path)
     code = error.errno
     if code in _FULL:
         what = f"le disque est plein : libérez de la place dans « {folder} », puis relancez"
+        what_en = f"the disk is full: free some space in “{folder}”, then run again"
     elif code == errno.ENOENT:
         what = f"le dossier « {folder} » n'existe pas (ou plus) : créez-le, puis relancez"
+        what_en = f"the folder “{folder}” does not exist (any more): create it, then run again"
     elif code == errno.ENOTDIR:
         what = f"« {folder} » n'est pas un dossier : choisissez un autre emplacement"
+        what_en = f"“{folder}” is not a folder: choose another location"
     elif code == errno.EISDIR:
         what = f"« {path} » est un dossier : donnez un nom de fichier"
+        what_en = f"“{path}” is a folder: give a file name"
     elif code == errno.EROFS:
         what = f"« {folder} » est sur un disque en lecture seule : choisissez un autre dossier"
+        what_en = f"“{folder}” is on a read-only disk: choose another folder"
     elif code in (errno.EACCES, errno.EPERM):
         what = (
             f"accès refusé : vous n'avez pas le droit d'écrire dans « {folder} », ou le fichier "
             "est ouvert dans un autre programme (Excel ?) ; fermez-le ou choisissez un autre "
             "dossier"
         )
+        what_en = (
+            f"access denied: you may not write in “{folder}”, or the file is open in another "
+            "program (Excel?); close it or choose another folder"
+        )
     else:
-        what = error.strerror or str(error)
-    return f"« {path} » n'a pas pu être écrit : {what}"
+        what = what_en = error.strerror or str(error)
+    return (
+        f"« {path} » n'a pas pu être écrit : {what}",
+        f"“{path}” could not be written: {what_en}",
+    )

@@ -50,7 +50,11 @@ def _lock(path: Path) -> FileLock:
     except OSError as error:
         raise UsageError(
             f"le dossier de travail de client-import « {folder} » n'a pas pu être créé "
-            f"({error.strerror or error}) : indiquez-en un autre avec la variable {DATA_DIR_ENV}"
+            f"({error.strerror or error}) : indiquez-en un autre avec la variable {DATA_DIR_ENV}",
+            en=(
+                f"the client-import working folder “{folder}” could not be created "
+                f"({error.strerror or error}): give another one with the {DATA_DIR_ENV} variable"
+            ),
         ) from None
     return FileLock(folder / f"workbook-{_key(path)}.lock", timeout=0)
 
@@ -72,7 +76,11 @@ def editing(*paths: Path | None) -> Iterator[None]:
             except Timeout:
                 raise UsageError(
                     f"« {path.name} » est en cours de modification par une autre commande "
-                    "client-import ; réessayez quand elle sera finie."
+                    "client-import ; réessayez quand elle sera finie.",
+                    en=(
+                        f"“{path.name}” is being changed by another client-import "
+                        "command; try again when it has finished."
+                    ),
                 ) from None
             held.callback(lock.release)
         yield

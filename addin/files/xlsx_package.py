@@ -63,7 +63,10 @@ def _parsed(data: bytes, part: str) -> list[Element]:
     try:
         return parse_part(data)
     except NotSure as exc:
-        raise UnsupportedFileError(f"le classeur est endommagé ({part} : {exc})") from exc
+        raise UnsupportedFileError(
+            f"le classeur est endommagé ({part} : {exc})",
+            en=f"the workbook is damaged ({part}: {exc})",
+        ) from exc
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,10 +113,14 @@ class XlsxPackage:
                 parts = {part: archive.read(part) for part in infos}
         except (zipfile.BadZipFile, OSError, KeyError, zlib.error) as exc:
             raise UnsupportedFileError(
-                f"« {name} » n'est pas un classeur Excel lisible ({exc})"
+                f"« {name} » n'est pas un classeur Excel lisible ({exc})",
+                en=f"“{name}” is not a readable Excel workbook ({exc})",
             ) from exc
         if "xl/workbook.xml" not in parts:
-            raise UnsupportedFileError(f"« {name} » n'est pas un classeur Excel (.xlsx)")
+            raise UnsupportedFileError(
+                f"« {name} » n'est pas un classeur Excel (.xlsx)",
+                en=f"“{name}” is not an Excel workbook (.xlsx)",
+            )
         return cls(parts, infos)
 
     def read(self, part: str) -> bytes:
@@ -243,7 +250,10 @@ class XlsxPackage:
         tag = f'<sheet name={spelled} sheetId="{sheet_id}"{state_attr} r:id="{rel_id}"/>'
         holder = first(spans(workbook, "xl/workbook.xml"), MAIN_NS, "sheets")
         if holder is None:
-            raise UnsupportedFileError("le classeur est endommagé (xl/workbook.xml sans feuilles)")
+            raise UnsupportedFileError(
+                "le classeur est endommagé (xl/workbook.xml sans feuilles)",
+                en="the workbook is damaged (xl/workbook.xml without sheets)",
+            )
         self.write(
             "xl/workbook.xml", append_child(workbook, holder, fragment(tag, MAIN_NS, holder.scope))
         )
@@ -259,7 +269,12 @@ class XlsxPackage:
             raise UsageError(
                 f"le classeur a déjà une feuille « {taken} » qui n'a pas été ajoutée par "
                 "client-import : renommez-la (clic droit sur l'onglet, Renommer), enregistrez "
-                "le classeur, puis recommencez"
+                "le classeur, puis recommencez",
+                en=(
+                    f"the workbook already has a sheet “{taken}” that was not added by "
+                    "client-import: rename it (right-click on the tab, Rename), save "
+                    "the workbook, then try again"
+                ),
             )
 
     def remove_sheet(self, entry: SheetEntry) -> None:

@@ -99,7 +99,11 @@ def spans(data: bytes, part: str = "") -> list[Span]:
         where = f" ({part})" if part else ""
         raise UnsupportedFileError(
             f"le classeur est endommagé{where} : XML illisible ({error}) ; ouvrez-le dans "
-            "Excel, enregistrez-le, puis recommencez"
+            "Excel, enregistrez-le, puis recommencez",
+            en=(
+                f"the workbook is damaged{where}: unreadable XML ({error}); open it in "
+                "Excel, save it, then try again"
+            ),
         ) from None
     return [span for span in slots if span is not None]
 
@@ -199,7 +203,10 @@ def sheet_tail(sheet: bytes) -> tuple[int, list[Span]]:
         if empty is None:
             full = re.search(rb"</(?:[\w.-]+:)?sheetData\s*>", sheet)
             if full is None:
-                raise UnsupportedFileError("une feuille du classeur n'a pas de cellules lisibles")
+                raise UnsupportedFileError(
+                    "une feuille du classeur n'a pas de cellules lisibles",
+                    en="a sheet of the workbook has no readable cells",
+                )
             tail_start = full.end()
         else:
             tail_start = empty.end()

@@ -86,7 +86,15 @@ def _too_large(name: str, rows: int, columns: int) -> FileTooLargeError:
         "en forme loin sous le tableau ou à sa droite l'agrandissent. Sélectionnez les lignes "
         "vides sous le tableau jusqu'à la dernière (Ctrl+Maj+Fin), supprimez-les (clic droit > "
         "Supprimer), faites de même pour les colonnes vides à droite, enregistrez, puis "
-        "réessayez."
+        "réessayez.",
+        en=(
+            f"Sheet “{name}” spans {rows:,} rows and {columns:,} columns, "
+            f"beyond the {MAX_CELLS:,} cells that can be checked: formatted cells "
+            "far below the table or to its right make it larger. Select the empty rows "
+            "below the table down to the last one (Ctrl+Shift+End), delete them (right-click > "
+            "Delete), do the same for the empty columns on the right, save, then "
+            "try again."
+        ),
     )
 
 

@@ -57,10 +57,15 @@ def write_outcomes(
     if any(number <= header_row for number in outcomes):
         raise ValueError(f"outcomes must be for rows below the header row {header_row}")
     if is_product_sheet(sheet):
-        raise UsageError(f"« {sheet} » est une feuille de client-import, pas des données")
+        raise UsageError(
+            f"« {sheet} » est une feuille de client-import, pas des données",
+            en=f"“{sheet}” is a client-import sheet, not data",
+        )
     _no_user_history_sheet(book)
     if sheet not in [each.name for each in book.sheets]:
-        raise SheetNotFoundError(f"le classeur n'a pas de feuille « {sheet} »")
+        raise SheetNotFoundError(
+            f"le classeur n'a pas de feuille « {sheet} »", en=f"the workbook has no sheet “{sheet}”"
+        )
     data = book.sheets[sheet]
     status, platform_id = _our_columns(data, sheet, header_row)
     values: dict[str, CellValue] = {}
@@ -78,7 +83,12 @@ def write_outcomes(
 def _no_user_history_sheet(book: xw.Book) -> None:
     """A sheet of the user's that has our history's name is never written over."""
     if own_sheet(book, list(HISTORY_SHEETS.values())) is None:
-        refuse_taken(book, list(HISTORY_SHEETS.values()), then="relancez l'envoi")
+        refuse_taken(
+            book,
+            list(HISTORY_SHEETS.values()),
+            then="relancez l'envoi",
+            then_en="run the push again",
+        )
 
 
 def _key(text: str) -> str:
@@ -104,7 +114,13 @@ def _our_columns(
             f"la feuille « {sheet} » occupe déjà les colonnes jusqu'à {column_letter(last - 1)} : "
             "il ne reste pas de place à droite pour les colonnes où client-import écrit le "
             "résultat de l'envoi (Excel s'arrête à la colonne XFD). Supprimez les colonnes "
-            "inutiles à droite des données, enregistrez le classeur, puis relancez l'envoi."
+            "inutiles à droite des données, enregistrez le classeur, puis relancez l'envoi.",
+            en=(
+                f"sheet “{sheet}” already fills the columns up to {column_letter(last - 1)}: "
+                "there is no room left on the right for the columns where client-import writes the "
+                "result of the push (Excel stops at column XFD). Delete the unneeded columns "
+                "to the right of the data, save the workbook, then run the push again."
+            ),
         )
     columns = []
     for index in found:

@@ -67,7 +67,9 @@ def _legacy(sheet: xw.Sheet) -> bool:
     return True
 
 
-def refuse_taken(book: xw.Book, names: list[str], then: str = "recommencez") -> None:
+def refuse_taken(
+    book: xw.Book, names: list[str], then: str = "recommencez", then_en: str = "try again"
+) -> None:
     """Refuse, before anything is written, to add our sheets ``names`` where a sheet of the
     user's has one of them (Excel compares sheet names without case), in the file path's
     words (``XlsxPackage.add_sheet``)."""
@@ -77,7 +79,12 @@ def refuse_taken(book: xw.Book, names: list[str], then: str = "recommencez") -> 
         raise UsageError(
             f"le classeur a déjà une feuille « {taken} » qui n'a pas été ajoutée par "
             "client-import : renommez-la (clic droit sur l'onglet, Renommer), enregistrez "
-            f"le classeur, puis {then}"
+            f"le classeur, puis {then}",
+            en=(
+                f"the workbook already has a sheet “{taken}” that was not added by "
+                "client-import: rename it (right-click on the tab, Rename), save "
+                f"the workbook, then {then_en}"
+            ),
         )
 
 

@@ -35,7 +35,11 @@ def excel_session(book: xw.Book, title: str) -> Iterator[Say]:
         if key in _RUNNING:
             raise UsageError(
                 f"une commande client-import est déjà en cours sur « {book.name} » : "
-                "attendez qu'elle se termine (la barre d'état l'indique), puis recommencez"
+                "attendez qu'elle se termine (la barre d'état l'indique), puis recommencez",
+                en=(
+                    f"a client-import command is already running on “{book.name}”: "
+                    "wait for it to finish (the status bar shows it), then try again"
+                ),
             )
         _RUNNING.add(key)
     try:

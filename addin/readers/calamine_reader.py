@@ -154,5 +154,10 @@ def _damaged(path: Path) -> UnsupportedFileError:
     return UnsupportedFileError(
         f"Le classeur « {path.name} » est endommagé ou n'est pas un vrai fichier Excel ou "
         "OpenDocument : il ne peut pas être lu. Ouvrez-le dans Excel ou LibreOffice, "
-        "enregistrez-le au format .xlsx, puis réessayez."
+        "enregistrez-le au format .xlsx, puis réessayez.",
+        en=(
+            f"Workbook “{path.name}” is damaged or is not a real Excel or "
+            "OpenDocument file: it cannot be read. Open it in Excel or LibreOffice, "
+            "save it as .xlsx, then try again."
+        ),
     )

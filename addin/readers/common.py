@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from openpyxl.utils.cell import get_column_letter
 
+from addin.core.catalogue import Lang
 from addin.core.product_sheets import is_product_sheet
 from addin.core.table import CellValue, FormulaCell, SourceInfo, Table
 from addin.errors import (
@@ -96,16 +97,27 @@ def workbook_table(
         sheets=[name for name, _ in sheets if not is_product_sheet(name)],
         sheet_chosen_by=sheet.chosen_by,
     )
-    return table_from(located, source, f"La feuille « {sheet.name} » du classeur « {path.name} »")
+    return table_from(
+        located,
+        source,
+        f"La feuille « {sheet.name} » du classeur « {path.name} »",
+        f"Sheet “{sheet.name}” of workbook “{path.name}”",
+    )
 
 
 def table_from(
-    located: Located, source: SourceInfo, where: str, *, empty_string_is_none: bool = False
+    located: Located,
+    source: SourceInfo,
+    where: str,
+    where_en: str,
+    *,
+    empty_string_is_none: bool = False,
 ) -> Table:
     """The table of rows split at their header, with how the header was found in ``source``.
 
-    ``where`` names the file (or sheet) in the error raised when there is no header to work
-    with. A file without a header row gets the columns "Colonne A", "Colonne B"...
+    ``where`` (``where_en`` in English) names the file (or sheet) in the error raised when
+    there is no header to work with. A file without a header row gets the columns "Colonne A",
+    "Colonne B"...
     """
     choice = located.choice
     source.header_row = choice.row
@@ -119,7 +131,7 @@ def table_from(
         table.headers = column_names(len(table.columns))
         return table
     headers = [header_text(value) for value in located.header]
-    check_header(headers, bool(located.rows), where, choice.row)
+    check_header(headers, bool(located.rows), where, where_en, choice.row)
     return build_table(
         headers, located.rows, located.numbers, source, empty_string_is_none=empty_string_is_none
     )
@@ -130,16 +142,26 @@ def column_names(count: int) -> list[str]:
     return [f"Colonne {get_column_letter(index + 1)}" for index in range(count)]
 
 
-def check_header(headers: list[str], has_data: bool, where: str, header_row: int) -> None:
+def check_header(
+    headers: list[str], has_data: bool, where: str, where_en: str, header_row: int
+) -> None:
     """Raise :class:`EmptyFileError` when there is no header row to work with."""
     if any(h.strip() for h in headers):
         return
     if not has_data:
-        raise EmptyFileError(f"{where} est vide : il n'y a aucune donnée à vérifier.")
+        raise EmptyFileError(
+            f"{where} est vide : il n'y a aucune donnée à vérifier.",
+            en=f"{where_en} is empty: there is no data to check.",
+        )
     raise EmptyFileError(
         f"La ligne {header_row} de {_lower_first(where)} est vide, alors qu'elle doit contenir "
         "les noms des colonnes (Code client, Nom…) : ajoutez-les sur cette ligne, ou supprimez "
-        "les lignes vides au-dessus du tableau, puis réessayez."
+        "les lignes vides au-dessus du tableau, puis réessayez.",
+        en=(
+            f"Row {header_row} of {_lower_first(where_en)} is empty, while it must hold "
+            "the column names (Customer code, Name…): add them on that row, or delete "
+            "the empty rows above the table, then try again."
+        ),
     )
 
 
@@ -190,15 +212,21 @@ def choose_sheet(
     if not names:
         raise EmptyFileError(
             f"Le classeur « {path.name} » ne contient aucune feuille de calcul : "
-            "il n'y a aucune donnée à vérifier."
+            "il n'y a aucune donnée à vérifier.",
+            en=(f"Workbook “{path.name}” holds no worksheet: there is no data to check."),
         )
     if sheet is not None:
         found = _match_sheet(names, sheet)
         if found is None:
             listed = ", ".join(f"« {name} »" for name in names)
+            listed_en = ", ".join(f"“{name}”" for name in names)
             raise SheetNotFoundError(
                 f"La feuille « {sheet} » n'existe pas dans le classeur « {path.name} ». "
-                f"Feuilles disponibles : {listed}."
+                f"Feuilles disponibles : {listed}.",
+                en=(
+                    f"Sheet “{sheet}” does not exist in workbook “{path.name}”. "
+                    f"Sheets available: {listed_en}."
+                ),
             )
         return SheetChoice(found, "asked")
     if preferred_sheet is not None:
@@ -226,14 +254,21 @@ def _match_sheet(names: Sequence[str], wanted: str) -> str | None:
     return matches[0] if len(matches) == 1 else None
 
 
-def format_size(size: int) -> str:
-    """A byte count the French way: ``"512 octets"``, ``"12,5 Ko"``, ``"100 Mo"``."""
-    if size < 1024:
-        return f"{size} octet" if size <= 1 else f"{size} octets"
-    for unit, factor in (("Go", 1024**3), ("Mo", 1024**2), ("Ko", 1024)):
+def format_size(size: int, lang: Lang = "fr") -> str:
+    """A byte count the French way: ``"512 octets"``, ``"12,5 Ko"``, ``"100 Mo"``; in English
+    (``lang="en"``): ``"512 bytes"``, ``"12.5 KB"``, ``"100 MB"``."""
+    if lang == "en":
+        if size < 1024:
+            return f"{size} byte" if size == 1 else f"{size} bytes"
+        units = (("GB", 1024**3), ("MB", 1024**2), ("KB", 1024))
+    else:
+        if size < 1024:
+            return f"{size} octet" if size <= 1 else f"{size} octets"
+        units = (("Go", 1024**3), ("Mo", 1024**2), ("Ko", 1024))
+    for unit, factor in units:
         if size >= factor:
-            amount = f"{size / factor:.1f}".replace(".", ",")
-            amount = amount.removesuffix(",0")
+            amount = f"{size / factor:.1f}".removesuffix(".0")
+            amount = amount if lang == "en" else amount.replace(".", ",")
             return f"{amount} {unit}"
     raise AssertionError("unreachable")  # pragma: no cover
 
@@ -245,14 +280,23 @@ def encrypted(path: Path, opendocument: bool = False) -> EncryptedFileError:
             "ouvrez-le dans LibreOffice, choisissez Fichier > Enregistrer sous, décochez "
             "« Enregistrer avec mot de passe », enregistrez-le et réessayez."
         )
+        how_en = (
+            "open it in LibreOffice, choose File > Save As, untick “Save with password”, "
+            "save it and try again."
+        )
     else:
         how = (
             "ouvrez-le dans Excel, retirez le mot de passe (Fichier > Informations > Protéger "
             "le classeur > Chiffrer avec mot de passe, puis effacez-le), enregistrez-le et "
             "réessayez."
         )
+        how_en = (
+            "open it in Excel, remove the password (File > Info > Protect Workbook > "
+            "Encrypt with Password, then clear it), save it and try again."
+        )
     return EncryptedFileError(
-        f"Le classeur « {path.name} » est protégé par un mot de passe : {how}"
+        f"Le classeur « {path.name} » est protégé par un mot de passe : {how}",
+        en=f"Workbook “{path.name}” is protected by a password: {how_en}",
     )
 
 

@@ -74,7 +74,8 @@ def read_csv(
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise EmptyFileError(
-            f"Le fichier « {path.name} » est vide : il ne contient que des lignes blanches."
+            f"Le fichier « {path.name} » est vide : il ne contient que des lignes blanches.",
+            en=(f"File “{path.name}” is empty: it holds only blank lines."),
         )
     _reject_markup(path, text)
     separator = detect_separator(text)
@@ -112,17 +113,18 @@ def read_csv(
         raise _malformed(path, previous + 1, error) from None
 
     progress(total, total)
-    where = f"Le fichier « {path.name} »"
+    where, where_en = f"Le fichier « {path.name} »", f"File “{path.name}”"
     cells = cast("list[list[Cell]]", rows)  # str cells; "" becomes None while transposing
     if header_row is None:
         located = locate_header(cells, numbers, header_score)
     elif header is None:
         raise EmptyFileError(
-            f"{where} n'a pas de ligne {header_row} : il n'y a aucune donnée à vérifier."
+            f"{where} n'a pas de ligne {header_row} : il n'y a aucune donnée à vérifier.",
+            en=(f"{where_en} has no row {header_row}: there is no data to check."),
         )
     else:
         located = Located(HeaderChoice(header_row, "asked"), list(header), cells, numbers)
-    return table_from(located, source, where, empty_string_is_none=True)
+    return table_from(located, source, where, where_en, empty_string_is_none=True)
 
 
 class TooManyColumns(csv.Error):
@@ -215,7 +217,12 @@ def _binary(path: Path) -> UnsupportedFileError:
     return UnsupportedFileError(
         f"Le fichier « {path.name} » n'est ni un classeur ni un fichier CSV : son contenu "
         "n'est pas du texte lisible. Ouvrez-le dans Excel et enregistrez-le au format .xlsx "
-        "ou CSV, puis réessayez."
+        "ou CSV, puis réessayez.",
+        en=(
+            f"File “{path.name}” is neither a workbook nor a CSV file: its content "
+            "is not readable text. Open it in Excel and save it as .xlsx "
+            "or CSV, then try again."
+        ),
     )
 
 
@@ -225,16 +232,20 @@ def _reject_markup(path: Path, text: str) -> None:
     if not start.startswith("<"):
         return
     if "urn:schemas-microsoft-com:office:spreadsheet" in start:
-        what = "un classeur « Feuille de calcul XML 2003 »"
+        what, what_en = "un classeur « Feuille de calcul XML 2003 »", "an “XML Spreadsheet 2003”"
     elif start.startswith(("<html", "<!doctype html", "<table")) or "<html" in start:
-        what = "une page web (HTML)"
+        what, what_en = "une page web (HTML)", "a web page (HTML)"
     elif start.startswith("<?xml"):
-        what = "un fichier XML"
+        what, what_en = "un fichier XML", "an XML file"
     else:
         return
     raise UnsupportedFileError(
         f"Le fichier « {path.name} » est en réalité {what}, et non un tableau CSV ou Excel "
-        "ordinaire. Ouvrez-le dans Excel, enregistrez-le au format .xlsx, puis réessayez."
+        "ordinaire. Ouvrez-le dans Excel, enregistrez-le au format .xlsx, puis réessayez.",
+        en=(
+            f"File “{path.name}” is in fact {what_en}, not an ordinary CSV or Excel "
+            "table. Open it in Excel, save it as .xlsx, then try again."
+        ),
     )
 
 
@@ -294,7 +305,13 @@ def _too_wide(path: Path, error: TooManyColumns) -> InputError:
         f"La ligne {error.line} du fichier « {path.name} » a {count} colonnes, au-delà des "
         f"{limit} qu'Excel sait ouvrir : le fichier est endommagé, ou son séparateur n'est pas "
         "celui qui a été détecté. Ouvrez-le dans un éditeur de texte pour vérifier cette "
-        "ligne, corrigez-la, puis réessayez."
+        "ligne, corrigez-la, puis réessayez.",
+        en=(
+            f"Row {error.line} of file “{path.name}” has {count} columns, beyond the "
+            f"{limit} Excel can open: the file is damaged, or its separator is not "
+            "the one that was detected. Open it in a text editor to check this "
+            "row, correct it, then try again."
+        ),
     )
 
 
@@ -304,9 +321,17 @@ def _malformed(path: Path, line: int, error: csv.Error) -> InputError:
             "une cellule y est anormalement longue, sans doute parce qu'un guillemet (\") "
             "ouvert n'est jamais refermé"
         )
+        detail_en = (
+            'a cell there is abnormally long, no doubt because a quote (") opened is never closed'
+        )
     else:
         detail = "sa structure n'est pas celle d'un fichier CSV"
+        detail_en = "its structure is not that of a CSV file"
     return InputError(
         f"Le fichier « {path.name} » ne peut pas être lu à partir de la ligne {line} : {detail}. "
-        "Vérifiez cette ligne dans un éditeur de texte, corrigez-la, puis réessayez."
+        "Vérifiez cette ligne dans un éditeur de texte, corrigez-la, puis réessayez.",
+        en=(
+            f"File “{path.name}” cannot be read from row {line} on: {detail_en}. "
+            "Check this row in a text editor, correct it, then try again."
+        ),
     )

@@ -62,17 +62,17 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = b"PK\x03\x04"
 _EMPTY_ZIP_MAGIC = b"PK\x05\x06"
 _MAGICS = (
-    (b"\x89PNG\r\n\x1a\n", "une image PNG"),
-    (b"\xff\xd8\xff", "une image JPEG"),
-    (b"GIF87a", "une image GIF"),
-    (b"GIF89a", "une image GIF"),
-    (b"II*\x00", "une image TIFF"),
-    (b"MM\x00*", "une image TIFF"),
-    (b"%PDF-", "un document PDF"),
-    (b"\x1f\x8b", "une archive compressée (gzip)"),
-    (b"Rar!\x1a\x07", "une archive RAR"),
-    (b"7z\xbc\xaf\x27\x1c", "une archive 7-Zip"),
-    (_EMPTY_ZIP_MAGIC, "une archive ZIP vide"),
+    (b"\x89PNG\r\n\x1a\n", "une image PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "une image JPEG", "a JPEG image"),
+    (b"GIF87a", "une image GIF", "a GIF image"),
+    (b"GIF89a", "une image GIF", "a GIF image"),
+    (b"II*\x00", "une image TIFF", "a TIFF image"),
+    (b"MM\x00*", "une image TIFF", "a TIFF image"),
+    (b"%PDF-", "un document PDF", "a PDF document"),
+    (b"\x1f\x8b", "une archive compressée (gzip)", "a compressed archive (gzip)"),
+    (b"Rar!\x1a\x07", "une archive RAR", "a RAR archive"),
+    (b"7z\xbc\xaf\x27\x1c", "une archive 7-Zip", "a 7-Zip archive"),
+    (_EMPTY_ZIP_MAGIC, "une archive ZIP vide", "an empty ZIP archive"),
 )
 # Main part content types in [Content_Types].xml (compared in lower case).
 _XLSX_TYPES = (
@@ -87,10 +87,15 @@ _OTHER_OOXML = (
     (
         b"application/vnd.ms-excel.sheet.binary.macroenabled.main",
         "un classeur Excel binaire (.xlsb)",
+        "a binary Excel workbook (.xlsb)",
     ),
-    (b"application/vnd.ms-excel.addin.macroenabled.main+xml", "une macro complémentaire Excel"),
-    (b"wordprocessingml", "un document Word"),
-    (b"presentationml", "une présentation PowerPoint"),
+    (
+        b"application/vnd.ms-excel.addin.macroenabled.main+xml",
+        "une macro complémentaire Excel",
+        "an Excel add-in",
+    ),
+    (b"wordprocessingml", "un document Word", "a Word document"),
+    (b"presentationml", "une présentation PowerPoint", "a PowerPoint presentation"),
 )
 _ODS_TYPES = (
     b"application/vnd.oasis.opendocument.spreadsheet",
@@ -129,7 +134,8 @@ def read_table(
     path = Path(path)
     if header_row is not None and header_row < 1:
         raise UsageError(
-            f"La ligne des en-têtes doit être un numéro de ligne (1 ou plus), pas {header_row}."
+            f"La ligne des en-têtes doit être un numéro de ligne (1 ou plus), pas {header_row}.",
+            en=(f"The header row must be a row number (1 or more), not {header_row}."),
         )
     size = check_file(path)
     container = _container(path)
@@ -235,7 +241,11 @@ def _guard(path: Path, action: Callable[[], _T]) -> _T:
     except OSError as error:
         raise InputError(
             f"Le fichier « {path.name} » ne peut pas être lu ({error.strerror or 'erreur'}) : "
-            "copiez-le sur votre ordinateur, puis réessayez."
+            "copiez-le sur votre ordinateur, puis réessayez.",
+            en=(
+                f"File “{path.name}” cannot be read ({error.strerror or 'error'}): "
+                "copy it to your computer, then try again."
+            ),
         ) from None
 
 
@@ -247,32 +257,43 @@ def _container(path: Path) -> str:
         return "zip"
     if head.startswith(_OLE_MAGIC):
         return "ole"
-    for magic, what in _MAGICS:
+    for magic, what, what_en in _MAGICS:
         if head.startswith(magic):
-            raise _not_a_table(path, what)
+            raise _not_a_table(path, what, what_en)
     return "text"
 
 
 def _too_large(path: Path, size: int, limit: int, container: str, custom: bool) -> InputError:
     if custom:
         limit_text = f"la limite de {format_size(limit)} fixée pour cette vérification"
+        limit_en = f"the limit of {format_size(limit, 'en')} set for this check"
     elif container == "text":
         limit_text = f"la limite de {format_size(limit)} acceptée pour un fichier CSV"
+        limit_en = f"the limit of {format_size(limit, 'en')} accepted for a CSV file"
     else:
         limit_text = f"la limite de {format_size(limit)} acceptée pour un classeur"
+        limit_en = f"the limit of {format_size(limit, 'en')} accepted for a workbook"
     advice = "découpez-le en plusieurs fichiers plus petits, puis vérifiez-les un par un"
+    advice_en = "split it into several smaller files, then check them one by one"
     if container != "text" and not custom:
         advice = f"enregistrez-le au format CSV (jusqu'à {format_size(CSV_MAX_BYTES)}) ou {advice}"
+        advice_en = f"save it as CSV (up to {format_size(CSV_MAX_BYTES, 'en')}) or {advice_en}"
     return FileTooLargeError(
-        f"Le fichier « {path.name} » fait {format_size(size)}, au-delà de {limit_text} : {advice}."
+        f"Le fichier « {path.name} » fait {format_size(size)}, au-delà de {limit_text} : {advice}.",
+        en=(f"File “{path.name}” is {format_size(size, 'en')}, beyond {limit_en}: {advice_en}."),
     )
 
 
-def _not_a_table(path: Path, what: str) -> UnsupportedFileError:
+def _not_a_table(path: Path, what: str, what_en: str) -> UnsupportedFileError:
     return UnsupportedFileError(
         f"Le fichier « {path.name} » est en réalité {what}, et non un tableau : choisissez le "
         "classeur Excel (.xlsx, .xls), OpenDocument (.ods) ou le fichier CSV qui contient les "
-        "données à vérifier."
+        "données à vérifier.",
+        en=(
+            f"File “{path.name}” is in fact {what_en}, not a table: choose the "
+            "Excel workbook (.xlsx, .xls), OpenDocument (.ods) or CSV file that holds the "
+            "data to check."
+        ),
     )
 
 
@@ -293,9 +314,9 @@ def _workbook_kind(path: Path, container: str) -> str:
                     return "xlsm"
                 if any(t in types for t in _XLSX_TYPES):
                     return "xlsx"
-                for marker, what in _OTHER_OOXML:
+                for marker, what, what_en in _OTHER_OOXML:
                     if marker in types:
-                        raise _not_a_table(path, what)
+                        raise _not_a_table(path, what, what_en)
             if "xl/workbook.xml" in names:
                 return "xlsx"
             if "mimetype" in names:
@@ -308,17 +329,34 @@ def _workbook_kind(path: Path, container: str) -> str:
                         raise encrypted(path, opendocument=True)
                     return "ods"
                 if mimetype.startswith(b"application/vnd.oasis.opendocument.text"):
-                    raise _not_a_table(path, "un document texte OpenDocument (Writer)")
-                raise _not_a_table(path, "un document OpenDocument d'un autre type")
+                    raise _not_a_table(
+                        path,
+                        "un document texte OpenDocument (Writer)",
+                        "an OpenDocument text document (Writer)",
+                    )
+                raise _not_a_table(
+                    path,
+                    "un document OpenDocument d'un autre type",
+                    "an OpenDocument document of another type",
+                )
     except (zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, OSError, EOFError, zlib.error):
         raise UnsupportedFileError(
             f"Le fichier « {path.name} » est endommagé (archive incomplète ou corrompue) : il ne "
             "peut pas être lu. Ouvrez-le dans Excel, enregistrez-le à nouveau au format .xlsx, "
-            "puis réessayez."
+            "puis réessayez.",
+            en=(
+                f"File “{path.name}” is damaged (incomplete or corrupt archive): it cannot "
+                "be read. Open it in Excel, save it again as .xlsx, "
+                "then try again."
+            ),
         ) from None
     raise UnsupportedFileError(
         f"Le fichier « {path.name} » est une archive ZIP, pas un classeur : décompressez-la, "
-        "puis choisissez le classeur ou le fichier CSV qu'elle contient."
+        "puis choisissez le classeur ou le fichier CSV qu'elle contient.",
+        en=(
+            f"File “{path.name}” is a ZIP archive, not a workbook: unzip it, "
+            "then choose the workbook or CSV file it holds."
+        ),
     )
 
 
@@ -332,10 +370,14 @@ def _ole_kind(path: Path) -> str:
             raise encrypted(path)
         return "xls"  # an unparsable directory: calamine will say whether it is a workbook
     if "WordDocument" in streams:
-        raise _not_a_table(path, "un document Word (.doc)")
+        raise _not_a_table(path, "un document Word (.doc)", "a Word document (.doc)")
     if "PowerPoint Document" in streams:
-        raise _not_a_table(path, "une présentation PowerPoint (.ppt)")
-    raise _not_a_table(path, "un document Office d'un autre type")
+        raise _not_a_table(
+            path, "une présentation PowerPoint (.ppt)", "a PowerPoint presentation (.ppt)"
+        )
+    raise _not_a_table(
+        path, "un document Office d'un autre type", "an Office document of another type"
+    )
 
 
 def ole_stream_names(data: bytes) -> set[str]:

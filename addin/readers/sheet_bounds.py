@@ -62,7 +62,15 @@ def too_many_cells(
         f"{_millions(MAX_GRID_CELLS)} acceptées. Si des valeurs ou des mises en forme ont été "
         "laissées loin du tableau, supprimez ces lignes et ces colonnes (Ctrl+Fin dans Excel "
         "mène à la dernière cellule), enregistrez, puis réessayez ; sinon, enregistrez la "
-        "feuille au format CSV."
+        "feuille au format CSV.",
+        en=(
+            f"Sheet “{sheet}” of workbook “{file}” reaches cell {far}: "
+            f"reading it would take {cells:,} cells, beyond the "
+            f"{MAX_GRID_CELLS:,} accepted. If values or formatting were "
+            "left far from the table, delete those rows and columns (Ctrl+End in Excel "
+            "goes to the last cell), save, then try again; otherwise, save the "
+            "sheet as CSV."
+        ),
     )
 
 
@@ -313,7 +321,12 @@ def check_ods(path: Path) -> None:
         raise UnsupportedFileError(
             f"Le classeur « {path.name} » contient une ligne de plus de 64 Mo : ce n'est pas un "
             "vrai tableau. Ouvrez-le dans LibreOffice et enregistrez-le à nouveau, ou demandez "
-            "à son expéditeur de vous le renvoyer."
+            "à son expéditeur de vous le renvoyer.",
+            en=(
+                f"Workbook “{path.name}” holds a row of more than 64 MB: it is not a "
+                "real table. Open it in LibreOffice and save it again, or ask "
+                "its sender to send it again."
+            ),
         ) from None
     for sheet, (rows, columns) in extent.tables.items():
         if rows * columns > MAX_GRID_CELLS:

@@ -350,5 +350,10 @@ def _damaged(path: Path) -> UnsupportedFileError:
     return UnsupportedFileError(
         f"Le classeur « {path.name} » est endommagé ou n'est pas un vrai fichier Excel : "
         "il ne peut pas être lu. Ouvrez-le dans Excel, enregistrez-le à nouveau au format "
-        ".xlsx, puis réessayez."
+        ".xlsx, puis réessayez.",
+        en=(
+            f"Workbook “{path.name}” is damaged or is not a real Excel file: "
+            "it cannot be read. Open it in Excel, save it again as "
+            ".xlsx, then try again."
+        ),
     )

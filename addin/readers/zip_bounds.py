@@ -93,7 +93,13 @@ def check_archive(
                 f"Le classeur « {name} » annonce pour son élément interne « {info.filename} » "
                 "une taille plus petite que son contenu réel : il est endommagé ou piégé. "
                 "Ouvrez-le dans Excel ou LibreOffice et enregistrez-le à nouveau, ou demandez "
-                "à son expéditeur de vous le renvoyer."
+                "à son expéditeur de vous le renvoyer.",
+                en=(
+                    f"Workbook “{name}” states for its inner part “{info.filename}” "
+                    "a size smaller than its real content: it is damaged or booby-trapped. "
+                    "Open it in Excel or LibreOffice and save it again, or ask "
+                    "its sender to send it again."
+                ),
             )
         total += actual
 
@@ -127,7 +133,13 @@ def check_directory(archive: zipfile.ZipFile, name: str, limits: Limits | None =
             f"Le classeur « {name} » contient {_count(len(entries))} éléments internes, au-delà "
             f"des {_count(max_entries)} qu'un classeur réel peut avoir : il est endommagé ou "
             "piégé. Ouvrez-le dans Excel ou LibreOffice et enregistrez-le à nouveau, ou "
-            "demandez à son expéditeur de vous le renvoyer."
+            "demandez à son expéditeur de vous le renvoyer.",
+            en=(
+                f"Workbook “{name}” holds {len(entries):,} inner parts, beyond "
+                f"the {max_entries:,} a real workbook can have: it is damaged or "
+                "booby-trapped. Open it in Excel or LibreOffice and save it again, or "
+                "ask its sender to send it again."
+            ),
         )
     for info in entries:
         _check_declared(name, info, max_part, max_small_part, max_ratio)
@@ -157,13 +169,24 @@ def _check_declared(
             f"Le classeur « {name} » contient un élément interne (« {info.filename} ») "
             f"compressé {ratio} fois, quand un vrai classeur l'est moins de {max_ratio} fois : "
             "c'est le signe d'un fichier piégé (une « bombe de décompression »). Ne l'ouvrez "
-            "pas ; demandez à son expéditeur de vous renvoyer les données, par exemple en CSV."
+            "pas ; demandez à son expéditeur de vous renvoyer les données, par exemple en CSV.",
+            en=(
+                f"Workbook “{name}” holds an inner part (“{info.filename}”) "
+                f"compressed {ratio} times, when a real workbook is compressed less than "
+                f"{max_ratio} times: this is the sign of a booby-trapped file (a “zip bomb”). "
+                "Do not open it; ask its sender to send the data again, for instance as CSV."
+            ),
         )
     if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
         raise UnsupportedFileError(
             f"Le classeur « {name} » est compressé d'une façon qu'Excel n'utilise pas "
             f"(méthode {info.compress_type}) : ouvrez-le dans Excel ou LibreOffice, "
-            "enregistrez-le à nouveau au format .xlsx, puis réessayez."
+            "enregistrez-le à nouveau au format .xlsx, puis réessayez.",
+            en=(
+                f"Workbook “{name}” is compressed in a way Excel does not use "
+                f"(method {info.compress_type}): open it in Excel or LibreOffice, "
+                "save it again as .xlsx, then try again."
+            ),
         )
 
 
@@ -209,7 +232,13 @@ def _part_too_large(name: str, part: str, size: int, limit: int) -> FileTooLarge
         f"Le classeur « {name} » contient un élément interne (« {part} ») qui ferait "
         f"{format_size(size)} une fois décompressé, au-delà de la limite de "
         f"{format_size(limit)} : il est endommagé ou piégé. Ouvrez-le dans Excel ou LibreOffice "
-        "et enregistrez-le à nouveau, ou enregistrez la feuille au format CSV."
+        "et enregistrez-le à nouveau, ou enregistrez la feuille au format CSV.",
+        en=(
+            f"Workbook “{name}” holds an inner part (“{part}”) that would be "
+            f"{format_size(size, 'en')} once unzipped, beyond the limit of "
+            f"{format_size(limit, 'en')}: it is damaged or booby-trapped. Open it in Excel or "
+            "LibreOffice and save it again, or save the sheet as CSV."
+        ),
     )
 
 
@@ -218,5 +247,11 @@ def _total_too_large(name: str, size: int, limit: int) -> FileTooLargeError:
         f"Le classeur « {name} » ferait {format_size(size)} une fois décompressé, au-delà de la "
         f"limite de {format_size(limit)} : il est endommagé ou piégé, ou trop grand pour être "
         "vérifié d'un coup. Enregistrez la feuille au format CSV, ou découpez-la en plusieurs "
-        "classeurs."
+        "classeurs.",
+        en=(
+            f"Workbook “{name}” would be {format_size(size, 'en')} once unzipped, beyond the "
+            f"limit of {format_size(limit, 'en')}: it is damaged or booby-trapped, or too large "
+            "to be checked at once. Save the sheet as CSV, or split it into several "
+            "workbooks."
+        ),
     )

@@ -62,5 +62,9 @@ def _address(process: subprocess.Popen[str]) -> str:
         return line[0][len(_ANNOUNCE) :].strip()
     process.kill()
     process.wait()
-    why = process.stderr.read().strip() or "aucun message"
-    raise SandboxError(f"la plateforme d'essai n'a pas démarré : {why}")
+    said = process.stderr.read().strip()
+    why, why_en = said or "aucun message", said or "no message"
+    raise SandboxError(
+        f"la plateforme d'essai n'a pas démarré : {why}",
+        en=f"the test platform did not start: {why_en}",
+    )

@@ -52,12 +52,22 @@ def _check_output(
     if output.suffix.lower() not in _EXTENSIONS[wanted]:
         raise UsageError(
             f"{profile.platform} importe des fichiers {wanted.upper()} : donnez au fichier "
-            f"d'export l'extension {sorted(_EXTENSIONS[wanted])[0]} (pas « {output.name} »)"
+            f"d'export l'extension {sorted(_EXTENSIONS[wanted])[0]} (pas « {output.name} »)",
+            en=(
+                f"{profile.platform} imports {wanted.upper()} files: give the export file "
+                f"the extension {sorted(_EXTENSIONS[wanted])[0]} (not “{output.name}”)"
+            ),
         )
     if rejects is not None and rejects.suffix.lower() not in {".xlsx", ".csv"}:
-        raise UsageError("le fichier des rejets doit être un .xlsx ou un .csv")
+        raise UsageError(
+            "le fichier des rejets doit être un .xlsx ou un .csv",
+            en="the rejects file must be an .xlsx or a .csv",
+        )
     if rejects is not None and same_file(rejects, output):
-        raise UsageError("le fichier des rejets doit être distinct du fichier d'export")
+        raise UsageError(
+            "le fichier des rejets doit être distinct du fichier d'export",
+            en="the rejects file must be different from the export file",
+        )
     for path in (output, rejects):
         if path is not None:
             check_output(path, reads=[] if source is None else [source], overwrite=overwrite)
@@ -68,7 +78,11 @@ def _check_output(
     ):
         raise UsageError(
             f"« {rejects.name} » est le nom d'une partie de l'export quand il est découpé : "
-            "choisissez un autre nom pour les rejets"
+            "choisissez un autre nom pour les rejets",
+            en=(
+                f"“{rejects.name}” is the name of a part of the export when it is split: "
+                "choose another name for the rejects"
+            ),
         )
 
 
@@ -163,13 +177,21 @@ def _write_parts(
             if source is not None and same_file(name, source):
                 raise UsageError(
                     f"l'export est découpé en {len(names)} fichiers et « {name.name} » serait "
-                    "le fichier lu : choisissez un autre nom pour l'export"
+                    "le fichier lu : choisissez un autre nom pour l'export",
+                    en=(
+                        f"the export is split into {len(names)} files and “{name.name}” would be "
+                        "the file being read: choose another name for the export"
+                    ),
                 )
         existing = [name for name in names if name.exists()]
         if existing and not overwrite:
             raise UsageError(
                 f"« {existing[0]} » existe déjà (l'export est découpé en {len(names)} "
-                "fichiers) : choisissez un autre nom ou ajoutez --force"
+                "fichiers) : choisissez un autre nom ou ajoutez --force",
+                en=(
+                    f"“{existing[0]}” already exists (the export is split into {len(names)} "
+                    "files): choose another name or add --force"
+                ),
             )
         for part_file, target in zip(written, names, strict=True):
             part_file.replace(through_links(target))

@@ -68,7 +68,12 @@ def _not_fixable(name: str) -> UsageError:
     return UsageError(
         f"« {name} » ne peut pas être corrigé : les corrections s'écrivent dans un classeur "
         ".xlsx ou un .csv ; enregistrez-le au format .xlsx (Fichier > Enregistrer sous), puis "
-        "relancez sur ce fichier"
+        "relancez sur ce fichier",
+        en=(
+            f"“{name}” cannot be fixed: corrections are written to an .xlsx "
+            "workbook or a .csv; save it as .xlsx (File > Save As), then "
+            "run again on that file"
+        ),
     )
 
 
@@ -77,7 +82,10 @@ def _check_paths(path: Path, output: Path | None, in_place: bool, overwrite: boo
     if suffix not in _FIXABLE:
         raise _not_fixable(path.name)
     if (output is None) == (not in_place):
-        raise UsageError("précisez soit un fichier de sortie (-o), soit --in-place")
+        raise UsageError(
+            "précisez soit un fichier de sortie (-o), soit --in-place",
+            en="give either an output file (-o) or --in-place",
+        )
     if output is None:
         check_replaceable(path)
         return
@@ -85,10 +93,17 @@ def _check_paths(path: Path, output: Path | None, in_place: bool, overwrite: boo
     if output.suffix.lower() != suffix and not into_workbook:
         raise UsageError(
             f"le fichier corrigé doit garder le format de l'original ({suffix}), ou, pour un "
-            f"CSV, être un classeur .xlsx : « {output.name} » n'a pas l'une de ces extensions"
+            f"CSV, être un classeur .xlsx : « {output.name} » n'a pas l'une de ces extensions",
+            en=(
+                f"the fixed file must keep the original's format ({suffix}) or, for a "
+                f"CSV, be an .xlsx workbook: “{output.name}” has neither of these extensions"
+            ),
         )
     if same_file(output, path):
-        raise UsageError("pour corriger le fichier lui-même, utilisez --in-place")
+        raise UsageError(
+            "pour corriger le fichier lui-même, utilisez --in-place",
+            en="to fix the file itself, use --in-place",
+        )
     check_output(output, reads=[path], overwrite=overwrite)
 
 
@@ -144,7 +159,11 @@ def _fix_csv(
     if log.exists() and not overwrite:
         raise UsageError(
             f"« {log} » existe déjà (les corrections d'une fois précédente ?) : renommez-le pour "
-            "le garder, ou ajoutez --force pour le remplacer"
+            "le garder, ou ajoutez --force pour le remplacer",
+            en=(
+                f"“{log}” already exists (the corrections of an earlier run?): rename it to "
+                "keep it, or add --force to replace it"
+            ),
         )
     edits = {(c.row, c.position): c.after for c in result.changes}
     separator = table.source.separator or ";"
@@ -265,7 +284,11 @@ def undo_fixes(path: Path) -> UndoResult:
     if path.suffix.lower() not in _WORKBOOKS:
         raise UsageError(
             "seuls les classeurs .xlsx et .xlsm gardent leurs corrections : pour un CSV, "
-            "reprenez le fichier d'origine ou sa sauvegarde"
+            "reprenez le fichier d'origine ou sa sauvegarde",
+            en=(
+                "only .xlsx and .xlsm workbooks keep their corrections: for a CSV, "
+                "go back to the original file or its backup"
+            ),
         )
     with editing(path), open_workbook(path) as book:
         undone = undo_book(book)
@@ -285,7 +308,11 @@ def undo_book(book: Workbook) -> UndoResult:
     if not book.can_carry_marks():
         raise UsageError(
             "seuls les classeurs .xlsx et .xlsm gardent leurs corrections : pour un CSV, "
-            "reprenez le fichier d'origine ou sa sauvegarde"
+            "reprenez le fichier d'origine ou sa sauvegarde",
+            en=(
+                "only .xlsx and .xlsm workbooks keep their corrections: for a CSV, "
+                "go back to the original file or its backup"
+            ),
         )
     earlier = book.read_changes()
     if earlier is None:

@@ -172,9 +172,14 @@ def understood(
         choice = known.get(choice_key(label), "")
         if choice == "" or not choice_key(label):
             fields = ", ".join(f"« {text} »" for text in choice_labels(profile, "fr"))
+            fields_en = ", ".join(f"“{text}”" for text in choice_labels(profile, "en"))
             raise UsageError(
                 f"« {label} » n'est pas un champ du profil {profile.name} (pour « {header} ») ; "
-                f"les choix sont : {fields}"
+                f"les choix sont : {fields}",
+                en=(
+                    f"“{label}” is not a field of profile {profile.name} (for “{header}”); "
+                    f"the choices are: {fields_en}"
+                ),
             )
         chosen[position] = choice
     return chosen
@@ -188,7 +193,11 @@ def _column_named(header: str, headers: Sequence[str]) -> int:
             if wanted and same(candidate) == wanted:
                 return position
     listed = ", ".join(f"« {h} »" for h in headers if h.strip())
-    raise UsageError(f"le fichier n'a pas de colonne « {header} » ; ses colonnes : {listed}")
+    listed_en = ", ".join(f"“{h}”" for h in headers if h.strip())
+    raise UsageError(
+        f"le fichier n'a pas de colonne « {header} » ; ses colonnes : {listed}",
+        en=f"the file has no column “{header}”; its columns: {listed_en}",
+    )
 
 
 def _with_choices(

@@ -62,7 +62,13 @@ def require_marks(book: Workbook) -> None:
         raise UsageError(
             f"« {book.name} » ne peut pas recevoir de marques : seuls les classeurs .xlsx et "
             ".xlsm le peuvent (pour un CSV, --annotate COPIE.xlsx en écrit un classeur marqué ; "
-            "sinon enregistrez le fichier au format Excel d'abord)"
+            "sinon enregistrez le fichier au format Excel d'abord)",
+            en=(
+                f"“{book.name}” cannot receive marks: only .xlsx and "
+                ".xlsm workbooks can (for a CSV, --annotate COPY.xlsx writes a marked workbook of "
+                "it; "
+                "otherwise save the file as Excel first)"
+            ),
         )
 
 
@@ -109,7 +115,13 @@ def _check_rewritable(table: Table, sheet: str) -> None:
             f"la feuille « {sheet} » est trop grande pour y écrire des marques ou des "
             f"corrections : {_count(rows)} lignes × {_count(columns)} colonnes, au plus "
             f"{_count(MAX_REWRITTEN_CELLS)} cellules ; vérifiez-la sans --annotate (le rapport "
-            "reste complet) ou découpez-la en plusieurs fichiers"
+            "reste complet) ou découpez-la en plusieurs fichiers",
+            en=(
+                f"sheet “{sheet}” is too large to write marks or "
+                f"corrections in it: {rows:,} rows × {columns:,} columns, at most "
+                f"{MAX_REWRITTEN_CELLS:,} cells; check it without --annotate (the report "
+                "stays complete) or split it into several files"
+            ),
         )
 
 
@@ -183,7 +195,10 @@ def mark_file(
     the marked copy since.
     """
     if (output is None) == (not in_place):
-        raise UsageError("précisez soit un fichier de sortie (--annotate), soit --in-place")
+        raise UsageError(
+            "précisez soit un fichier de sortie (--annotate), soit --in-place",
+            en="give either an output file (--annotate) or --in-place",
+        )
     if output is not None and is_csv(path):
         return _mark_csv_copy(
             path, profile, output, lang=lang, note_cap=note_cap, overwrite=overwrite
@@ -191,7 +206,10 @@ def mark_file(
     check_markable(path)
     if output is not None:
         if same_file(output, path):
-            raise UsageError("pour marquer le fichier lui-même, utilisez --in-place")
+            raise UsageError(
+                "pour marquer le fichier lui-même, utilisez --in-place",
+                en="to mark the file itself, use --in-place",
+            )
         _check_copy(output, overwrite)
     with editing(output or path), open_workbook(path) as book:
         check_replaceable(output or path)
@@ -211,7 +229,11 @@ def _check_copy(output: Path, overwrite: bool) -> None:
     if output.exists() and not overwrite:
         raise UsageError(
             f"« {output} » existe déjà : choisissez un autre nom pour la copie marquée, "
-            "ou marquez ce classeur lui-même avec --in-place"
+            "ou marquez ce classeur lui-même avec --in-place",
+            en=(
+                f"“{output}” already exists: choose another name for the marked copy, "
+                "or mark this workbook itself with --in-place"
+            ),
         )
 
 

@@ -100,8 +100,10 @@ class ConfirmationNeeded(UsageError):
     """A mode that deletes records was asked for without ``--yes``: the preview is shown and
     nothing is sent."""
 
-    def __init__(self, message: str, shown: Preview, labels: dict[str, str]) -> None:
-        super().__init__(message)
+    def __init__(
+        self, message: str, shown: Preview, labels: dict[str, str], en: str | None = None
+    ) -> None:
+        super().__init__(message, en)
         self.preview = shown
         self.labels = labels
 
@@ -172,7 +174,11 @@ def open_connector(profile: Profile, target: str) -> Connector:
     if profile.api.connector == "none":
         raise UsageError(
             f"{profile.platform} ne reçoit pas d'envoi par API : écrivez son fichier d'import "
-            "avec `client-import export`"
+            "avec `client-import export`",
+            en=(
+                f"{profile.platform} does not take pushes through an API: write its import file "
+                "with `client-import export`"
+            ),
         )
     try:
         if profile.api.connector == "evoliz":
@@ -193,9 +199,15 @@ def choose_mode(profile: Profile, asked: str | None) -> Mode:
     wanted = asked or profile.api.default_mode or ("upsert" if "upsert" in allowed else allowed[0])
     if wanted not in allowed:
         listed = ", ".join(allowed)
-        raise UsageError(f"{profile.platform} n'accepte pas le mode « {wanted} » : {listed}")
+        raise UsageError(
+            f"{profile.platform} n'accepte pas le mode « {wanted} » : {listed}",
+            en=f"{profile.platform} does not accept the mode “{wanted}”: {listed}",
+        )
     if wanted not in MODES:
-        raise UsageError(f"mode inconnu : « {wanted} » ({', '.join(MODES)})")
+        raise UsageError(
+            f"mode inconnu : « {wanted} » ({', '.join(MODES)})",
+            en=f"unknown mode: “{wanted}” ({', '.join(MODES)})",
+        )
     return wanted
 
 
@@ -228,7 +240,11 @@ def push_file(
             if is_busy(journal.path.parent, request.path):  # the other command is a push
                 raise UsageError(
                     f"« {request.path.name} » est déjà en cours d'envoi (une autre fenêtre ?) : "
-                    "attendez la fin de cet envoi, puis relancez si besoin"
+                    "attendez la fin de cet envoi, puis relancez si besoin",
+                    en=(
+                        f"“{request.path.name}” is already being pushed (another window?): "
+                        "wait for that push to end, then run again if needed"
+                    ),
                 ) from None
             raise
         return _push(request, connector, journal, insist, progress)
@@ -297,7 +313,15 @@ def _push(
                 f" ({len(invalid)} ligne(s) à corriger : `client-import validate`)"
                 if invalid
                 else ""
-            )
+            ),
+            en=(
+                f"“{request.path.name}” has no row without errors to push"
+                + (
+                    f" ({len(invalid)} row(s) to correct: `client-import validate`)"
+                    if invalid
+                    else ""
+                )
+            ),
         )
     needs_remote = (
         request.dry_run
@@ -325,6 +349,10 @@ def _push(
                 "relisez l'aperçu, puis relancez avec --yes pour confirmer",
                 shown,
                 labels,
+                en=(
+                    f"this mode deletes {len(shown.delete)} record(s) from the platform: "
+                    "read the preview again, then run again with --yes to confirm"
+                ),
             )
     records = [Record(r.key, r.fields) for r in rows]
     fingerprint = records_fingerprint(records)
@@ -572,7 +600,8 @@ def _download(connector: Connector, insist: _Insist) -> dict[str, dict[str, obje
         held = insist(lambda: list(connector.existing()))
     except (GaveUp, AuthFailed, ConnectorError) as error:
         raise PlatformUnreachable(
-            f"la plateforme n'a pas pu être lue avant l'envoi : {error} ; rien n'a été envoyé"
+            f"la plateforme n'a pas pu être lue avant l'envoi : {error} ; rien n'a été envoyé",
+            en=(f"the platform could not be read before the push: {error}; nothing was pushed"),
         ) from None
     return {r.key: {**r.fields, _REMOTE_ID: r.id} for r in held}
 
@@ -606,7 +635,12 @@ def _save_backup(request: PushRequest, remote: dict[str, dict[str, object]]) -> 
         raise UsageError(
             f"la sauvegarde de la plateforme n'a pas pu être écrite dans « {folder} » "
             f"({error.strerror or error}) : rien n'a été supprimé ni envoyé ; placez le fichier "
-            "dans un dossier où vous pouvez écrire"
+            "dans un dossier où vous pouvez écrire",
+            en=(
+                f"the platform's backup could not be written in “{folder}” "
+                f"({error.strerror or error}): nothing was deleted or pushed; put the file "
+                "in a folder where you can write"
+            ),
         ) from None
     return path
 

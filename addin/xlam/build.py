@@ -103,11 +103,18 @@ def template_path() -> Path:
     if xlwings.__version__ != XLWINGS_VERSION:
         raise AddinBuildError(
             f"xlwings {xlwings.__version__} est installé, le complément embarque le VBA de "
-            f"xlwings {XLWINGS_VERSION} : `pip install xlwings=={XLWINGS_VERSION}`"
+            f"xlwings {XLWINGS_VERSION} : `pip install xlwings=={XLWINGS_VERSION}`",
+            en=(
+                f"xlwings {xlwings.__version__} is installed, the add-in carries the VBA of "
+                f"xlwings {XLWINGS_VERSION}: `pip install xlwings=={XLWINGS_VERSION}`"
+            ),
         )
     path = Path(xlwings.__file__).parent / TEMPLATE
     if not path.is_file():
-        raise AddinBuildError(f"le modèle de complément de xlwings est introuvable : {path}")
+        raise AddinBuildError(
+            f"le modèle de complément de xlwings est introuvable : {path}",
+            en=f"xlwings' add-in template cannot be found: {path}",
+        )
     return path
 
 
@@ -118,7 +125,11 @@ def platform_rows(profiles: Mapping[str, Profile]) -> list[tuple[str, str]]:
         if PLATFORM_ID.fullmatch(name) is None:
             raise AddinBuildError(
                 f"profil « {name} » : le ruban ne peut passer que des noms en a-z, 0-9, « - » "
-                "et « _ » ; renommez le fichier du profil"
+                "et « _ » ; renommez le fichier du profil",
+                en=(
+                    f"profile “{name}”: the ribbon can only pass names in a-z, 0-9, “-” "
+                    "and “_”; rename the profile's file"
+                ),
             )
         label = (
             profile.platform if profile.platform.lower() == name else f"{profile.platform} ({name})"
@@ -154,7 +165,10 @@ def build_addin(
             if sorted(book.module_names()) != sorted(
                 ["ThisWorkbook", "Dictionary", TEMPLATE_RIBBON_MODULE, "Sheet2", "xlwings"]
             ):
-                raise AddinBuildError(f"le modèle de xlwings a changé : {book.module_names()}")
+                raise AddinBuildError(
+                    f"le modèle de xlwings a changé : {book.module_names()}",
+                    en=f"xlwings' template has changed: {book.module_names()}",
+                )
             book.set_module(xlwings_module.name, xlwings_module.body)
             book.vba_project().rename_module(TEMPLATE_RIBBON_MODULE, ribbon_module.name)
             book.set_module(ribbon_module.name, ribbon_module.body)
@@ -163,7 +177,10 @@ def build_addin(
             book.save()
         parts = _read_zip(work)
     if package.workbook_content_type(parts) != package.ADDIN_CONTENT_TYPE:
-        raise AddinBuildError("le modèle de xlwings n'est plus un complément (.xlam)")
+        raise AddinBuildError(
+            "le modèle de xlwings n'est plus un complément (.xlam)",
+            en="xlwings' template is no longer an add-in (.xlam)",
+        )
     package.put_ribbon(
         parts, ribbon.PART, ribbon_part, ribbon.RELATIONSHIP_TYPE, [ribbon.OLD_RELATIONSHIP_TYPE]
     )

@@ -158,10 +158,17 @@ def _recorded(record_folder: Path) -> list[Path]:
     except (ValueError, KeyError, TypeError):
         raise UsageError(
             f"{record} est illisible : supprimez à la main {ADDIN_FILE} du dossier de démarrage "
-            "d'Excel, puis ce fichier"
+            "d'Excel, puis ce fichier",
+            en=(
+                f"{record} is unreadable: delete {ADDIN_FILE} by hand from Excel's startup "
+                "folder, then this file"
+            ),
         ) from None
     if not isinstance(written, list) or not all(isinstance(p, str) for p in written):
-        raise UsageError(f"{record} est illisible : supprimez-le, puis réinstallez")
+        raise UsageError(
+            f"{record} est illisible : supprimez-le, puis réinstallez",
+            en=f"{record} is unreadable: delete it, then install again",
+        )
     return [Path(p) for p in written]
 
 

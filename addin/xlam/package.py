@@ -79,11 +79,17 @@ def write_config_sheet(
     data = parts[WORKBOOK]
     sheet = _sheet(data, old_name)
     if sheet is None:
-        raise AddinBuildError(f"le modèle de xlwings n'a pas la feuille « {old_name} »")
+        raise AddinBuildError(
+            f"le modèle de xlwings n'a pas la feuille « {old_name} »",
+            en=f"xlwings' template has no sheet “{old_name}”",
+        )
     tag = data[sheet.start : sheet.open_end]
     renamed = tag.replace(quoteattr(old_name).encode(), quoteattr(name).encode(), 1)
     if renamed == tag:
-        raise AddinBuildError(f"le modèle de xlwings écrit le nom de « {old_name} » autrement")
+        raise AddinBuildError(
+            f"le modèle de xlwings écrit le nom de « {old_name} » autrement",
+            en=f"xlwings' template writes the name of “{old_name}” differently",
+        )
     parts[WORKBOOK] = data[: sheet.start] + renamed + data[sheet.open_end :]
     part = _sheet_part(parts, sheet)
     parts[part] = sheet_xml(rows, _sheet_properties(parts[part], part))
@@ -102,13 +108,19 @@ def fragment_of(xml: str, span: Span) -> str:
     """An element cut from a part, rewritten for a part whose default namespace is ``MAIN_NS``."""
     if span.scope.get("") == MAIN_NS:
         return xml
-    raise AddinBuildError("le modèle de xlwings : la feuille de réglages n'est pas comme attendu")
+    raise AddinBuildError(
+        "le modèle de xlwings : la feuille de réglages n'est pas comme attendu",
+        en="xlwings' template: the settings sheet is not as expected",
+    )
 
 
 def add_sheet(parts: Parts, name: str, rows: Sequence[tuple[str, ConfigValue]]) -> str:
     """A new worksheet ``name`` holding ``rows``; returns its part name."""
     if _sheet(parts[WORKBOOK], name) is not None:
-        raise AddinBuildError(f"le modèle de xlwings a déjà une feuille « {name} »")
+        raise AddinBuildError(
+            f"le modèle de xlwings a déjà une feuille « {name} »",
+            en=f"xlwings' template already has a sheet “{name}”",
+        )
     number = 1
     while f"xl/worksheets/sheet{number}.xml" in parts:
         number += 1
@@ -128,7 +140,10 @@ def add_sheet(parts: Parts, name: str, rows: Sequence[tuple[str, ConfigValue]]) 
     found = spans(workbook, WORKBOOK)
     sheets = find(found, MAIN_NS, "sheets")
     if not sheets:
-        raise AddinBuildError("le modèle de xlwings n'a pas de liste de feuilles")
+        raise AddinBuildError(
+            "le modèle de xlwings n'a pas de liste de feuilles",
+            en="xlwings' template has no list of sheets",
+        )
     used = [int(s.attributes.get("sheetId", "0")) for s in find(found, MAIN_NS, "sheet")]
     sheet = fragment(
         f'<sheet name={quoteattr(name)} sheetId="{max(used, default=0) + 1}" r:id="{rel_id}"/>',
@@ -186,7 +201,10 @@ def _sheet_part(parts: Parts, sheet: Span) -> str:
             if target.startswith("/"):
                 return target.lstrip("/")
             return normpath(join(dirname(WORKBOOK), target))
-    raise AddinBuildError("le modèle de xlwings : la feuille de réglages n'a pas de partie")
+    raise AddinBuildError(
+        "le modèle de xlwings : la feuille de réglages n'a pas de partie",
+        en="xlwings' template: the settings sheet has no part",
+    )
 
 
 def _free_id(relations: Sequence[Span], stem: str) -> str:
@@ -202,7 +220,10 @@ def _append(data: bytes, part: str, namespace: str, root_name: str, xml: str) ->
     found = spans(data, part)
     root = first(found, namespace, "Types" if root_name == "Override" else "Relationships")
     if root is None or root.depth != 0:
-        raise AddinBuildError(f"le modèle de xlwings : {part} n'est pas comme attendu")
+        raise AddinBuildError(
+            f"le modèle de xlwings : {part} n'est pas comme attendu",
+            en=f"xlwings' template: {part} is not as expected",
+        )
     text = fragment(xml, namespace, root.scope).encode()
     if root.close == root.open_end:  # an empty root written <x/>: open it
         tag = data[root.start : root.open_end - 2].rstrip() + b">"

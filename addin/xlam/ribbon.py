@@ -68,7 +68,18 @@ def ribbon_xml(source: bytes, lang: Lang, english: Mapping[str, Mapping[str, str
                     f"inconnus du ruban : {', '.join(unknown)}" if unknown else "",
                 )
                 if part
-            )
+            ),
+            en=(
+                "labels-en.toml does not match customUI14.xml: "
+                + "; ".join(
+                    part
+                    for part in (
+                        f"without English: {', '.join(missing)}" if missing else "",
+                        f"unknown to the ribbon: {', '.join(unknown)}" if unknown else "",
+                    )
+                    if part
+                )
+            ),
         )
     if lang == "fr":
         return source
@@ -77,7 +88,10 @@ def ribbon_xml(source: bytes, lang: Lang, english: Mapping[str, Mapping[str, str
             if element.get(name) is not None:
                 text = english[control].get(name)
                 if text is None:
-                    raise AddinBuildError(f"labels-en.toml : [{control}] n'a pas de {name}")
+                    raise AddinBuildError(
+                        f"labels-en.toml : [{control}] n'a pas de {name}",
+                        en=f"labels-en.toml: [{control}] has no {name}",
+                    )
                 element.set(name, text)
     ElementTree.register_namespace("", NAMESPACE)
     written: bytes = ElementTree.tostring(root, encoding="UTF-8", xml_declaration=True)
@@ -104,9 +118,15 @@ def _parse(source: bytes) -> ElementTree.Element:
     try:
         root = ElementTree.fromstring(source)
     except ElementTree.ParseError as error:
-        raise AddinBuildError(f"customUI14.xml n'est pas du XML valide : {error}") from None
+        raise AddinBuildError(
+            f"customUI14.xml n'est pas du XML valide : {error}",
+            en=f"customUI14.xml is not valid XML: {error}",
+        ) from None
     if root.tag != f"{{{NAMESPACE}}}customUI":
-        raise AddinBuildError(f"customUI14.xml : la racine doit être customUI de {NAMESPACE}")
+        raise AddinBuildError(
+            f"customUI14.xml : la racine doit être customUI de {NAMESPACE}",
+            en=f"customUI14.xml: the root must be customUI of {NAMESPACE}",
+        )
     return root
 
 

@@ -60,7 +60,11 @@ def vba_dir() -> Path:
         return REPOSITORY_DIR
     raise AddinBuildError(
         f"les sources du complément sont introuvables (ni {PACKAGED_DIR} ni {REPOSITORY_DIR}) : "
-        "réinstallez client-import"
+        "réinstallez client-import",
+        en=(
+            f"the add-in's sources cannot be found (neither {PACKAGED_DIR} nor {REPOSITORY_DIR}): "
+            "install client-import again"
+        ),
     )
 
 
@@ -72,7 +76,8 @@ def read_module(path: Path) -> VbaModule:
     found = _NAME_LINE.match(text)
     if found is None:
         raise AddinBuildError(
-            f'{path.name} : la première ligne doit être Attribute VB_Name = "NomDuModule"'
+            f'{path.name} : la première ligne doit être Attribute VB_Name = "NomDuModule"',
+            en=(f'{path.name}: the first line must be Attribute VB_Name = "ModuleName"'),
         )
     return VbaModule(found.group(1), text)
 
@@ -87,7 +92,12 @@ def check_code_page(text: str, where: str) -> None:
                 raise AddinBuildError(
                     f"{where}, ligne {number}, colonne {column} : le caractère « {char} » "
                     f"(U+{ord(char):04X}) n'existe pas dans le code VBA (page de code 1252) et "
-                    "deviendrait « ? » dans Excel ; remplacez-le"
+                    "deviendrait « ? » dans Excel ; remplacez-le",
+                    en=(
+                        f"{where}, line {number}, column {column}: the character “{char}” "
+                        f"(U+{ord(char):04X}) does not exist in VBA code (code page 1252) and "
+                        "would become “?” in Excel; replace it"
+                    ),
                 ) from None
 
 
@@ -98,6 +108,9 @@ def english_labels(path: Path) -> dict[str, dict[str, str]]:
     labels: dict[str, dict[str, str]] = {}
     for control, texts in raw.items():
         if not isinstance(texts, dict) or not all(isinstance(v, str) for v in texts.values()):
-            raise AddinBuildError(f"{path.name} : [{control}] doit donner des textes")
+            raise AddinBuildError(
+                f"{path.name} : [{control}] doit donner des textes",
+                en=f"{path.name}: [{control}] must give texts",
+            )
         labels[control] = dict(texts)
     return labels

@@ -21,7 +21,10 @@ def documents() -> Path:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise UsageError(
-            f"le dossier Documents « {folder} » n'a pas pu être créé ({error.strerror or error})"
+            f"le dossier Documents « {folder} » n'a pas pu être créé ({error.strerror or error})",
+            en=(
+                f"the Documents folder “{folder}” could not be created ({error.strerror or error})"
+            ),
         ) from None
     return folder
 
