@@ -6,6 +6,7 @@ Without LibreOffice the tests that need it are skipped with the reason, except u
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
 
 import pytest
@@ -22,6 +23,21 @@ def own_data_folder(
     mapping corrections one test makes are remembered there, and must reach neither another
     test nor the user's own folder. A test may set its own."""
     monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path_factory.mktemp("data")))
+
+
+@pytest.fixture(autouse=True)
+def collected_after_file_work(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A test that wrote files has its garbage collected before the next test starts.
+
+    Why: an object a test leaves in a reference cycle (a zip writer kept alive by an error's
+    traceback, say) is otherwise finalised whenever the collector next runs, in whatever test
+    that is. Twice in about a dozen full runs such a late finaliser found its file closed
+    already ("ZipFile.__del__ ... I/O operation on closed file") and failed an unrelated test;
+    collected here, it is finalised while its own test's files are still there.
+    """
+    yield
+    if "tmp_path" in request.fixturenames:
+        gc.collect()
 
 
 @pytest.fixture(scope="session")
