@@ -35,9 +35,9 @@ from __future__ import annotations
 import datetime as dt
 import zipfile
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from typing import NamedTuple
 
 from addin.core.catalogue import Lang
 from addin.core.outcomes import COUNT_KEYS, HistoryLine, RowOutcome
@@ -247,15 +247,23 @@ def put_outcomes(
     _put_history(package, [*_history_lines(saved, package), cells], lang)
 
 
-@dataclass(frozen=True, slots=True)
-class _Column:
+class OutcomeColumn(NamedTuple):
     letter: str
     new: bool  # its header is still to be written
 
 
-def _our_columns(path: Path, sheet: str, header_row: int, last: int) -> tuple[_Column, _Column]:
-    """Our status and id columns: found by their header, else right of the last used one."""
-    headers = _header_texts(path, sheet, header_row)
+def _our_columns(
+    path: Path, sheet: str, header_row: int, last: int
+) -> tuple[OutcomeColumn, OutcomeColumn]:
+    """Our status and id columns in the saved sheet (:func:`outcome_columns`)."""
+    return outcome_columns(_header_texts(path, sheet, header_row), last, sheet)
+
+
+def outcome_columns(
+    headers: Sequence[str | None], last: int, sheet: str
+) -> tuple[OutcomeColumn, OutcomeColumn]:
+    """Our status and id columns: found by their header, else right of the last used one
+    (``last``, 1-based); both drawers place them so."""
     found: list[int | None] = []
     for texts in (STATUS_HEADERS, ID_HEADERS):
         keys = {_key(text) for text in texts.values()}
@@ -278,9 +286,9 @@ def _our_columns(path: Path, sheet: str, header_row: int, last: int) -> tuple[_C
     for index in found:
         if index is None:
             last += 1
-            columns.append(_Column(column_letter(last - 1), new=True))
+            columns.append(OutcomeColumn(column_letter(last - 1), new=True))
         else:
-            columns.append(_Column(column_letter(index), new=False))
+            columns.append(OutcomeColumn(column_letter(index), new=False))
     return columns[0], columns[1]
 
 

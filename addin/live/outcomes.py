@@ -25,11 +25,15 @@ from addin.core.catalogue import Lang
 from addin.core.outcomes import COUNT_KEYS, HistoryLine, RowOutcome
 from addin.core.product_columns import ID_HEADERS, STATUS_HEADERS
 from addin.core.product_sheets import HISTORY_SHEETS, is_product_sheet
-from addin.core.report import column_letter
 from addin.core.table import CellValue, FormulaCell
-from addin.errors import EmptyFileError, InputError, SheetNotFoundError, UsageError
-from addin.files.cell_edits import MAX_COLUMN
-from addin.files.outcome_writer import _COLUMN_WIDTHS, HISTORY_HEADERS, status_text
+from addin.errors import EmptyFileError, SheetNotFoundError, UsageError
+from addin.files.outcome_writer import (
+    _COLUMN_WIDTHS,
+    HISTORY_HEADERS,
+    OutcomeColumn,
+    outcome_columns,
+    status_text,
+)
 from addin.live.book import read_book_table
 from addin.live.cell_writes import excel_value, set_cells, write_block
 from addin.live.grid import _rows_2d
@@ -91,45 +95,16 @@ def _no_user_history_sheet(book: xw.Book) -> None:
         )
 
 
-def _key(text: str) -> str:
-    return " ".join(text.split()).casefold()
-
-
 def _our_columns(
     data: xw.Sheet, sheet: str, header_row: int
-) -> tuple[tuple[str, bool], tuple[str, bool]]:
+) -> tuple[OutcomeColumn, OutcomeColumn]:
     """Our status and ID columns (letter, still without header): found by their header, else
     right of the last column the sheet uses."""
     used = data.used_range
     last = used.column + used.shape[1] - 1
     row = _rows_2d(data.range((header_row, 1), (header_row, last)).value)
     headers = [header_text(value) for value in (row[0] if row else [])]
-    found: list[int | None] = []
-    for texts in (STATUS_HEADERS, ID_HEADERS):
-        keys = {_key(text) for text in texts.values()}
-        found.append(next((i for i, h in enumerate(headers) if h and _key(h) in keys), None))
-    needed = sum(1 for index in found if index is None)
-    if last + needed > MAX_COLUMN:
-        raise InputError(
-            f"la feuille « {sheet} » occupe déjà les colonnes jusqu'à {column_letter(last - 1)} : "
-            "il ne reste pas de place à droite pour les colonnes où client-import écrit le "
-            "résultat de l'envoi (Excel s'arrête à la colonne XFD). Supprimez les colonnes "
-            "inutiles à droite des données, enregistrez le classeur, puis relancez l'envoi.",
-            en=(
-                f"sheet “{sheet}” already fills the columns up to {column_letter(last - 1)}: "
-                "there is no room left on the right for the columns where client-import writes the "
-                "result of the push (Excel stops at column XFD). Delete the unneeded columns "
-                "to the right of the data, save the workbook, then run the push again."
-            ),
-        )
-    columns = []
-    for index in found:
-        if index is None:
-            last += 1
-            columns.append((column_letter(last - 1), True))
-        else:
-            columns.append((column_letter(index), False))
-    return columns[0], columns[1]
+    return outcome_columns(headers, last, sheet)
 
 
 def _history_lines(book: xw.Book) -> list[list[CellValue]]:
