@@ -23,7 +23,7 @@ from addin.connectors.secrets import public_target
 from addin.core.catalogue import Lang
 from addin.core.profiles import all_profiles, get_profile
 from addin.errors import UsageError
-from addin.files.data_folder import DATA_DIR_ENV, data_folder
+from addin.files.data_folder import data_folder, private_folder
 from addin.files.safe_files import write_replacing
 
 FILE_NAME = "settings.json"
@@ -129,17 +129,7 @@ def save_settings(settings: Settings) -> Path:
     """Check ``settings`` and keep them (the file replaced in one step); returns where."""
     checked = validated(settings)
     path = settings_path()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    except OSError as error:
-        raise UsageError(
-            f"le dossier de travail de client-import « {path.parent} » n'a pas pu être créé "
-            f"({error.strerror or error}) : indiquez-en un autre avec la variable {DATA_DIR_ENV}",
-            en=(
-                f"the client-import working folder “{path.parent}” could not be created "
-                f"({error.strerror or error}): give another one with the {DATA_DIR_ENV} variable"
-            ),
-        ) from None
+    private_folder(path.parent)
     text = json.dumps(_to_json(checked), ensure_ascii=False, indent=1, sort_keys=True)
     write_replacing(path, lambda temporary: temporary.write_text(text + "\n", encoding="utf-8"))
     return path

@@ -26,7 +26,7 @@ from pathlib import Path
 from addin.core.product_columns import is_product_column
 from addin.core.table import RememberedChoice
 from addin.errors import UsageError
-from addin.files.data_folder import DATA_DIR_ENV, data_folder
+from addin.files.data_folder import data_folder, folder_error, private_folder
 from addin.files.private_file import create_private
 from addin.files.safe_files import write_replacing
 
@@ -225,16 +225,9 @@ def _save(memory: _Memory) -> None:
     text = json.dumps(
         {"format": _FORMAT, "version": _VERSION, "files": files}, ensure_ascii=False, indent=1
     )
+    private_folder(path.parent)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         create_private(path)
     except OSError as error:
-        raise UsageError(
-            f"le dossier de travail de client-import « {path.parent} » n'a pas pu être créé "
-            f"({error.strerror or error}) : indiquez-en un autre avec la variable {DATA_DIR_ENV}",
-            en=(
-                f"the client-import working folder “{path.parent}” could not be created "
-                f"({error.strerror or error}): give another one with the {DATA_DIR_ENV} variable"
-            ),
-        ) from None
+        raise folder_error(path.parent, error) from None
     write_replacing(path, lambda temporary: temporary.write_text(text + "\n", encoding="utf-8"))

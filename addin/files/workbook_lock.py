@@ -27,7 +27,7 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 from addin.errors import UsageError
-from addin.files.data_folder import DATA_DIR_ENV, data_folder
+from addin.files.data_folder import data_folder, private_folder
 from addin.files.safe_files import remove_stale_temporaries, through_links
 
 
@@ -42,20 +42,10 @@ def _key(path: Path) -> str:
 
 def _lock(path: Path) -> FileLock:
     folder = locks_folder()
-    try:
-        # the data folder holds the journal too: private from the first command that makes it
-        # (``mkdir(parents=True)`` would give the folders it makes on the way the usual mode)
-        folder.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        folder.mkdir(exist_ok=True, mode=0o700)
-    except OSError as error:
-        raise UsageError(
-            f"le dossier de travail de client-import « {folder} » n'a pas pu être créé "
-            f"({error.strerror or error}) : indiquez-en un autre avec la variable {DATA_DIR_ENV}",
-            en=(
-                f"the client-import working folder “{folder}” could not be created "
-                f"({error.strerror or error}): give another one with the {DATA_DIR_ENV} variable"
-            ),
-        ) from None
+    # the data folder holds the journal too: private from the first command that makes it
+    # (``mkdir(parents=True)`` would give the folders it makes on the way the usual mode)
+    private_folder(folder.parent)
+    private_folder(folder)
     return FileLock(folder / f"workbook-{_key(path)}.lock", timeout=0)
 
 
