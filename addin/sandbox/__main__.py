@@ -16,8 +16,8 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Literal
 
+from addin.language import LANG_ENV, environment_language
 from addin.sandbox.api import Limits
 from addin.sandbox.contract import DEFAULT_MAX_BATCH, DEFAULT_MAX_BODY, DEFAULT_PAGE_SIZE
 from addin.sandbox.errors import SandboxError
@@ -27,19 +27,14 @@ from addin.sandbox.store import parse_required
 #: Where the token is read when ``--token`` is not given.
 TOKEN_ENV = "CLIENT_IMPORT_SANDBOX_TOKEN"
 #: The language of the whole product's messages and help, ``fr`` (default) or ``en``.
-LANG_ENV = "CLIENT_IMPORT_LANG"
 DEFAULT_PORT = 8765
 DEFAULT_DB = Path("client-import-sandbox.sqlite")
-
-
-def _environment_language() -> Literal["fr", "en"]:
-    return "en" if os.environ.get(LANG_ENV, "").strip().lower() == "en" else "fr"
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The options, with help in the product's language (French unless ``CLIENT_IMPORT_LANG``
     says ``en``), like the rest of the command line."""
-    fr = _environment_language() == "fr"
+    fr = environment_language() == "fr"
 
     def tr(french: str, english: str) -> str:
         return french if fr else english
@@ -106,7 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--lang",
         choices=("fr", "en"),
-        default=_environment_language(),
+        default=environment_language(),
         help=tr(
             f"Langue des messages (sinon la variable {LANG_ENV})",
             f"Language of the messages (else the {LANG_ENV} variable)",

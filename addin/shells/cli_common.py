@@ -11,7 +11,6 @@ module (``cli``, ``cli_push``) builds on these.
 
 from __future__ import annotations
 
-import os
 import sys
 import traceback
 from collections.abc import Iterator
@@ -24,18 +23,11 @@ from addin.core.catalogue import Lang
 from addin.core.profile import Profile
 from addin.core.profiles import get_profile
 from addin.errors import ClientImportError, UsageError
+from addin.language import LANG_ENV, environment_language
 from addin.settings import check_region
 
-#: The environment variable that sets the language of every command, its help included.
-LANG_ENV = "CLIENT_IMPORT_LANG"
-
-
-def _environment_language() -> Lang:
-    return "en" if os.environ.get(LANG_ENV, "").strip().lower() == "en" else "fr"
-
-
 #: The language of the command help: read once, before the parser is built.
-HELP_LANG: Lang = _environment_language()
+HELP_LANG: Lang = environment_language()
 
 
 def tr(fr: str, en: str) -> str:
