@@ -62,8 +62,8 @@ def plan_export(table: Table, profile: Profile, lang: Lang = "fr") -> ExportPlan
     report, values = validate_values(table, profile)
     if any(report.fixable(i) for i in report.errors if i.row is not None) or report.truncated:
         fixed = fix_table(table, profile, report=report)
-        if fixed.changes:
-            report, values = validate_values(fixed.table, profile)
+        if fixed.values is not None:  # the fixed table, checked by the fix's last round
+            report, values = fixed.report, fixed.values
     blocking = [
         issue
         for issue in report.issues

@@ -18,7 +18,8 @@ from dataclasses import dataclass, replace
 from typing import NamedTuple
 
 from addin.core.catalogue import Lang
-from addin.core.engine import validate
+from addin.core.context import RowLists
+from addin.core.engine import validate, validate_values
 from addin.core.profile import Profile
 from addin.core.report import Issue, Report, column_letter
 from addin.core.safety import is_safe_problem
@@ -75,6 +76,9 @@ class FixResult:
     report: Report
     #: the report before any fix, to show the progress
     before: Report
+    #: each field's normalised value per row of the fixed table (``validate_values``), when a
+    #: fix was made: the export writes them without checking the table once more
+    values: RowLists[str | None] | None = None
 
 
 def is_safe(issue: Issue, profile: Profile) -> bool:
@@ -101,6 +105,7 @@ def fix_table(
     if first is None or first.truncated:
         first = validate(table, profile, issue_cap=None)
     current, found = table, first
+    values: RowLists[str | None] | None = None
     original: dict[tuple[int, int], CellValue] = {}
     reasons: dict[tuple[int, int], tuple[str, ...]] = {}
     for _ in range(MAX_ROUNDS):
@@ -122,8 +127,8 @@ def fix_table(
         if not copied:
             break
         current = replace(current, columns=columns)
-        found = validate(current, profile, issue_cap=None)
-    return FixResult(_changes(current, original, reasons), current, found, first)
+        found, values = validate_values(current, profile)  # every issue kept, as a fix needs
+    return FixResult(_changes(current, original, reasons), current, found, first, values)
 
 
 def safe_edits(
