@@ -17,7 +17,7 @@ from typing import Any
 from addin.core.checkers import build_checker
 from addin.core.clean_shapes import CHARACTER_TYPES, column_shape, needing_check
 from addin.core.context import Context, FilledOf, ValueOf
-from addin.core.fields.base import Outcome, Problem, as_text, problem
+from addin.core.fields.base import Outcome, Problem, as_text, leveled, problem
 from addin.core.fields.country import resolve_country
 from addin.core.fields.phone import PhoneChecker
 from addin.core.fields.postal import UNKNOWN_COUNTRY, PostalCodeChecker
@@ -99,24 +99,14 @@ def _column_rules(
             if p.severity == "error" and final is not None:
                 final = p.suggestion if p.suggestion is not None else final
     if overrides:
-        leveled: list[Problem] = []
-        for p in found:
-            level = overrides.get(p.code)
-            if level is None or level == p.severity:
-                leveled.append(p)
-            elif level != "silent":
-                leveled.append(Problem(p.code, level, p.suggestion, p.params))
-        found = leveled
+        found = [q for q in (leveled(p, overrides) for p in found) if q is not None]
     return tuple(found), final
 
 
 def _empty_problem(column: Column, levels: Mapping[str, Level]) -> Problem | None:
     """What an empty cell of this column means: an error, a reminder, or nothing."""
     found = _empty_problem_by_kind(column)
-    level = levels.get(found.code) if found is not None else None
-    if found is None or level is None:
-        return found
-    return None if level == "silent" else Problem(found.code, level, None, found.params)
+    return None if found is None else leveled(found, levels)
 
 
 def _empty_problem_by_kind(column: Column) -> Problem | None:

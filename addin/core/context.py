@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from itertools import repeat
 from typing import Generic, TypeVar, cast
 
-from addin.core.fields.base import FieldChecker, Problem
+from addin.core.fields.base import FieldChecker, Problem, leveled
 from addin.core.headers import HeaderMatch
 from addin.core.profile import Level, Profile
 from addin.core.report import Issue, IssueKind, issue_kind
@@ -171,10 +171,7 @@ class Context:
         levels = self.levels.get(key)
         if levels is None:
             levels = self.levels[key] = self.profile.levels_for(match.field if match else None)
-        level = levels.get(p.code)
-        if level is None or level == p.severity:
-            return p
-        return None if level == "silent" else Problem(p.code, level, p.suggestion, p.params)
+        return leveled(p, levels)
 
     def add_rows(self, p: Problem, indices: list[int], match: HeaderMatch | None) -> None:
         """``add`` for the same problem on many rows (given by index), without a call per row."""

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import NamedTuple, Protocol
 
-from addin.core.profile import Severity
+from addin.core.profile import Level, Severity
 from addin.core.table import CellValue
 
 _NO_PARAMS: Mapping[str, str] = MappingProxyType({})
@@ -77,6 +77,15 @@ def as_text(value: CellValue) -> str:
     if value is None:
         return ""
     return value.isoformat()
+
+
+def leveled(p: Problem, levels: Mapping[str, Level]) -> Problem | None:
+    """``p`` at the level its platform gives its code (``Profile.levels_for``); ``None`` when
+    the platform accepts it without a word."""
+    level = levels.get(p.code)
+    if level is None or level == p.severity:
+        return p
+    return None if level == "silent" else Problem(p.code, level, p.suggestion, p.params)
 
 
 def problem(
