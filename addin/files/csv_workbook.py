@@ -17,6 +17,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from addin.core.table import CellValue, FormulaCell, Table
 from addin.files.platform_files import text_cell
+from addin.files.safe_files import write_replacing
 
 #: suffixes read as delimited text
 CSV_SUFFIXES = frozenset({".csv", ".txt", ".tsv"})
@@ -42,6 +43,14 @@ def write_table_as_workbook(table: Table, path: Path, sheet_name: str) -> None:
     for row in zip(*table.columns, strict=True):
         sheet.append([_cell(sheet, value) for value in row])
     workbook.save(path)
+
+
+def write_csv_copy(table: Table, csv_path: Path, output: Path) -> str:
+    """The CSV's ``table`` written into the workbook ``output`` in one step (never half a
+    file); returns the sheet it went to."""
+    name = sheet_name_for(csv_path)
+    write_replacing(output, lambda target: write_table_as_workbook(table, target, name))
+    return name
 
 
 def _cell(sheet: WriteOnlyWorksheet, value: CellValue | FormulaCell) -> WriteOnlyCell | None:

@@ -26,7 +26,7 @@ from addin.core.workbook import LoggedChange, Workbook
 from addin.errors import UsageError
 from addin.files.cell_edits import sort_key
 from addin.files.changes_sheet import CHANGE_HEADERS
-from addin.files.csv_workbook import is_csv, sheet_name_for, write_table_as_workbook
+from addin.files.csv_workbook import is_csv, write_csv_copy
 from addin.files.csv_writer import rewrite_csv, write_csv
 from addin.files.file_workbook import FileWorkbook, open_workbook
 from addin.files.safe_files import (
@@ -38,7 +38,7 @@ from addin.files.safe_files import (
 )
 from addin.files.workbook_lock import editing
 from addin.usecases.marking import check_workbook, draw_marks
-from addin.usecases.validation import read_and_validate
+from addin.usecases.validation import read_and_validate, read_sheet
 
 _WORKBOOKS = {".xlsx", ".xlsm"}
 _FIXABLE = {*_WORKBOOKS, ".csv", ".txt", ".tsv"}
@@ -132,9 +132,9 @@ def _fix_csv_into_workbook(
 ) -> FixFileResult:
     """The CSV's records copied as text into the workbook ``output``, then fixed there with the
     changes sheet and undo of any workbook: the accountant goes on in Excel."""
-    table, _report = read_and_validate(path, profile)
-    name = sheet_name_for(path)
-    write_replacing(output, lambda target: write_table_as_workbook(table, target, name))
+    with open_workbook(path) as source:  # read as the checks read it; fix_book checks the copy
+        table = read_sheet(source, None, profile)
+    name = write_csv_copy(table, path, output)
     with open_workbook(output) as book:
         fixed = fix_book(book, profile, sheet=name, lang=lang)
         write_replacing(output, book.save)

@@ -32,7 +32,7 @@ from addin.core.resolve import Resolved, resolve
 from addin.core.table import FormulaCell, StoredMapping, Table
 from addin.core.workbook import MappingSheetRow, Workbook
 from addin.errors import UsageError
-from addin.files.csv_workbook import is_csv, sheet_name_for, write_table_as_workbook
+from addin.files.csv_workbook import is_csv, write_csv_copy
 from addin.files.file_workbook import open_workbook
 from addin.files.mapping_sheet import cannot_keep_mapping, check_mapping_output
 from addin.files.remembered_mappings import Forgotten, forget, recall, remember
@@ -297,8 +297,7 @@ def _write_mapping_into_workbook(
     copied as text into the workbook ``output``, with the mapping sheet beside its data: the
     accountant goes on in Excel, leading zeros kept."""
     table = read_table(path)
-    name = sheet_name_for(path)
-    write_replacing(output, lambda target: write_table_as_workbook(table, target, name))
+    name = write_csv_copy(table, path, output)
     with open_workbook(output) as book:
         mapped = write_mapping_book(book, profile, name, lang, corrections)
         write_replacing(output, book.save)

@@ -27,7 +27,7 @@ from addin.files.csv_workbook import (
     is_csv,
     rows_in_workbook,
     sheet_name_for,
-    write_table_as_workbook,
+    write_csv_copy,
 )
 from addin.files.file_workbook import FileWorkbook, open_workbook
 from addin.files.safe_files import (
@@ -256,9 +256,8 @@ def _mark_csv_copy(
     with editing(output):
         check_replaceable(output)
         table, report = read_and_validate(path, profile)
-        name = sheet_name_for(path)
-        _check_rewritable(table, name)
-        write_replacing(output, lambda target: write_table_as_workbook(table, target, name))
+        _check_rewritable(table, sheet_name_for(path))
+        name = write_csv_copy(table, path, output)
         on_rows = report.on_rows(rows_in_workbook(table))
         copied = replace(table, row_numbers=list(range(2, table.row_count + 2)))
         notes = 0
