@@ -141,8 +141,9 @@ def _check(button: Button) -> str:
     if not report.issues:
         return button.words("checked_clean", rows=report.rows, platform=platform)
     # the accountant's two questions: will the platform refuse it as it is, and what is mine
-    fixable = sum(report.fixable(issue) for issue in report.errors)
-    person = report.error_count - fixable
+    # (the text report's totals: issues past the cap counted by kind too)
+    totals = report.totals()
+    person, fixable = sum(t.to_fix for t in totals), sum(t.fixed for t in totals)
     refused = report.error_count > 0
     verdict = button.words("verdict_refused" if refused else "verdict_accepted", platform=platform)
     return button.words(
