@@ -8,7 +8,6 @@ group too many (homonyms at two addresses) fails as surely as one too few.
 from __future__ import annotations
 
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -28,6 +27,7 @@ from addin.files.xlsx_package import XlsxPackage
 from addin.usecases.marking import clear_book, clear_file, mark_book, mark_file
 from addin.usecases.validation import validate_file
 from tests import excel_engine
+from tests.commands import client_import as cli
 from tests.test_live_marks import assert_marks_alike, open_live, read
 from tests.user_workbooks import write_rows
 
@@ -89,16 +89,6 @@ def clients(path: Path) -> Path:
 
 def groups_of(report: Any) -> list[list[tuple[int, int, str]]]:
     return [[(p.first, p.second, p.reason) for p in g.pairs] for g in report.duplicates]
-
-
-def cli(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    """``client-import ARGS`` as a process of its own."""
-    return subprocess.run(
-        [sys.executable, "-m", "addin", *map(str, args)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
 
 
 def test_the_groups_of_a_crafted_file(tmp_path: Path) -> None:

@@ -16,8 +16,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import subprocess
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -32,6 +30,7 @@ from addin.files.data_folder import DATA_DIR_ENV
 from addin.files.remembered_mappings import FILE_NAME, SET_ASIDE, column_keys
 from addin.shells.ribbon import commands
 from addin.usecases.mapping_file import map_file
+from tests.commands import client_import
 from tests.ribbon_harness import Excel, excel_fixture  # noqa: F401 (the fixture)
 
 PROFILE = "evoliz-clients"
@@ -47,17 +46,6 @@ ROWS = [
 AGAIN = ["customer id", "EmailID", "PHONE", "billing  code", "Display Name"]
 TODAY = dt.date.today()
 FRENCH_DAY = TODAY.strftime("%d/%m/%Y")
-
-
-def client_import(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    """``client-import ARGS`` as a process, in the test's data folder."""
-    return subprocess.run(
-        [sys.executable, "-m", "addin", *map(str, args)],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
 
 
 def ok(*args: str | Path) -> str:

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import csv
 import json
-import subprocess
-import sys
 from collections import Counter
 from pathlib import Path
 
@@ -27,13 +25,8 @@ from addin.core.table import SourceInfo
 from addin.readers.reader import read_table
 from addin.shells.render.report_out import report_json
 from addin.shells.render.terminal import SHOWN_ISSUES, print_report
+from tests.commands import client_import as cli
 from tests.test_issue_cap import HEADER, clients
-
-
-def cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "addin", *args], capture_output=True, text=True, check=False
-    )
 
 
 def test_a_large_file_shows_totals_first_then_the_capped_list_and_the_way_to_get_all(
