@@ -334,3 +334,32 @@ def test_namesakes_at_two_whole_addresses_are_two_flokon_occupants(tmp_path: Pat
     report = validate_file(csv, get_profile("flokon"))
     # the third row: the first's phone; the second is another Marie Tremblay, elsewhere
     assert groups_of(report) == [[(2, 4, "phone")]]
+
+
+def test_validate_json_lists_every_group_with_its_pairs_and_reasons(tmp_path: Path) -> None:
+    import json
+
+    source = clients(tmp_path / "clients.xlsx")
+    french = json.loads(cli("validate", source, "-p", "evoliz-clients", "--json").stdout)
+    english = json.loads(
+        cli("validate", source, "-p", "evoliz-clients", "--json", "--lang", "en").stdout
+    )
+    assert [[(*p["rows"], p["reason"]) for p in g["pairs"]] for g in french["duplicates"]] == [
+        [tuple(pair) for pair in group] for group in GROUPS
+    ]
+    assert french["duplicates"][0] == {
+        "rows": [2, 3],
+        "labels": ["Dupont SARL", "DUPONT S.A.R.L."],
+        "pairs": [
+            {"rows": [2, 3], "reason": "name-postcode", "said": "même nom et même code postal"}
+        ],
+    }
+    assert english["duplicates"][1]["pairs"][0]["said"] == "same e-mail"
+
+
+def test_a_file_without_duplicates_has_no_duplicates_key(tmp_path: Path) -> None:
+    import json
+
+    source = write_rows(tmp_path / "one.xlsx", HEADERS, ROWS[:1], sheet="Clients")
+    done = json.loads(cli("validate", source, "-p", "evoliz-clients", "--json").stdout)
+    assert "duplicates" not in done

@@ -18,7 +18,7 @@ from types import MappingProxyType
 from typing import Any, NamedTuple
 
 from addin.core.catalogue import Lang, missing_kept, render_owned
-from addin.core.duplicates import DuplicateGroup
+from addin.core.duplicates import REASON_WORDS, DuplicateGroup
 from addin.core.profile import Profile, Severity
 from addin.core.safety import is_fixable, is_safe_problem
 from addin.core.table import SourceInfo
@@ -270,7 +270,7 @@ class Report:
                 }
                 for i in self.issues
             ],
-            **self.tail_dict(),
+            **self.tail_dict(lang),
         }
 
     def head_dict(self) -> dict[str, Any]:
@@ -283,11 +283,21 @@ class Report:
             "sendable_rows": self.sendable_rows,
         }
 
-    def tail_dict(self) -> dict[str, Any]:
-        """The contract's keys after ``"issues"``: those of a capped report, else none."""
+    def tail_dict(self, lang: Lang = "fr") -> dict[str, Any]:
+        """The contract's keys after ``"issues"``: ``"duplicates"`` when rows are probably the
+        same customer, and those of a capped report.
+
+        ``"duplicates"`` lists every group, whatever the cap on issues (the warnings on its rows
+        may be past the cap): its rows, who each row is, and the pairs that made it with their
+        reason as a code and in words, so a program sees what the duplicates sheet shows.
+        """
+        tail: dict[str, Any] = {}
+        if self.duplicates:
+            tail["duplicates"] = [duplicate_dict(group, lang) for group in self.duplicates]
         if not self.truncated:
-            return {}
+            return tail
         return {
+            **tail,
             "truncated": True,
             "counts": [
                 {
@@ -300,3 +310,17 @@ class Report:
                 for kind, count in self.counts()
             ],
         }
+
+
+def duplicate_dict(group: DuplicateGroup, lang: Lang) -> dict[str, Any]:
+    """One group of the ``"duplicates"`` key: ``{"rows": [12, 48], "labels": [...], "pairs":
+    [{"rows": [12, 48], "reason": "email", "said": "même e-mail"}]}``."""
+    words = REASON_WORDS[lang]
+    return {
+        "rows": list(group.rows),
+        "labels": list(group.labels),
+        "pairs": [
+            {"rows": [pair.first, pair.second], "reason": pair.reason, "said": words[pair.reason]}
+            for pair in group.pairs
+        ],
+    }

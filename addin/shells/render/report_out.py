@@ -33,7 +33,7 @@ def report_json(report: Report, lang: Lang) -> str:
     back as ``to_dict`` exactly.
     """
     issues = _issue_lines(report, lang)
-    head, tail = report.head_dict(), report.tail_dict()
+    head, tail = report.head_dict(), report.tail_dict(lang)
     parts = [_member(key, value) for key, value in head.items()]
     parts.append(
         '  "issues": ' + ("[\n    " + ",\n    ".join(issues) + "\n  ]" if issues else "[]")
