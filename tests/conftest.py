@@ -33,7 +33,10 @@ def collected_after_file_work(request: pytest.FixtureRequest) -> Iterator[None]:
     traceback, say) is otherwise finalised whenever the collector next runs, in whatever test
     that is. Twice in about a dozen full runs such a late finaliser found its file closed
     already ("ZipFile.__del__ ... I/O operation on closed file") and failed an unrelated test;
-    collected here, it is finalised while its own test's files are still there.
+    collected here, it is finalised while its own test's files are still there. The cause
+    found since: openpyxl's ``keep_vba`` zip opened for appending on a buffer
+    (``user_workbooks.settled_macros`` settles it, ``tests/test_user_workbooks.py``); the
+    collection stays so that any other late finaliser fails the test that made it.
     """
     yield
     if "tmp_path" in request.fixturenames:

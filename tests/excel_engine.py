@@ -52,6 +52,8 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from xlwings import base_classes, utils
 
+from tests.user_workbooks import load_macro_book
+
 #: The xlwings version whose internal engine interface this module implements.
 XLWINGS_VERSION = "0.37.8"
 if xw.__version__ != XLWINGS_VERSION:  # pragma: no cover - a version bump must revisit this file
@@ -277,7 +279,7 @@ class Books(base_classes.Books):
         path = Path(fullname).resolve()
         with warnings.catch_warnings():  # data validation extensions and the like
             warnings.simplefilter("ignore", UserWarning)
-            book = Book(self, str(path), openpyxl.load_workbook(path, keep_vba=True))
+            book = Book(self, str(path), load_macro_book(path))
             book.cached = openpyxl.load_workbook(path, data_only=True)
         self.books.append(book)
         self.active_book = book

@@ -29,6 +29,7 @@ from addin.usecases.validation import validate_file
 from tests.user_workbooks import (
     X14_VALIDATION,
     load_closed_vba,
+    load_macro_book,
     read_parts,
     write_rows,
     write_user_workbook,
@@ -63,7 +64,7 @@ def user_book(tmp_path: Path) -> Path:
 @pytest.fixture
 def macro_book(tmp_path: Path) -> Path:
     """xlwings' quickstart.xlsm (saved by Excel, with its VBA project) with Flokon rows."""
-    book = load_workbook(FIXTURES / "xlwings_quickstart.xlsm", keep_vba=True)
+    book = load_macro_book(FIXTURES / "xlwings_quickstart.xlsm")
     sheet = book.worksheets[0]
     sheet.append(HEADERS)
     for row in ROWS:

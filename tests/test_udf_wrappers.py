@@ -15,7 +15,6 @@ import re
 import warnings
 from pathlib import Path
 
-import openpyxl
 import pytest
 
 with warnings.catch_warnings():
@@ -26,6 +25,7 @@ with warnings.catch_warnings():
 from addin.shells import functions
 from addin.xlam import build, udf_wrappers
 from tests.test_xlam import VBA, as_xlsm, build_with_cli, modules_of, text_of
+from tests.user_workbooks import load_macro_book
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "udf_wrappers.bas"
 FUNCTION = re.compile(r"^Function (CI_\w+)\((.*)\)$", re.MULTILINE)
@@ -102,7 +102,7 @@ def test_olevba_finds_nothing_suspicious_in_the_functions(built: Path) -> None:
 
 
 def test_the_config_sheet_names_the_functions_module(built: Path) -> None:
-    book = openpyxl.load_workbook(as_xlsm(built), keep_vba=True)
+    book = load_macro_book(as_xlsm(built))
     try:
         rows = {row[0]: row[1] for row in book[build.CONFIG_SHEET].iter_rows(values_only=True)}
     finally:

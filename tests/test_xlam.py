@@ -23,7 +23,6 @@ import zipfile
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from xml.etree import ElementTree
 
-import openpyxl
 import pytest
 import xlwings
 
@@ -36,6 +35,7 @@ from addin.core.profiles import all_profiles, get_profile
 from addin.errors import AddinBuildError
 from addin.xlam import build, install, package, ribbon, sources
 from tests.libreoffice import convert, ods_sheets
+from tests.user_workbooks import load_macro_book
 
 VBA = Path(__file__).resolve().parents[1] / "vba"
 XLWINGS_DIR = Path(xlwings.__file__).parent
@@ -132,7 +132,7 @@ def as_xlsm(path: Path) -> io.BytesIO:
 
 
 def sheet_rows(path: Path, title: str) -> list[tuple[object, ...]]:
-    book = openpyxl.load_workbook(as_xlsm(path), keep_vba=True)
+    book = load_macro_book(as_xlsm(path))
     try:
         return [tuple(row) for row in book[title].iter_rows(values_only=True)]
     finally:
@@ -360,7 +360,7 @@ def test_the_same_sources_build_the_same_bytes(built: Path, tmp_path: Path) -> N
 
 
 def test_openpyxl_opens_it_keeping_its_vba(built: Path) -> None:
-    book = openpyxl.load_workbook(as_xlsm(built), keep_vba=True)
+    book = load_macro_book(as_xlsm(built))
     try:
         assert book.sheetnames == ["client_import.conf", build.PLATFORMS_SHEET]
         assert book.vba_archive is not None

@@ -10,6 +10,7 @@ saved it, with rows written into its part as Excel writes them.
 
 from __future__ import annotations
 
+import io
 import shutil
 import warnings
 import zipfile
@@ -221,7 +222,28 @@ def load_closed_vba(path: Path) -> Workbook:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
         book = load_workbook(path, keep_vba=path.suffix == ".xlsm")
+    return settled_macros(book)
+
+
+def load_macro_book(path: Path, **options: Any) -> Workbook:
+    """``load_workbook(path, keep_vba=True)`` whose macros can be saved again and never fail
+    in the garbage collector (:func:`settled_macros`)."""
+    return settled_macros(load_workbook(path, keep_vba=True, **options))
+
+
+def settled_macros(book: Workbook) -> Workbook:
+    """``book`` with the macros openpyxl kept moved to a zip opened for reading.
+
+    With ``keep_vba`` openpyxl copies the macros into a zip opened for appending on a memory
+    buffer and never closes it. The workbook holds reference cycles, so the collector frees
+    the zip and its buffer in any order: when the buffer goes first, the zip's ``__del__``
+    writes its directory to a closed buffer and prints « I/O operation on closed file »
+    during whichever test runs then. A zip opened for reading writes nothing when it goes, and
+    openpyxl only reads it when the book is saved.
+    """
     archive = getattr(book, "vba_archive", None)
-    if archive is not None:
-        archive.close()
+    if archive is not None and archive.mode != "r":
+        buffer = archive.fp
+        archive.close()  # writes the directory; the buffer, passed in, stays open
+        book.vba_archive = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
     return book
