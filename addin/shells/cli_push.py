@@ -275,7 +275,7 @@ def login_command(
 
     fr = language_of(lang) == "fr"
     with clean_errors():
-        problem = keyring_problem()
+        problem = keyring_problem("fr" if fr else "en")
         if problem is not None:  # said before anything is typed
             variables = (" et " if fr else " and ").join(kind.env_var for kind in _kinds(evoliz))
             raise UsageError(
@@ -483,7 +483,8 @@ def _waiting(language: Lang) -> Callable[[Transient, float, int], None]:
     """A pause before a new attempt, said on stderr, so a long wait does not look like a hang."""
 
     def say(error: Transient, seconds: float, attempt: int) -> None:
-        text = _WORDS[language]["wait"].format(error=error, attempt=attempt, seconds=seconds)
+        said = error.said(language)
+        text = _WORDS[language]["wait"].format(error=said, attempt=attempt, seconds=seconds)
         sys.stderr.write(text + "\n")
 
     return say

@@ -74,7 +74,11 @@ from addin.files.safe_files import check_folder, check_replaceable, write_in_pla
 from addin.files.workbook_lock import editing
 from addin.usecases.validation import load_table, read_book
 
-_INTERRUPTED = "envoi interrompu (Ctrl+C)"
+#: why rows were not sent when the user pressed Ctrl+C, in the run's language
+_INTERRUPTED: dict[Lang, str] = {
+    "fr": "envoi interrompu (Ctrl+C)",
+    "en": "push interrupted (Ctrl+C)",
+}
 #: what the user reads in the status column, by the journal's status
 STATUS_LABELS: dict[Lang, dict[str, str]] = {
     "fr": {
@@ -188,7 +192,7 @@ def open_connector(profile: Profile, target: str) -> Connector:
         token = read_secret(target, TOKEN)
         http = HttpClient(target, name=profile.platform)
     except ConnectorError as refused:  # an address the HTTP seam will not talk to
-        raise UsageError(str(refused)) from None
+        raise UsageError(refused.said("fr"), en=refused.en) from None
     collection = profile.api.collection or profile.name
     return GenericConnector(http, collection, token.value, profile.api.batch_size)
 
@@ -284,6 +288,10 @@ def push_book(
             result.write_error = (
                 f"les résultats n'ont pas pu être écrits dans « {book.name} » ({error}) : "
                 "relancez l'envoi pour les écrire (rien ne sera créé deux fois)"
+                if request.lang == "fr"
+                else f"the outcomes could not be written in “{book.name}” "
+                f"({error.said('en')}): push again to write them (nothing will be created "
+                "twice)"
             )
 
     return _push(request, connector, journal, insist, progress, table=table, write_back=draw)
@@ -422,7 +430,7 @@ def _run(
         done = {e.key for e in journal.entries(push) if e.state == "confirmed"}
         leftovers = [key for key in remote if key not in done]
         result.deleted, stop = _delete(connector, leftovers, insist)
-        result.stopped, result.credentials_refused = _why(stop)
+        result.stopped, result.credentials_refused = _why(stop, request.lang)
         journal.add_deleted(push, result.deleted)
     by_key = {r.key: r for r in records}
     if shown is not None:
@@ -430,16 +438,15 @@ def _run(
     pending = [entry.key for entry in journal.pending(push)]
     create_only = request.mode == "create_only"
     if result.stopped is None:
+        batches = _Batches(connector, journal, push, by_key, create_only, insist, request.lang)
         result.stopped, result.credentials_refused = _why(
-            _send_batches(
-                _Batches(connector, journal, push, by_key, create_only, insist), pending, progress
-            )
+            _send_batches(batches, pending, progress), request.lang
         )
     else:
         journal.mark_not_sent(push, pending, result.stopped)
     if result.stopped is None and request.mode == "upsert_delete_rest" and shown is not None:
         result.deleted, stop = _delete(connector, shown.delete, insist)
-        result.stopped, result.credentials_refused = _why(stop)
+        result.stopped, result.credentials_refused = _why(stop, request.lang)
         journal.add_deleted(push, result.deleted)
     result.push = replace(journal.finish(push), resumed=push.resumed)
     result.entries = journal.entries(push)
@@ -468,13 +475,21 @@ class _Batches:
     records: dict[str, Record]
     create_only: bool
     insist: _Insist
+    #: the run's language: what the journal stores (the platform's answers, why not sent)
+    lang: Lang = "fr"
 
 
-def _why(stop: str | Exception | None) -> tuple[str | None, bool]:
-    """Why a run stopped, as told, and whether the platform refused the credentials."""
+def _why(stop: str | Exception | None, lang: Lang) -> tuple[str | None, bool]:
+    """Why a run stopped, in the run's language, and whether the platform refused the
+    credentials."""
     if stop is None or isinstance(stop, str):
         return stop, False
-    return str(stop), isinstance(stop, AuthFailed)
+    return _said(stop, lang), isinstance(stop, AuthFailed)
+
+
+def _said(error: Exception, lang: Lang) -> str:
+    """A connector's error in ``lang`` (any other exception as it reads)."""
+    return error.said(lang) if isinstance(error, ConnectorError) else str(error)
 
 
 def _send_batches(
@@ -492,14 +507,14 @@ def _send_batches(
         try:
             outcomes = run.insist(partial(_send_once, run, keys, batch))
         except (GaveUp, AuthFailed, ConnectorError) as error:
-            run.journal.mark_not_sent(run.push, pending[start:], str(error))
+            run.journal.mark_not_sent(run.push, pending[start:], error.said(run.lang))
             return error
         except KeyboardInterrupt:
             # the user stopped it: what was answered is kept and written back, the rest waits
             # for the next run (the batch in flight may have landed: it is sent again)
-            run.journal.mark_not_sent(run.push, pending[start:], _INTERRUPTED)
-            return _INTERRUPTED
-        run.journal.record(run.push, outcomes)
+            run.journal.mark_not_sent(run.push, pending[start:], _INTERRUPTED[run.lang])
+            return _INTERRUPTED[run.lang]
+        run.journal.record(run.push, [outcome.in_language(run.lang) for outcome in outcomes])
         if progress is not None:
             progress(start + len(keys), len(pending))
     return None
@@ -601,7 +616,10 @@ def _download(connector: Connector, insist: _Insist) -> dict[str, dict[str, obje
     except (GaveUp, AuthFailed, ConnectorError) as error:
         raise PlatformUnreachable(
             f"la plateforme n'a pas pu être lue avant l'envoi : {error} ; rien n'a été envoyé",
-            en=(f"the platform could not be read before the push: {error}; nothing was pushed"),
+            en=(
+                "the platform could not be read before the push: "
+                f"{error.said('en')}; nothing was pushed"
+            ),
         ) from None
     return {r.key: {**r.fields, _REMOTE_ID: r.id} for r in held}
 
@@ -653,11 +671,12 @@ def row_outcomes(result: PushResult, profile: Profile, lang: Lang) -> dict[int, 
         row: RowOutcome(labels["invalid"], None, reasons) for row, reasons in result.invalid.items()
     }
     headers = _headers_by_platform_name(profile)
+    colon = " : " if lang == "fr" else ": "
     for entry in result.entries:
         message = entry.message
         if entry.field_errors:  # the same messages, each under its column's name
             message = "; ".join(
-                f"{headers.get(name, name)} : {', '.join(texts)}"
+                f"{headers.get(name, name)}{colon}{', '.join(texts)}"
                 for name, texts in entry.field_errors.items()
             )
         status = entry.status or "not-sent"
@@ -709,9 +728,13 @@ def _write_back(request: PushRequest, sheet: str, header_row: int, result: PushR
                 output=request.output,
             )
     except (OSError, ClientImportError) as error:
+        why = error.said(request.lang) if isinstance(error, ClientImportError) else str(error)
         result.write_error = (
-            f"les résultats n'ont pas pu être écrits dans « {request.path.name} » ({error}) : "
+            f"les résultats n'ont pas pu être écrits dans « {request.path.name} » ({why}) : "
             "fermez le fichier s'il est ouvert, puis relancez l'envoi (rien ne sera créé deux fois)"
+            if request.lang == "fr"
+            else f"the outcomes could not be written in “{request.path.name}” ({why}): close "
+            "the file if it is open, then push again (nothing will be created twice)"
         )
 
 
