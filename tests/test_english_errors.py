@@ -101,11 +101,8 @@ def french_only_errors() -> list[str]:
             name = _name(call)
             if name not in errors or (where, function) in ALLOWED:
                 continue
-            if len(call.args) >= 2 or any(k.arg in ("en", None) for k in call.keywords):
-                continue
-            if call.args and isinstance(call.args[0], ast.IfExp):
-                continue
-            found.append(f"{where}:{call.lineno}: {name} ({function})")
+            if not _english_given(call, second_argument=True):
+                found.append(f"{where}:{call.lineno}: {name} ({function})")
     return found
 
 
@@ -125,14 +122,19 @@ def french_only_connector_errors(trees: dict[Path, ast.Module]) -> list[str]:
             if not isinstance(node, ast.Raise) or not isinstance(node.exc, ast.Call):
                 continue
             call = node.exc
-            if _name(call) not in errors:
-                continue
-            if any(k.arg in ("en", None) for k in call.keywords):
-                continue
-            if call.args and isinstance(call.args[0], ast.IfExp):
-                continue
-            found.append(f"{where}:{call.lineno}: {_name(call)}")
+            if _name(call) in errors and not _english_given(call, second_argument=False):
+                found.append(f"{where}:{call.lineno}: {_name(call)}")
     return found
+
+
+def _english_given(call: ast.Call, *, second_argument: bool) -> bool:
+    """Whether the error gets its English: ``en=`` (or ``**``), a message chosen by language
+    at the call, or (``second_argument``) a second positional argument."""
+    if second_argument and len(call.args) >= 2:
+        return True
+    if any(k.arg in ("en", None) for k in call.keywords):
+        return True
+    return bool(call.args) and isinstance(call.args[0], ast.IfExp)
 
 
 def _worded_inside(trees: dict[Path, ast.Module]) -> set[str]:

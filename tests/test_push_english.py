@@ -145,7 +145,7 @@ def test_503_then_429_given_up_and_a_refused_request_are_said_in_english(
     english_only(out, err, known=(str(tmp_path),))
 
     # a 429 at every attempt: the push gives up, the rows are not sent, in English
-    path.write_text(REVEAL_CSV.replace("Luc", "Lucie"), encoding="utf-8")
+    path.write_text(REVEAL_CSV.replace("Luc;Roy;+1 581-555-0199", "Lucie;Roy;+1 581-555-0177"))
     faulty.script(Rule(Status(429, retry_after="0"), method="POST", times=None))
     code, out, err = push(path, faulty, "--lang", "en")
     assert code == 1

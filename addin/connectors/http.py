@@ -16,7 +16,8 @@ What becomes what::
     2xx with a body that is not JSON             Transient (a proxy's page, a cut body)
     2xx, or a status the caller ``accept``-s     Response (the caller decides)
     429                                          Transient(retry_after=Retry-After)
-    5xx                                          Transient(retry_after=Retry-After or None)
+    501 (not implemented)                        Refused   (waiting will not fix it)
+    other 5xx                                    Transient(retry_after=Retry-After or None)
     401, 403                                     AuthFailed
     3xx (redirects are not followed), other 4xx  Refused
 
@@ -383,6 +384,11 @@ class HttpClient:
                 f"{name} limite le nombre de requêtes (429){wait}{said}",
                 retry_after,
                 en=f"{name} limits the number of requests (429){wait_en}{said_en}",
+            )
+        if status == 501:  # the platform does not do this request at all: waiting is useless
+            raise Refused(
+                f"{name} ne prend pas en charge cette requête (501){said}",
+                en=f"{name} does not support this request (501){said_en}",
             )
         if status >= 500:
             raise Transient(
