@@ -467,12 +467,12 @@ def _check_duplicates(
         try:
             remote = _aligned(_listed(connector, insist), rows, profile)
         except (GaveUp, AuthFailed, ConnectorError) as error:
-            why = error.said(lang)
+            why = error.said(lang).rstrip(".")
             unchecked = (
-                f"{profile.platform} n'a pas pu lister ses enregistrements ({why}) : les "
+                f"{profile.platform} n'a pas pu lister ses enregistrements : {why} ; les "
                 "doublons sur la plateforme n'ont pas été vérifiés"
                 if lang == "fr"
-                else f"{profile.platform} could not list its records ({why}): duplicates on "
+                else f"{profile.platform} could not list its records: {why}; duplicates on "
                 "the platform were not checked"
             )
             return rows, {}, unchecked, {}
