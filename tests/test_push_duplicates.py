@@ -316,3 +316,20 @@ def test_the_command_line_shows_them_in_the_preview_and_json_and_sends_them_when
     sent = runner.invoke(app, [*target, "--allow-duplicates"])
     assert sent.exit_code == 0, sent.stderr
     assert len(sandbox.api.store.page("aptimyz", 1).items) == 3
+
+
+def test_a_record_the_mode_deletes_is_repeated_by_no_row(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """« Create or update, delete the rest » deletes crm-77: the row with its e-mail replaces
+    it, it is not held back as its duplicate."""
+    fields = {"email": "anne.roy@example.ca", "first_name": "Anne", "last_name": "Roy"}
+    sandbox.api.store.upsert("aptimyz", [{"key": "crm-77", "fields": fields}])
+    path = tmp_path / "aptimyz.csv"
+    path.write_text(APTIMYZ_HEADER + ANNE, encoding="utf-8")
+    target = ["push", str(path), "-p", "aptimyz", "--target", sandbox.url, "--dry-run", "--json"]
+
+    deleting = json.loads(CliRunner().invoke(app, [*target, "--mode", "upsert_delete_rest"]).stdout)
+    assert (deleting["duplicates"], deleting["preview"]["delete"]) == ([], ["crm-77"])
+    keeping = json.loads(CliRunner().invoke(app, [*target, "--mode", "upsert"]).stdout)
+    assert [d["row"] for d in keeping["duplicates"]] == [2]

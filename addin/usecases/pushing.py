@@ -478,7 +478,11 @@ def _check_duplicates(
             return rows, {}, unchecked, {}
     moves = preview(rows, remote, request.mode, remote_parts(remote, profile)).moved
     replaced = {move.key: move.old_key for move in moves}
-    matches = remote_duplicates(rows, remote, profile, replaced=replaced)
+    kept = remote
+    if request.mode == "upsert_delete_rest":  # a record this push deletes is repeated by none
+        sent = {row.key for row in rows}
+        kept = {key: fields for key, fields in remote.items() if key in sent}
+    matches = remote_duplicates(rows, kept, profile, replaced=replaced)
     named = key_labels([], remote, name_fields(profile), profile)
     held = {m.row: m.said(profile.platform, lang, named.get(m.remote_key)) for m in matches}
     keys = {m.key for m in matches}
