@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pytest
 import xlwings as xw
-from openpyxl import Workbook
 
 from addin.connectors.secrets import store_secret
 from addin.sandbox.process import sandbox_process
@@ -29,6 +28,7 @@ from tests.ribbon_harness import (  # noqa: F401 (the fixtures)
     memory_keyring_fixture,
 )
 from tests.test_push_e2e import HEADERS, Clients, clients, stored_in
+from tests.user_workbooks import write_rows
 
 TOKEN = secrets.token_hex(16)
 
@@ -278,19 +278,15 @@ def test_likely_duplicates_are_held_unless_the_second_question_is_answered_yes(
     assert len(platform.records()) == 5
 
     # another occupant, client and address, with the phone of the first one: a likely duplicate
-    again = tmp_path / "nouveau.xlsx"
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = "Occupants"
-    sheet.append(HEADERS)
-    sheet.append(
-        ("Paul", "Neuf", "418-692-1000", "appel", "9 Rue Neuve, Québec, QC", "n-1", "C-99")
+    again = write_rows(
+        tmp_path / "nouveau.xlsx",
+        HEADERS,
+        [
+            ("Paul", "Neuf", "418-692-1000", "appel", "9 Rue Neuve, Québec, QC", "n-1", "C-99"),
+            ("Rose", "Neuve", "418-692-7777", "appel", "7 Rue Neuve, Québec, QC", "n-2", "C-98"),
+        ],
+        sheet="Occupants",
     )
-    sheet.append(
-        ("Rose", "Neuve", "418-692-7777", "appel", "7 Rue Neuve, Québec, QC", "n-2", "C-98")
-    )
-    book.save(again)
     opened = excel.open(again)
     excel.user.answers.extend(["yes", "no"])
     commands.send()
