@@ -189,7 +189,8 @@ def push_to_sandbox(console: Console, workbook: Path) -> bool:
                 f"{attempt} (n° {result.push.id}) : {counts.created} créé(s), {counts.updated} "
                 f"mis à jour, {counts.unchanged} inchangé(s), {counts.error} refusé(s), "
                 f"{counts.not_sent} non envoyé(s) ; {len(result.invalid)} ligne(s) avec erreurs "
-                "gardées."
+                f"gardées, {len(result.duplicates)} doublon(s) probable(s) de la plateforme "
+                "retenu(s)."
             )
             sent_everything = sent_everything and counts.not_sent == 0 and not result.stopped
         console.print(

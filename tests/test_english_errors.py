@@ -35,13 +35,11 @@ ALLOWED = {
     # the ribbon's own words (``self.words``) are already in the ribbon's language
     ("addin/shells/ribbon/shell.py", "profile"),
     ("addin/shells/ribbon/shell.py", "target"),
-    # a connector's Refused is not a ClientImportError: its (French) text is passed on as is
-    ("addin/usecases/pushing.py", "open_connector"),
 }
 
 
-def _error_classes(trees: dict[Path, ast.Module]) -> set[str]:
-    """The names of ClientImportError and of every class that derives from it, in addin/."""
+def _error_classes(trees: dict[Path, ast.Module], root: str = "ClientImportError") -> set[str]:
+    """The names of ``root`` and of every class that derives from it, in addin/."""
     bases: dict[str, list[str]] = {}
     for tree in trees.values():
         for node in ast.walk(tree):
@@ -54,7 +52,7 @@ def _error_classes(trees: dict[Path, ast.Module]) -> set[str]:
                     else ""
                     for b in node.bases
                 ]
-    found = {"ClientImportError"}
+    found = {root}
     grew = True
     while grew:
         grew = False
@@ -96,19 +94,85 @@ def french_only_errors() -> list[str]:
     """
     trees = {path: ast.parse(path.read_text(encoding="utf-8")) for path in ADDIN.rglob("*.py")}
     errors = _error_classes(trees)
-    found = []
+    found = french_only_connector_errors(trees)
     for path, tree in sorted(trees.items()):
         where = path.relative_to(ROOT).as_posix()
         for call, function in _calls(tree):
             name = _name(call)
             if name not in errors or (where, function) in ALLOWED:
                 continue
-            if len(call.args) >= 2 or any(k.arg in ("en", None) for k in call.keywords):
-                continue
-            if call.args and isinstance(call.args[0], ast.IfExp):
-                continue
-            found.append(f"{where}:{call.lineno}: {name} ({function})")
+            if not _english_given(call, second_argument=True):
+                found.append(f"{where}:{call.lineno}: {name} ({function})")
     return found
+
+
+def french_only_connector_errors(trees: dict[Path, ast.Module]) -> list[str]:
+    """``file:line: Class (function)`` for each connector error (``ConnectorError`` and its
+    subclasses: ``Transient``, ``AuthFailed``, ``Refused``...) raised without ``en=``.
+
+    Stricter than for the product's own errors: a second positional argument of ``Transient``
+    is its ``retry_after``, not an English sentence, so only ``en=`` counts (or a message
+    chosen by language at the call).
+    """
+    errors = _error_classes(trees, "ConnectorError") - _worded_inside(trees)
+    found = []
+    for path, tree in sorted(trees.items()):
+        where = path.relative_to(ROOT).as_posix()
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Raise) or not isinstance(node.exc, ast.Call):
+                continue
+            call = node.exc
+            if _name(call) in errors and not _english_given(call, second_argument=False):
+                found.append(f"{where}:{call.lineno}: {_name(call)}")
+    return found
+
+
+def _english_given(call: ast.Call, *, second_argument: bool) -> bool:
+    """Whether the error gets its English: ``en=`` (or ``**``), a message chosen by language
+    at the call, or (``second_argument``) a second positional argument."""
+    if second_argument and len(call.args) >= 2:
+        return True
+    if any(k.arg in ("en", None) for k in call.keywords):
+        return True
+    return bool(call.args) and isinstance(call.args[0], ast.IfExp)
+
+
+def _worded_inside(trees: dict[Path, ast.Module]) -> set[str]:
+    """Classes whose ``__init__`` takes no ``message``: they word both sentences themselves
+    from their data (``GaveUp``), so a raise gives no sentence to check."""
+    worded = set()
+    for tree in trees.values():
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ClassDef):
+                for item in node.body:
+                    if isinstance(item, ast.FunctionDef) and item.name == "__init__":
+                        names = [a.arg for a in item.args.args + item.args.kwonlyargs]
+                        if "message" not in names:
+                            worded.add(node.name)
+    return worded
+
+
+def test_a_french_only_connector_error_is_found() -> None:
+    """The guard itself: a ``raise Refused("...")`` or ``raise Transient("...", 3)`` without
+    ``en=`` is reported, one with ``en=`` is not."""
+    source = (
+        "class ConnectorError(Exception): ...\n"
+        "class Transient(ConnectorError): ...\n"
+        "class Refused(ConnectorError): ...\n"
+        "def f():\n"
+        "    raise Refused('refusée')\n"
+        "def g():\n"
+        "    raise Transient('plus tard', 3)\n"
+        "def h():\n"
+        "    raise Refused('refusée', en='refused')\n"
+    )
+    found = french_only_connector_errors({ADDIN / "x.py": ast.parse(source)})
+    assert found == ["addin/x.py:5: Refused", "addin/x.py:7: Transient"]
+
+
+def test_every_connector_error_has_its_english_sentence() -> None:
+    trees = {path: ast.parse(path.read_text(encoding="utf-8")) for path in ADDIN.rglob("*.py")}
+    assert french_only_connector_errors(trees) == []
 
 
 def test_every_error_of_the_product_has_its_english_sentence() -> None:

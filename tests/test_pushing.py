@@ -196,6 +196,11 @@ def test_a_platform_echoing_the_token_never_gets_it_into_the_journal_or_the_shee
             connector.close()
     assert [e.status for e in result.entries] == ["error", "error"]
     assert all(e.message == "refusé, vu Bearer ***" for e in result.entries)
+    # it has no list (501, not retried): the push goes on, and says duplicates were not checked
+    assert result.unchecked == (
+        "Reveal Field n'a pas pu lister ses enregistrements : Echo ne prend pas en charge cette "
+        "requête (501) ; les doublons sur la plateforme n'ont pas été vérifiés"
+    )
     for written in tmp_path.iterdir():
         assert TOKEN.encode() not in written.read_bytes(), written.name
 

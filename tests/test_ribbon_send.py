@@ -27,7 +27,8 @@ from tests.ribbon_harness import (  # noqa: F401 (the fixtures)
     excel_fixture,
     memory_keyring_fixture,
 )
-from tests.test_push_e2e import Clients, clients, stored_in
+from tests.test_push_e2e import HEADERS, Clients, clients, stored_in
+from tests.user_workbooks import write_rows
 
 TOKEN = secrets.token_hex(16)
 
@@ -264,3 +265,43 @@ def test_the_preview_says_a_changed_address_makes_a_new_service_point_and_keeps_
         "l'ancien reste sur la plateforme"
     ) in _previews(excel)[-1]
     assert len(platform.records()) == 3  # nothing sent on a no
+
+
+def test_likely_duplicates_are_held_unless_the_second_question_is_answered_yes(
+    excel: Excel, memory_keyring: MemoryKeyring, platform: Sandbox, tmp_path: Path
+) -> None:
+    """Excel's boxes have no checkbox: « Créer quand même ces N client(s) ? » is its honest
+    equivalent, asked after the preview only when rows are held back."""
+    _ready(excel, clients(tmp_path / "tous.xlsx", 5), platform)
+    excel.user.answers.append("yes")
+    commands.send()
+    assert len(platform.records()) == 5
+
+    # another occupant, client and address, with the phone of the first one: a likely duplicate
+    again = write_rows(
+        tmp_path / "nouveau.xlsx",
+        HEADERS,
+        [
+            ("Paul", "Neuf", "418-692-1000", "appel", "9 Rue Neuve, Québec, QC", "n-1", "C-99"),
+            ("Rose", "Neuve", "418-692-7777", "appel", "7 Rue Neuve, Québec, QC", "n-2", "C-98"),
+        ],
+        sheet="Occupants",
+    )
+    opened = excel.open(again)
+    excel.user.answers.extend(["yes", "no"])
+    commands.send()
+    preview, question = _previews(excel)[-2:]
+    assert "1 à créer" in preview
+    assert "1 client(s) probablement déjà sur la plateforme sous une autre clé, retenu(s) : " in (
+        preview
+    )
+    assert "ligne 2 : même téléphone que le client « Prénom0 Nom0 · 1 Rue des Pins" in preview
+    assert question.startswith("Créer quand même ces 1 client(s) ?")
+    assert "retenu(s)" in excel.told()
+    assert len(platform.records()) == 6  # Rose only
+    values = opened.sheets["Occupants"].used_range.value
+    assert str(values[1][7]).startswith("retenu (doublon probable)"), values[1]
+
+    excel.user.answers.extend(["yes", "yes"])
+    commands.send()
+    assert len(platform.records()) == 7  # Paul too, as the user said

@@ -13,8 +13,10 @@ per-record rejection is not an exception: it is an :class:`Outcome` with status 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal, Protocol
+
+from addin.core.catalogue import Lang
 
 Status = Literal["created", "updated", "unchanged", "error"]
 JsonValue = str | int | float | bool | None | dict[str, "JsonValue"] | list["JsonValue"]
@@ -39,6 +41,21 @@ class Outcome:
     message: str | None = None
     #: platform field name → messages, for the cell notes
     field_errors: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    #: ``message`` in English when the sentence is the connector's own (« Code client vide »);
+    #: ``None`` for the platform's words, which are shown as the platform wrote them
+    en: str | None = None
+
+    def in_language(self, lang: Lang) -> Outcome:
+        """The outcome as the run's language stores it (journal, status column): the English
+        sentence in place of the French one, in the message and in the field messages that
+        repeat it."""
+        if lang != "en" or self.en is None or self.message is None:
+            return self
+        fields = {
+            name: [self.en if text == self.message else text for text in texts]
+            for name, texts in self.field_errors.items()
+        }
+        return replace(self, message=self.en, field_errors=fields, en=None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,14 +68,30 @@ class RemoteRecord:
 
 
 class ConnectorError(Exception):
-    """Base of what a connector raises; the message is for the user, in French."""
+    """Base of what a connector raises; ``str(error)`` is for the user, in French.
+
+    ``en`` is the same sentence in English: :meth:`said` gives the one of the run's language
+    (``--lang``, the ribbon's setting), as :meth:`addin.errors.ClientImportError.said` does, so
+    that a push in English stores and shows English (the journal, the status column, the
+    summary). Every raise site gives both: ``tests/test_english_errors.py`` fails otherwise.
+    """
+
+    def __init__(self, message: str = "", en: str | None = None) -> None:
+        super().__init__(message)
+        self.en = en
+
+    def said(self, lang: Lang) -> str:
+        """The sentence in ``lang``; French when no English was written."""
+        return self.en if lang == "en" and self.en else str(self)
 
 
 class Transient(ConnectorError):
     """Worth retrying: 429, 5xx, timeout, dropped connection. ``retry_after`` in seconds."""
 
-    def __init__(self, message: str, retry_after: float | None = None) -> None:
-        super().__init__(message)
+    def __init__(
+        self, message: str, retry_after: float | None = None, *, en: str | None = None
+    ) -> None:
+        super().__init__(message, en)
         self.retry_after = retry_after
 
 

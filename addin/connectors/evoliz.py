@@ -117,12 +117,16 @@ class EvolizConnector:
         if collection not in DEFAULT_PATHS:
             raise Refused(
                 f"Collection Evoliz inconnue : « {collection} » (attendu : "
-                f"{' ou '.join(DEFAULT_PATHS)})."
+                f"{' ou '.join(DEFAULT_PATHS)}).",
+                en=f"Unknown Evoliz collection: “{collection}” (expected: "
+                f"{' or '.join(DEFAULT_PATHS)}).",
             )
         if not public_key.strip() or not secret_key.strip():
             raise AuthFailed(
                 "Clé publique ou clé secrète Evoliz manquante : créez-les dans Evoliz "
-                "(Compte > Applications > API Evoliz)."
+                "(Compte > Applications > API Evoliz).",
+                en="Evoliz public or secret key missing: create them in Evoliz "
+                "(Compte > Applications > API Evoliz).",
             )
         self.collection = collection
         self._paths = {**DEFAULT_PATHS[collection], **profile_api.paths}
@@ -182,7 +186,9 @@ class EvolizConnector:
         if not create_only:
             raise Refused(
                 "Evoliz ne permet que la création par son API (aucune modification) : "
-                "choisissez le mode « création seule »."
+                "choisissez le mode « création seule ».",
+                en="Evoliz only allows creating through its API (no update): choose the "
+                "“create only” mode.",
             )
         create = self._send_client if self.collection == CLIENTS else self._send_contact
         # every outcome cleaned whole: ids, messages and field names all come from Evoliz
@@ -207,10 +213,19 @@ class EvolizConnector:
 
     def delete(self, key: str) -> bool:
         """Always refused: Evoliz's API has no delete, removing is done in Evoliz itself."""
-        what = "un client" if self.collection == CLIENTS else "un contact"
+        what, what_en = (
+            ("un client", "a client")
+            if self.collection == CLIENTS
+            else (
+                "un contact",
+                "a contact",
+            )
+        )
         raise Refused(
             f"Evoliz ne permet pas de supprimer {what} par son API (« {key} ») : "
-            "supprimez-le dans Evoliz."
+            "supprimez-le dans Evoliz.",
+            en=f"Evoliz does not allow deleting {what_en} through its API (“{key}”): "
+            "delete it in Evoliz.",
         )
 
     # --- clients ----------------------------------------------------------------------------
@@ -223,16 +238,24 @@ class EvolizConnector:
                 "Code client vide : il est nécessaire pour l'envoi par l'API, sinon un nouvel "
                 "essai après une coupure créerait ce client deux fois."
             )
-            return _error(record.key, message, "code")
+            english = (
+                "Empty client code: the API push needs it, otherwise a new attempt after a "
+                "cut would create this client twice."
+            )
+            return _error(record.key, message, english, "code")
         body["code"] = code
         return self._create_unless_found(
             record.key,
             body,
             lambda: self._find_client(code),
             lambda new_id: self._client_ids.__setitem__(code.casefold(), new_id),
-            exists=f"Le client « {code} » existe déjà dans Evoliz : laissé tel quel "
-            "(l'API Evoliz ne permet pas de le modifier).",
-            what="ce client",
+            exists=(
+                f"Le client « {code} » existe déjà dans Evoliz : laissé tel quel "
+                "(l'API Evoliz ne permet pas de le modifier).",
+                f"Client “{code}” already exists in Evoliz: left as it is "
+                "(Evoliz's API does not allow changing it).",
+            ),
+            what=("ce client", "this client"),
             id_name="clientid",
         )
 
@@ -243,16 +266,16 @@ class EvolizConnector:
         lookup: Callable[[], JsonValue],
         remember: Callable[[JsonValue], None],
         *,
-        exists: str,
-        what: str,
+        exists: tuple[str, str],
+        what: tuple[str, str],
         id_name: str,
     ) -> Outcome:
         """Look the record up first (what makes a retry after a lost answer safe), create it
         when absent; a creation answer without the id is followed by a lookup rather than
-        losing the id."""
+        losing the id. ``exists`` and ``what`` are (French, English)."""
         found = lookup()
         if found is not None:
-            return Outcome(key, "unchanged", _id(found), message=exists)
+            return Outcome(key, "unchanged", _id(found), message=exists[0], en=exists[1])
         response = self._call("POST", self._paths["create"], json_body=body, accept=_REJECTED)
         if response.status in _REJECTED:
             return self._rejected(key, response, what)
@@ -291,18 +314,24 @@ class EvolizConnector:
         code = _text(body.get(_CLIENT_FIELD))
         if not code:
             message = "Code client vide : le contact doit être rattaché à un client d'Evoliz."
-            return _error(record.key, message, _CLIENT_FIELD)
+            english = "Empty client code: the contact must belong to an Evoliz client."
+            return _error(record.key, message, english, _CLIENT_FIELD)
         client_id = self._find_client(code)
         if client_id is None:
             message = (
                 f"Client inconnu dans Evoliz : aucun client n'a le code « {code} ». "
                 "Créez-le (import des clients) avant ses contacts, ou corrigez le code."
             )
-            return _error(record.key, message, _CLIENT_FIELD)
+            english = (
+                f"Client unknown to Evoliz: no client has the code “{code}”. Create it "
+                "(clients import) before its contacts, or correct the code."
+            )
+            return _error(record.key, message, english, _CLIENT_FIELD)
         email = _text(body.get("email"))
         if not email:
             message = "E-mail vide : l'API Evoliz l'exige pour créer un contact."
-            return _error(record.key, message, "email")
+            english = "Empty e-mail: Evoliz's API requires it to create a contact."
+            return _error(record.key, message, english, "email")
         body[_CLIENT_FIELD] = client_id
         return self._create_unless_found(
             record.key,
@@ -311,9 +340,13 @@ class EvolizConnector:
             lambda new_id: self._contact_ids.__setitem__(
                 (str(client_id), email.casefold()), new_id
             ),
-            exists=f"Le contact « {email} » existe déjà pour le client « {code} » : "
-            "laissé tel quel (l'API Evoliz ne permet pas de le modifier).",
-            what="ce contact",
+            exists=(
+                f"Le contact « {email} » existe déjà pour le client « {code} » : "
+                "laissé tel quel (l'API Evoliz ne permet pas de le modifier).",
+                f"Contact “{email}” already exists for client “{code}”: left as it is "
+                "(Evoliz's API does not allow changing it).",
+            ),
+            what=("ce contact", "this contact"),
             id_name="contactid",
         )
 
@@ -347,10 +380,10 @@ class EvolizConnector:
     def _body(self, record: Record) -> dict[str, JsonValue]:
         try:
             return nest(record.fields, self._value_maps)
-        except ValueError as error:
-            raise Refused(str(error)) from None
+        except NestingConflict as error:
+            raise Refused(str(error), en=error.en) from None
 
-    def _rejected(self, key: str, response: Response, what: str) -> Outcome:
+    def _rejected(self, key: str, response: Response, what: tuple[str, str]) -> Outcome:
         """A 400/422 as the row's ``error``: Evoliz's per-field messages keyed by its names."""
         body = response.body if isinstance(response.body, dict) else {}
         field_errors: dict[str, list[str]] = {}
@@ -359,9 +392,15 @@ class EvolizConnector:
             for name, said in messages.items():
                 listed = said if isinstance(said, list) else [said]
                 field_errors[name] = [str(m) for m in listed if m is not None]
-        detail = describe_error(body, self._http.scrub) or f"statut {response.status}"
+        detail = describe_error(body, self._http.scrub)
+        said = detail or f"statut {response.status}"
+        said_en = detail or f"status {response.status}"
         return Outcome(
-            key, "error", message=f"Evoliz a refusé {what} : {detail}", field_errors=field_errors
+            key,
+            "error",
+            message=f"Evoliz a refusé {what[0]} : {said}",
+            field_errors=field_errors,
+            en=f"Evoliz refused {what[1]}: {said_en}",
         )
 
     def _pages(self, path: str, params: Params) -> Iterator[dict[str, JsonValue]]:
@@ -374,7 +413,9 @@ class EvolizConnector:
             if not isinstance(body, dict) or not isinstance(data, list):
                 raise Refused(
                     "Réponse inattendue d'Evoliz à une liste (pas de « data ») : "
-                    "vérifiez l'adresse et les chemins de l'API dans le profil."
+                    "vérifiez l'adresse et les chemins de l'API dans le profil.",
+                    en="Unexpected answer from Evoliz to a list (no “data”): check the address "
+                    "and the API's paths in the profile.",
                 )
             yield from (item for item in data if isinstance(item, dict))
             meta, links = body.get("meta"), body.get("links")
@@ -429,11 +470,17 @@ class EvolizConnector:
             raise AuthFailed(
                 f"Evoliz a refusé la connexion ({response.status}"
                 f"{' : ' + detail if detail else ''}). Vérifiez la clé publique et la clé "
-                "secrète (Evoliz : Compte > Applications > API Evoliz)."
+                "secrète (Evoliz : Compte > Applications > API Evoliz).",
+                en=f"Evoliz refused the login ({response.status}"
+                f"{': ' + detail if detail else ''}). Check the public key and the secret "
+                "key (Evoliz: Compte > Applications > API Evoliz).",
             )
         token = body.get("access_token")
         if not isinstance(token, str) or not token:
-            raise Transient("Evoliz n'a pas renvoyé de jeton d'accès à la connexion.")
+            raise Transient(
+                "Evoliz n'a pas renvoyé de jeton d'accès à la connexion.",
+                en="Evoliz sent back no access token at login.",
+            )
         self._http.add_secret(token)
         now = self._clock.time()
         lifetime = token_lifetime(body.get("expires_at"), now)
@@ -470,8 +517,8 @@ def nest(
     optional field is absent, not blank), and choice values go through the profile's value
     maps (``"Autorisé"`` → ``"authorized"``; a value already mapped passes unchanged).
 
-    Raises ``ValueError`` when a name is both a value and an object (``address`` and
-    ``address.town``): that is a profile error, not the user's.
+    Raises :class:`NestingConflict` (a ``ValueError``) when a name is both a value and an
+    object (``address`` and ``address.town``): that is a profile error, not the user's.
     """
     maps = value_maps or {}
     nested: dict[str, JsonValue] = {}
@@ -484,19 +531,26 @@ def nest(
         for part in parents:
             child = target.setdefault(part, {})
             if not isinstance(child, dict):
-                raise ValueError(_conflict(name, part))
+                raise NestingConflict(name, part)
             target = child
         if leaf in target and isinstance(target[leaf], dict) != isinstance(value, dict):
-            raise ValueError(_conflict(name, leaf))
+            raise NestingConflict(name, leaf)
         target[leaf] = value
     return nested
 
 
-def _conflict(name: str, part: str) -> str:
-    return (
-        f"Profil incohérent : le champ Evoliz « {part} » reçoit à la fois une valeur et des "
-        f"sous-champs (« {name} »). Corrigez [api.field_names] du profil."
-    )
+class NestingConflict(ValueError):
+    """A profile gives one Evoliz field both a value and sub-fields; French, and ``en``."""
+
+    def __init__(self, name: str, part: str) -> None:
+        super().__init__(
+            f"Profil incohérent : le champ Evoliz « {part} » reçoit à la fois une valeur et des "
+            f"sous-champs (« {name} »). Corrigez [api.field_names] du profil."
+        )
+        self.en = (
+            f"Inconsistent profile: Evoliz field “{part}” gets both a value and sub-fields "
+            f"(“{name}”). Correct the profile's [api.field_names]."
+        )
 
 
 def _text(value: JsonValue) -> str:
@@ -527,8 +581,8 @@ def _contact_client(item: Mapping[str, JsonValue]) -> JsonValue:
     return client.get(_CLIENT_FIELD) if isinstance(client, dict) else None
 
 
-def _error(key: str, message: str, field: str) -> Outcome:
-    return Outcome(key, "error", message=message, field_errors={field: [message]})
+def _error(key: str, message: str, english: str, field: str) -> Outcome:
+    return Outcome(key, "error", message=message, field_errors={field: [message]}, en=english)
 
 
 if TYPE_CHECKING:

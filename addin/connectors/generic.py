@@ -49,7 +49,8 @@ class GenericConnector:
         if not isinstance(results, list) or len(results) != len(batch):
             # the batch may have been applied: a retry is harmless (upsert by key)
             raise Transient(
-                f"{self.http.name} a répondu sans un résultat par enregistrement envoyé."
+                f"{self.http.name} a répondu sans un résultat par enregistrement envoyé.",
+                en=f"{self.http.name} answered without one result per record sent.",
             )
         clean = self.http.scrubber.outcome
         return [
@@ -69,7 +70,10 @@ class GenericConnector:
             body = reply.body if isinstance(reply.body, dict) else {}
             items = body.get("items")
             if not isinstance(items, list):
-                raise Transient(f"{self.http.name} a renvoyé une liste illisible.")
+                raise Transient(
+                    f"{self.http.name} a renvoyé une liste illisible.",
+                    en=f"{self.http.name} sent back an unreadable list.",
+                )
             for item in items:
                 if isinstance(item, dict) and isinstance(item.get("key"), str):
                     fields = item.get("fields")
@@ -102,7 +106,10 @@ def _outcome(key: str, result: JsonValue) -> Outcome:
     its id, messages and field names (a careless platform may echo the token in any of them,
     and they go into the journal and the sheet)."""
     if not isinstance(result, dict) or result.get("status") not in _STATUSES:
-        raise Refused("La plateforme a renvoyé un résultat sans statut reconnu.")
+        raise Refused(
+            "La plateforme a renvoyé un résultat sans statut reconnu.",
+            en="The platform sent back a result without a known status.",
+        )
     status: Status = result["status"]  # type: ignore[assignment]
     identifier = result.get("id")
     error = result.get("error")

@@ -16,7 +16,8 @@ What becomes what::
     2xx with a body that is not JSON             Transient (a proxy's page, a cut body)
     2xx, or a status the caller ``accept``-s     Response (the caller decides)
     429                                          Transient(retry_after=Retry-After)
-    5xx                                          Transient(retry_after=Retry-After or None)
+    501 (not implemented)                        Refused   (waiting will not fix it)
+    other 5xx                                    Transient(retry_after=Retry-After or None)
     401, 403                                     AuthFailed
     3xx (redirects are not followed), other 4xx  Refused
 
@@ -173,27 +174,38 @@ def check_base_url(base_url: str) -> str:
         host = parts.hostname or ""
         parts.port  # noqa: B018 - raises ValueError on a port that is not a number
     except ValueError:
-        raise Refused("Adresse de la plateforme invalide : vérifiez-la.") from None
+        raise Refused(
+            "Adresse de la plateforme invalide : vérifiez-la.",
+            en="Invalid platform address: check it.",
+        ) from None
     shown = f"{parts.scheme}://{host}" if host else base_url.strip()[:80]
     if parts.scheme not in ("https", "http") or not host:
         raise Refused(
             f"Adresse de la plateforme invalide : « {shown} ». "
-            "Elle doit commencer par https:// suivi du nom du serveur."
+            "Elle doit commencer par https:// suivi du nom du serveur.",
+            en=f"Invalid platform address: “{shown}”. It must start with https:// followed by "
+            "the server's name.",
         )
     if parts.username is not None or parts.password is not None:
         raise Refused(
             f"Adresse refusée : « {shown} » contient un identifiant ou un mot de passe. "
-            "Retirez-les de l'adresse : les clés d'API sont demandées à part."
+            "Retirez-les de l'adresse : les clés d'API sont demandées à part.",
+            en=f"Address refused: “{shown}” contains a user name or a password. Take them out "
+            "of the address: the API keys are asked for separately.",
         )
     if parts.query or parts.fragment:
         raise Refused(
-            f"Adresse de la plateforme invalide : « {shown} » ne doit contenir ni « ? » ni « # »."
+            f"Adresse de la plateforme invalide : « {shown} » ne doit contenir ni « ? » ni « # ».",
+            en=f"Invalid platform address: “{shown}” must contain neither “?” nor “#”.",
         )
     if parts.scheme == "http" and not is_local_host(host):
         raise Refused(
             f"Adresse refusée : « {shown} » n'est pas chiffrée. Utilisez https:// : "
             "http:// n'est accepté que vers cet ordinateur (localhost ou 127.0.0.1), "
-            "sinon les clés et le jeton d'accès circuleraient en clair."
+            "sinon les clés et le jeton d'accès circuleraient en clair.",
+            en=f"Address refused: “{shown}” is not encrypted. Use https://: http:// is only "
+            "accepted to this computer (localhost or 127.0.0.1), otherwise the keys and the "
+            "access token would travel in clear.",
         )
     return base_url.strip().rstrip("/")
 
@@ -295,25 +307,33 @@ class HttpClient:
         except requests.exceptions.SSLError:
             raise Refused(
                 f"{self.name} : la connexion sécurisée (HTTPS) a échoué, le certificat du "
-                "serveur n'est pas reconnu par cet ordinateur."
+                "serveur n'est pas reconnu par cet ordinateur.",
+                en=f"{self.name}: the secure connection (HTTPS) failed, the server's "
+                "certificate is not recognised by this computer.",
             ) from None
         except requests.exceptions.ConnectTimeout:
             raise Transient(
-                f"{self.name} ne répond pas : connexion impossible en {self.timeout:g} s."
+                f"{self.name} ne répond pas : connexion impossible en {self.timeout:g} s.",
+                en=f"{self.name} does not answer: no connection within {self.timeout:g} s.",
             ) from None
         except requests.exceptions.Timeout:
             raise Transient(
                 f"{self.name} n'a pas répondu dans les {self.timeout:g} s : la requête a pu "
-                "aboutir ou non, elle sera vérifiée au prochain essai."
+                "aboutir ou non, elle sera vérifiée au prochain essai.",
+                en=f"{self.name} did not answer within {self.timeout:g} s: the request may or "
+                "may not have gone through, the next attempt will check.",
             ) from None
         except requests.exceptions.ConnectionError:
             raise Transient(
                 f"Impossible de joindre {self.name} ({self.base_url}) : connexion refusée ou "
-                "coupée, ou réseau indisponible."
+                "coupée, ou réseau indisponible.",
+                en=f"Cannot reach {self.name} ({self.base_url}): connection refused or cut, "
+                "or no network.",
             ) from None
         except requests.exceptions.RequestException as error:
             raise Refused(
-                f"Requête vers {self.name} impossible ({type(error).__name__})."
+                f"Requête vers {self.name} impossible ({type(error).__name__}).",
+                en=f"Request to {self.name} impossible ({type(error).__name__}).",
             ) from None
         logger.debug("%s %s → %d", method, path.split("?", 1)[0], status)
         return self._interpret(status, content, reply_headers, accept)
@@ -329,7 +349,9 @@ class HttpClient:
                 raise Refused(
                     f"{self.name} a envoyé une réponse trop volumineuse (plus de "
                     f"{MAX_REPLY >> 20} Mo) : elle n'a pas été lue. Vérifiez l'adresse de la "
-                    "plateforme."
+                    "plateforme.",
+                    en=f"{self.name} sent a reply that is too large (over {MAX_REPLY >> 20} MB): "
+                    "it was not read. Check the platform's address.",
                 )
             chunks.append(chunk)
         return b"".join(chunks)
@@ -342,37 +364,55 @@ class HttpClient:
             if not readable:
                 raise Transient(
                     f"{self.name} a renvoyé une réponse illisible (pas du JSON) : "
-                    "un proxy ou une coupure est probable."
+                    "un proxy ou une coupure est probable.",
+                    en=f"{self.name} sent back an unreadable reply (not JSON): a proxy or a cut "
+                    "connection is likely.",
                 )
             return Response(status, body, headers)
         if status in accept:
             return Response(status, body if readable else None, headers)
         detail = describe_error(body, self.scrub) if readable else ""
-        said = f" : {detail}" if detail else "."
+        said, said_en = (f" : {detail}", f": {detail}") if detail else (".", ".")
+        name = self.name
         if status == 429:
             retry_after = self.retry_after(headers)
             if self.pacer is not None and retry_after is not None:
                 self.pacer.hold(retry_after)
             wait = f" ; nouvel essai possible dans {retry_after:g} s" if retry_after else ""
+            wait_en = f"; new attempt possible in {retry_after:g} s" if retry_after else ""
             raise Transient(
-                f"{self.name} limite le nombre de requêtes (429){wait}{said}", retry_after
+                f"{name} limite le nombre de requêtes (429){wait}{said}",
+                retry_after,
+                en=f"{name} limits the number of requests (429){wait_en}{said_en}",
+            )
+        if status == 501:  # the platform does not do this request at all: waiting is useless
+            raise Refused(
+                f"{name} ne prend pas en charge cette requête (501){said}",
+                en=f"{name} does not support this request (501){said_en}",
             )
         if status >= 500:
             raise Transient(
-                f"{self.name} a rencontré une erreur de son côté ({status}){said}",
+                f"{name} a rencontré une erreur de son côté ({status}){said}",
                 self.retry_after(headers),
+                en=f"{name} met an error on its side ({status}){said_en}",
             )
         if status in (401, 403):
             raise AuthFailed(
-                f"{self.name} a refusé l'accès ({status}){said} "
-                "Vérifiez les clés d'API et leurs droits."
+                f"{name} a refusé l'accès ({status}){said} "
+                "Vérifiez les clés d'API et leurs droits.",
+                en=f"{name} refused access ({status}){said_en} Check the API keys and their "
+                "rights.",
             )
         if 300 <= status < 400:
             raise Refused(
-                f"{self.name} redirige vers une autre adresse ({status}) : "
-                "vérifiez l'adresse de la plateforme."
+                f"{name} redirige vers une autre adresse ({status}) : "
+                "vérifiez l'adresse de la plateforme.",
+                en=f"{name} redirects to another address ({status}): check the platform's address.",
             )
-        raise Refused(f"{self.name} a refusé la requête ({status}){said}")
+        raise Refused(
+            f"{name} a refusé la requête ({status}){said}",
+            en=f"{name} refused the request ({status}){said_en}",
+        )
 
     def retry_after(self, headers: Mapping[str, str]) -> float | None:
         """The ``Retry-After`` header in seconds (a number or an HTTP date), if usable."""

@@ -16,9 +16,9 @@ number, its state and, once the platform has answered, its outcome. The protocol
         try:
             outcomes = retry(lambda: connector.send(records, create_only=...))
         except GaveUp as error:
-            journal.mark_not_sent(push, keys, str(error))
+            journal.mark_not_sent(push, keys, error.said(lang))  # the run's language
             break
-        journal.record(push, outcomes)           # one transaction, after the answer
+        journal.record(push, [o.in_language(lang) for o in outcomes])  # after the answer
     journal.finish(push)                         # "finished", or "interrupted" if rows remain
 
 Entry states: ``pending`` (never sent) → ``sent`` (a request carrying it left; the answer is

@@ -74,7 +74,9 @@ class GaveUp(ConnectorError):
     def __init__(self, last_error: Transient, attempts: int, waited: float) -> None:
         super().__init__(
             f"Abandon après {attempts} tentative{'s' if attempts > 1 else ''} "
-            f"en {waited:.0f} s : {last_error}"
+            f"en {waited:.0f} s : {last_error}",
+            en=f"Gave up after {attempts} attempt{'s' if attempts > 1 else ''} "
+            f"in {waited:.0f} s: {last_error.said('en')}",
         )
         self.last_error = last_error
         self.attempts = attempts

@@ -33,6 +33,7 @@ import keyring.backends.fail
 import keyring.backends.null
 import keyring.errors
 
+from addin.core.catalogue import Lang
 from addin.errors import ClientImportError, UsageError
 
 #: The keyring's service name for every credential of client-import.
@@ -93,9 +94,24 @@ class KeyringUnavailable(SecretError):
 
 
 KEYRING_SOURCE = "le trousseau du système"
-_NO_BACKEND = (
+
+
+@dataclass(frozen=True, slots=True)
+class KeyringProblem:
+    """Why the keyring cannot be used: lower-case, no final period, in French and English."""
+
+    fr: str
+    en: str
+
+    def said(self, lang: Lang) -> str:
+        return self.en if lang == "en" else self.fr
+
+
+_NO_BACKEND = KeyringProblem(
     "aucun trousseau n'est disponible sur cette machine (sur un Linux sans bureau, il faut "
-    "un service Secret Service comme gnome-keyring, ou KWallet, dans une session ouverte)"
+    "un service Secret Service comme gnome-keyring, ou KWallet, dans une session ouverte)",
+    "no keyring is available on this machine (a Linux without a desktop needs a Secret "
+    "Service such as gnome-keyring, or KWallet, in an open session)",
 )
 
 
@@ -141,16 +157,27 @@ def account(target: str, kind: SecretKind = TOKEN) -> str:
     return f"{kind.name}@{public_target(target)}"
 
 
-def keyring_problem() -> str | None:
-    """Why the OS keyring cannot be used here (French, no final period), or None if it can."""
+def keyring_problem(lang: Lang = "fr") -> str | None:
+    """Why the OS keyring cannot be used here (in ``lang``, no final period), or None if it can."""
+    problem = _keyring_problem()
+    return None if problem is None else problem.said(lang)
+
+
+def _keyring_problem() -> KeyringProblem | None:
     try:
         backend = keyring.get_keyring()
     except Exception as error:  # a broken keyring configuration must not stop the product
-        return f"le trousseau du système ne s'ouvre pas ({_describe(error)})"
+        return KeyringProblem(
+            f"le trousseau du système ne s'ouvre pas ({_describe(error)})",
+            f"the system keyring does not open ({_describe(error, ': ')})",
+        )
     if isinstance(backend, keyring.backends.fail.Keyring):
         return _NO_BACKEND
     if isinstance(backend, keyring.backends.null.Keyring):
-        return "le trousseau du système est désactivé dans la configuration de keyring"
+        return KeyringProblem(
+            "le trousseau du système est désactivé dans la configuration de keyring",
+            "the system keyring is turned off in keyring's configuration",
+        )
     if isinstance(backend, keyring.backends.chainer.ChainerBackend) and not backend.backends:
         return _NO_BACKEND
     return None
@@ -172,7 +199,7 @@ def read_secret(
     if from_env:
         return Secret(from_env, f"la variable d'environnement {kind.env_var}")
     where = public_target(target)
-    problem = keyring_problem()
+    problem = _keyring_problem()
     if problem is None:
         try:
             stored = _keyring(lambda: keyring.get_password(SERVICE, account(where, kind)))
@@ -183,12 +210,12 @@ def read_secret(
                 return Secret(stored, KEYRING_SOURCE)
     if problem is not None:
         raise SecretNotFound(
-            f"Il manque {kind.label} pour {where} et {problem} : « {LOGIN_COMMAND} » ne peut "
-            f"pas l'y enregistrer. Définissez la variable d'environnement {kind.env_var}.",
+            f"Il manque {kind.label} pour {where} et {problem.fr} : « {LOGIN_COMMAND} » ne "
+            f"peut pas l'y enregistrer. Définissez la variable d'environnement {kind.env_var}.",
             en=(
-                f"{_capitalised(kind.label_en)} for {where} is missing and the system keyring "
-                f"cannot be used here: “{LOGIN_COMMAND}” cannot store it there. Set the "
-                f"{kind.env_var} environment variable."
+                f"{_capitalised(kind.label_en)} for {where} is missing and {problem.en}: "
+                f"“{LOGIN_COMMAND}” cannot store it there. Set the {kind.env_var} environment "
+                "variable."
             ),
         )
     raise SecretNotFound(
@@ -234,17 +261,17 @@ def forget_secret(target: str, kind: SecretKind = TOKEN) -> bool:
 
 
 class _KeyringFailed(Exception):
-    """A keyring call failed; ``reason`` is French, lower-case, without a final period."""
+    """A keyring call failed; ``reason`` says why, lower-case, without a final period."""
 
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
+    def __init__(self, reason: KeyringProblem) -> None:
+        super().__init__(reason.fr)
         self.reason = reason
 
 
 @contextmanager
 def _unavailable_unless_usable(kind: SecretKind) -> Iterator[None]:
     """Refuse at once without a keyring; turn a failing keyring call into a clear error."""
-    problem = keyring_problem()
+    problem = _keyring_problem()
     try:
         if problem is None:
             yield
@@ -252,10 +279,10 @@ def _unavailable_unless_usable(kind: SecretKind) -> Iterator[None]:
     except _KeyringFailed as failure:
         problem = failure.reason
     raise KeyringUnavailable(
-        f"{_capitalised(problem)} : impossible d'y garder {kind.label}. "
+        f"{_capitalised(problem.fr)} : impossible d'y garder {kind.label}. "
         f"Définissez plutôt la variable d'environnement {kind.env_var}.",
         en=(
-            f"The system keyring cannot be used here: {kind.label_en} cannot be kept in it. "
+            f"{_capitalised(problem.en)}: {kind.label_en} cannot be kept in it. "
             f"Set the {kind.env_var} environment variable instead."
         ),
     )
@@ -267,13 +294,16 @@ def _keyring(operation: Callable[[], T]) -> T:
         return operation()
     except Exception as error:  # backends raise their own (D-Bus, Windows) errors too
         raise _KeyringFailed(
-            f"le trousseau du système ne répond pas ({_describe(error)})"
+            KeyringProblem(
+                f"le trousseau du système ne répond pas ({_describe(error)})",
+                f"the system keyring does not answer ({_describe(error, ': ')})",
+            )
         ) from None
 
 
-def _describe(error: Exception) -> str:
+def _describe(error: Exception, colon: str = " : ") -> str:
     text = str(error).strip()
-    return f"{type(error).__name__} : {text}" if text else type(error).__name__
+    return f"{type(error).__name__}{colon}{text}" if text else type(error).__name__
 
 
 def _capitalised(text: str) -> str:

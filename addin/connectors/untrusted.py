@@ -180,6 +180,7 @@ class Scrubber:
             id=self.optional(outcome.id, MAX_ID),
             message=self.optional(outcome.message, MAX_MESSAGE),
             field_errors=self._field_errors(outcome.field_errors),
+            en=self.optional(outcome.en, MAX_MESSAGE),
         )
 
     def _field_errors(self, errors: Mapping[str, object]) -> dict[str, list[str]]:

@@ -234,20 +234,20 @@ class _Apart:
         if not self.addresses:
             return False
         a, b = self.addresses[i], self.addresses[j]
-        return a is not None and b is not None and (a == b or not _other_address(a, b))
+        return a is not None and b is not None and (a == b or not other_address(a, b))
 
     def __call__(self, i: int, j: int) -> bool:
         if not self.addresses:
             return False
         a, b = self.addresses[i], self.addresses[j]
-        return a is not None and b is not None and a != b and _other_address(a, b)
+        return a is not None and b is not None and a != b and other_address(a, b)
 
 
 def _house_numbers(address: str | None) -> tuple[str, ...] | None:
     return None if address is None else tuple(w for w in address.split() if w.isdigit())
 
 
-def _other_address(a: str, b: str) -> bool:
+def other_address(a: str, b: str) -> bool:
     """Two addresses of two places: another house number, or a street more than two letters
     apart (« 4 rue Oberkampf » and « 9 rue Oberkampf » are two doors)."""
     numbers_a = [w for w in a.split() if w.isdigit()]

@@ -89,6 +89,9 @@ _WORDS: dict[Lang, dict[str, str]] = {
         "wait": "{error} : nouvel essai (n° {attempt}) dans {seconds:.0f} s",
         "confirm": "ce mode supprime {count} enregistrement(s) de la plateforme : relisez "
         "l'aperçu, puis relancez avec --yes pour confirmer",
+        "duplicates": "doublons probables retenus (déjà sur la plateforme sous une autre clé ; "
+        "--allow-duplicates pour les créer quand même)",
+        "row": "ligne {row} : {why}",
     },
     "en": {
         "create": "to create",
@@ -126,6 +129,9 @@ _WORDS: dict[Lang, dict[str, str]] = {
         "wait": "{error}: new attempt (no. {attempt}) in {seconds:.0f} s",
         "confirm": "this mode deletes {count} record(s) from the platform: read the preview, "
         "then run again with --yes to confirm",
+        "duplicates": "likely duplicates held back (on the platform already under another "
+        "key; --allow-duplicates to create them anyway)",
+        "row": "row {row}: {why}",
     },
 }
 
@@ -194,6 +200,26 @@ def push_command(  # noqa: PLR0917 (typer reads each option from a parameter)
             ),
         ),
     ] = None,
+    allow_duplicates: Annotated[
+        bool,
+        typer.Option(
+            "--allow-duplicates",
+            help=tr(
+                "Créer aussi les lignes que la plateforme a probablement déjà sous une autre clé",
+                "Also create the rows the platform probably holds already under another key",
+            ),
+        ),
+    ] = False,
+    as_json: Annotated[
+        bool,
+        typer.Option(
+            "--json",
+            help=tr(
+                "Aperçu ou résultat en JSON (lignes retenues comprises)",
+                "Preview or outcome as JSON (rows held back included)",
+            ),
+        ),
+    ] = False,
     lang: LangOption = "fr",
 ) -> None:
     """Envoie les lignes valides à la plateforme et écrit le résultat de chaque ligne."""
@@ -227,6 +253,7 @@ def push_command(  # noqa: PLR0917 (typer reads each option from a parameter)
             confirmed=yes,
             lang=language,
             output=output,
+            allow_duplicates=allow_duplicates,
         )
         check_file(file)  # a wrong file name is said before credentials are looked for
         connector = open_connector(chosen, address)
@@ -236,20 +263,89 @@ def push_command(  # noqa: PLR0917 (typer reads each option from a parameter)
                     request, connector, journal, progress=progress, on_wait=_waiting(language)
                 )
         except ConfirmationNeeded as needed:
-            _show_preview(console, needed.preview, needed.labels, chosen, language)
-            _say_keyless(console, request, list(needed.labels))
+            if as_json:
+                _print_json(_preview_dict(needed.preview, needed.labels, {}, needed.duplicates))
+            else:
+                _show_preview(console, needed.preview, needed.labels, chosen, language)
+                _show_duplicates(console, needed.duplicates, language)
+                _say_keyless(console, request, list(needed.labels))
             count = len(needed.preview.delete)
             sys.stderr.write(_WORDS[language]["confirm"].format(count=count) + "\n")
             raise typer.Exit(1) from None
         finally:
             connector.close()
+    if as_json:
+        _print_json(_result_dict(result))
+        if dry_run:
+            return
+        raise typer.Exit(_exit_status(result))
     if dry_run:
         if result.preview is not None:
             _show_preview(console, result.preview, result.labels, chosen, language)
             _say_keyless(console, request, list(result.labels))
         _show_invalid(console, result, language)
+        _show_duplicates(console, result.duplicates, language)
+        _say_unchecked(console, result.unchecked, language)
         return
     raise typer.Exit(_show_summary(console, request, result, language))
+
+
+def _print_json(data: dict[str, object]) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def _preview_dict(
+    shown: Preview | None,
+    labels: dict[str, str],
+    invalid: dict[int, str],
+    duplicates: dict[int, str],
+) -> dict[str, object]:
+    """``push --dry-run --json``: what each mode's list holds, the rows held back and why."""
+    lists = ("create", "update", "unchanged", "delete", "refused", "repeated")
+    return {
+        "preview": None
+        if shown is None
+        else {
+            "mode": shown.mode,
+            **{name: [labels.get(k, k) for k in getattr(shown, name)] for name in lists},
+        },
+        "invalid": [{"row": row, "reasons": why} for row, why in sorted(invalid.items())],
+        "duplicates": [{"row": row, "reason": why} for row, why in sorted(duplicates.items())],
+    }
+
+
+def _with_unchecked(data: dict[str, object], unchecked: str | None) -> dict[str, object]:
+    return {**data, "duplicates_unchecked": unchecked}
+
+
+def _result_dict(result: PushResult) -> dict[str, object]:
+    """The preview (a dry run), or the push's number and counts too."""
+    data = _with_unchecked(
+        _preview_dict(result.preview, result.labels, result.invalid, result.duplicates),
+        result.unchecked,
+    )
+    if result.push is not None:
+        data["push"] = {"id": result.push.id, "counts": asdict(result.push.counts)}
+        data["stopped"] = result.stopped
+    return data
+
+
+def _say_unchecked(console: Console, unchecked: str | None, language: Lang) -> None:
+    """The platform could not be listed: the rows were not compared with its records."""
+    if unchecked:
+        console.print(_WORDS[language]["warning"].format(what=unchecked), highlight=False)
+
+
+def _show_duplicates(console: Console, duplicates: dict[int, str], language: Lang) -> None:
+    """The rows held back as likely duplicates, with the platform's record each repeats."""
+    if not duplicates:
+        return
+    words = _WORDS[language]
+    console.print(f"  {len(duplicates):>6} {words['duplicates']}", highlight=False, soft_wrap=True)
+    for row, why in sorted(duplicates.items())[:_PREVIEW_KEYS_SHOWN]:
+        console.print("         " + words["row"].format(row=row, why=why), highlight=False)
+    if len(duplicates) > _PREVIEW_KEYS_SHOWN:
+        console.print(f"         … (+{len(duplicates) - _PREVIEW_KEYS_SHOWN})", highlight=False)
 
 
 def login_command(
@@ -275,7 +371,7 @@ def login_command(
 
     fr = language_of(lang) == "fr"
     with clean_errors():
-        problem = keyring_problem()
+        problem = keyring_problem("fr" if fr else "en")
         if problem is not None:  # said before anything is typed
             variables = (" et " if fr else " and ").join(kind.env_var for kind in _kinds(evoliz))
             raise UsageError(
@@ -483,7 +579,8 @@ def _waiting(language: Lang) -> Callable[[Transient, float, int], None]:
     """A pause before a new attempt, said on stderr, so a long wait does not look like a hang."""
 
     def say(error: Transient, seconds: float, attempt: int) -> None:
-        text = _WORDS[language]["wait"].format(error=error, attempt=attempt, seconds=seconds)
+        said = error.said(language)
+        text = _WORDS[language]["wait"].format(error=said, attempt=attempt, seconds=seconds)
         sys.stderr.write(text + "\n")
 
     return say
@@ -581,6 +678,8 @@ def _show_summary(console: Console, request: PushRequest, result: PushResult, la
         if count:
             console.print(f"  {count:>6} {words[name]}", highlight=False)
     _show_invalid(console, result, lang)
+    _show_duplicates(console, result.duplicates, lang)
+    _say_unchecked(console, result.unchecked, lang)
     _say_keyless(console, request, [entry.key for entry in result.entries])
     if result.backup is not None:
         console.print(words["backup"].format(path=result.backup), highlight=False)
@@ -592,7 +691,19 @@ def _show_summary(console: Console, request: PushRequest, result: PushResult, la
         sys.stderr.write(said.format(why=why, profile=request.profile.name) + "\n")
     if result.write_error:
         sys.stderr.write(words["warning"].format(what=result.write_error) + "\n")
-    clean = counts.error == counts.not_sent == 0 and not result.invalid and not result.stopped
+    return _exit_status(result)
+
+
+def _exit_status(result: PushResult) -> int:
+    """0 when every valid row was accepted; 1 when one was held back, refused or not sent."""
+    counts = result.push.counts if result.push is not None else None
+    clean = (
+        counts is not None
+        and counts.error == counts.not_sent == 0
+        and not result.invalid
+        and not result.duplicates
+        and not result.stopped
+    )
     return 0 if clean and not result.write_error else 1
 
 

@@ -94,7 +94,7 @@ def undo_push(
     try:
         held = {r.key: r.id for r in retry(lambda: list(connector.existing()), policy)}
     except (GaveUp, AuthFailed, ConnectorError) as error:
-        result.stopped = str(error)
+        result.stopped = error.said(lang)
         return result
     for done, created in enumerate(doomed, start=1):
         if created.key not in held:
@@ -107,7 +107,7 @@ def undo_push(
         try:
             found = retry(partial(connector.delete, created.key), policy)
         except (GaveUp, AuthFailed, ConnectorError) as error:
-            result.stopped = str(error)
+            result.stopped = error.said(lang)
             break
         journal.mark_undone(push, [created.key])
         (result.deleted if found else result.absent).append(created)

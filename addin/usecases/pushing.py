@@ -65,6 +65,7 @@ from addin.core.push_plan import (
     preview,
     remote_parts,
 )
+from addin.core.remote_duplicates import can_match, remote_duplicates
 from addin.core.table import Table
 from addin.core.workbook import Workbook
 from addin.errors import ClientImportError, UsageError
@@ -74,7 +75,11 @@ from addin.files.safe_files import check_folder, check_replaceable, write_in_pla
 from addin.files.workbook_lock import editing
 from addin.usecases.validation import load_table, read_book
 
-_INTERRUPTED = "envoi interrompu (Ctrl+C)"
+#: why rows were not sent when the user pressed Ctrl+C, in the run's language
+_INTERRUPTED: dict[Lang, str] = {
+    "fr": "envoi interrompu (Ctrl+C)",
+    "en": "push interrupted (Ctrl+C)",
+}
 #: what the user reads in the status column, by the journal's status
 STATUS_LABELS: dict[Lang, dict[str, str]] = {
     "fr": {
@@ -84,6 +89,7 @@ STATUS_LABELS: dict[Lang, dict[str, str]] = {
         "error": "refusé",
         "not-sent": "non envoyé",
         "invalid": "non envoyé (erreurs à corriger)",
+        "duplicate": "retenu (doublon probable)",
     },
     "en": {
         "created": "created",
@@ -92,6 +98,7 @@ STATUS_LABELS: dict[Lang, dict[str, str]] = {
         "error": "rejected",
         "not-sent": "not sent",
         "invalid": "not sent (errors to fix)",
+        "duplicate": "held back (likely duplicate)",
     },
 }
 
@@ -101,11 +108,18 @@ class ConfirmationNeeded(UsageError):
     nothing is sent."""
 
     def __init__(
-        self, message: str, shown: Preview, labels: dict[str, str], en: str | None = None
+        self,
+        message: str,
+        shown: Preview,
+        labels: dict[str, str],
+        en: str | None = None,
+        duplicates: dict[int, str] | None = None,
     ) -> None:
         super().__init__(message, en)
         self.preview = shown
         self.labels = labels
+        #: rows held back as likely duplicates (``PushResult.duplicates``)
+        self.duplicates = duplicates or {}
 
 
 class NothingToSend(ClientImportError):
@@ -134,6 +148,8 @@ class PushRequest:
     write_back: bool = True
     #: write the outcomes into this copy instead of the file itself
     output: Path | None = None
+    #: create rows the platform probably holds under another key (``--allow-duplicates``)
+    allow_duplicates: bool = False
 
 
 @dataclass(slots=True)
@@ -157,6 +173,11 @@ class PushResult:
     write_error: str | None = None
     #: what the preview shows for fingerprints and natural keys (``push_plan.key_labels``)
     labels: dict[str, str] = field(default_factory=dict)
+    #: rows held back because the platform probably holds their customer under another key
+    #: (``core.remote_duplicates``), by row number, with the reason in the run's language
+    duplicates: dict[int, str] = field(default_factory=dict)
+    #: why the platform's records could not be compared with the rows (it cannot list them)
+    unchecked: str | None = None
 
 
 Progress = Callable[[int, int], None]
@@ -188,7 +209,7 @@ def open_connector(profile: Profile, target: str) -> Connector:
         token = read_secret(target, TOKEN)
         http = HttpClient(target, name=profile.platform)
     except ConnectorError as refused:  # an address the HTTP seam will not talk to
-        raise UsageError(str(refused)) from None
+        raise UsageError(refused.said("fr"), en=refused.en) from None
     collection = profile.api.collection or profile.name
     return GenericConnector(http, collection, token.value, profile.api.batch_size)
 
@@ -284,6 +305,10 @@ def push_book(
             result.write_error = (
                 f"les résultats n'ont pas pu être écrits dans « {book.name} » ({error}) : "
                 "relancez l'envoi pour les écrire (rien ne sera créé deux fois)"
+                if request.lang == "fr"
+                else f"the outcomes could not be written in “{book.name}” "
+                f"({error.said('en')}): push again to write them (nothing will be created "
+                "twice)"
             )
 
     return _push(request, connector, journal, insist, progress, table=table, write_back=draw)
@@ -338,9 +363,27 @@ def _push(
         if request.mode != "replace_all":  # which deletes them all, then starts anew
             rows = adopt_earlier_keys(rows, remote, held_parts)
         shown = preview(rows, remote, request.mode, held_parts)
+    rows, duplicates, unchecked, remote = _check_duplicates(
+        request, connector, insist, rows, remote if needs_remote else None
+    )
+    if duplicates and shown is not None:
+        shown = preview(rows, remote, request.mode, remote_parts(remote, profile))
     labels = key_labels(rows, remote, name_fields(profile), profile)
     if request.dry_run:
-        return PushResult(None, shown, invalid, labels=labels)
+        return PushResult(
+            None, shown, invalid, labels=labels, duplicates=duplicates, unchecked=unchecked
+        )
+    if not rows:
+        raise NothingToSend(
+            f"« {request.path.name} » : les {len(duplicates)} ligne(s) à envoyer sont "
+            "probablement déjà sur la plateforme sous une autre clé (doublons) : relancez avec "
+            "--allow-duplicates pour les créer quand même",
+            en=(
+                f"“{request.path.name}”: the {len(duplicates)} row(s) to push are probably "
+                "on the platform already under another key (duplicates): run again with "
+                "--allow-duplicates to create them anyway"
+            ),
+        )
     if request.mode in DESTRUCTIVE:
         assert shown is not None
         if shown.delete and not request.confirmed:
@@ -353,11 +396,14 @@ def _push(
                     f"this mode deletes {len(shown.delete)} record(s) from the platform: "
                     "read the preview again, then run again with --yes to confirm"
                 ),
+                duplicates=duplicates,
             )
     records = [Record(r.key, r.fields) for r in rows]
     fingerprint = records_fingerprint(records)
     with one_run(journal.path.parent, request.path, fingerprint, public_target(request.target)):
-        planned = _Planned(rows, records, fingerprint, invalid, shown, remote)
+        planned = _Planned(
+            rows, records, fingerprint, invalid, shown, remote, duplicates, unchecked
+        )
         result = _run(
             request,
             connector,
@@ -390,6 +436,57 @@ class _Planned:
     invalid: dict[int, str]
     shown: Preview | None
     remote: dict[str, dict[str, object]]
+    duplicates: dict[int, str]
+    unchecked: str | None
+
+
+def _check_duplicates(
+    request: PushRequest,
+    connector: Connector,
+    insist: _Insist,
+    rows: list[OutgoingRow],
+    remote: dict[str, dict[str, object]] | None,
+) -> tuple[list[OutgoingRow], dict[int, str], str | None, dict[str, dict[str, object]]]:
+    """The rows to send without those the platform probably holds under another key (issue
+    19: « même téléphone que le client « C0043 » sur Evoliz », by row), why the check could
+    not be made if it could not, and the platform's records.
+
+    ``remote``: the records the push downloaded already, else ``None``: they are listed here,
+    and a platform that cannot list them (no list route, refused) is said, not fatal: the push
+    goes on as it would have without the check, and its own requests meet any real failure.
+    """
+    profile, lang = request.profile, request.lang
+    wanted = (
+        not request.allow_duplicates
+        and request.mode not in ("update_only", "replace_all")  # they create nothing new
+        and can_match(profile)
+    )
+    if not wanted:
+        return rows, {}, None, remote or {}
+    if remote is None:
+        try:
+            remote = _aligned(_listed(connector, insist), rows, profile)
+        except (GaveUp, AuthFailed, ConnectorError) as error:
+            why = error.said(lang).rstrip(".")
+            unchecked = (
+                f"{profile.platform} n'a pas pu lister ses enregistrements : {why} ; les "
+                "doublons sur la plateforme n'ont pas été vérifiés"
+                if lang == "fr"
+                else f"{profile.platform} could not list its records: {why}; duplicates on "
+                "the platform were not checked"
+            )
+            return rows, {}, unchecked, {}
+    moves = preview(rows, remote, request.mode, remote_parts(remote, profile)).moved
+    replaced = {move.key: move.old_key for move in moves}
+    kept = remote
+    if request.mode == "upsert_delete_rest":  # a record this push deletes is repeated by none
+        sent = {row.key for row in rows}
+        kept = {key: fields for key, fields in remote.items() if key in sent}
+    matches = remote_duplicates(rows, kept, profile, replaced=replaced)
+    named = key_labels([], remote, name_fields(profile), profile)
+    held = {m.row: m.said(profile.platform, lang, named.get(m.remote_key)) for m in matches}
+    keys = {m.key for m in matches}
+    return [r for r in rows if r.key not in keys], held, None, remote
 
 
 def _run(
@@ -416,13 +513,20 @@ def _run(
         rows=[(r.key, r.row) for r in rows],
         sheet=sheet,
     )
-    result = PushResult(push, shown, planned.invalid, backup=backup)
+    result = PushResult(
+        push,
+        shown,
+        planned.invalid,
+        backup=backup,
+        duplicates=planned.duplicates,
+        unchecked=planned.unchecked,
+    )
     if request.mode == "replace_all":
         # everything the platform held, except what this push already put back (a resumed run)
         done = {e.key for e in journal.entries(push) if e.state == "confirmed"}
         leftovers = [key for key in remote if key not in done]
         result.deleted, stop = _delete(connector, leftovers, insist)
-        result.stopped, result.credentials_refused = _why(stop)
+        result.stopped, result.credentials_refused = _why(stop, request.lang)
         journal.add_deleted(push, result.deleted)
     by_key = {r.key: r for r in records}
     if shown is not None:
@@ -430,16 +534,15 @@ def _run(
     pending = [entry.key for entry in journal.pending(push)]
     create_only = request.mode == "create_only"
     if result.stopped is None:
+        batches = _Batches(connector, journal, push, by_key, create_only, insist, request.lang)
         result.stopped, result.credentials_refused = _why(
-            _send_batches(
-                _Batches(connector, journal, push, by_key, create_only, insist), pending, progress
-            )
+            _send_batches(batches, pending, progress), request.lang
         )
     else:
         journal.mark_not_sent(push, pending, result.stopped)
     if result.stopped is None and request.mode == "upsert_delete_rest" and shown is not None:
         result.deleted, stop = _delete(connector, shown.delete, insist)
-        result.stopped, result.credentials_refused = _why(stop)
+        result.stopped, result.credentials_refused = _why(stop, request.lang)
         journal.add_deleted(push, result.deleted)
     result.push = replace(journal.finish(push), resumed=push.resumed)
     result.entries = journal.entries(push)
@@ -468,13 +571,21 @@ class _Batches:
     records: dict[str, Record]
     create_only: bool
     insist: _Insist
+    #: the run's language: what the journal stores (the platform's answers, why not sent)
+    lang: Lang = "fr"
 
 
-def _why(stop: str | Exception | None) -> tuple[str | None, bool]:
-    """Why a run stopped, as told, and whether the platform refused the credentials."""
+def _why(stop: str | Exception | None, lang: Lang) -> tuple[str | None, bool]:
+    """Why a run stopped, in the run's language, and whether the platform refused the
+    credentials."""
     if stop is None or isinstance(stop, str):
         return stop, False
-    return str(stop), isinstance(stop, AuthFailed)
+    return _said(stop, lang), isinstance(stop, AuthFailed)
+
+
+def _said(error: Exception, lang: Lang) -> str:
+    """A connector's error in ``lang`` (any other exception as it reads)."""
+    return error.said(lang) if isinstance(error, ConnectorError) else str(error)
 
 
 def _send_batches(
@@ -492,14 +603,14 @@ def _send_batches(
         try:
             outcomes = run.insist(partial(_send_once, run, keys, batch))
         except (GaveUp, AuthFailed, ConnectorError) as error:
-            run.journal.mark_not_sent(run.push, pending[start:], str(error))
+            run.journal.mark_not_sent(run.push, pending[start:], error.said(run.lang))
             return error
         except KeyboardInterrupt:
             # the user stopped it: what was answered is kept and written back, the rest waits
             # for the next run (the batch in flight may have landed: it is sent again)
-            run.journal.mark_not_sent(run.push, pending[start:], _INTERRUPTED)
-            return _INTERRUPTED
-        run.journal.record(run.push, outcomes)
+            run.journal.mark_not_sent(run.push, pending[start:], _INTERRUPTED[run.lang])
+            return _INTERRUPTED[run.lang]
+        run.journal.record(run.push, [outcome.in_language(run.lang) for outcome in outcomes])
         if progress is not None:
             progress(start + len(keys), len(pending))
     return None
@@ -591,19 +702,27 @@ def _aligned(
     return {ours.get(key.casefold(), key): fields for key, fields in remote.items()}
 
 
+def _listed(connector: Connector, insist: _Insist) -> dict[str, dict[str, object]]:
+    """What the platform holds: key → fields and id."""
+    held = insist(lambda: list(connector.existing()))
+    return {r.key: {**r.fields, _REMOTE_ID: r.id} for r in held}
+
+
 def _download(connector: Connector, insist: _Insist) -> dict[str, dict[str, object]]:
     """What the platform holds (key → fields and id), for the preview and the backup.
 
     Nothing has been sent yet: a platform that cannot be read stops the push as an error.
     """
     try:
-        held = insist(lambda: list(connector.existing()))
+        return _listed(connector, insist)
     except (GaveUp, AuthFailed, ConnectorError) as error:
         raise PlatformUnreachable(
             f"la plateforme n'a pas pu être lue avant l'envoi : {error} ; rien n'a été envoyé",
-            en=(f"the platform could not be read before the push: {error}; nothing was pushed"),
+            en=(
+                "the platform could not be read before the push: "
+                f"{error.said('en')}; nothing was pushed"
+            ),
         ) from None
-    return {r.key: {**r.fields, _REMOTE_ID: r.id} for r in held}
 
 
 def _delete(
@@ -652,12 +771,17 @@ def row_outcomes(result: PushResult, profile: Profile, lang: Lang) -> dict[int, 
     outcomes = {
         row: RowOutcome(labels["invalid"], None, reasons) for row, reasons in result.invalid.items()
     }
+    outcomes.update(
+        (row, RowOutcome(labels["duplicate"], None, reason))
+        for row, reason in result.duplicates.items()
+    )
     headers = _headers_by_platform_name(profile)
+    colon = " : " if lang == "fr" else ": "
     for entry in result.entries:
         message = entry.message
         if entry.field_errors:  # the same messages, each under its column's name
             message = "; ".join(
-                f"{headers.get(name, name)} : {', '.join(texts)}"
+                f"{headers.get(name, name)}{colon}{', '.join(texts)}"
                 for name, texts in entry.field_errors.items()
             )
         status = entry.status or "not-sent"
@@ -679,7 +803,7 @@ def history_line(result: PushResult, request: PushRequest) -> HistoryLine:
             "updated": counts.updated,
             "unchanged": counts.unchanged,
             "rejected": counts.error,
-            "not_sent": counts.not_sent + len(result.invalid),
+            "not_sent": counts.not_sent + len(result.invalid) + len(result.duplicates),
             "deleted": counts.deleted,
         },
     )
@@ -709,9 +833,13 @@ def _write_back(request: PushRequest, sheet: str, header_row: int, result: PushR
                 output=request.output,
             )
     except (OSError, ClientImportError) as error:
+        why = error.said(request.lang) if isinstance(error, ClientImportError) else str(error)
         result.write_error = (
-            f"les résultats n'ont pas pu être écrits dans « {request.path.name} » ({error}) : "
+            f"les résultats n'ont pas pu être écrits dans « {request.path.name} » ({why}) : "
             "fermez le fichier s'il est ouvert, puis relancez l'envoi (rien ne sera créé deux fois)"
+            if request.lang == "fr"
+            else f"the outcomes could not be written in “{request.path.name}” ({why}): close "
+            "the file if it is open, then push again (nothing will be created twice)"
         )
 
 

@@ -64,13 +64,22 @@ def send(button: Button) -> str | None:
                 )
                 if not confirm(button.app, _preview_text(button, request, ahead, changed)):
                     return button.words("cancelled")
+                # Excel's boxes have no checkbox: its honest equivalent is a second question
+                allow = bool(ahead.duplicates) and confirm(
+                    button.app,
+                    button.words(
+                        "ask_duplicates",
+                        count=len(ahead.duplicates),
+                        rows=_duplicate_rows(button, ahead),
+                    ),
+                )
                 again = read_book(button.live, None, profile)
                 if cells_digest(again) == cells_digest(table):
                     break
                 table, changed = again, True
             result = push_book(
                 button.live,
-                replace(request, confirmed=True),
+                replace(request, confirmed=True, allow_duplicates=allow),
                 connector,
                 journal,
                 table=table,
@@ -122,6 +131,11 @@ def _preview_text(button: Button, request: PushRequest, ahead: PushResult, chang
             )
     if ahead.invalid:
         lines.append(button.words("p_invalid", count=len(ahead.invalid)))
+    if ahead.duplicates:
+        rows = _duplicate_rows(button, ahead)
+        lines.append(button.words("p_duplicates", count=len(ahead.duplicates), rows=rows))
+    if ahead.unchecked:
+        lines.append(ahead.unchecked)
     text = button.words(
         "preview",
         target=request.target,
@@ -130,6 +144,14 @@ def _preview_text(button: Button, request: PushRequest, ahead: PushResult, chang
         counts="\n".join(lines),
     )
     return (button.words("preview_changed") if changed else "") + text
+
+
+def _duplicate_rows(button: Button, ahead: PushResult) -> str:
+    """The rows held back as likely duplicates, each with its reason, the first ten."""
+    row = "ligne" if button.lang == "fr" else "row"
+    colon = " : " if button.lang == "fr" else ": "
+    said = [f"{row} {n}{colon}{why}" for n, why in sorted(ahead.duplicates.items())]
+    return listed(button.lang, said, _KEYS_SHOWN)
 
 
 def _moved(button: Button, request: PushRequest, ahead: PushResult) -> list[str]:
@@ -180,6 +202,9 @@ def _summary(button: Button, request: PushRequest, result: PushResult) -> str:
     ]
     if result.invalid:
         said.append(button.words("p_invalid", count=len(result.invalid)))
+    if result.duplicates:
+        rows = _duplicate_rows(button, result)
+        said.append(button.words("p_duplicates", count=len(result.duplicates), rows=rows))
     if result.backup is not None:
         said.append(button.words("sent_backup", path=result.backup))
     if result.stopped:

@@ -100,6 +100,10 @@ WORDS: dict[Lang, dict[str, str]] = {
         "p_refused": "{count} clé(s) inconnue(s) (refusées)",
         "p_repeated": "{count} clé(s) en double (seule la 1re ligne part)",
         "p_invalid": "{count} ligne(s) avec erreurs, non envoyée(s)",
+        "p_duplicates": "{count} client(s) probablement déjà sur la plateforme sous une autre "
+        "clé, retenu(s) : {rows}",
+        "ask_duplicates": "Créer quand même ces {count} client(s) ? (Non : ils sont retenus, "
+        "les autres lignes partent.)\n\n{rows}",
         "p_moved": "{count} {changed} : {keys}",
         "p_old_kept": "l'ancien reste sur la plateforme",
         "p_old_deleted": "l'ancien est supprimé",
@@ -208,6 +212,10 @@ WORDS: dict[Lang, dict[str, str]] = {
         "p_refused": "{count} unknown key(s) (refused)",
         "p_repeated": "{count} repeated key(s) (only the first row goes)",
         "p_invalid": "{count} row(s) with errors, not sent",
+        "p_duplicates": "{count} customer(s) probably on the platform already under another "
+        "key, held back: {rows}",
+        "ask_duplicates": "Create these {count} customer(s) anyway? (No: they are held back, "
+        "the other rows go.)\n\n{rows}",
         "p_moved": "{count} {changed}: {keys}",
         "p_old_kept": "the old one stays on the platform",
         "p_old_deleted": "the old one is deleted",
