@@ -361,6 +361,29 @@ def _example(table: Table, position: int) -> str:
     return ""
 
 
+@dataclass(frozen=True, slots=True)
+class RememberedHere:
+    """The choices remembered for one sheet's headers and one profile: counted first, so the
+    ribbon can ask before it forgets them, then forgotten as ``forget FILE -p P`` does."""
+
+    profile: Profile
+    headers: tuple[str, ...]
+    #: how many of the sheet's columns have a remembered choice
+    choices: int
+
+    def forget(self) -> Forgotten:
+        return forget(self.profile.name, self.headers)
+
+
+def remembered_in_book(
+    book: Workbook, profile: Profile, sheet: str | None = None
+) -> RememberedHere:
+    """The choices remembered for the headers of ``book``'s sheet (the ribbon's « Oublier les
+    choix »: the sheet the user is on) and ``profile``."""
+    headers = tuple(read_sheet(book, sheet, profile).headers)
+    return RememberedHere(profile, headers, len(recall(profile.name, headers)))
+
+
 def forget_choices(
     path: Path | None, profile: Profile | None, sheet: str | None = None
 ) -> Forgotten:
