@@ -203,6 +203,8 @@ _COMPANY_WORDS = {
     "legale",
 }
 _COMPANY_PHRASES = ("identifiant professionnel", "tax id", "tax code", "tax number")
+#: "E-mail" and "Email" are one word: Dolibarr's contact « E-mail » and its company's « Email »
+_E_MAIL = re.compile(r"\be mail\b")
 
 
 def header_key(text: str) -> str:
@@ -213,10 +215,6 @@ def header_key(text: str) -> str:
         r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z]{2})(?=[A-Z][a-z])|(?<=[A-Za-z])(?=\d)", " ", text
     )
     return _E_MAIL.sub("email", choice_key(spaced.replace("_", " ")))
-
-
-#: "E-mail" and "Email" are one word: Dolibarr's contact « E-mail » and its company's « Email »
-_E_MAIL = re.compile(r"\be mail\b")
 
 
 @dataclass(frozen=True, slots=True)
