@@ -235,7 +235,8 @@ class ColumnMapping:
     qualifier: str | None = None
     #: what the cells said when they weighed in: ``empty`` (an empty column gave way to a
     #: filled one), ``flags`` (yes/no cells, not the value the header names), ``postal-codes``
-    #: (a "Billing Code" of postal codes, not a client code)
+    #: (a "Billing Code" of postal codes, not a client code), ``numbers`` (digits only: a
+    #: status or a code, never a name)
     evidence: str | None = None
     #: for ``remembered``: the day the user chose it (ISO)
     remembered_on: str | None = None
@@ -468,6 +469,11 @@ def propose_mapping(
         if claim is not None and claim.evidence == _UNFED:
             outcome[position] = ColumnMapping(
                 position, header, None, 0.0, "none", None, qualifier, "postal-codes"
+            )
+            continue
+        if claim is not None and claim.evidence == "numbers":
+            outcome[position] = ColumnMapping(
+                position, header, None, 0.0, "none", None, qualifier, "numbers"
             )
             continue
         if claim is not None and claim.evidence == "flags":
@@ -740,6 +746,13 @@ def _weigh(
         and claim.field.type not in ("flag", "choice")
     ):
         return replace(claim, evidence="flags")
+    if (
+        claim is not None
+        and claim.reason not in ("exact", "spelling")
+        and evidence.numbers_only
+        and (claim.field is index.company or claim.field.id in index.person_names)
+    ):
+        return replace(claim, evidence="numbers")  # Dolibarr's « Customer » = 1, 3: no name
     return claim
 
 

@@ -70,6 +70,7 @@ REASONS: dict[Lang, dict[str, str]] = {
         "evidence-empty": "colonne vide : une colonne remplie passe avant",
         "evidence-flags": "cellules oui/non : elles disent si les colonnes voisines servent",
         "evidence-postal-codes": "les cellules sont des codes postaux, pas un code client",
+        "evidence-numbers": "cellules faites de chiffres : un code ou un statut, pas un nom",
     },
     "en": {
         "exact": "same header",
@@ -91,6 +92,7 @@ REASONS: dict[Lang, dict[str, str]] = {
         "evidence-empty": "empty column: a filled one comes first",
         "evidence-flags": "yes/no cells: they say whether the columns beside are used",
         "evidence-postal-codes": "the cells are postal codes, not a client code",
+        "evidence-numbers": "cells of digits only: a code or a status, not a name",
     },
 }
 _JOINED_CONFIDENCE = 0.75
