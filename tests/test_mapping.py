@@ -308,9 +308,17 @@ def test_thunderbirds_home_and_work_postal_codes_join_their_addresses() -> None:
 
 
 def test_a_second_street_line_stays_in_its_address(tmp_path: Path) -> None:
-    """FreshBooks' « Street 2 » is the street's second line, not a second address; « Address 2 -
-    City » still numbers an address."""
+    """« Street 2 » and FreshBooks' « Address Line 2 » are the street's second line, not a second
+    address; « Address 2 - City » still numbers an address."""
     fed = _fed_by("freshbooks-clients.csv", "reveal")
+    parts = ["Address Line 1", "Address Line 2", "Postal Code", "City", "Country"]
+    assert [fed[part] for part in parts] == [["address1"]] * len(parts)
+    streets = tmp_path / "streets.csv"
+    streets.write_text(
+        "Organization,Street,Street 2,City,Postal Code\nAtelier,1 rue A,Bât. B,Lyon,69001\n",
+        encoding="utf-8",
+    )
+    fed = _fed_by(streets, "reveal")
     assert fed["Street"] == fed["Street 2"] == fed["Postal Code"] == fed["City"] == ["address1"]
     numbered = tmp_path / "numbered.csv"
     numbered.write_text(

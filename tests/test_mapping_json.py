@@ -128,3 +128,21 @@ def test_zoho_to_evoliz_as_a_process_keeps_every_decision_and_its_reason(tmp_pat
     }
     assert "codes postaux" in by_column["Billing Code"]["reason_text"]
     assert "colonne vide" in by_column["Billing Phone"]["reason_text"]
+
+
+def test_a_column_of_digits_is_no_name_and_says_why() -> None:
+    """Dolibarr's English third-party export: « Customer » (a name elsewhere) holds the status
+    digits 1 and 3, so « Name » stays the client's name and « Customer » feeds nothing, with the
+    cells' word in French and English."""
+    dolibarr = str(EXPORTS / "dolibarr-tiers-en.csv")
+    for lang, words in (("fr", "cellules faites de chiffres"), ("en", "cells of digits only")):
+        data = json.loads(_map(dolibarr, "-p", "evoliz-clients", "--json", "--lang", lang))
+        by_column = {c["column"]: c for c in data["mapping"]}
+        customer, name = by_column["Customer"], by_column["Name"]
+        assert (customer["field"], customer["reason"], customer["evidence"]) == (
+            None,
+            "none",
+            "numbers",
+        )
+        assert words in customer["reason_text"]
+        assert name["field"] == "name"

@@ -23,13 +23,15 @@ from addin.core.profiles import get_profile
 from addin.core.report import column_letter
 from addin.core.template import plan_template
 from addin.readers.reader import read_table
-from addin.settings import load_settings
+from addin.settings import load_settings, save_settings, updated
 from addin.shells.ribbon import commands
 from addin.shells.ribbon.words import WORDS
+from addin.usecases.mapping_file import map_file
 from addin.usecases.validation import validate_file
 from tests.ribbon_harness import Excel, cli, excel_fixture  # noqa: F401 (the fixture)
 from tests.test_fix_files import FIXED, _cells, _user_workbook
 from tests.test_live_read import demo_samples, save_as_xlsx
+from tests.test_mapping_memory import AGAIN, HEADERS, PROFILE, write_csv, write_xlsx
 from tests.test_push_e2e import clients
 
 FLOKON = get_profile("flokon")
@@ -341,3 +343,51 @@ def test_export_of_a_book_never_saved_goes_to_documents(excel: Excel, tmp_path: 
     exported = cli(["export", str(saved), "-p", "flokon", "-o", str(by_cli)], excel)
     assert exported.returncode in (0, 1), exported.stderr
     assert _sheet_values(written) == _sheet_values(by_cli)
+
+
+def test_forget_asks_then_forgets_the_sheets_choices_for_its_platform_only(
+    excel: Excel, tmp_path: Path
+) -> None:
+    """« Oublier les choix »: ``forget FILE -p P`` for the sheet the user is on, after a yes.
+    The corrections made through the mapping sheet are remembered (Match columns pressed
+    again); the same headers' choices for another platform, and nothing else, stay."""
+    live = excel.open(write_xlsx(tmp_path / "clients.xlsx"))
+    commands.choose_platform(PROFILE)
+    commands.forget_choices()
+    assert excel.told() == WORDS["fr"]["forget_none"].format(platform="Evoliz")
+    commands.match_columns()
+    sheet = live.sheets["CI_Correspondance"]
+    rows = {sheet.range(f"A{r}").value: r for r in range(7, 7 + len(HEADERS))}
+    sheet.range(f"C{rows['Billing Code']}").value = "Commentaire"
+    commands.match_columns()
+    next_file = write_csv(tmp_path / "zoho-janvier.csv", AGAIN)
+    contacts = get_profile("evoliz-contacts")
+    map_file(next_file, contacts, corrections=[("PHONE", None)])
+
+    def reason(profile: str, column: str) -> str:
+        mapped = map_file(next_file, get_profile(profile))
+        return next(line.reason for line in mapped.lines if line.column == column)
+
+    asked = len(excel.engine.alerts)
+    excel.user.answers.append("no")
+    commands.forget_choices()
+    question = excel.prompts()[asked]
+    assert question.startswith("Oublier les choix de colonnes que vous avez faits pour les ")
+    assert "pour Evoliz (1 colonne(s)) ?" in question
+    assert excel.last()[2] == "ok" and excel.told() == WORDS["fr"]["cancelled"]
+    assert reason(PROFILE, "billing  code").startswith("choisi par vous le ")
+
+    excel.user.answers.append("yes")
+    commands.forget_choices()
+    said = excel.told()
+    assert said.startswith("1 choix de colonne oublié(s) pour les en-têtes de cette feuille")
+    assert not reason(PROFILE, "billing  code").startswith("choisi par vous")
+    assert reason("evoliz-contacts", "PHONE").startswith("choisi par vous le ")
+
+    save_settings(updated(load_settings(), lang="en"))
+    asked = len(excel.engine.alerts)
+    commands.forget_choices()
+    assert len(excel.engine.alerts) == asked + 1  # nothing left: no question
+    assert excel.told() == (
+        "No column choice is remembered for this sheet's headers and Evoliz: nothing to forget."
+    )

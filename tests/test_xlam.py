@@ -46,6 +46,7 @@ COMMANDS = "addin.shells.ribbon.commands"
 BUTTON_FUNCTIONS = {
     "new_template",
     "match_columns",
+    "forget_choices",
     "check",
     "fix",
     "undo_fixes",
@@ -223,7 +224,7 @@ def test_the_tab_has_every_group_and_button_in_french(built: Path) -> None:
         for g in tab.iter(f"{ns}group")
     }
     assert groups == {
-        "Modèle": ["Plateforme", "Nouveau modèle", "Associer les colonnes"],
+        "Modèle": ["Plateforme", "Nouveau modèle", "Associer les colonnes", "Oublier les choix"],
         "Vérifier": [
             "Vérifier",
             "Corriger",

@@ -16,6 +16,10 @@ Sub OnMatchColumns(control As IRibbonControl)
     If Ready() Then RunPython "import addin.shells.ribbon.commands as c; c.match_columns()"
 End Sub
 
+Sub OnForget(control As IRibbonControl)
+    If Ready() Then RunPython "import addin.shells.ribbon.commands as c; c.forget_choices()"
+End Sub
+
 Sub OnCheck(control As IRibbonControl)
     If Ready() Then RunPython "import addin.shells.ribbon.commands as c; c.check()"
 End Sub

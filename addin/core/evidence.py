@@ -34,6 +34,8 @@ class Evidence:
     filled: int
     flags: int
     postal: int
+    #: cells of digits only ("1", "3": Dolibarr's « Customer » status, a code)
+    numbers: int = 0
 
     @property
     def empty(self) -> bool:
@@ -46,6 +48,11 @@ class Evidence:
         return self.filled > 0 and self.flags == self.filled
 
     @property
+    def numbers_only(self) -> bool:
+        """Every filled cell is digits only: a status or a code, never a name."""
+        return self.filled > 0 and self.numbers == self.filled
+
+    @property
     def postal_codes(self) -> bool:
         """Most filled cells are shaped like postal codes."""
         return self.filled > 0 and self.postal >= DECISIVE * self.filled
@@ -53,7 +60,7 @@ class Evidence:
 
 def evidence_of(cells: Sequence[CellValue | FormulaCell]) -> Evidence:
     """The evidence of the first :data:`SAMPLE` filled cells of a column."""
-    filled = flags = postal = 0
+    filled = flags = postal = numbers = 0
     for cell in cells:
         if cell is None or isinstance(cell, FormulaCell):
             continue
@@ -61,13 +68,14 @@ def evidence_of(cells: Sequence[CellValue | FormulaCell]) -> Evidence:
         if not text:
             continue
         filled += 1
+        numbers += text.isdigit()
         if text.lower() in FLAG_WORDS:
             flags += 1
         elif _POSTAL.match(text):
             postal += 1
         if filled == SAMPLE:
             break
-    return Evidence(filled, flags, postal)
+    return Evidence(filled, flags, postal, numbers)
 
 
 def _text(cell: CellValue) -> str:

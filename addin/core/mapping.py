@@ -70,7 +70,7 @@ _CONTENT_TYPES = ("email", "phone", "siret", "vat", "iban")
 _FILLERS = {"value", "valeur", "formatted", "formatee", "section"}
 #: Words that add nothing to a header's meaning: "Email(s)", "Pays (Alpha-2)", "state_abbr",
 #: Hokus' "personEmail" and "civilTitle".
-_NOISE = {"s", "alpha", "abbr", "abbreviation", "person", "personne", "civil"}
+_NOISE = {"s", "alpha", "abbr", "abbreviation", "person", "personne", "civil", "to"}
 _TRAILING_FILLERS = {*_FILLERS, "address", "adresse", "name", "nom"}
 #: Columns that hold the kind of the next value ("Phone 1 - Type", the old Gmail "Section 1 -
 #: Description"): never data for a field.
@@ -105,7 +105,7 @@ _QUALIFIERS = {
         "home",
     ),
     **dict.fromkeys(["other", "autre", "secondary", "secondaire"], "other"),
-    **dict.fromkeys(["shipping", "livraison", "delivery"], "shipping"),
+    **dict.fromkeys(["shipping", "livraison", "delivery", "ship"], "shipping"),
 }
 #: When two groups are named ("Company Main Phone"), the first of these wins.
 _QUALIFIER_ORDER = ("company", "work", "billing", "home", "main", "other", "shipping")
@@ -203,6 +203,8 @@ _COMPANY_WORDS = {
     "legale",
 }
 _COMPANY_PHRASES = ("identifiant professionnel", "tax id", "tax code", "tax number")
+#: "E-mail" and "Email" are one word: Dolibarr's contact « E-mail » and its company's « Email »
+_E_MAIL = re.compile(r"\be mail\b")
 
 
 def header_key(text: str) -> str:
@@ -212,7 +214,7 @@ def header_key(text: str) -> str:
     spaced = re.sub(
         r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z]{2})(?=[A-Z][a-z])|(?<=[A-Za-z])(?=\d)", " ", text
     )
-    return choice_key(spaced.replace("_", " "))
+    return _E_MAIL.sub("email", choice_key(spaced.replace("_", " ")))
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,7 +235,8 @@ class ColumnMapping:
     qualifier: str | None = None
     #: what the cells said when they weighed in: ``empty`` (an empty column gave way to a
     #: filled one), ``flags`` (yes/no cells, not the value the header names), ``postal-codes``
-    #: (a "Billing Code" of postal codes, not a client code)
+    #: (a "Billing Code" of postal codes, not a client code), ``numbers`` (digits only: a
+    #: status or a code, never a name)
     evidence: str | None = None
     #: for ``remembered``: the day the user chose it (ISO)
     remembered_on: str | None = None
@@ -468,6 +471,11 @@ def propose_mapping(
                 position, header, None, 0.0, "none", None, qualifier, "postal-codes"
             )
             continue
+        if claim is not None and claim.evidence == "numbers":
+            outcome[position] = ColumnMapping(
+                position, header, None, 0.0, "none", None, qualifier, "numbers"
+            )
+            continue
         if claim is not None and claim.evidence == "flags":
             # yes/no cells say whether the columns beside are used: the kind of their values
             outcome[position] = ColumnMapping(
@@ -526,6 +534,9 @@ def _by_header(
         claim = _by_spelling(position, candidate, index)
         if claim is not None:
             return claim
+    claim = _by_alternatives(position, header, index)
+    if claim is not None:
+        return claim
     words = key.split()
     plain = [_SYNONYMS.get(w, w) for w in words if w not in _DROPPED]
     if plain != words and plain:
@@ -578,6 +589,19 @@ def _by_spelling(position: int, key: str, index: _Index) -> _Claim | None:
             confidence = CONFIDENCE["alias"] * QUALIFIED
             return _Claim(position, second[0], confidence, "alias", spelling=_LOOSE - 1)
     return None
+
+
+def _by_alternatives(position: int, header: str, index: _Index) -> _Claim | None:
+    """``postal_code/zip_code`` (Wave): two names of one field, each known on its own."""
+    parts = [header_key(part) for part in header.split("/") if part.strip()]
+    if len(parts) < 2:
+        return None
+    found = [_by_spelling(position, part, index) for part in parts]
+    fields = {claim.field.id for claim in found if claim is not None}
+    if None in found or len(fields) != 1:
+        return None
+    confidence = CONFIDENCE["alias"] * QUALIFIED
+    return _Claim(position, index.by_id[fields.pop()], confidence, "alias", spelling=_LOOSE - 1)
 
 
 def _numbered(key: str, index: _Index) -> tuple[Column, str] | None:
@@ -686,6 +710,8 @@ def _in_context(
     field = claim.field
     if context.about_companies and field.id in index.person_names:
         return None
+    if context.qualifiers[position] == "shipping" and field.id in index.person_names:
+        return None  # Wave's "ship-to_contact": who receives the goods, not the customer
     side = _SIDE_OF.get(context.qualifiers[position] or "")
     if side is None and context.about_companies:
         side = "work"
@@ -720,6 +746,13 @@ def _weigh(
         and claim.field.type not in ("flag", "choice")
     ):
         return replace(claim, evidence="flags")
+    if (
+        claim is not None
+        and claim.reason not in ("exact", "spelling")
+        and evidence.numbers_only
+        and (claim.field is index.company or claim.field.id in index.person_names)
+    ):
+        return replace(claim, evidence="numbers")  # Dolibarr's « Customer » = 1, 3: no name
     return claim
 
 

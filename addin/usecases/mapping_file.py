@@ -70,6 +70,7 @@ REASONS: dict[Lang, dict[str, str]] = {
         "evidence-empty": "colonne vide : une colonne remplie passe avant",
         "evidence-flags": "cellules oui/non : elles disent si les colonnes voisines servent",
         "evidence-postal-codes": "les cellules sont des codes postaux, pas un code client",
+        "evidence-numbers": "cellules faites de chiffres : un code ou un statut, pas un nom",
     },
     "en": {
         "exact": "same header",
@@ -91,6 +92,7 @@ REASONS: dict[Lang, dict[str, str]] = {
         "evidence-empty": "empty column: a filled one comes first",
         "evidence-flags": "yes/no cells: they say whether the columns beside are used",
         "evidence-postal-codes": "the cells are postal codes, not a client code",
+        "evidence-numbers": "cells of digits only: a code or a status, not a name",
     },
 }
 _JOINED_CONFIDENCE = 0.75
@@ -359,6 +361,29 @@ def _example(table: Table, position: int) -> str:
         if cell is not None and not isinstance(cell, FormulaCell) and str(cell).strip():
             return str(cell)
     return ""
+
+
+@dataclass(frozen=True, slots=True)
+class RememberedHere:
+    """The choices remembered for one sheet's headers and one profile: counted first, so the
+    ribbon can ask before it forgets them, then forgotten as ``forget FILE -p P`` does."""
+
+    profile: Profile
+    headers: tuple[str, ...]
+    #: how many of the sheet's columns have a remembered choice
+    choices: int
+
+    def forget(self) -> Forgotten:
+        return forget(self.profile.name, self.headers)
+
+
+def remembered_in_book(
+    book: Workbook, profile: Profile, sheet: str | None = None
+) -> RememberedHere:
+    """The choices remembered for the headers of ``book``'s sheet (the ribbon's « Oublier les
+    choix »: the sheet the user is on) and ``profile``."""
+    headers = tuple(read_sheet(book, sheet, profile).headers)
+    return RememberedHere(profile, headers, len(recall(profile.name, headers)))
 
 
 def forget_choices(

@@ -18,7 +18,7 @@ Contract (keys are only ever added): ``profile``, ``origin`` (``automatic`` or `
 - ``partners``: the other columns of the same join or conflict;
 - ``confidence``, ``reason`` (a code: ``alias``, ``joined``, ``stored``...), ``reason_text``
   (the words the text listing shows, in the chosen language), ``evidence`` (what the cells
-  said when they weighed in: ``empty``, ``flags``, ``postal-codes``, else ``null``) and
+  said when they weighed in: ``empty``, ``flags``, ``postal-codes``, ``numbers``, else ``null``) and
   ``rival`` (for ``taken``: the column that feeds the field instead); ``remembered_on`` (the
   day, ISO) for a choice the user made on a file with the same headers.
 """

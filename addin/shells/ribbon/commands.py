@@ -29,7 +29,7 @@ from addin.shells.ribbon.shell import Button, run_button
 from addin.shells.ribbon.words import listed
 from addin.usecases.exporting import export_book
 from addin.usecases.fixing import fix_book, undo_book
-from addin.usecases.mapping_file import write_mapping_book
+from addin.usecases.mapping_file import remembered_in_book, write_mapping_book
 from addin.usecases.marking import clear_book, mark_book
 from addin.usecases.template_file import make_template
 from addin.usecases.validation import check_book
@@ -53,6 +53,10 @@ def new_template() -> None:
 
 def match_columns() -> None:
     run_button("match_columns", _match_columns)
+
+
+def forget_choices() -> None:
+    run_button("forget_choices", _forget_choices)
 
 
 def check() -> None:
@@ -131,6 +135,20 @@ def _match_columns(button: Button) -> str:
     if mapped.remembered:
         text += "\n\n" + button.words("mapping_remembered", count=mapped.remembered)
     return text
+
+
+def _forget_choices(button: Button) -> str:
+    """``client-import forget FILE -p P`` for the sheet the user is on, after a yes: the column
+    choices remembered for files with these headers and this platform, nothing else."""
+    profile = button.profile()
+    here = remembered_in_book(button.live, profile)
+    if not here.choices:
+        return button.words("forget_none", platform=profile.platform)
+    question = button.words("forget_ask", count=here.choices, platform=profile.platform)
+    if not confirm(button.app, question):
+        return button.words("cancelled")
+    gone = here.forget()
+    return button.words("forget_done", count=gone.choices, platform=profile.platform)
 
 
 def _check(button: Button) -> str:

@@ -13,6 +13,7 @@ WORDS: dict[Lang, dict[str, str]] = {
         # the status bar, while a button works
         "new_template": "création du modèle",
         "match_columns": "correspondance des colonnes",
+        "forget_choices": "oubli des choix de colonnes",
         "check": "vérification",
         "fix": "corrections",
         "undo_fixes": "annulation des corrections",
@@ -42,6 +43,14 @@ WORDS: dict[Lang, dict[str, str]] = {
         "mapping_missing": "Champs obligatoires sans colonne : {fields}",
         "mapping_remembered": "Vos corrections sont retenues sur cet ordinateur pour les "
         "fichiers aux mêmes en-têtes : {count} colonne(s).",
+        "forget_none": "Aucun choix de colonne n'est retenu pour les en-têtes de cette feuille "
+        "et {platform} : rien à oublier.",
+        "forget_ask": "Oublier les choix de colonnes que vous avez faits pour les fichiers aux "
+        "mêmes en-têtes que cette feuille, pour {platform} ({count} colonne(s)) ? Les prochains "
+        "fichiers aux mêmes en-têtes recevront de nouveau la correspondance automatique.",
+        "forget_done": "{count} choix de colonne oublié(s) pour les en-têtes de cette feuille et "
+        "{platform}. Les autres fichiers et plateformes gardent les leurs. La feuille de "
+        "correspondance de ce classeur reste : elle décide toujours pour ce classeur.",
         "checked_clean": "{rows} ligne(s) vérifiée(s) ({platform}) : aucun problème.",
         "checked": "{rows} ligne(s) vérifiée(s) ({platform}) : {verdict}\n"
         "• {person} erreur(s) à corriger par vous, sur {person_rows} ligne(s) ;\n"
@@ -134,6 +143,7 @@ WORDS: dict[Lang, dict[str, str]] = {
     "en": {
         "new_template": "making the template",
         "match_columns": "matching the columns",
+        "forget_choices": "forgetting the column choices",
         "check": "checking",
         "fix": "fixing",
         "undo_fixes": "undoing the fixes",
@@ -159,6 +169,14 @@ WORDS: dict[Lang, dict[str, str]] = {
         "mapping_missing": "Required fields without a column: {fields}",
         "mapping_remembered": "Your corrections are remembered on this computer for files "
         "with the same headers: {count} column(s).",
+        "forget_none": "No column choice is remembered for this sheet's headers and {platform}: "
+        "nothing to forget.",
+        "forget_ask": "Forget the column choices you made for files with the same headers as "
+        "this sheet, for {platform} ({count} column(s))? The next files with the same headers will "
+        "get the automatic mapping again.",
+        "forget_done": "{count} column choice(s) forgotten for this sheet's headers and "
+        "{platform}. Other files and platforms keep theirs. This workbook's mapping sheet stays: "
+        "it still decides for this workbook.",
         "checked_clean": "{rows} row(s) checked ({platform}): no issue.",
         "checked": "{rows} row(s) checked ({platform}): {verdict}\n"
         "• {person} error(s) for you to fix, on {person_rows} row(s);\n"
