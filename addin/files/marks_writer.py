@@ -13,9 +13,10 @@ The marks are a layer the product owns and can remove exactly:
   drawn in Excel, ``addin.live.marks``, list their notes' cells in the marks sheet instead:
   Excel signs a note with its user's name, and ``clear`` takes those out too);
 - a report sheet ``CI_Rapport`` (``CI_Report`` in English) with totals, a legend of the three
-  looks (each kind's count, its look, what to do) and one line per issue, the kinds that need
-  a person first, each with a link to its cell; three rules of its own give its « Gravité »
-  column the cells' looks;
+  looks (each kind's count, its look, what to do), the totals per column and kind with their
+  chart (``files.report_layout``, ``files.chart_part``) and one line per issue, the kinds that
+  need a person first, each with a link to its cell; three rules of its own give its
+  « Gravité » column and the totals' headers the cells' looks;
 - when the check found rows that are probably one customer, a duplicates sheet
   ``CI_Doublons`` (``files.duplicates_sheet``) listing them, with links.
 
@@ -40,8 +41,17 @@ from addin.core.product_sheets import DUPLICATES_SHEETS, MARKS_SHEET, REPORT_SHE
 from addin.core.report import column_letter
 from addin.core.table import FormulaCell, Table
 from addin.errors import ClientImportError
+from addin.files.chart_part import add_chart
 from addin.files.duplicates_sheet import add_duplicates_sheet
 from addin.files.mark_looks import RULE_LOOKS, dxf_xml
+from addin.files.report_layout import (
+    LEGEND_ROW,
+    TOTALS_ROW,
+    chart_data,
+    report_header_row,
+    totals_heads,
+    totals_rows,
+)
 from addin.files.sheet_xml import (
     HEAD,
     Link,
@@ -99,6 +109,8 @@ _AFTER_CF = [
     "tableParts",
     "extLst",
 ]
+#: elements that come after <drawing>
+_AFTER_DRAWING = _AFTER_CF[_AFTER_CF.index("legacyDrawing") :]
 #: elements that come after <legacyDrawing>
 _AFTER_LEGACY = _AFTER_CF[_AFTER_CF.index("legacyDrawingHF") :]
 
@@ -123,9 +135,18 @@ def annotate(package: XlsxPackage, plan: MarkPlan, lang: Lang = "fr") -> int:
     _add_rules(package, sheet.part, plan, first_dxf, flag_column)
     notes = _add_notes(package, sheet.part, plan, undo)
     package.write(marks.part, _marks_xml(plan, flag_column, undo))
-    package.add_sheet(REPORT_SHEETS[lang], _report_xml(plan, lang, notes, first_dxf))
+    report = package.add_sheet(REPORT_SHEETS[lang], _report_xml(plan, lang, notes, first_dxf))
+    _add_report_chart(package, report.part, plan, lang)
     add_duplicates_sheet(package, plan, lang)
     return notes
+
+
+def _add_report_chart(package: XlsxPackage, part: str, plan: MarkPlan, lang: Lang) -> None:
+    """The totals block's chart on the report sheet at ``part`` (none for a clean file)."""
+    data = chart_data(plan, REPORT_SHEETS[lang], lang)
+    if data is not None:
+        element = add_chart(package, part, data)
+        package.write(part, _insert_in_order(package.read(part), element, _AFTER_DRAWING))
 
 
 def _add_dxfs(package: XlsxPackage, undo: dict[str, object]) -> int:
@@ -490,10 +511,7 @@ _REPORT_WORDS = {
 }
 
 
-#: The legend's first row (one row per kind, worst first), where the report's table starts,
-#: and the columns ``previous_issues`` reads back.
-LEGEND_ROW = 4
-REPORT_HEADER_ROW = LEGEND_ROW + len(WORST_FIRST) + 1
+#: The columns ``previous_issues`` reads back.
 _CELL_COLUMN, _HEADER_COLUMN, _CODE_COLUMN = 1, 2, 7
 #: The report's column that says each line's kind (« Gravité »), with the kind's look.
 KIND_COLUMN = 4
@@ -505,8 +523,9 @@ REPORT_WIDTHS = (9, 9, 22, 24, 80, 22, 22, 22, 22)
 
 def report_rows(plan: MarkPlan, lang: Lang, notes: int) -> list[list[ReportCell]]:
     """The report sheet from row 1 down, nine cells a row: the title, the totals, the legend
-    from :data:`LEGEND_ROW` (per kind: its count, its words, what to do), the headers on
-    :data:`REPORT_HEADER_ROW`, one line per issue. Drawn into the file here and into the
+    from ``LEGEND_ROW`` (per kind: its count, its words, what to do), the totals block
+    (``report_layout.totals_rows``), the headers on ``report_header_row(plan)``, one line per
+    issue. Drawn into the file here and into the
     open book by ``addin.live.report_sheet``, so both show the same report."""
     words = _REPORT_WORDS[lang]
     totals = str(words["totals"]).format(
@@ -528,7 +547,9 @@ def report_rows(plan: MarkPlan, lang: Lang, notes: int) -> list[list[ReportCell]
         count = str(words["count" if exact else "at_least"]).format(count=counts.get(kind, 0))
         legend: list[ReportCell] = [None, None, count, KIND_WORDS[lang][kind]]
         rows.append([*legend, KIND_ADVICE[lang][kind], *blank[len(legend) + 1 :]])
-    rows += [list(blank) for _ in range(REPORT_HEADER_ROW - len(rows) - 1)]
+    rows += [list(blank) for _ in range(TOTALS_ROW - len(rows) - 1)]
+    rows += totals_rows(plan, lang)
+    rows += [list(blank) for _ in range(report_header_row(plan) - len(rows) - 1)]
     rows.append(list(words["headers"]))
     for line in plan.lines:
         rows.append(
@@ -552,7 +573,7 @@ def kind_rules(plan: MarkPlan, lang: Lang) -> tuple[str, list[tuple[str, int]]]:
     kind the text compared (a formula: ``"À vérifier"``) with the index of the kind's cell
     look in ``RULE_LOOKS``. Drawn here and by ``addin.live.report_sheet`` alike."""
     letter = column_letter(KIND_COLUMN - 1)
-    last = REPORT_HEADER_ROW + len(plan.lines)
+    last = report_header_row(plan) + len(plan.lines)
     where = f"{letter}{LEGEND_ROW}:{letter}{last}"
     looks = [kind for kind, _look in RULE_LOOKS]
     texts = [('"' + KIND_WORDS[lang][kind].replace('"', '""') + '"', looks.index(kind))
@@ -561,7 +582,7 @@ def kind_rules(plan: MarkPlan, lang: Lang) -> tuple[str, list[tuple[str, int]]]:
 
 
 def _report_xml(plan: MarkPlan, lang: Lang, notes: int, first_dxf: int) -> bytes:
-    top = REPORT_HEADER_ROW
+    top = report_header_row(plan)
     rows = []
     for number, cells in enumerate(report_rows(plan, lang, notes), start=1):
         if any(cell is not None for cell in cells):
@@ -572,16 +593,22 @@ def _report_xml(plan: MarkPlan, lang: Lang, notes: int, first_dxf: int) -> bytes
     )
     last = top + len(plan.lines)
     where, texts = kind_rules(plan, lang)
-    rules = "".join(
-        f'<cfRule type="cellIs" dxfId="{first_dxf + look}" priority="{n}" operator="equal">'
-        f"<formula>{xml_text(text)}</formula></cfRule>"
-        for n, (text, look) in enumerate(texts, start=1)
+    # the « Gravité » column, then the totals block's headers (the chart's series names)
+    formats = "".join(
+        f'<conditionalFormatting sqref="{area}">'
+        + "".join(
+            f'<cfRule type="cellIs" dxfId="{first_dxf + look}" '
+            f'priority="{block * len(texts) + n}" operator="equal">'
+            f"<formula>{xml_text(text)}</formula></cfRule>"
+            for n, (text, look) in enumerate(texts, start=1)
+        )
+        + "</conditionalFormatting>"
+        for block, area in enumerate([where, *totals_heads(plan)])
     )
     return worksheet(
         rows,
         before=frozen_below(top) + f"<cols>{cols}</cols>",
-        after=f'<autoFilter ref="A{top}:I{last}"/>'
-        f'<conditionalFormatting sqref="{where}">{rules}</conditionalFormatting>',
+        after=f'<autoFilter ref="A{top}:I{last}"/>{formats}',
     )
 
 
@@ -595,25 +622,46 @@ def previous_issues(path: Path, sheets: list[str]) -> set[IssueKey] | None:
     if name is None:
         return None
     try:
-        table = read_table(path, sheet=name, header_row=REPORT_HEADER_ROW)
+        table = read_table(path, sheet=name, header_row=1)
     except ClientImportError:
         return None
     return issues_from_table(table)
 
 
+def _ours(headers: list[object]) -> bool:
+    shown = [str(header).strip() for header in headers]
+    return any(shown[: len(words["headers"])] == list(words["headers"])
+               for words in _REPORT_WORDS.values())  # fmt: skip
+
+
+def _below_header(table: Table) -> int | None:
+    """Where the issue lines start in ``table``'s columns: after the first row of our headers."""
+    return next(
+        (
+            n + 1
+            for n, first in enumerate(table.columns[0])
+            if first in _HEADER_WORDS and _ours([column[n] for column in table.columns])
+        ),
+        None,
+    )
+
+
 def issues_from_table(table: Table) -> set[IssueKey] | None:
-    """The issue keys of a report sheet read with its header on :data:`REPORT_HEADER_ROW`
-    (from the saved file here, from the open book by ``addin.live``): one parsing for both.
+    """The issue keys of a report sheet read from its first row (from the saved file here,
+    from the open book by ``addin.live``): one parsing for both. The issues' header is the
+    first row whose cells are our headers, wherever the totals block above put it (and where
+    earlier versions did: a report drawn before the totals or the legend reads as well).
     A link's cell is its shown text, or, for a formula not computed yet, the text it shows.
-    A sheet whose headers are not ours there (a report drawn before the legend, reshaped by
-    the user) gives ``None``: no progress line rather than a wrong one."""
-    shown = [str(header).strip() for header in table.headers]
-    if not any(shown[: len(words["headers"])] == list(words["headers"])
-               for words in _REPORT_WORDS.values()):  # fmt: skip
-        return None
+    A sheet without our headers (reshaped by the user) gives ``None``: no progress line
+    rather than a wrong one."""
     if len(table.columns) <= _CODE_COLUMN:
         return None
-    cells, columns, codes = (table.columns[i] for i in (_CELL_COLUMN, _HEADER_COLUMN, _CODE_COLUMN))
+    below = 0 if _ours(list(table.headers)) else _below_header(table)
+    if below is None:
+        return None
+    cells, columns, codes = (
+        table.columns[i][below:] for i in (_CELL_COLUMN, _HEADER_COLUMN, _CODE_COLUMN)
+    )
     return {
         issue_key(_link_text(cell), _text(column), code)
         for cell, column, code in zip(cells, columns, codes, strict=True)
@@ -621,6 +669,8 @@ def issues_from_table(table: Table) -> set[IssueKey] | None:
     }
 
 
+#: The first header of the issues table, in either language: where ``issues_from_table`` looks.
+_HEADER_WORDS = frozenset(str(words["headers"][0]) for words in _REPORT_WORDS.values())
 #: ``HYPERLINK("#'Clients'!B12","B12")``: the text shown is the last literal.
 _SHOWN = re.compile(r'^=?HYPERLINK\(".*","([A-Z]{1,3}[0-9]{1,7})"\)$', re.I | re.S)
 
