@@ -288,7 +288,46 @@ class XlsxPackage:
         self.remove_relationship("xl/workbook.xml", entry.rel_id)
         self.remove_override(entry.part)
         self.remove(entry.part)
-        self.remove(rels_path(entry.part))
+        self.drop_related(entry.part)
+
+    def drop_related(self, part: str) -> None:
+        """Remove ``part``'s relationships and every part they point to (a sheet's tables,
+        drawings, notes, their VML; a drawing's charts and images, recursively), with their
+        content-type overrides, unless another part's relationships still point to it.
+
+        Why: a part left behind with no relationship to it is an orphan that Excel keeps
+        carrying (and a table's name stays taken: a new table of that name makes Excel repair
+        the file); a part still used elsewhere (an image two drawings show, a pivot cache the
+        workbook holds) must stay.
+        """
+        pending = [part]
+        seen: set[str] = set()
+        while pending:
+            source = pending.pop()
+            if source in seen:
+                continue
+            seen.add(source)
+            targets = {r.target for r in self.relationships(source)}
+            if rels_path(source) in self.parts:
+                self.remove(rels_path(source))
+                self.remove_override(rels_path(source))  # LibreOffice lists .rels parts too
+            if not targets:
+                continue
+            still_used = self._relationship_targets()
+            for target in sorted(targets - still_used):
+                if target in self.parts:
+                    pending.append(target)
+                    self.remove(target)
+                    self.remove_override(target)
+
+    def _relationship_targets(self) -> set[str]:
+        """Every part some relationship of the package points to."""
+        used: set[str] = set()
+        for rels_part in [p for p in self.parts if p.endswith(".rels")]:
+            folder = posixpath.dirname(posixpath.dirname(rels_part))
+            source = posixpath.join(folder, posixpath.basename(rels_part)[: -len(".rels")])
+            used.update(r.target for r in self.relationships(source))
+        return used
 
     def cell_text(self, part: str, ref: str) -> str | None:
         """The text of cell ``ref`` of a small sheet of ours: inline as we write it, or shared
@@ -454,8 +493,8 @@ class XlsxPackage:
             return
         self.write(same.part, xml)
         # what Excel or LibreOffice attached to the old sheet (printer settings...) is not
-        # referenced by ours: its relationships go with it
-        self.remove(rels_path(same.part))
+        # referenced by ours: its relationships go with it, and the parts only they used
+        self.drop_related(same.part)
 
     # --- saving ---------------------------------------------------------------------------
 
