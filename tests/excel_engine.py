@@ -1250,18 +1250,15 @@ def _marker(ws: Any, x: float, y: float) -> Any:
     from openpyxl.drawing.spreadsheet_drawing import AnchorMarker
 
     column, row = 1, 1
-    while x >= _column_points(ws, column):
-        x -= _column_points(ws, column)
+    # in whole EMUs: a point on a cell's edge belongs to the next cell, whatever the rounding
+    x_emu, y_emu = round(x * _EMU_PER_POINT), round(y * _EMU_PER_POINT)
+    while x_emu >= round(_column_points(ws, column) * _EMU_PER_POINT):
+        x_emu -= round(_column_points(ws, column) * _EMU_PER_POINT)
         column += 1
-    while y >= _row_points(ws, row):
-        y -= _row_points(ws, row)
+    while y_emu >= round(_row_points(ws, row) * _EMU_PER_POINT):
+        y_emu -= round(_row_points(ws, row) * _EMU_PER_POINT)
         row += 1
-    return AnchorMarker(
-        col=column - 1,
-        colOff=round(x * _EMU_PER_POINT),
-        row=row - 1,
-        rowOff=round(y * _EMU_PER_POINT),
-    )
+    return AnchorMarker(col=column - 1, colOff=x_emu, row=row - 1, rowOff=y_emu)
 
 
 class Charts(base_classes.Charts):
@@ -1381,6 +1378,7 @@ class Chart(base_classes.Chart):
         the categories, when they hold text (as Excel guesses them); by columns when the
         range is at least as tall as it is wide, unless ``plot_by`` says."""
         from openpyxl.chart import Reference
+        from openpyxl.chart.data_source import AxDataSource, StrRef
 
         self._call("Chart.SetSourceData")
         (top, left), (bottom, right) = rng.corners()
@@ -1394,7 +1392,12 @@ class Chart(base_classes.Chart):
         else:
             categories = Reference(ws, min_col=left, min_row=top + 1, max_row=bottom)
         self.chart.add_data(data, titles_from_data=True, from_rows=by_rows)
-        self.chart.set_categories(categories)
+        # text categories, as Excel refers to them (openpyxl would take them for numbers)
+        for series in self.chart.series:
+            series.cat = AxDataSource(strRef=StrRef(f=str(categories)))
+            # the name's cell as an absolute reference, as Excel writes it
+            label = series.tx.strRef
+            label.f = re.sub(r"!\$?([A-Z]+)\$?(\d+)$", r"!$\1$\2", label.f)
 
     @property
     def chart_type(self) -> str:
@@ -1543,6 +1546,15 @@ class ChartAxis(base_classes.ChartAxis):
     def reverse_order(self, value: bool) -> None:
         self.chart._call("Axis.ReversePlotOrder.set")
         self.axis.scaling.orientation = "maxMin" if value else "minMax"
+
+    def set(self, **values: Any) -> None:
+        """xlwings' bulk setter (what ``axis.reverse_order = True`` calls): the order only."""
+        for key, value in values.items():
+            if value is base_classes._UNSET:
+                continue
+            if key != "reverse_order":
+                raise ValueError(f"the test engine sets an axis' order only, not {key}")
+            self.reverse_order = value
 
 
 class ChartSeriesCollection(base_classes.ChartSeriesCollection):

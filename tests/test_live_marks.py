@@ -344,11 +344,26 @@ def test_the_calls_of_check_and_marks_do_not_grow_with_the_rows(
     assert large["Range.AddComment"] == large_notes <= DEFAULT_NOTE_CAP
     assert large["Range.Comment.get"] == large_notes
     # the marks sheet and the report: one write each, and the rules: six on the data, three on
-    # the report's kind column
+    # the report's kind column, three on its totals' headers
     assert large["Range.Value.set"] == 2
-    assert large["FormatConditions.Add"] == 9
+    assert large["FormatConditions.Add"] == 12
+    # the totals' chart: added with its data and type, its title, order, legend, the three
+    # series' colours (two calls each) and its placement
+    chart = ("Chart", "Series", "Axis")
+    assert {name: n for name, n in large.items() if name.startswith(chart)} == {
+        "ChartObjects.Add": 1,
+        "Chart.SetSourceData": 1,
+        "Chart.ChartType.set": 1,
+        "Chart.ChartTitle.set": 1,
+        "Axis.ReversePlotOrder.set": 1,
+        "Chart.Legend.Position.set": 1,
+        "Chart.SeriesCollection": 1,
+        "Series.Format.Fill.set": 3,
+        "Series.Format.Line.set": 3,
+        "ChartObject.Placement.set": 1,
+    }
     # clear lists the sheets once for its three sheets (marks, report, duplicates)
-    assert sum(without_notes.values()) == 106  # and two per note: 1,106 in all
+    assert sum(without_notes.values()) == 142  # and two per note: 1,142 in all
 
 
 # --- LibreOffice --------------------------------------------------------------------------------
@@ -435,4 +450,5 @@ def test_the_three_kinds_are_drawn_live_as_on_file(
     cells = [looks[f"'{MARKS}'!A2={code}"] for code in (3, 2, 1)]
     assert len(set(cells)) == 3 and len({look[2:] for look in cells}) == 3
     kinds = [entry[5:] for entry in _rules(marked["CI_Rapport"])]
-    assert kinds == cells  # the legend and the report's kind column show the same looks
+    # the legend and the report's kind column show the same looks, and the totals' headers
+    assert kinds == cells + cells
