@@ -299,3 +299,55 @@ def test_the_chart_drawn_live_plots_the_same_cells(
     cleared = tmp_path / "cleared.xlsx"
     live_book.save(str(cleared))
     _without_chart(read_parts(cleared))
+
+
+def _wide_plan(columns: int) -> Any:
+    """The plan of a made-up check of a ``columns``-wide sheet with one error in each column."""
+    from addin.core.marks import plan_marks
+    from addin.core.report import Issue, Report
+    from addin.core.table import SourceInfo
+
+    issues = [
+        Issue("invalid-email", "error", 2, f"Colonne {n}", None, "x", None,
+              {"reason": "il manque le « @ »"}, n)
+        for n in range(columns)
+    ]  # fmt: skip
+    report = Report(HOKUS, SourceInfo(path="wide.xlsx", kind="xlsx"), rows=1, issues=issues)
+    return plan_marks(report, "Clients", columns, 2)
+
+
+@pytest.mark.parametrize(("columns", "frozen"), [(3, True), (20, False)])
+def test_the_rows_above_the_issues_stay_in_sight_unless_they_would_fill_the_screen(
+    excel: excel_engine.Engine, tmp_path: Path, columns: int, frozen: bool
+) -> None:
+    """A few columns with issues: the legend, the totals and the issues' header stay in sight
+    as the issues scroll. Twenty: the block is too tall for that (it would leave no room to
+    scroll the issues on a laptop), so nothing is frozen, on file and live alike."""
+    import xlwings as xw
+    from openpyxl import Workbook
+
+    from addin.files.marks_writer import annotate
+    from addin.files.report_layout import MAX_FROZEN_ROWS, report_header_row
+    from addin.live.marks import draw_marks
+
+    plan = _wide_plan(columns)
+    header = report_header_row(plan)
+    assert (header <= MAX_FROZEN_ROWS) is frozen
+    data = Workbook()
+    sheet = data.active
+    assert sheet is not None
+    sheet.title = "Clients"
+    sheet.append([f"Colonne {n}" for n in range(columns)])
+    sheet.append(["x"] * columns)
+    data.save(tmp_path / "wide.xlsx")
+    package = XlsxPackage.open(tmp_path / "wide.xlsx")
+    annotate(package, plan)
+    package.save(tmp_path / "on-file.xlsx")
+    book = xw.Book(str(tmp_path / "wide.xlsx"))
+    draw_marks(book, plan, "fr")
+    book.save(str(tmp_path / "live.xlsx"))
+    for path in (tmp_path / "on-file.xlsx", tmp_path / "live.xlsx"):
+        report = load_workbook(path)["CI_Rapport"]
+        assert report_header(report) == header
+        assert report.freeze_panes == (f"A{header + 1}" if frozen else None)
+        assert len(_block(report)) == columns + 1  # every column, and the Total row

@@ -48,6 +48,7 @@ from addin.files.report_layout import (
     LEGEND_ROW,
     TOTALS_ROW,
     chart_data,
+    freezes_header,
     report_header_row,
     totals_heads,
     totals_rows,
@@ -607,7 +608,7 @@ def _report_xml(plan: MarkPlan, lang: Lang, notes: int, first_dxf: int) -> bytes
     )
     return worksheet(
         rows,
-        before=frozen_below(top) + f"<cols>{cols}</cols>",
+        before=(frozen_below(top) if freezes_header(plan) else "") + f"<cols>{cols}</cols>",
         after=f'<autoFilter ref="A{top}:I{last}"/>{formats}',
     )
 

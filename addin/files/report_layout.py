@@ -58,6 +58,17 @@ def report_header_row(plan: MarkPlan) -> int:
     return TOTALS_ROW + len(plan.totals) + 3  # the block's header, its Total row, a blank row
 
 
+#: The most rows kept in sight above the issues: past it (a file with many columns with
+#: issues) freezing the rows down to the header would leave no room on a laptop's screen to
+#: scroll the issues themselves, so none are frozen.
+MAX_FROZEN_ROWS = 20
+
+
+def freezes_header(plan: MarkPlan) -> bool:
+    """Whether the rows down to the issues' header stay in sight (see :data:`MAX_FROZEN_ROWS`)."""
+    return report_header_row(plan) <= MAX_FROZEN_ROWS
+
+
 def totals_heads(plan: MarkPlan) -> list[str]:
     """The totals block's kind headers (``D8:F8``), given the kinds' looks by the same rules as
     the « Gravité » column, so each series' name shows its bars' look; none without a block."""

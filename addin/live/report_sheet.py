@@ -25,7 +25,7 @@ from addin.core.product_sheets import REPORT_SHEETS
 from addin.errors import ClientImportError
 from addin.files.mark_looks import RULE_LOOKS
 from addin.files.marks_writer import REPORT_WIDTHS, issues_from_table, kind_rules, report_rows
-from addin.files.report_layout import report_header_row, totals_heads
+from addin.files.report_layout import freezes_header, report_header_row, totals_heads
 from addin.files.sheet_xml import Link, ReportCell, hyperlink_formula
 from addin.live.book import read_book_table
 from addin.live.cell_writes import excel_value, write_block
@@ -50,7 +50,8 @@ def draw_report(book: xw.Book, plan: MarkPlan, lang: Lang, notes: int) -> None:
     write_block(sheet, 1, 1, rows)
     set_widths(sheet, REPORT_WIDTHS)
     top = report_header_row(plan)
-    freeze_below(book, sheet, top)
+    if freezes_header(plan):
+        freeze_below(book, sheet, top)
     last_column = get_column_letter(len(REPORT_WIDTHS))
     sheet.range(f"A{top}:{last_column}{top + len(plan.lines)}").api.AutoFilter()
     where, texts = kind_rules(plan, lang)
