@@ -18,13 +18,8 @@ from addin.files.sheet_xml import (
     CellStyles,
     Link,
     ReportCell,
-    cols_xml,
     fitted_widths,
-    frozen_below,
-    row_xml,
-    sheet_styles,
-    worksheet,
-    wrapped_height,
+    styled_sheet,
 )
 from addin.files.table_part import TABLE_PREFIX, TableSpec, add_table
 from addin.files.xlsx_package import XlsxPackage
@@ -117,16 +112,7 @@ def duplicates_xml(rows: list[list[ReportCell]], lang: Lang, looks: CellStyles |
     wrapped, the title and headers bold (``looks``; ``None``: no style)."""
     top = DUPLICATES_HEADER_ROW
     widths = duplicates_widths(rows, lang)
-    lines = []
-    for number, cells in enumerate(rows, start=1):
-        if any(cell is not None for cell in cells):
-            styles, high = None, None
-            if looks is not None:
-                styles = sheet_styles(number, top, len(cells), REASON_COLUMN, looks)
-                if number > top:
-                    high = wrapped_height(cells[REASON_COLUMN - 1], widths[REASON_COLUMN - 1])
-            lines.append(row_xml(number, cells, styles, high))
-    return worksheet(lines, before=frozen_below(top) + cols_xml(widths))
+    return styled_sheet(rows, top, REASON_COLUMN, widths, looks)
 
 
 def add_duplicates_sheet(

@@ -47,14 +47,10 @@ from addin.files.sheet_xml import (
     CellStyles,
     Link,
     ReportCell,
-    cols_xml,
     fitted_widths,
-    frozen_below,
     inline_cell,
-    row_xml,
-    sheet_styles,
+    styled_sheet,
     worksheet,
-    wrapped_height,
 )
 from addin.files.table_part import TABLE_PREFIX, TableSpec, add_table
 from addin.files.xlsx_package import (
@@ -655,25 +651,14 @@ def _report_xml(plan: MarkPlan, lang: Lang, notes: int, first_dxf: int, looks: C
     top, _last = report_bounds(plan)
     cells = report_rows(plan, lang, notes)
     widths = report_widths(cells, lang)
-    rows = []
-    for number, line in enumerate(cells, start=1):
-        if any(cell is not None for cell in line):
-            styles = sheet_styles(number, top, len(line), MESSAGE_COLUMN, looks)
-            high = None
-            if number > 2 and number != top:
-                high = wrapped_height(line[MESSAGE_COLUMN - 1], widths[MESSAGE_COLUMN - 1])
-            rows.append(row_xml(number, line, styles, high))
     where, texts = kind_rules(plan, lang)
     rules = "".join(
         f'<cfRule type="cellIs" dxfId="{first_dxf + look}" priority="{n}" operator="equal">'
         f"<formula>{xml_text(text)}</formula></cfRule>"
         for n, (text, look) in enumerate(texts, start=1)
     )
-    return worksheet(
-        rows,
-        before=frozen_below(top) + cols_xml(widths),
-        after=f'<conditionalFormatting sqref="{where}">{rules}</conditionalFormatting>',
-    )
+    rules_xml = f'<conditionalFormatting sqref="{where}">{rules}</conditionalFormatting>'
+    return styled_sheet(cells, top, MESSAGE_COLUMN, widths, looks, after=rules_xml)
 
 
 def previous_issues(path: Path, sheets: list[str]) -> set[IssueKey] | None:

@@ -93,6 +93,42 @@ def sheet_styles(
     return {wrapped_column - 1: looks.wrapped} if number > 2 else {}
 
 
+def styled_sheet(  # noqa: PLR0917 (the sheet's shape, said in full)
+    rows: Sequence[list[ReportCell]],
+    header_row: int,
+    wrapped_column: int,
+    widths: Sequence[int],
+    looks: CellStyles | None,
+    after: str = "",
+) -> bytes:
+    """Our report or duplicates sheet: its rows (empty ones left out), columns ``widths`` wide,
+    headers frozen, ``after`` the cells (rules); with ``looks``, the title and headers bold and
+    the texts of ``wrapped_column`` (1 for A) wrapped below the totals, each such row as high
+    as its text's lines (:func:`wrapped_height`)."""
+    lines = _styled_rows(rows, header_row, wrapped_column, widths, looks)
+    return worksheet(lines, before=frozen_below(header_row) + cols_xml(widths), after=after)
+
+
+def _styled_rows(
+    rows: Sequence[list[ReportCell]],
+    header_row: int,
+    wrapped_column: int,
+    widths: Sequence[int],
+    looks: CellStyles | None,
+) -> list[str]:
+    out = []
+    for number, cells in enumerate(rows, start=1):
+        if not any(cell is not None for cell in cells):
+            continue
+        styles, high = None, None
+        if looks is not None:
+            styles = sheet_styles(number, header_row, len(cells), wrapped_column, looks)
+            if number > 2 and number != header_row:
+                high = wrapped_height(cells[wrapped_column - 1], widths[wrapped_column - 1])
+        out.append(row_xml(number, cells, styles, high))
+    return out
+
+
 def inline_cell(ref: str, text: str, style: int | None = None) -> str:
     """A text cell (inline: no shared strings to update), in cell style ``style`` if given."""
     s = "" if style is None else f' s="{style}"'
