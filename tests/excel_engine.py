@@ -32,6 +32,7 @@ chunking budgets are xlwings' own (``max_cells_per_read/write``), so the counts 
 from __future__ import annotations
 
 import collections
+import copy
 import datetime as dt
 import decimal
 import re
@@ -50,6 +51,8 @@ from openpyxl.styles.differential import DifferentialStyle
 from openpyxl.utils import column_index_from_string, get_column_letter, range_boundaries
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.table import Table as SheetTable
+from openpyxl.worksheet.table import TableStyleInfo
 from xlwings import base_classes, utils
 
 #: The xlwings version whose internal engine interface this module implements.
@@ -398,6 +401,11 @@ class Sheet(base_classes.Sheet):
         return Charts(self)
 
     @property
+    def tables(self) -> Tables:
+        """COM's ``Worksheet.ListObjects`` (see :class:`Tables`)."""
+        return Tables(self)
+
+    @property
     def notes(self) -> list[Note]:
         """COM's ``Worksheet.Comments``, walked (one call, and one per note read)."""
         self._call("Sheet.Comments")
@@ -674,6 +682,18 @@ class Range(base_classes.Range):
     def Validation(self) -> Validation:  # COM's name: Range.Validation
         return Validation(self)
 
+    @property
+    def WrapText(self) -> bool:  # COM's name: Range.WrapText
+        return _CellLook(self).WrapText
+
+    @WrapText.setter
+    def WrapText(self, value: bool) -> None:
+        _CellLook(self).WrapText = value
+
+    @property
+    def Font(self) -> _CellLook:  # COM's name: Range.Font (for .Bold)
+        return _CellLook(self)
+
     def AutoFilter(self) -> None:  # COM's Range.AutoFilter(): filter buttons on the headers
         self._call("Range.AutoFilter")
         self.sheet.ws.auto_filter.ref = self.address.replace("$", "")
@@ -686,6 +706,134 @@ class Range(base_classes.Range):
             if first_row <= bottom and last_row >= top and first_col <= right and last_col >= left:
                 return True
         return False
+
+
+class Tables(base_classes.Tables):
+    """COM's ``Worksheet.ListObjects``: the sheet's tables, each a real openpyxl ``Table`` so
+    that a saved book can be checked. ``add`` (xlwings' ``sheet.tables.add``) makes one over a
+    range whose first row holds its headers, as Excel does: the column names are the header
+    cells' texts, the name must be new in the workbook (Excel raises otherwise), and a filter
+    of the sheet's own on those cells goes (a table brings its own)."""
+
+    def __init__(self, sheet: Sheet) -> None:
+        self.sheet = sheet
+
+    def _call(self, name: str) -> None:
+        self.sheet._call(name)
+
+    def __iter__(self) -> Iterator[Table]:
+        self._call("Sheet.ListObjects")
+        return iter([Table(self.sheet, table) for table in self.sheet.ws.tables.values()])
+
+    def __len__(self) -> int:
+        self._call("ListObjects.Count")
+        return len(self.sheet.ws.tables)
+
+    def __call__(self, name_or_index: int | str) -> Table:
+        self._call("ListObjects.Item")
+        tables = list(self.sheet.ws.tables.values())
+        if isinstance(name_or_index, int):
+            return Table(self.sheet, tables[name_or_index - 1])
+        return Table(self.sheet, next(t for t in tables if t.name == name_or_index))
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.sheet.ws.tables
+
+    def add(  # noqa: PLR0917 (xlwings' signature)
+        self,
+        source_type: Any = None,
+        source: Any = None,
+        link_source: Any = None,
+        has_headers: Any = None,
+        destination: Any = None,
+        table_style_name: str | None = None,
+        name: str | None = None,
+    ) -> Table:
+        self._call("ListObjects.Add")
+        rng = source.impl
+        ws = self.sheet.ws
+        taken = {
+            t.name.casefold() for each in ws.parent.worksheets for t in each.tables.values()
+        } | {n.casefold() for n in ws.parent.defined_names}
+        name = name or f"Tableau{len(taken) + 1}"
+        if name.casefold() in taken:
+            raise RuntimeError(f"A table cannot overlap or be named like another: {name}")
+        ref = rng.address.replace("$", "")
+        table = SheetTable(displayName=name, ref=ref)
+        table.tableStyleInfo = TableStyleInfo(
+            name=table_style_name or "TableStyleMedium2", showRowStripes=True
+        )
+        table._initialise_columns()
+        for column, cell in zip(table.tableColumns, next(iter(rng._cells())), strict=True):
+            column.name = "" if cell.value is None else str(cell.value)
+        if ws.auto_filter.ref and rng._contains(ws.auto_filter.ref):
+            ws.auto_filter.ref = None
+        ws.add_table(table)
+        return Table(self.sheet, table)
+
+
+class Table(base_classes.Table):
+    """COM's ``ListObject``: its name, its range, ``Resize`` (a table that grows)."""
+
+    def __init__(self, sheet: Sheet, table: Any) -> None:
+        self.sheet = sheet
+        self.table = table
+
+    api = property(lambda self: self)
+
+    @property
+    def name(self) -> str:
+        self.sheet._call("ListObject.Name.get")
+        return str(self.table.displayName)
+
+    @property
+    def range(self) -> Range:
+        self.sheet._call("ListObject.Range")
+        first_col, first_row, last_col, last_row = range_boundaries(self.table.ref)
+        return Range(self.sheet, (first_row, first_col), (last_row, last_col))
+
+    def resize(self, range: Any) -> None:
+        """COM's ``ListObject.Resize``: the same headers' row, the range given; the column
+        names follow the header cells."""
+        self.sheet._call("ListObject.Resize")
+        rng = range.impl
+        self.table.ref = rng.address.replace("$", "")
+        self.table.autoFilter.ref = self.table.ref
+        for column, cell in zip(self.table.tableColumns, next(iter(rng._cells())), strict=False):
+            column.name = "" if cell.value is None else str(cell.value)
+
+
+class _CellLook:
+    """COM's ``Range.WrapText`` and ``Range.Font.Bold``, set on every cell of the range in
+    one call."""
+
+    def __init__(self, rng: Range) -> None:
+        self.__dict__["rng"] = rng
+
+    @property
+    def WrapText(self) -> bool:
+        self.rng._call("Range.WrapText.get")
+        return all(cell.alignment.wrap_text for row in self.rng._cells() for cell in row)
+
+    @property
+    def Bold(self) -> bool:
+        self.rng._call("Range.Font.Bold.get")
+        return all(cell.font.b for row in self.rng._cells() for cell in row)
+
+    def __setattr__(self, name: str, value: bool) -> None:
+        self.rng._call(f"Range.{'Font.' if name == 'Bold' else ''}{name}.set")
+        for row in self.rng._cells():
+            for cell in row:
+                if name == "WrapText":
+                    alignment = copy.copy(cell.alignment)
+                    alignment.wrap_text = bool(value)
+                    cell.alignment = alignment
+                elif name == "Bold":
+                    font = copy.copy(cell.font)
+                    font.b = bool(value)
+                    cell.font = font
+                else:
+                    raise AttributeError(name)
 
 
 class Columns:

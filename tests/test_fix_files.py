@@ -172,8 +172,10 @@ def test_fix_rewrites_only_the_fixed_cells(user_book: Path, tmp_path: Path) -> N
     assert set(before) <= set(after)
     changed = {name for name in before if before[name] != after[name]}
     assert changed == FIX_PARTS
-    (added,) = set(after) - set(before)
-    assert added.startswith("xl/worksheets/")
+    # our changes sheet, its table and the relationship between them
+    table, rels, sheet = sorted(set(after) - set(before))
+    assert sheet.startswith("xl/worksheets/") and table.startswith("xl/tables/")
+    assert rels == f"xl/worksheets/_rels/{sheet.rsplit('/', 1)[1]}.rels"
     # in the data sheet, only the fixed cells' elements differ, and each keeps its style
     data = after[DATA_PART]
     for ref in FIXED:

@@ -142,11 +142,21 @@ def shown(path: Path) -> dict[str, Any]:
         if ws.title == MARKS:
             cells.pop("A1", None)  # the record of what to undo: the two paths keep different ones
             seen[f"{ws.title} protected"] = bool(ws.protection.sheet)
-        elif ws.title in ("CI_Rapport", "CI_Report"):
+        elif ws.title in ("CI_Rapport", "CI_Report", "CI_Doublons", "CI_Duplicates"):
             widths = {letter: ws.column_dimensions[letter].width for letter in "ABCDEFGHI"}
             seen[f"{ws.title} widths"] = widths
             seen[f"{ws.title} filter"] = ws.auto_filter.ref
             seen[f"{ws.title} frozen"] = ws.freeze_panes
+            seen[f"{ws.title} tables"] = [
+                (t.name, t.ref, [c.name for c in t.tableColumns], t.tableStyleInfo.name)
+                for t in ws.tables.values()
+            ]
+            seen[f"{ws.title} bold and wrapped"] = {
+                cell.coordinate: (bool(cell.font.b), bool(cell.alignment.wrap_text))
+                for row in ws.iter_rows()
+                for cell in row
+                if cell.value is not None and (cell.font.b or cell.alignment.wrap_text)
+            }
         seen[f"{ws.title} cells"] = cells
         seen[f"{ws.title} rules"] = _rules(ws)
         seen[f"{ws.title} notes"] = {
@@ -347,6 +357,11 @@ def test_the_calls_of_check_and_marks_do_not_grow_with_the_rows(
     # the report's kind column, three on its totals' headers
     assert large["Range.Value.set"] == 2
     assert large["FormatConditions.Add"] == 12
+    # the report is a table (ListObjects.Add, after its name is checked against the book's
+    # tables and names), its title and headers bold, its messages wrapped
+    assert large["ListObjects.Add"] == 1
+    assert large["Range.Font.Bold.set"] == 2
+    assert large["Range.WrapText.set"] == 2
     # the totals' chart: added with its data and type, its title, order, legend, the three
     # series' colours (two calls each) and its placement
     chart = ("Chart", "Series", "Axis")
@@ -363,7 +378,7 @@ def test_the_calls_of_check_and_marks_do_not_grow_with_the_rows(
         "ChartObject.Placement.set": 1,
     }
     # clear lists the sheets once for its three sheets (marks, report, duplicates)
-    assert sum(without_notes.values()) == 142  # and two per note: 1,142 in all
+    assert sum(without_notes.values()) == 159  # and two per note: 1,159 in all
 
 
 # --- LibreOffice --------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ from openpyxl import load_workbook
 
 from addin.core.catalogue import Lang
 from addin.core.kinds import KIND_WORDS, WORST_FIRST
-from addin.files.chart_part import CHART_CT, DRAWING_CT
+from addin.files.chart_part import CHART_CT, DRAWING_CT, DRAWING_TYPE
 from addin.files.mark_looks import CELL_LOOKS
 from addin.files.report_layout import TOTALS_ROW
 from addin.files.xlsx_package import XlsxPackage
@@ -161,7 +161,7 @@ def test_the_chart_plots_the_blocks_cells_with_their_values_cached(
     assert [anchor.findtext(f"{XDR}from/{XDR}{n}") for n in ("col", "row")] == ["10", "0"]
     package = XlsxPackage.open(out)
     report_part = package.sheet(name).part
-    (link,) = package.relationships(report_part)
+    (link,) = [r for r in package.relationships(report_part) if r.type == DRAWING_TYPE]
     assert link.target == drawing
     root = ElementTree.fromstring(package.read(report_part))
     main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -208,14 +208,9 @@ def test_clear_leaves_no_chart_nor_drawing(book: Path, tmp_path: Path) -> None:
     assert read_parts(out) == read_parts(book)
 
 
-#: LibreOffice's PDF export with each sheet on one page of its own size: the report sheet
-#: whole, its chart beside its tables, as a person sees it on screen.
-ONE_PAGE_A_SHEET = 'pdf:calc_pdf_Export:{"SinglePageSheets":{"type":"boolean","value":"true"}}'
-
-
 def render_png(xlsx: Path, sheet: str, name: str, folder: Path, soffice: str) -> Path:
     """Sheet ``sheet`` of ``xlsx`` printed by LibreOffice, as a PNG in :data:`ARTEFACTS`."""
-    from tests.libreoffice import convert
+    from tests.libreoffice import ONE_PAGE_A_SHEET, convert
 
     pdf = convert(xlsx, ONE_PAGE_A_SHEET, folder / "pdf", soffice=soffice)
     if shutil.which("pdftoppm") is None:

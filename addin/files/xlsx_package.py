@@ -476,11 +476,12 @@ class XlsxPackage:
             workbook = workbook[:start] + data + workbook[end:]
         return workbook
 
-    def put_own_sheet(self, name: str, xml: bytes, *, other_names: Collection[str]) -> None:
+    def put_own_sheet(self, name: str, xml: bytes, *, other_names: Collection[str]) -> str:
         """Our sheet ``name`` (a mapping, a history) holding ``xml``: rewritten where it
         stands when present, so the sheets' order and indexes do not move, else appended; our
         sheets of ``other_names`` (the same sheet in the other language) are removed. A user's
-        sheet of one of those names is never touched (:meth:`add_sheet` says so)."""
+        sheet of one of those names is never touched (:meth:`add_sheet` says so). Returns the
+        sheet's part."""
         ours = [
             e for e in self.sheets() if (e.name == name or e.name in other_names) and self.is_own(e)
         ]
@@ -489,12 +490,12 @@ class XlsxPackage:
             if entry is not same:
                 self.remove_sheet(entry)
         if same is None:
-            self.add_sheet(name, xml)
-            return
+            return self.add_sheet(name, xml).part
         self.write(same.part, xml)
-        # what Excel or LibreOffice attached to the old sheet (printer settings...) is not
-        # referenced by ours: its relationships go with it, and the parts only they used
+        # what Excel or LibreOffice attached to the old sheet (printer settings, our table...)
+        # is not referenced by ours: its relationships go with it, and the parts only they used
         self.drop_related(same.part)
+        return same.part
 
     # --- saving ---------------------------------------------------------------------------
 
