@@ -17,6 +17,7 @@ import datetime as dt
 import shutil
 import subprocess
 import warnings
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -29,10 +30,12 @@ from addin.core.profiles import get_profile
 from addin.files.outcome_writer import write_outcomes
 from addin.files.sheet_xml import NARROWEST, WIDEST
 from addin.files.xlsx_package import XlsxPackage
-from addin.usecases.marking import clear_file, mark_file
+from addin.usecases.marking import clear_book, clear_file, mark_book, mark_file
+from tests import excel_engine
 from tests.commands import client_import as cli
 from tests.libreoffice import ONE_PAGE_A_SHEET, convert, unavailable
 from tests.test_duplicates import HEADERS, ROWS
+from tests.test_live_marks import open_live
 from tests.user_workbooks import report_header, write_rows
 
 EVOLIZ = get_profile("evoliz-clients")
@@ -205,3 +208,33 @@ def test_the_table_columns_are_the_headers_in_either_language(lang: str, tmp_pat
     duplicates = "CI_Doublons" if lang == "fr" else "CI_Duplicates"
     our_table(book, report, "ClientImport_Report", report_header(book[report]))
     our_table(book, duplicates, "ClientImport_Duplicates", 4)
+
+
+@pytest.fixture
+def excel() -> Iterator[excel_engine.Engine]:
+    engine = excel_engine.activate()
+    engine.reset()
+    yield engine
+    engine.reset()
+
+
+def test_marked_in_excel_the_sheets_are_the_same_tables_and_libreoffice_keeps_them(
+    excel: excel_engine.Engine, soffice: str, tmp_path: Path
+) -> None:
+    book, live = open_live(clients(tmp_path / "clients.xlsx"))
+    mark_book(live, EVOLIZ)
+    book.save(str(tmp_path / "live.xlsx"))
+    saved = read(tmp_path / "live.xlsx")
+    top = report_header(saved["CI_Rapport"])
+    report = our_table(saved, *REPORT, top)
+    our_table(saved, *DUPLICATES)
+    sheet = saved["CI_Rapport"]
+    assert sheet[f"E{top + 1}"].alignment.wrap_text and sheet[f"A{top}"].font.b
+    resaved = read(convert(tmp_path / "live.xlsx", "xlsx", tmp_path / "lo", soffice=soffice))
+    (kept,) = resaved["CI_Rapport"].tables.values()
+    assert (kept.displayName, kept.ref) == (report.displayName, report.ref)
+    # clear in Excel takes the tables with their sheets
+    assert clear_book(live) is True
+    book.save(str(tmp_path / "cleared.xlsx"))
+    cleared = read(tmp_path / "cleared.xlsx")
+    assert cleared.sheetnames == ["Clients"] and not cleared["Clients"].tables

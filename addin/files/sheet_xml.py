@@ -7,7 +7,7 @@ to what the columns hold.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from addin.core.report import column_letter
@@ -193,18 +193,31 @@ def fitted_widths(
     number's digits, a multi-line text's longest line), the header's filter button included,
     within ``low`` and ``high``. Both drawers size the columns from it."""
     widths = [len(header) + _FILTER_BUTTON for header in headers]
-    for line in lines:
-        for index, cell in enumerate(line[: len(widths)]):
-            widths[index] = max(widths[index], _shown_length(cell))
+    for index, width in enumerate(widths):
+        cells = (line[index] for line in lines if index < len(line))
+        widths[index] = max(width, _longest(cells, high))
     return tuple(min(max(width + 1, low), high) for width in widths)
 
 
-def _shown_length(cell: object) -> int:
-    if cell is None:
-        return 0
-    if isinstance(cell, Link):
-        return len(cell.target)
-    return max(len(part) for part in str(cell).split("\n"))
+def _longest(cells: Iterable[object], enough: int) -> int:
+    """The longest shown text of ``cells``; stops at ``enough`` (a column capped there)."""
+    best = 0
+    for cell in cells:
+        if cell is None:
+            continue
+        if type(cell) is str:
+            length = len(cell)
+            if length > best and "\n" in cell:
+                length = max(len(part) for part in cell.split("\n"))
+        elif isinstance(cell, Link):
+            length = len(cell.target)
+        else:
+            length = len(str(cell))
+        if length > best:
+            best = length
+            if best >= enough:
+                break
+    return best
 
 
 def cols_xml(widths: Sequence[float], hidden: Collection[int] = ()) -> str:
