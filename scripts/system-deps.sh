@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # System packages the test suite needs beyond the virtual environment: LibreOffice headless
 # (the real spreadsheet engine that opens the generated templates) and its UNO bridge for the
-# system /usr/bin/python3. Installs them when missing if run as root (CI); otherwise says the
+# system /usr/bin/python3, and poppler's pdftoppm (a sheet LibreOffice printed to PDF, as a PNG
+# a person can look at). Installs them when missing if run as root (CI); otherwise says the
 # LibreOffice tests will be skipped and why, and succeeds. Called by `make test` and .ci/run.
 set -euo pipefail
 
@@ -16,6 +17,7 @@ if command -v dpkg-query >/dev/null 2>&1; then
 else  # not Debian: only what is on the machine matters
   command -v soffice >/dev/null 2>&1 || missing+=(soffice)
   /usr/bin/python3 -c 'import uno' >/dev/null 2>&1 || missing+=(python3-uno)
+  command -v pdftoppm >/dev/null 2>&1 || missing+=(pdftoppm)
 fi
 
 if [[ ${#missing[@]} -eq 0 ]]; then

@@ -32,6 +32,7 @@ chunking budgets are xlwings' own (``max_cells_per_read/write``), so the counts 
 from __future__ import annotations
 
 import collections
+import copy
 import datetime as dt
 import decimal
 import re
@@ -50,6 +51,8 @@ from openpyxl.styles.differential import DifferentialStyle
 from openpyxl.utils import column_index_from_string, get_column_letter, range_boundaries
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.table import Table as SheetTable
+from openpyxl.worksheet.table import TableStyleInfo
 from xlwings import base_classes, utils
 
 from tests.user_workbooks import load_macro_book
@@ -396,6 +399,15 @@ class Sheet(base_classes.Sheet):
         return SheetApi(self)
 
     @property
+    def charts(self) -> Charts:
+        return Charts(self)
+
+    @property
+    def tables(self) -> Tables:
+        """COM's ``Worksheet.ListObjects`` (see :class:`Tables`)."""
+        return Tables(self)
+
+    @property
     def notes(self) -> list[Note]:
         """COM's ``Worksheet.Comments``, walked (one call, and one per note read)."""
         self._call("Sheet.Comments")
@@ -651,6 +663,17 @@ class Range(base_classes.Range):
         for column in range(self.column, self.column + self.shape[1]):
             self.sheet.ws.column_dimensions[get_column_letter(column)].width = value
 
+    @property
+    def left(self) -> float:
+        """COM's ``Range.Left``: points from the sheet's left edge (the widths before it)."""
+        self._call("Range.Left")
+        return sum(_column_points(self.sheet.ws, c) for c in range(1, self.column))
+
+    @property
+    def top(self) -> float:
+        self._call("Range.Top")
+        return sum(_row_points(self.sheet.ws, r) for r in range(1, self.row))
+
     # --- what only COM offers (``range.api.X``: ``api`` is the range itself here) -------------
 
     @property
@@ -660,6 +683,18 @@ class Range(base_classes.Range):
     @property
     def Validation(self) -> Validation:  # COM's name: Range.Validation
         return Validation(self)
+
+    @property
+    def WrapText(self) -> bool:  # COM's name: Range.WrapText
+        return _CellLook(self).WrapText
+
+    @WrapText.setter
+    def WrapText(self, value: bool) -> None:
+        _CellLook(self).WrapText = value
+
+    @property
+    def Font(self) -> _CellLook:  # COM's name: Range.Font (for .Bold)
+        return _CellLook(self)
 
     def AutoFilter(self) -> None:  # COM's Range.AutoFilter(): filter buttons on the headers
         self._call("Range.AutoFilter")
@@ -673,6 +708,134 @@ class Range(base_classes.Range):
             if first_row <= bottom and last_row >= top and first_col <= right and last_col >= left:
                 return True
         return False
+
+
+class Tables(base_classes.Tables):
+    """COM's ``Worksheet.ListObjects``: the sheet's tables, each a real openpyxl ``Table`` so
+    that a saved book can be checked. ``add`` (xlwings' ``sheet.tables.add``) makes one over a
+    range whose first row holds its headers, as Excel does: the column names are the header
+    cells' texts, the name must be new in the workbook (Excel raises otherwise), and a filter
+    of the sheet's own on those cells goes (a table brings its own)."""
+
+    def __init__(self, sheet: Sheet) -> None:
+        self.sheet = sheet
+
+    def _call(self, name: str) -> None:
+        self.sheet._call(name)
+
+    def __iter__(self) -> Iterator[Table]:
+        self._call("Sheet.ListObjects")
+        return iter([Table(self.sheet, table) for table in self.sheet.ws.tables.values()])
+
+    def __len__(self) -> int:
+        self._call("ListObjects.Count")
+        return len(self.sheet.ws.tables)
+
+    def __call__(self, name_or_index: int | str) -> Table:
+        self._call("ListObjects.Item")
+        tables = list(self.sheet.ws.tables.values())
+        if isinstance(name_or_index, int):
+            return Table(self.sheet, tables[name_or_index - 1])
+        return Table(self.sheet, next(t for t in tables if t.name == name_or_index))
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.sheet.ws.tables
+
+    def add(  # noqa: PLR0917 (xlwings' signature)
+        self,
+        source_type: Any = None,
+        source: Any = None,
+        link_source: Any = None,
+        has_headers: Any = None,
+        destination: Any = None,
+        table_style_name: str | None = None,
+        name: str | None = None,
+    ) -> Table:
+        self._call("ListObjects.Add")
+        rng = source.impl
+        ws = self.sheet.ws
+        taken = {
+            t.name.casefold() for each in ws.parent.worksheets for t in each.tables.values()
+        } | {n.casefold() for n in ws.parent.defined_names}
+        name = name or f"Tableau{len(taken) + 1}"
+        if name.casefold() in taken:
+            raise RuntimeError(f"A table cannot overlap or be named like another: {name}")
+        ref = rng.address.replace("$", "")
+        table = SheetTable(displayName=name, ref=ref)
+        table.tableStyleInfo = TableStyleInfo(
+            name=table_style_name or "TableStyleMedium2", showRowStripes=True
+        )
+        table._initialise_columns()
+        for column, cell in zip(table.tableColumns, next(iter(rng._cells())), strict=True):
+            column.name = "" if cell.value is None else str(cell.value)
+        if ws.auto_filter.ref and rng._contains(ws.auto_filter.ref):
+            ws.auto_filter.ref = None
+        ws.add_table(table)
+        return Table(self.sheet, table)
+
+
+class Table(base_classes.Table):
+    """COM's ``ListObject``: its name, its range, ``Resize`` (a table that grows)."""
+
+    def __init__(self, sheet: Sheet, table: Any) -> None:
+        self.sheet = sheet
+        self.table = table
+
+    api = property(lambda self: self)
+
+    @property
+    def name(self) -> str:
+        self.sheet._call("ListObject.Name.get")
+        return str(self.table.displayName)
+
+    @property
+    def range(self) -> Range:
+        self.sheet._call("ListObject.Range")
+        first_col, first_row, last_col, last_row = range_boundaries(self.table.ref)
+        return Range(self.sheet, (first_row, first_col), (last_row, last_col))
+
+    def resize(self, range: Any) -> None:
+        """COM's ``ListObject.Resize``: the same headers' row, the range given; the column
+        names follow the header cells."""
+        self.sheet._call("ListObject.Resize")
+        rng = range.impl
+        self.table.ref = rng.address.replace("$", "")
+        self.table.autoFilter.ref = self.table.ref
+        for column, cell in zip(self.table.tableColumns, next(iter(rng._cells())), strict=False):
+            column.name = "" if cell.value is None else str(cell.value)
+
+
+class _CellLook:
+    """COM's ``Range.WrapText`` and ``Range.Font.Bold``, set on every cell of the range in
+    one call."""
+
+    def __init__(self, rng: Range) -> None:
+        self.__dict__["rng"] = rng
+
+    @property
+    def WrapText(self) -> bool:
+        self.rng._call("Range.WrapText.get")
+        return all(cell.alignment.wrap_text for row in self.rng._cells() for cell in row)
+
+    @property
+    def Bold(self) -> bool:
+        self.rng._call("Range.Font.Bold.get")
+        return all(cell.font.b for row in self.rng._cells() for cell in row)
+
+    def __setattr__(self, name: str, value: bool) -> None:
+        self.rng._call(f"Range.{'Font.' if name == 'Bold' else ''}{name}.set")
+        for row in self.rng._cells():
+            for cell in row:
+                if name == "WrapText":
+                    alignment = copy.copy(cell.alignment)
+                    alignment.wrap_text = bool(value)
+                    cell.alignment = alignment
+                elif name == "Bold":
+                    font = copy.copy(cell.font)
+                    font.b = bool(value)
+                    cell.font = font
+                else:
+                    raise AttributeError(name)
 
 
 class Columns:
@@ -1199,6 +1362,433 @@ class Note(base_classes.Note):
     def delete(self) -> None:
         self._call("Comment.Delete")
         self.cell.comment = None
+
+
+# --- charts (xlwings' ``sheet.charts``), drawn as openpyxl charts so a saved book holds them ---
+
+#: COM's ``XlPlacement``, as Excel writes it in the file: the ``editAs`` of the chart's anchor.
+_PLACEMENTS = {1: "twoCell", 2: "oneCell", 3: "absolute"}
+#: xlwings' chart types the engine draws, as openpyxl's bar chart (direction, grouping).
+_BAR_TYPES = {
+    "bar_clustered": ("bar", "clustered"),
+    "bar_stacked": ("bar", "stacked"),
+    "column_clustered": ("col", "clustered"),
+    "column_stacked": ("col", "stacked"),
+}
+#: xlwings' legend positions as openpyxl's.
+_LEGEND_POSITIONS = {"bottom": "b", "top": "t", "left": "l", "right": "r", "corner": "tr"}
+#: Excel's default column width (characters) and row height (points).
+_DEFAULT_WIDTH, _DEFAULT_HEIGHT = 8.43, 15.0
+_EMU_PER_POINT = 12_700
+
+
+def _column_points(ws: Any, column: int) -> float:
+    """A column's width in points, as Excel turns characters into pixels (Calibri 11)."""
+    dimension = ws.column_dimensions.get(get_column_letter(column))
+    width = dimension.width if dimension is not None and dimension.customWidth else None
+    return ((width or _DEFAULT_WIDTH) * 7 + 5) * 0.75
+
+
+def _row_points(ws: Any, row: int) -> float:
+    dimension = ws.row_dimensions.get(row)
+    height = dimension.ht if dimension is not None else None
+    return float(height or _DEFAULT_HEIGHT)
+
+
+def _marker(ws: Any, x: float, y: float) -> Any:
+    """The cell and the offsets (EMU) at ``x``, ``y`` points from the sheet's top left."""
+    from openpyxl.drawing.spreadsheet_drawing import AnchorMarker
+
+    column, row = 1, 1
+    # in whole EMUs: a point on a cell's edge belongs to the next cell, whatever the rounding
+    x_emu, y_emu = round(x * _EMU_PER_POINT), round(y * _EMU_PER_POINT)
+    while x_emu >= round(_column_points(ws, column) * _EMU_PER_POINT):
+        x_emu -= round(_column_points(ws, column) * _EMU_PER_POINT)
+        column += 1
+    while y_emu >= round(_row_points(ws, row) * _EMU_PER_POINT):
+        y_emu -= round(_row_points(ws, row) * _EMU_PER_POINT)
+        row += 1
+    return AnchorMarker(col=column - 1, colOff=x_emu, row=row - 1, rowOff=y_emu)
+
+
+class Charts(base_classes.Charts):
+    """COM's ``Worksheet.ChartObjects()``: the sheet's charts, in the order they were added."""
+
+    def __init__(self, sheet: Sheet) -> None:
+        self.sheet = sheet
+
+    api = property(lambda self: self)
+
+    def _all(self) -> list[Any]:
+        self.sheet._call("Sheet.ChartObjects")
+        return list(self.sheet.ws._charts)
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    def __iter__(self) -> Iterator[Chart]:
+        return (Chart(self.sheet, chart) for chart in self._all())
+
+    def __call__(self, name_or_index: int | str) -> Chart:
+        charts = self._all()
+        if isinstance(name_or_index, int):
+            return Chart(self.sheet, charts[name_or_index - 1])
+        for chart in charts:
+            if getattr(chart, "xl_name", None) == name_or_index:
+                return Chart(self.sheet, chart)
+        raise KeyError(name_or_index)
+
+    def __contains__(self, name: str) -> bool:
+        return any(getattr(chart, "xl_name", None) == name for chart in self._all())
+
+    def add(  # noqa: PLR0917 (xlwings' signature)
+        self,
+        left: float,
+        top: float,
+        width: float,
+        height: float,
+        chart_type: str | None = None,
+        source: Range | None = None,
+        plot_by: str | None = None,
+        name: str | None = None,
+        anchor: Any = None,
+        style: int | None = 227,
+    ) -> Chart:
+        """``ChartObjects().Add`` then what xlwings' Windows engine does after it: the data, the
+        type, the style, the name (one call each)."""
+        from openpyxl.chart import BarChart
+
+        self.sheet._call("ChartObjects.Add")
+        if anchor is not None:
+            top, left = anchor.top, anchor.left
+        chart = BarChart()
+        chart.type, chart.grouping = "col", "clustered"
+        chart.width, chart.height = width / 72 * 2.54, height / 72 * 2.54  # points → cm
+        self.sheet.ws.add_chart(chart)
+        made = Chart(self.sheet, chart)
+        chart.xl_place = (left, top, width, height, 1)  # Excel's default placement
+        chart.xl_name = f"Chart {len(self.sheet.ws._charts)}"
+        made._place()
+        if source is not None:
+            made.set_source_data(source, plot_by)
+        if chart_type is not None:
+            made.chart_type = chart_type
+        if style is not None:
+            made.style = style
+        if name is not None:
+            made.name = name
+        return made
+
+
+class Chart(base_classes.Chart):
+    """COM's ``ChartObject`` and its ``Chart``, over one openpyxl bar chart. What openpyxl's
+    chart does not hold is kept on it: ``xl_name``, and ``xl_place`` (left, top, width and
+    height in points, COM's placement)."""
+
+    def __init__(self, sheet: Sheet, chart: Any) -> None:
+        self.sheet = sheet
+        self.chart = chart
+
+    def _call(self, name: str) -> None:
+        self.sheet._call(name)
+
+    @property
+    def api(self) -> tuple[ChartObjectApi, Chart]:
+        """As on Windows: the ``ChartObject`` and the ``Chart``."""
+        return ChartObjectApi(self), self
+
+    def _place(self) -> None:
+        """The chart's anchor as Excel writes it: from and to cells, ``editAs`` the placement."""
+        from openpyxl.drawing.spreadsheet_drawing import TwoCellAnchor
+
+        left, top, width, height, placement = self.chart.xl_place
+        ws = self.sheet.ws
+        self.chart.anchor = TwoCellAnchor(
+            editAs=_PLACEMENTS[placement],
+            _from=_marker(ws, left, top),
+            to=_marker(ws, left + width, top + height),
+        )
+
+    @property
+    def name(self) -> str:
+        self._call("ChartObject.Name.get")
+        return self.chart.xl_name
+
+    @name.setter
+    def name(self, value: str) -> None:
+        self._call("ChartObject.Name.set")
+        self.chart.xl_name = value
+
+    @property
+    def parent(self) -> Sheet:
+        return self.sheet
+
+    def set_source_data(self, rng: Range, plot_by: str | None = None) -> None:
+        """``Chart.SetSourceData``: the first row names the series and the first column gives
+        the categories, when they hold text (as Excel guesses them); by columns when the
+        range is at least as tall as it is wide, unless ``plot_by`` says."""
+        from openpyxl.chart import Reference
+        from openpyxl.chart.data_source import AxDataSource, StrRef
+
+        self._call("Chart.SetSourceData")
+        (top, left), (bottom, right) = rng.corners()
+        ws = self.sheet.ws
+        by_rows = plot_by == "rows" or (plot_by is None and bottom - top < right - left)
+        self.chart.series = []
+        data = Reference(ws, min_col=left + 1, min_row=top, max_col=right, max_row=bottom)
+        if by_rows:
+            data = Reference(ws, min_col=left, min_row=top + 1, max_col=right, max_row=bottom)
+            categories = Reference(ws, min_col=left + 1, max_col=right, min_row=top)
+        else:
+            categories = Reference(ws, min_col=left, min_row=top + 1, max_row=bottom)
+        self.chart.add_data(data, titles_from_data=True, from_rows=by_rows)
+        # text categories, as Excel refers to them (openpyxl would take them for numbers)
+        for series in self.chart.series:
+            series.cat = AxDataSource(strRef=StrRef(f=str(categories)))
+            # the name's cell as an absolute reference, as Excel writes it
+            label = series.tx.strRef
+            label.f = re.sub(r"!\$?([A-Z]+)\$?(\d+)$", r"!$\1$\2", label.f)
+
+    @property
+    def chart_type(self) -> str:
+        self._call("Chart.ChartType.get")
+        direction = {"bar": "bar", "col": "column"}[self.chart.type]
+        return f"{direction}_{self.chart.grouping}"
+
+    @chart_type.setter
+    def chart_type(self, value: str) -> None:
+        self._call("Chart.ChartType.set")
+        if value not in _BAR_TYPES:
+            raise ValueError(f"the test engine draws bar and column charts only, not {value}")
+        self.chart.type, self.chart.grouping = _BAR_TYPES[value]
+        self.chart.overlap = 100 if self.chart.grouping == "stacked" else None
+
+    @property
+    def style(self) -> int:
+        self._call("Chart.ChartStyle.get")
+        return int(self.chart.style or 2)
+
+    @style.setter
+    def style(self, value: int) -> None:
+        self._call("Chart.ChartStyle.set")
+        self.chart.style = value if value <= 48 else None  # openpyxl keeps Excel 2007's 1-48
+
+    @property
+    def title(self) -> str | None:
+        self._call("Chart.ChartTitle.get")
+        title = self.chart.title
+        if title is None:
+            return None
+        return "".join(run.t for p in title.tx.rich.p for run in (p.r or []))
+
+    @title.setter
+    def title(self, value: str | None) -> None:
+        self._call("Chart.ChartTitle.set")
+        self.chart.title = value
+
+    @property
+    def legend(self) -> ChartLegend:
+        return ChartLegend(self)
+
+    @property
+    def category_axis(self) -> ChartAxis:
+        return ChartAxis(self, self.chart.x_axis)
+
+    @property
+    def value_axis(self) -> ChartAxis:
+        return ChartAxis(self, self.chart.y_axis)
+
+    @property
+    def series(self) -> ChartSeriesCollection:
+        self._call("Chart.SeriesCollection")
+        return ChartSeriesCollection(self)
+
+    @property
+    def left(self) -> float:
+        self._call("ChartObject.Left.get")
+        return self.chart.xl_place[0]
+
+    @property
+    def top(self) -> float:
+        self._call("ChartObject.Top.get")
+        return self.chart.xl_place[1]
+
+    @property
+    def width(self) -> float:
+        self._call("ChartObject.Width.get")
+        return self.chart.xl_place[2]
+
+    @property
+    def height(self) -> float:
+        self._call("ChartObject.Height.get")
+        return self.chart.xl_place[3]
+
+    def delete(self) -> None:
+        self._call("ChartObject.Delete")
+        self.sheet.ws._charts.remove(self.chart)
+
+
+class ChartObjectApi:
+    """COM's ``ChartObject`` for what xlwings does not offer: ``Placement``."""
+
+    def __init__(self, chart: Chart) -> None:
+        self.chart = chart
+
+    @property
+    def Placement(self) -> int:
+        self.chart._call("ChartObject.Placement.get")
+        return self.chart.chart.xl_place[4]
+
+    @Placement.setter
+    def Placement(self, value: int) -> None:
+        self.chart._call("ChartObject.Placement.set")
+        if value not in _PLACEMENTS:
+            raise ValueError(f"no such XlPlacement: {value}")
+        places = self.chart.chart.xl_place
+        self.chart.chart.xl_place = (*places[:4], value)
+        self.chart._place()
+
+
+class ChartLegend(base_classes.ChartLegend):
+    def __init__(self, chart: Chart) -> None:
+        self.chart = chart
+
+    @property
+    def visible(self) -> bool:
+        self.chart._call("Chart.HasLegend.get")
+        return self.chart.chart.legend is not None
+
+    @visible.setter
+    def visible(self, value: bool) -> None:
+        from openpyxl.chart.legend import Legend
+
+        self.chart._call("Chart.HasLegend.set")
+        self.chart.chart.legend = Legend() if value else None
+
+    @property
+    def position(self) -> str | None:
+        self.chart._call("Chart.Legend.Position.get")
+        legend = self.chart.chart.legend
+        names = {short: name for name, short in _LEGEND_POSITIONS.items()}
+        return None if legend is None else names[legend.position]
+
+    @position.setter
+    def position(self, value: str) -> None:
+        from openpyxl.chart.legend import Legend
+
+        self.chart._call("Chart.Legend.Position.set")
+        if self.chart.chart.legend is None:
+            self.chart.chart.legend = Legend()
+        self.chart.chart.legend.position = _LEGEND_POSITIONS[value]
+
+
+class ChartAxis(base_classes.ChartAxis):
+    def __init__(self, chart: Chart, axis: Any) -> None:
+        self.chart = chart
+        self.axis = axis
+
+    @property
+    def reverse_order(self) -> bool:
+        self.chart._call("Axis.ReversePlotOrder.get")
+        return self.axis.scaling.orientation == "maxMin"
+
+    @reverse_order.setter
+    def reverse_order(self, value: bool) -> None:
+        self.chart._call("Axis.ReversePlotOrder.set")
+        self.axis.scaling.orientation = "maxMin" if value else "minMax"
+
+    def set(self, **values: Any) -> None:
+        """xlwings' bulk setter (what ``axis.reverse_order = True`` calls): the order only."""
+        for key, value in values.items():
+            if value is base_classes._UNSET:
+                continue
+            if key != "reverse_order":
+                raise ValueError(f"the test engine sets an axis' order only, not {key}")
+            self.reverse_order = value
+
+
+class ChartSeriesCollection(base_classes.ChartSeriesCollection):
+    def __init__(self, chart: Chart) -> None:
+        self.chart = chart
+
+    def __len__(self) -> int:
+        return len(self.chart.chart.series)
+
+    def __iter__(self) -> Iterator[ChartSeries]:
+        return (ChartSeries(self.chart, series) for series in self.chart.chart.series)
+
+    def __call__(self, index: int) -> ChartSeries:
+        if not isinstance(index, int) or isinstance(index, bool):
+            raise KeyError(index)
+        return ChartSeries(self.chart, self.chart.chart.series[index - 1])
+
+
+def _rgb(value: tuple[int, int, int]) -> str:
+    return "".join(f"{part:02X}" for part in value)
+
+
+def _tuple(rgb: str | None) -> tuple[int, int, int] | None:
+    if rgb is None:
+        return None
+    rgb = rgb[-6:]
+    return int(rgb[0:2], 16), int(rgb[2:4], 16), int(rgb[4:6], 16)
+
+
+class ChartSeries(base_classes.ChartSeries):
+    """One series: its name (the text of the cell it refers to), fill and line colours."""
+
+    def __init__(self, chart: Chart, series: Any) -> None:
+        self.chart = chart
+        self.series = series
+
+    api = property(lambda self: self)
+
+    def _call(self, name: str) -> None:
+        self.chart._call(name)
+
+    @property
+    def name(self) -> str:
+        self._call("Series.Name.get")
+        ref = self.series.tx.strRef.f
+        sheet, _bang, cell = ref.rpartition("!")
+        ws = self.chart.sheet.book.wb[sheet.strip("'").replace("''", "'")]
+        return str(ws[cell.replace("$", "")].value)
+
+    def _properties(self) -> Any:
+        from openpyxl.chart.shapes import GraphicalProperties
+
+        if self.series.graphicalProperties is None:
+            self.series.graphicalProperties = GraphicalProperties()
+        return self.series.graphicalProperties
+
+    @property
+    def fill_color(self) -> tuple[int, int, int] | None:
+        self._call("Series.Format.Fill.get")
+        properties = self.series.graphicalProperties
+        fill = None if properties is None else properties.solidFill
+        return None if fill is None else _tuple(fill.srgbClr.val)
+
+    @property
+    def line_color(self) -> tuple[int, int, int] | None:
+        self._call("Series.Format.Line.get")
+        properties = self.series.graphicalProperties
+        line = None if properties is None or properties.line is None else properties.line
+        fill = None if line is None else line.solidFill
+        return None if fill is None else _tuple(fill.srgbClr.val)
+
+    def set(self, **values: Any) -> None:
+        """xlwings' bulk setter: the colours it is given (one COM call each), the rest unset."""
+        for key, value in values.items():
+            if value is base_classes._UNSET:
+                continue
+            if key == "fill_color":
+                self._call("Series.Format.Fill.set")
+                self._properties().solidFill = _rgb(value)
+            elif key == "line_color":
+                self._call("Series.Format.Line.set")
+                self._properties().line.solidFill = _rgb(value)
+            else:
+                raise ValueError(f"the test engine sets a series' colours only, not {key}")
 
 
 # --- what COM returns for one cell ------------------------------------------------------------

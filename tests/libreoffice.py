@@ -117,6 +117,11 @@ def _fresh_profile() -> Iterator[Path]:
         shutil.rmtree(profile, ignore_errors=True)
 
 
+#: The PDF export with each sheet on one page of its own size (``convert``'s ``fmt``): a sheet
+#: whole, its charts beside its tables, as a person sees it on screen.
+ONE_PAGE_A_SHEET = 'pdf:calc_pdf_Export:{"SinglePageSheets":{"type":"boolean","value":"true"}}'
+
+
 def convert(
     src: Path,
     fmt: str,

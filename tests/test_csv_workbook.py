@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from addin.shells.cli import app
+from tests.user_workbooks import report_header
 
 runner = CliRunner()
 
@@ -59,7 +60,9 @@ def test_a_csv_is_checked_and_marked_in_a_workbook_copy(tmp_path: Path) -> None:
     report = json.loads(cli("validate", str(source), "-p", "flokon", "--json")[1])
     marked = {c.coordinate for row in sheet.iter_rows() for c in row if c.comment is not None}
     assert {"C3", "D3", "C4"} <= marked
-    listed = [r for r in book["CI_Rapport"].iter_rows(min_row=9, values_only=True) if r[3]]
+    report_sheet = book["CI_Rapport"]
+    lines = report_sheet.iter_rows(min_row=report_header(report_sheet) + 1, values_only=True)
+    listed = [r for r in lines if r[3]]
     assert len(listed) == len(report["issues"])
 
 

@@ -151,7 +151,17 @@ def test_the_duplicates_sheet_links_each_pair_and_clear_removes_it(tmp_path: Pat
     assert lines[0][2:4] == ('=HYPERLINK("#\'Clients\'!A2","A2")', "Dupont SARL")
     assert lines[0][5:7] == ('=HYPERLINK("#\'Clients\'!A3","A3")', "DUPONT S.A.R.L.")
     assert sheet.freeze_panes == f"A{DUPLICATES_HEADER_ROW + 1}"
-    assert sheet.auto_filter.ref == f"A{DUPLICATES_HEADER_ROW}:H{DUPLICATES_HEADER_ROW + 6}"
+    # an Excel table over the headers and the lines (its own filter), the reasons wrapped
+    (table,) = sheet.tables.values()
+    assert (table.name, table.ref) == (
+        "ClientImport_Duplicates",
+        f"A{DUPLICATES_HEADER_ROW}:H{DUPLICATES_HEADER_ROW + 6}",
+    )
+    assert [c.name for c in table.tableColumns] == [c.value for c in sheet[DUPLICATES_HEADER_ROW]]
+    assert table.tableStyleInfo.name == "TableStyleMedium2"
+    assert sheet.auto_filter.ref is None  # the table's filter, not the sheet's
+    assert sheet[f"H{DUPLICATES_HEADER_ROW + 1}"].alignment.wrap_text
+    assert sheet[f"A{DUPLICATES_HEADER_ROW}"].font.b
     # in English, the sheet has its English name
     english = tmp_path / "english.xlsx"
     assert cli("validate", source, "-p", "evoliz-clients", "--lang", "en", "--annotate",

@@ -30,7 +30,6 @@ from addin.errors import InputError, UsageError
 from addin.files.cell_edits import formula_cells, set_cells, sort_key
 from addin.files.changes_sheet import read_changes
 from addin.files.csv_writer import defuse
-from addin.files.marks_writer import REPORT_HEADER_ROW
 from addin.readers.reader import read_table
 from addin.shells.cli import app
 from addin.usecases.fixing import fix_file, undo_fixes
@@ -42,6 +41,7 @@ from tests.user_workbooks import (
     load_closed_vba,
     read_parts,
     replace_in_part,
+    report_header,
     write_macro_workbook,
     write_parts,
     write_rows,
@@ -172,8 +172,10 @@ def test_fix_rewrites_only_the_fixed_cells(user_book: Path, tmp_path: Path) -> N
     assert set(before) <= set(after)
     changed = {name for name in before if before[name] != after[name]}
     assert changed == FIX_PARTS
-    (added,) = set(after) - set(before)
-    assert added.startswith("xl/worksheets/")
+    # our changes sheet, its table and the relationship between them
+    table, rels, sheet = sorted(set(after) - set(before))
+    assert sheet.startswith("xl/worksheets/") and table.startswith("xl/tables/")
+    assert rels == f"xl/worksheets/_rels/{sheet.rsplit('/', 1)[1]}.rels"
     # in the data sheet, only the fixed cells' elements differ, and each keeps its style
     data = after[DATA_PART]
     for ref in FIXED:
@@ -384,7 +386,11 @@ def test_a_marked_workbook_is_marked_again_for_what_is_left(
     assert {(i.cell, i.code) for i in left if i.cell in FIXED} == {("C3", "sms-unknown-line")}
     book = load_closed_vba(out)
     assert {"CI_Marques", "CI_Rapport", "CI_Corrections"} <= set(book.sheetnames)
-    lines = list(book["CI_Rapport"].iter_rows(min_row=REPORT_HEADER_ROW + 1, values_only=True))
+    lines = list(
+        book["CI_Rapport"].iter_rows(
+            min_row=report_header(book["CI_Rapport"]) + 1, values_only=True
+        )
+    )
     report = result.fixes.report  # listed worst kind first, each kind in validate's order
     assert [(line[0], line[7], line[5]) for line in lines] == [
         (i.row, i.code, i.value) for i in sorted(left, key=lambda i: -kind_of(report, i))

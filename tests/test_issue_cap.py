@@ -88,8 +88,9 @@ def test_the_json_the_text_and_the_marks_say_the_report_is_partial(tmp_path: Pat
     console = Console(record=True, width=200)
     print_report(capped, console, "fr")
     lines = console.export_text().splitlines()
-    assert "Au-delà des 50 premiers problèmes, le détail n'est pas gardé" in lines[-1]
-    assert lines[-2].startswith("375 problème(s) non listé(s) ici (175 à corriger à la main")
+    assert "Au-delà des 50 premiers problèmes, le détail n'est pas gardé" in lines[-3]
+    assert lines[-1].startswith("Total : 200 à corriger à la main")
+    assert lines[-4].startswith("375 problème(s) non listé(s) ici (175 à corriger à la main")
     assert ["F", "«", "Email", "»", "200", "0", "0"] in [line.split() for line in lines]
     assert "300 lignes, 100 valides telles quelles" in lines[4]
 

@@ -71,7 +71,8 @@ def file_sheets(path: Path) -> list[str]:
 
 
 def changes_look(path: Path) -> tuple[object, ...] | None:
-    """Our changes sheet's frozen rows, column widths and hidden column, read with openpyxl."""
+    """Our changes sheet's frozen rows, column widths, hidden column and table, read with
+    openpyxl."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
         book = load_workbook(path)
@@ -83,6 +84,7 @@ def changes_look(path: Path) -> tuple[object, ...] | None:
         sheet.freeze_panes,
         [column.width for column in columns],
         [column.hidden for column in columns],
+        [(t.name, t.ref, [c.name for c in t.tableColumns]) for t in sheet.tables.values()],
     )
 
 

@@ -72,6 +72,10 @@ def shown(path: Path) -> dict[str, Any]:
             "widths": {c: ws.column_dimensions[c].width for c in "ABCDEFH"},
             "hidden": [c for c in "ABCDEFGH" if ws.column_dimensions[c].hidden],
             "frozen": ws.freeze_panes,
+            "tables": [
+                (t.name, t.ref, [c.name for c in t.tableColumns], t.tableStyleInfo.name)
+                for t in ws.tables.values()
+            ],
             "tab": ws.sheet_properties.tabColor.rgb if ws.sheet_properties.tabColor else None,
             "validations": [
                 (

@@ -142,11 +142,21 @@ def shown(path: Path) -> dict[str, Any]:
         if ws.title == MARKS:
             cells.pop("A1", None)  # the record of what to undo: the two paths keep different ones
             seen[f"{ws.title} protected"] = bool(ws.protection.sheet)
-        elif ws.title in ("CI_Rapport", "CI_Report"):
+        elif ws.title in ("CI_Rapport", "CI_Report", "CI_Doublons", "CI_Duplicates"):
             widths = {letter: ws.column_dimensions[letter].width for letter in "ABCDEFGHI"}
             seen[f"{ws.title} widths"] = widths
             seen[f"{ws.title} filter"] = ws.auto_filter.ref
             seen[f"{ws.title} frozen"] = ws.freeze_panes
+            seen[f"{ws.title} tables"] = [
+                (t.name, t.ref, [c.name for c in t.tableColumns], t.tableStyleInfo.name)
+                for t in ws.tables.values()
+            ]
+            seen[f"{ws.title} bold and wrapped"] = {
+                cell.coordinate: (bool(cell.font.b), bool(cell.alignment.wrap_text))
+                for row in ws.iter_rows()
+                for cell in row
+                if cell.value is not None and (cell.font.b or cell.alignment.wrap_text)
+            }
         seen[f"{ws.title} cells"] = cells
         seen[f"{ws.title} rules"] = _rules(ws)
         seen[f"{ws.title} notes"] = {
@@ -344,11 +354,31 @@ def test_the_calls_of_check_and_marks_do_not_grow_with_the_rows(
     assert large["Range.AddComment"] == large_notes <= DEFAULT_NOTE_CAP
     assert large["Range.Comment.get"] == large_notes
     # the marks sheet and the report: one write each, and the rules: six on the data, three on
-    # the report's kind column
+    # the report's kind column, three on its totals' headers
     assert large["Range.Value.set"] == 2
-    assert large["FormatConditions.Add"] == 9
+    assert large["FormatConditions.Add"] == 12
+    # the report is a table (ListObjects.Add, after its name is checked against the book's
+    # tables and names), its title and headers bold, its messages wrapped
+    assert large["ListObjects.Add"] == 1
+    assert large["Range.Font.Bold.set"] == 2
+    assert large["Range.WrapText.set"] == 2
+    # the totals' chart: added with its data and type, its title, order, legend, the three
+    # series' colours (two calls each) and its placement
+    chart = ("Chart", "Series", "Axis")
+    assert {name: n for name, n in large.items() if name.startswith(chart)} == {
+        "ChartObjects.Add": 1,
+        "Chart.SetSourceData": 1,
+        "Chart.ChartType.set": 1,
+        "Chart.ChartTitle.set": 1,
+        "Axis.ReversePlotOrder.set": 1,
+        "Chart.Legend.Position.set": 1,
+        "Chart.SeriesCollection": 1,
+        "Series.Format.Fill.set": 3,
+        "Series.Format.Line.set": 3,
+        "ChartObject.Placement.set": 1,
+    }
     # clear lists the sheets once for its three sheets (marks, report, duplicates)
-    assert sum(without_notes.values()) == 106  # and two per note: 1,106 in all
+    assert sum(without_notes.values()) == 159  # and two per note: 1,159 in all
 
 
 # --- LibreOffice --------------------------------------------------------------------------------
@@ -435,4 +465,5 @@ def test_the_three_kinds_are_drawn_live_as_on_file(
     cells = [looks[f"'{MARKS}'!A2={code}"] for code in (3, 2, 1)]
     assert len(set(cells)) == 3 and len({look[2:] for look in cells}) == 3
     kinds = [entry[5:] for entry in _rules(marked["CI_Rapport"])]
-    assert kinds == cells  # the legend and the report's kind column show the same looks
+    # the legend and the report's kind column show the same looks, and the totals' headers
+    assert kinds == cells + cells

@@ -63,6 +63,10 @@ def shown(path: Path) -> dict[str, Any]:
             seen[f"{ws.title} widths"] = [
                 ws.column_dimensions[letter].width for letter in "ABCDEFGHIJ"
             ]
+            seen[f"{ws.title} tables"] = [
+                (t.name, t.ref, [c.name for c in t.tableColumns], t.tableStyleInfo.name)
+                for t in ws.tables.values()
+            ]
     return seen
 
 
@@ -139,6 +143,10 @@ def assert_outcomes_alike(source: Path, folder: Path) -> None:
     assert seen == shown(on_file)
     assert seen["sheets"][-1] == "CI_History"
     assert len(seen["CI_History"]) == 3 * 10
+    # the history's table grew to the new line (the French sheet's went with it)
+    assert [(name, ref) for name, ref, _c, _s in seen["CI_History tables"]] == [
+        ("ClientImport_History", "A1:J3")
+    ]
     book.close()
 
 

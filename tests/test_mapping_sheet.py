@@ -118,8 +118,10 @@ def test_the_users_parts_keep_their_bytes_and_ours_is_added(
     assert out == tmp_path / "avec-correspondance.xlsx"
     assert read_parts(user_book) == original  # the source is not touched
     written = read_parts(out)
-    added = set(written) - set(original)
-    assert len(added) == 1 and next(iter(added)).startswith("xl/worksheets/sheet")
+    # our sheet, its table and the relationship between them
+    table, rels, sheet = sorted(set(written) - set(original))
+    assert sheet.startswith("xl/worksheets/sheet") and table.startswith("xl/tables/")
+    assert rels == f"xl/worksheets/_rels/{sheet.rsplit('/', 1)[1]}.rels"
     assert not set(original) - set(written)
     assert {name for name in original if original[name] != written[name]} == INDEX_PARTS
     assert X14_VALIDATION in written[DATA_PART]

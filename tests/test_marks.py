@@ -20,7 +20,6 @@ from typer.testing import CliRunner
 from addin.core.kinds import KIND_WORDS, WORST_FIRST, kind_of
 from addin.core.profiles import get_profile
 from addin.files.cell_edits import set_cells
-from addin.files.marks_writer import REPORT_HEADER_ROW
 from addin.files.xlsx_package import XlsxPackage
 from addin.shells.cli import app
 from addin.usecases.fixing import fix_file
@@ -31,6 +30,7 @@ from tests.user_workbooks import (
     load_closed_vba,
     load_macro_book,
     read_parts,
+    report_header,
     write_rows,
     write_user_workbook,
 )
@@ -135,7 +135,7 @@ def test_report_sheet_matches_validate_json(user_book: Path, tmp_path: Path) -> 
                    ("warning", False): 2}  # fmt: skip
     issues.sort(key=lambda issue: worst_first[issue["severity"], issue["fixable"]])
     report = load_closed_vba(out)["CI_Rapport"]
-    lines = list(report.iter_rows(min_row=REPORT_HEADER_ROW + 1, values_only=True))
+    lines = list(report.iter_rows(min_row=report_header(report) + 1, values_only=True))
     assert len(lines) == len(issues)
     words = dict(enumerate(KIND_WORDS["fr"][kind] for kind in WORST_FIRST))
     for line, issue in zip(lines, issues, strict=True):
@@ -151,7 +151,7 @@ def test_report_sheet_matches_validate_json(user_book: Path, tmp_path: Path) -> 
         )
         assert severity == words[worst_first[issue["severity"], issue["fixable"]]]
     assert "erreur(s)" in str(report["A2"].value)
-    links = [c.value for c in report["B"][REPORT_HEADER_ROW:] if c.value]
+    links = [c.value for c in report["B"][report_header(report) :] if c.value]
     assert links and all(str(v).startswith("=HYPERLINK(\"#'Clients'!") for v in links)
 
 
@@ -180,16 +180,14 @@ def test_marking_again_shows_the_progress_since_the_last_check(
     assert f"{len(after_fix - latest)} problème(s) résolu(s), {len(new)} nouveau(x)" in (
         _totals(remarked)
     )
-    lines = load_closed_vba(remarked)["CI_Rapport"].iter_rows(
-        min_row=REPORT_HEADER_ROW + 1, values_only=True
-    )
+    sheet = load_closed_vba(remarked)["CI_Rapport"]
+    lines = sheet.iter_rows(min_row=report_header(sheet) + 1, values_only=True)
     assert {(line[1], line[7]) for line in lines if line[8] == "nouveau"} == new
 
 
 def _report_keys(path: Path) -> set[tuple[object, object]]:
-    lines = load_closed_vba(path)["CI_Rapport"].iter_rows(
-        min_row=REPORT_HEADER_ROW + 1, values_only=True
-    )
+    sheet = load_closed_vba(path)["CI_Rapport"]
+    lines = sheet.iter_rows(min_row=report_header(sheet) + 1, values_only=True)
     return {(line[1], line[7]) for line in lines}
 
 
@@ -274,7 +272,7 @@ def test_notes_are_capped_and_the_report_has_everything(tmp_path: Path) -> None:
     assert len(phone_issues) == 5_000
     assert result.notes == 500
     marked = load_closed_vba(out)
-    lines = marked["CI_Rapport"].iter_rows(min_row=REPORT_HEADER_ROW + 1)
+    lines = marked["CI_Rapport"].iter_rows(min_row=report_header(marked["CI_Rapport"]) + 1)
     assert len(list(lines)) == len(result.report.issues)
     assert "500 premières cellules" in str(marked["CI_Rapport"]["A2"].value)
     comments = read_parts(out)["xl/comments/commentCI1.xml"].count(b"<comment ")

@@ -20,9 +20,9 @@ from openpyxl import Workbook
 from addin.core.catalogue import Lang
 from addin.core.kinds import KIND_ADVICE, KIND_WORDS, WORST_FIRST, Kind
 from addin.core.profiles import get_profile
-from addin.files.marks_writer import REPORT_HEADER_ROW
+from addin.files.report_layout import LEGEND_ROW
 from addin.usecases.marking import clear_file, mark_file
-from tests.user_workbooks import load_closed_vba, read_parts
+from tests.user_workbooks import load_closed_vba, read_parts, report_header
 
 HOKUS = get_profile("hokus")
 #: the cells of each kind in :func:`kinds_book`
@@ -128,7 +128,7 @@ def test_the_report_has_a_legend_and_lists_what_needs_a_person_first(
     legend = [
         (sheet.cell(row=row, column=3).value, sheet.cell(row=row, column=4).value,
          sheet.cell(row=row, column=5).value)
-        for row in range(REPORT_HEADER_ROW - 4, REPORT_HEADER_ROW - 1)
+        for row in range(LEGEND_ROW, LEGEND_ROW + len(WORST_FIRST))
     ]  # fmt: skip
     # the product fixes the postal code, and the export writes the CSV Hokus imports (a
     # workbook is refused as it is: an error of the whole file)
@@ -145,7 +145,7 @@ def test_the_report_has_a_legend_and_lists_what_needs_a_person_first(
     report_looks = _rule_looks(sheet)
     for kind in WORST_FIRST:
         assert report_looks[f'"{KIND_WORDS[lang][kind]}"'] == looks[f"'CI_Marques'!A2={kind}"]
-    lines = list(sheet.iter_rows(min_row=REPORT_HEADER_ROW + 1, values_only=True))
+    lines = list(sheet.iter_rows(min_row=report_header(sheet) + 1, values_only=True))
     said = [line[3] for line in lines]
     words = {KIND_WORDS[lang][kind]: kind for kind in Kind}
     kinds = [words[word] for word in said]
@@ -188,18 +188,39 @@ def test_the_three_looks_open_in_libreoffice(book: Path, tmp_path: Path, soffice
         assert content.count(f"&quot;{words}&quot;") >= 1
 
 
-def test_a_report_laid_out_before_the_legend_gives_no_wrong_progress(
-    book: Path, tmp_path: Path
+@pytest.mark.parametrize("header_row", [4, 8])
+def test_a_report_laid_out_by_an_earlier_version_is_read_where_its_headers_are(
+    book: Path, tmp_path: Path, header_row: int
 ) -> None:
-    """A report drawn by the previous version had its headers on row 4, with no legend: read
-    with today's layout, its issue lines would be taken for headers and others. It is not read
-    at all (no progress line), rather than read wrong."""
+    """Earlier versions put the issues' headers on row 4 (no legend), then on row 8 (no totals
+    block): the next check finds them where they are and tells the progress right."""
     from openpyxl import load_workbook
 
     marked = tmp_path / "marked.xlsx"
     mark_file(book, HOKUS, output=marked)
     old = load_workbook(marked)
-    old["CI_Rapport"].delete_rows(4, REPORT_HEADER_ROW - 4)  # the headers back on row 4
+    sheet = old["CI_Rapport"]
+    sheet.delete_rows(header_row, report_header(sheet) - header_row)
+    assert sheet.cell(row=header_row, column=1).value == "Ligne"
+    old.save(marked)
+    again = tmp_path / "again.xlsx"
+    mark_file(marked, HOKUS, output=again)
+    totals = str(load_closed_vba(again)["CI_Rapport"]["A2"].value)
+    assert "Depuis la vérification précédente : 0 problème(s) résolu(s), 0 nouveau(x)." in totals
+
+
+def test_a_report_whose_headers_were_reshaped_gives_no_wrong_progress(
+    book: Path, tmp_path: Path
+) -> None:
+    """Without our headers anywhere (the user renamed one), the report is not read at all (no
+    progress line), rather than read wrong."""
+    from openpyxl import load_workbook
+
+    marked = tmp_path / "marked.xlsx"
+    mark_file(book, HOKUS, output=marked)
+    old = load_workbook(marked)
+    sheet = old["CI_Rapport"]
+    sheet.cell(row=report_header(sheet), column=8).value = "Mon code"
     old.save(marked)
     again = tmp_path / "again.xlsx"
     mark_file(marked, HOKUS, output=again)
@@ -235,7 +256,7 @@ def test_past_the_cap_the_legend_says_at_least_and_counts_keep_their_kind(
     plan = plan_marks(report, "Sheet", len(headers), 31)
     assert not plan.exact
     rows = report_rows(plan, "fr", 0)
-    legend = {row[3]: row[2] for row in rows[3 : REPORT_HEADER_ROW - 2]}
+    legend = {row[3]: row[2] for row in rows[LEGEND_ROW - 1 : LEGEND_ROW - 1 + len(WORST_FIRST)]}
     listed = dict(plan.kinds)
     assert legend == {
         KIND_WORDS["fr"][Kind.PERSON]: f"au moins {listed[Kind.PERSON]} problème(s)",

@@ -173,8 +173,10 @@ def test_only_our_cells_and_the_history_are_added(user_book: Path, tmp_path: Pat
     assert out == tmp_path / "envoye.xlsx"
     assert read_parts(user_book) == original  # the source is not touched
     written = read_parts(out)
-    (added,) = set(written) - set(original)
-    assert added.startswith("xl/worksheets/sheet")
+    # our history sheet, its table and the relationship between them
+    table, rels, sheet = sorted(set(written) - set(original))
+    assert sheet.startswith("xl/worksheets/sheet") and table.startswith("xl/tables/")
+    assert rels == f"xl/worksheets/_rels/{sheet.rsplit('/', 1)[1]}.rels"
     assert not set(original) - set(written)
     assert {name for name in original if original[name] != written[name]} == {
         DATA_PART,

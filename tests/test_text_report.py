@@ -1,5 +1,5 @@
 """The text report of ``validate``: totals by column and kind first, then what needs a person,
-capped, then one line saying how many more and how to get them all.
+capped, then one line saying how many more and how to get them all, and the totals' sum last.
 
 Files are real CSV files on disk, run through a real ``client-import`` process (the layout) or
 the library (the totals beyond the issue cap). The kinds used: an e-mail without @ (an error only
@@ -62,7 +62,13 @@ def test_a_large_file_shows_totals_first_then_the_capped_list_and_the_way_to_get
         "produit, 200 avertissement(s)). Pour tout obtenir : --all"
     )
     assert "--json" in more and "--annotate COPIE.xlsx" in more and "--report" in more
-    assert lines[-1] == more  # nothing after it: the report is not capped by the engine
+    # then only the totals' sum in short: the Total row of the table above, in words
+    assert lines[-3:] == [
+        more,
+        "",
+        "Total : 200 à corriger à la main, 0 corrigé(s) par le produit, 200 avertissement(s), "
+        "400 problème(s) en tout.",
+    ]
 
 
 def test_a_small_file_is_listed_whole_warnings_included(tmp_path: Path) -> None:
@@ -74,6 +80,9 @@ def test_a_small_file_is_listed_whole_warnings_included(tmp_path: Path) -> None:
     assert out.index("To fix by hand (4):") < out.index("Warnings (4):")
     assert out.count("pas-un-email-") == 4 and out.count('"Xyz"') == 4
     assert "not listed" not in out
+    assert out.splitlines()[-1] == (
+        "Total: 4 to fix by hand, 0 fixed by the product, 4 warning(s), 8 problem(s) in all."
+    )
 
 
 def test_max_and_all_change_the_cap(tmp_path: Path) -> None:

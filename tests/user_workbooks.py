@@ -247,3 +247,11 @@ def settled_macros(book: Workbook) -> Workbook:
         archive.close()  # writes the directory; the buffer, passed in, stays open
         book.vba_archive = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
     return book
+
+
+def report_header(sheet: Any) -> int:
+    """The row of the issues table's header on a report sheet opened by openpyxl: the first
+    whose A cell is « Ligne » / « Row » (below the legend and the totals block, which move it)."""
+    return next(
+        cell.row for cell in sheet["A"] if cell.value in ("Ligne", "Row")
+    )  # a report without it fails the test here

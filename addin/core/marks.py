@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from addin.core.catalogue import Lang
 from addin.core.duplicates import DuplicateGroup
 from addin.core.kinds import Kind, kind_of, with_kind
-from addin.core.report import Issue, Report, column_letter
+from addin.core.report import ColumnTotals, Issue, Report, column_letter
 
 DEFAULT_NOTE_CAP = 500
 
@@ -97,6 +97,9 @@ class MarkPlan:
     exact: bool = True
     #: the groups of rows that are probably one customer, for the duplicates sheet
     duplicates: tuple[DuplicateGroup, ...] = ()
+    #: every issue per column and kind (``Report.totals``, the text report's numbers): the
+    #: report sheet's totals block and its chart
+    totals: tuple[ColumnTotals, ...] = ()
 
 
 def _note_line(kind: Kind, issue: Issue, message: str, lang: Lang) -> str:
@@ -191,6 +194,7 @@ def plan_marks(
         kinds=tuple(counted.items()),
         exact=listed_errors == report.error_count,
         duplicates=report.duplicates,
+        totals=tuple(report.totals()),
         progress=None
         if previous is None
         else Progress(resolved=len(set(previous) - current), new=len(current - set(previous))),

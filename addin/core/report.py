@@ -106,6 +106,15 @@ class ColumnTotals(NamedTuple):
     def total(self) -> int:
         return self.to_fix + self.fixed + self.warnings
 
+    def place(self, lang: Lang, whole: str) -> str:
+        """Where the issues are, as the text report and the report sheet name it: ``E « Mail »``
+        (the column's letter and header), or ``whole`` for the whole file's issues."""
+        column = (self.column or "").strip()
+        if self.position is None:
+            return column or whole
+        named = f"« {column} »" if lang == "fr" else f"“{column}”"
+        return f"{column_letter(self.position)} {named}"
+
 
 @dataclass(slots=True)
 class Report:

@@ -16,7 +16,15 @@ from addin.core.product_sheets import CHANGES_SHEETS
 from addin.core.table import CellValue, Table
 from addin.core.workbook import LoggedChange
 from addin.errors import InputError
-from addin.files.sheet_xml import frozen_below, inline_cell, link_cell, worksheet
+from addin.files.sheet_xml import (
+    cols_xml,
+    fitted_widths,
+    frozen_below,
+    inline_cell,
+    link_cell,
+    worksheet,
+)
+from addin.files.table_part import TABLE_PREFIX, TableSpec, add_table
 from addin.files.xlsx_package import XlsxPackage
 from addin.readers.reader import read_table
 
@@ -80,16 +88,46 @@ def changes_xml(changes: Sequence[LoggedChange], lang: Lang) -> bytes:
             + inline_cell(f"F{number}", record(change))
             + "</row>"
         )
-    hidden = ' hidden="1"'
-    cols = "".join(
-        f'<col min="{n}" max="{n}" width="{width}"{hidden if n == 6 else ""} customWidth="1"/>'
-        for n, width in enumerate(CHANGE_WIDTHS, start=1)
-    )
-    return worksheet(rows, before=frozen_below(top) + f"<cols>{cols}</cols>")
+    widths = change_widths(changes, lang)
+    return worksheet(rows, before=frozen_below(top) + cols_xml(widths, hidden={RECORD_COLUMN}))
 
 
-#: The changes sheet's column widths, A to F (F, the record, is hidden): here and live.
-CHANGE_WIDTHS = (10, 28, 28, 28, 45, 10)
+#: Column F, the machine's copy, hidden.
+RECORD_COLUMN = 6
+
+
+def change_widths(changes: Sequence[LoggedChange], lang: Lang) -> tuple[int, ...]:
+    """The columns' widths, A to F, fitted to what the user reads (F is hidden): here and live."""
+    lines = [
+        [change.cell, change.column, change.before, change.after, change.reason]
+        for change in changes
+    ]
+    return (*fitted_widths(CHANGE_HEADERS[lang], lines), 10)
+
+
+def changes_table(changes: Sequence[LoggedChange], lang: Lang) -> TableSpec:
+    """The sheet's table: the headers and every change, the hidden record included (sorting
+    the table keeps each change with its record)."""
+    headers = (*CHANGE_HEADERS[lang], RECORD_HEADER[lang])
+    return TableSpec(TABLE_PREFIX + "Changes", HEADER_ROW, headers, HEADER_ROW + len(changes))
+
+
+def put_changes(package: XlsxPackage, changes: Sequence[LoggedChange], lang: Lang) -> None:
+    """Make our changes sheet list exactly ``changes``, with its table: a new sheet in ``lang``,
+    an existing one rewritten in its own language; no change removes it."""
+    existing = own_changes_sheet(package)
+    if existing is None:
+        if not changes:
+            return
+        part = package.add_sheet(CHANGES_SHEETS[lang], changes_xml(changes, lang)).part
+    elif not changes:
+        package.remove_sheet(package.sheet(existing))
+        return
+    else:
+        lang = language_of(existing)
+        part = package.sheet(existing).part
+        package.write(part, changes_xml(changes, lang))
+    add_table(package, part, changes_table(changes, lang))
 
 
 def read_changes(path: Path, sheet_name: str) -> list[LoggedChange]:
@@ -137,6 +175,11 @@ def changes_from_table(table: Table, sheet_name: str) -> list[LoggedChange]:
                 ),
             ) from None
     return changes
+
+
+def language_of(sheet_name: str) -> Lang:
+    """The language our changes sheet was made in, told by its name."""
+    return "en" if sheet_name == CHANGES_SHEETS["en"] else "fr"
 
 
 def own_changes_sheet(package: XlsxPackage) -> str | None:

@@ -5,7 +5,7 @@ Drawn with the marks when the check found duplicates (``marks_writer.annotate`` 
 ``addin.live.duplicates_sheet`` in the open book, from the same :func:`duplicate_rows`), taken
 out by ``clear`` with them. Why one line per link rather than per row: the accountant decides
 pair by pair (« is row 48 the same customer as row 12, and why do we think so? »); a group is
-its lines with the same number, which the filter on its headers shows at once.
+its lines with the same number, which the filter of its table shows at once.
 """
 
 from __future__ import annotations
@@ -14,14 +14,20 @@ from addin.core.catalogue import Lang
 from addin.core.duplicates import REASON_WORDS
 from addin.core.marks import MarkPlan
 from addin.core.product_sheets import DUPLICATES_SHEETS
-from addin.core.report import column_letter
-from addin.files.sheet_xml import Link, ReportCell, frozen_below, row_xml, worksheet
+from addin.files.sheet_xml import (
+    CellStyles,
+    Link,
+    ReportCell,
+    fitted_widths,
+    styled_sheet,
+)
+from addin.files.table_part import TABLE_PREFIX, TableSpec, add_table
 from addin.files.xlsx_package import XlsxPackage
 
 #: The row of the headers; the lines follow it.
 DUPLICATES_HEADER_ROW = 4
-#: The columns' widths, A to H (Excel's character units).
-DUPLICATES_WIDTHS = (9, 8, 9, 30, 10, 9, 30, 42)
+#: The column of the reasons, wrapped within its width.
+REASON_COLUMN = 8
 
 _WORDS = {
     "fr": {
@@ -35,8 +41,8 @@ _WORDS = {
             "Cellule",
             "Client",
             "Même client que la ligne",
-            "Cellule",
-            "Client",
+            "Sa cellule",
+            "Son client",
             "Raison",
         ),
     },
@@ -51,8 +57,8 @@ _WORDS = {
             "Cell",
             "Customer",
             "Same customer as row",
-            "Cell",
-            "Customer",
+            "Its cell",
+            "Its customer",
             "Reason",
         ),
     },
@@ -89,29 +95,36 @@ def duplicate_rows(plan: MarkPlan, lang: Lang) -> list[list[ReportCell]]:
     return rows
 
 
-def duplicates_xml(plan: MarkPlan, lang: Lang) -> bytes:
-    """The sheet's part: its rows, widths, frozen headers and a filter on them."""
+def duplicates_widths(rows: list[list[ReportCell]], lang: Lang) -> tuple[int, ...]:
+    """The columns' widths, fitted to the headers and the lines (not the title and totals,
+    which run across the empty cells on their right)."""
+    return fitted_widths(_WORDS[lang]["headers"], rows[DUPLICATES_HEADER_ROW:])
+
+
+def duplicates_table(rows: list[list[ReportCell]], lang: Lang) -> TableSpec:
+    """The sheet's table: its headers and one line per link."""
+    headers = tuple(_WORDS[lang]["headers"])
+    return TableSpec(TABLE_PREFIX + "Duplicates", DUPLICATES_HEADER_ROW, headers, len(rows))
+
+
+def duplicates_xml(rows: list[list[ReportCell]], lang: Lang, looks: CellStyles | None) -> bytes:
+    """The sheet's part, without its table: its rows, widths, frozen headers; the reasons
+    wrapped, the title and headers bold (``looks``; ``None``: no style)."""
     top = DUPLICATES_HEADER_ROW
-    table = duplicate_rows(plan, lang)
-    rows = [
-        row_xml(number, cells)
-        for number, cells in enumerate(table, start=1)
-        if any(cell is not None for cell in cells)
-    ]
-    cols = "".join(
-        f'<col min="{n}" max="{n}" width="{width}" customWidth="1"/>'
-        for n, width in enumerate(DUPLICATES_WIDTHS, start=1)
-    )
-    last = column_letter(len(DUPLICATES_WIDTHS) - 1)
-    return worksheet(
-        rows,
-        before=frozen_below(top) + f"<cols>{cols}</cols>",
-        after=f'<autoFilter ref="A{top}:{last}{len(table)}"/>',
-    )
+    widths = duplicates_widths(rows, lang)
+    return styled_sheet(rows, top, REASON_COLUMN, widths, looks)
 
 
-def add_duplicates_sheet(package: XlsxPackage, plan: MarkPlan, lang: Lang) -> None:
-    """Our duplicates sheet at the end of ``package`` when the plan has duplicates. A user's
-    sheet of that name is never replaced: the user is told (``XlsxPackage.add_sheet``)."""
+def add_duplicates_sheet(
+    package: XlsxPackage,
+    plan: MarkPlan,
+    lang: Lang,
+    looks: CellStyles | None = None,
+) -> None:
+    """Our duplicates sheet, with its table, at the end of ``package`` when the plan has
+    duplicates. A user's sheet of that name is never replaced: the user is told
+    (``XlsxPackage.add_sheet``)."""
     if plan.duplicates:
-        package.add_sheet(DUPLICATES_SHEETS[lang], duplicates_xml(plan, lang))
+        rows = duplicate_rows(plan, lang)
+        entry = package.add_sheet(DUPLICATES_SHEETS[lang], duplicates_xml(rows, lang, looks))
+        add_table(package, entry.part, duplicates_table(rows, lang))

@@ -23,7 +23,6 @@ from pathlib import Path
 from addin.core.catalogue import Lang
 from addin.core.marks import IssueKey, MarkPlan
 from addin.core.outcomes import HistoryLine, RowOutcome
-from addin.core.product_sheets import CHANGES_SHEETS
 from addin.core.table import CellValue, StoredMapping, Table
 from addin.core.workbook import (
     HeaderScore,
@@ -277,25 +276,11 @@ class FileWorkbook:
         name = changes_sheet.own_changes_sheet(self.package)
         if name is None:
             return None
-        return changes_sheet.read_changes(self._readable(), name), _language_of(name)
+        return changes_sheet.read_changes(self._readable(), name), changes_sheet.language_of(name)
 
     def write_changes(self, changes: Sequence[LoggedChange], lang: Lang) -> None:
-        package = self.package
-        existing = changes_sheet.own_changes_sheet(package)
-        if existing is None:
-            if changes:
-                package.add_sheet(CHANGES_SHEETS[lang], changes_sheet.changes_xml(changes, lang))
-        elif changes:
-            data = changes_sheet.changes_xml(changes, _language_of(existing))
-            package.write(package.sheet(existing).part, data)
-        else:
-            package.remove_sheet(package.sheet(existing))
+        changes_sheet.put_changes(self.package, changes, lang)
         self._changed()
-
-
-def _language_of(sheet_name: str) -> Lang:
-    """The language our changes sheet was made in, told by its name."""
-    return "en" if sheet_name == CHANGES_SHEETS["en"] else "fr"
 
 
 @contextmanager

@@ -35,7 +35,15 @@ from addin.core.table import CellValue, FormulaCell, StoredEntry, StoredMapping,
 from addin.core.workbook import MappingSheetRow
 from addin.errors import EmptyFileError, InputError, UsageError
 from addin.files.safe_files import write_in_place_or_to
-from addin.files.sheet_xml import frozen_below, inline_cell, worksheet
+from addin.files.sheet_xml import (
+    NARROWEST,
+    cols_xml,
+    fitted_widths,
+    frozen_below,
+    inline_cell,
+    worksheet,
+)
+from addin.files.table_part import TABLE_PREFIX, TableSpec, add_table
 from addin.files.xlsx_package import XlsxPackage, is_own_sheet
 from addin.files.xml_chars import xml_safe
 from addin.readers.common import header_text
@@ -128,10 +136,12 @@ def put_mapping_sheet(
     """
     if not labels:
         raise ValueError("a mapping sheet needs at least one label for its dropdown")
-    xml = mapping_sheet_xml(
+    layout = mapping_layout(
         rows, labels, profile=profile, platform=platform, data_sheet=data_sheet, lang=lang
     )
-    package.put_own_sheet(MAPPING_SHEETS[lang], xml, other_names=MAPPING_SHEETS.values())
+    xml = layout_xml(layout)
+    part = package.put_own_sheet(MAPPING_SHEETS[lang], xml, other_names=MAPPING_SHEETS.values())
+    add_table(package, part, layout.table)
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,6 +168,8 @@ class MappingLayout:
     dropdown: Dropdown | None
     #: widths of A to F, in Excel's character units; the list column is hidden
     widths: tuple[int, ...]
+    #: the table over the headers and the entries
+    table: TableSpec
     list_column: str = _LIST_COLUMN
     header_row: int = HEADER_ROW
 
@@ -207,22 +219,12 @@ def mapping_layout(
             error_title=words["error_title"][:_TITLE_MAX],
             error=words["error"][:_MESSAGE_MAX],
         )
-    return MappingLayout(cells, dropdown, _widths(rows, labels))
+    table = TableSpec(TABLE_PREFIX + "Mapping", top, _HEADERS[lang], last)
+    return MappingLayout(cells, dropdown, _widths(rows, labels, lang), table)
 
 
-def mapping_sheet_xml(
-    rows: Sequence[MappingSheetRow],
-    labels: Sequence[str],
-    *,
-    profile: str,
-    platform: str,
-    data_sheet: str,
-    lang: Lang = "fr",
-) -> bytes:
-    """The whole worksheet part (inline strings, no style: ``styles.xml`` is never touched)."""
-    layout = mapping_layout(
-        rows, labels, profile=profile, platform=platform, data_sheet=data_sheet, lang=lang
-    )
+def layout_xml(layout: MappingLayout) -> bytes:
+    """The worksheet part of ``layout``, without its table."""
     lines = [_row(number, layout.cells[number]) for number in sorted(layout.cells)]
     validation = "" if layout.dropdown is None else _dropdown(layout.dropdown)
     return worksheet(
@@ -274,18 +276,15 @@ def _dropdown(dropdown: Dropdown) -> str:
     )
 
 
-def _widths(rows: Sequence[MappingSheetRow], labels: Sequence[str]) -> tuple[int, ...]:
-    def width(texts: list[str], low: int, high: int) -> int:
-        return min(max([low, *(len(text) + 2 for text in texts)]), high)
-
-    return (
-        width([row.column for row in rows], 20, 40),
-        8,
-        width(list(labels), 24, 60),
-        14,
-        width([row.reason for row in rows], 30, 60),
-        width([_shortened(row.example) for row in rows], 20, 40),
-    )
+def _widths(rows: Sequence[MappingSheetRow], labels: Sequence[str], lang: Lang) -> tuple[int, ...]:
+    """A to F fitted to the headers and entries; the field's column to every label its
+    dropdown offers."""
+    lines: list[list[object]] = [
+        [row.column, row.letter, row.label, 100, row.reason, _shortened(row.example)]
+        for row in rows
+    ]
+    lines += [[None, None, label] for label in labels]
+    return fitted_widths(_HEADERS[lang], lines)
 
 
 #: The hidden list column's width.
@@ -293,15 +292,10 @@ LIST_WIDTH = 40
 
 
 def _columns(widths: tuple[int, ...]) -> str:
-    cols = "".join(
-        f'<col min="{n}" max="{n}" width="{w}" customWidth="1"/>'
-        for n, w in enumerate(widths, start=1)
-    )
+    """A to F as wide as ``widths``, the list column hidden."""
     hidden = ord(_LIST_COLUMN) - ord("A") + 1
-    return (
-        f'<cols>{cols}<col min="{hidden}" max="{hidden}" width="{LIST_WIDTH}" hidden="1" '
-        'customWidth="1"/></cols>'
-    )
+    gap = (NARROWEST,) * (hidden - len(widths) - 1)  # G, empty
+    return cols_xml((*widths, *gap, LIST_WIDTH), hidden={hidden})
 
 
 def _check_workbook_path(path: Path, output: Path | None) -> None:

@@ -13,9 +13,10 @@ The marks are a layer the product owns and can remove exactly:
   drawn in Excel, ``addin.live.marks``, list their notes' cells in the marks sheet instead:
   Excel signs a note with its user's name, and ``clear`` takes those out too);
 - a report sheet ``CI_Rapport`` (``CI_Report`` in English) with totals, a legend of the three
-  looks (each kind's count, its look, what to do) and one line per issue, the kinds that need
-  a person first, each with a link to its cell; three rules of its own give its « Gravité »
-  column the cells' looks;
+  looks (each kind's count, its look, what to do), the totals per column and kind with their
+  chart (``files.report_layout``, ``files.chart_part``) and one line per issue, the kinds that
+  need a person first, each with a link to its cell; three rules of its own give its
+  « Gravité » column and the totals' headers the cells' looks;
 - when the check found rows that are probably one customer, a duplicates sheet
   ``CI_Doublons`` (``files.duplicates_sheet``) listing them, with links.
 
@@ -40,17 +41,29 @@ from addin.core.product_sheets import DUPLICATES_SHEETS, MARKS_SHEET, REPORT_SHE
 from addin.core.report import column_letter
 from addin.core.table import FormulaCell, Table
 from addin.errors import ClientImportError
+from addin.files.chart_part import add_chart
 from addin.files.duplicates_sheet import add_duplicates_sheet
 from addin.files.mark_looks import RULE_LOOKS, dxf_xml
+from addin.files.report_layout import (
+    LEGEND_ROW,
+    TOTALS_ROW,
+    chart_data,
+    freezes_header,
+    report_header_row,
+    totals_heads,
+    totals_rows,
+)
 from addin.files.sheet_xml import (
     HEAD,
+    CellStyles,
     Link,
     ReportCell,
-    frozen_below,
+    fitted_widths,
     inline_cell,
-    row_xml,
+    styled_sheet,
     worksheet,
 )
+from addin.files.table_part import TABLE_PREFIX, TableSpec, add_table
 from addin.files.xlsx_package import (
     COMMENTS_CT,
     COMMENTS_TYPE,
@@ -99,6 +112,8 @@ _AFTER_CF = [
     "tableParts",
     "extLst",
 ]
+#: elements that come after <drawing>
+_AFTER_DRAWING = _AFTER_CF[_AFTER_CF.index("legacyDrawing") :]
 #: elements that come after <legacyDrawing>
 _AFTER_LEGACY = _AFTER_CF[_AFTER_CF.index("legacyDrawingHF") :]
 
@@ -118,14 +133,26 @@ def annotate(package: XlsxPackage, plan: MarkPlan, lang: Lang = "fr") -> int:
     sheet = package.sheet(plan.sheet)
     undo: dict[str, object] = {}
     first_dxf = _add_dxfs(package, undo)
+    looks = _add_cell_styles(package, undo)
     marks = package.add_sheet(MARKS_SHEET, b"", state="hidden")
     flag_column = plan.width + 1
     _add_rules(package, sheet.part, plan, first_dxf, flag_column)
     notes = _add_notes(package, sheet.part, plan, undo)
     package.write(marks.part, _marks_xml(plan, flag_column, undo))
-    package.add_sheet(REPORT_SHEETS[lang], _report_xml(plan, lang, notes, first_dxf))
-    add_duplicates_sheet(package, plan, lang)
+    report_xml = _report_xml(plan, lang, notes, first_dxf, looks)
+    report = package.add_sheet(REPORT_SHEETS[lang], report_xml)
+    add_table(package, report.part, report_table(plan, lang))
+    _add_report_chart(package, report.part, plan, lang)
+    add_duplicates_sheet(package, plan, lang, looks)
     return notes
+
+
+def _add_report_chart(package: XlsxPackage, part: str, plan: MarkPlan, lang: Lang) -> None:
+    """The totals block's chart on the report sheet at ``part`` (none for a clean file)."""
+    data = chart_data(plan, REPORT_SHEETS[lang], lang)
+    if data is not None:
+        element = add_chart(package, part, data)
+        package.write(part, _insert_in_order(package.read(part), element, _AFTER_DRAWING))
 
 
 def _add_dxfs(package: XlsxPackage, undo: dict[str, object]) -> int:
@@ -176,21 +203,83 @@ def _add_dxfs(package: XlsxPackage, undo: dict[str, object]) -> int:
         before = styles[dxfs.start : dxfs.end]
         count = sum(1 for s in found if s.depth == 2 and s.start > dxfs.start and s.end <= dxfs.end)
         ours = fragment("".join(_DXFS), MAIN_NS, dxfs.scope).encode()
-        after = append_child(before, _shifted(dxfs, -dxfs.start), ours.decode())
-        after = (
-            re.sub(
-                rb"""(<[^>]*?\scount\s*=\s*)(["'])\d*\2""",
-                lambda m: m.group(1) + b'"%d"' % (count + len(_DXFS)),
-                after[: after.index(b">") + 1],
-                count=1,
-            )
-            + after[after.index(b">") + 1 :]
-        )
+        after = _counted(append_child(before, _shifted(dxfs, -dxfs.start), ours.decode()),
+                         count + len(_DXFS))  # fmt: skip
         styles = styles[: dxfs.start] + after + styles[dxfs.end :]
         first_dxf = count
     package.write(part, styles)
     undo["dxfs_before"], undo["dxfs_after"] = before.decode(), after.decode()
     return first_dxf
+
+
+def _counted(element: bytes, count: int) -> bytes:
+    """``element`` (a styles list: ``<dxfs count="3">…``) with its ``count`` set to ``count``."""
+    tag_end = element.index(b">") + 1
+    tag = re.sub(
+        rb"""(<[^>]*?\scount\s*=\s*)(["'])\d*\2""",
+        lambda m: m.group(1) + b'"%d"' % count,
+        element[:tag_end],
+        count=1,
+    )
+    return tag + element[tag_end:]
+
+
+#: Our cell styles (``sheet_xml.CellStyles``): long texts wrapped, title and headers bold.
+_WRAP_XF = (
+    '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" applyAlignment="1">'
+    '<alignment wrapText="1"/></xf>'
+)
+_BOLD_XF = '<xf numFmtId="0" fontId="{font}" fillId="0" borderId="0" xfId="0" applyFont="1"/>'
+
+
+def _add_cell_styles(package: XlsxPackage, undo: dict[str, object]) -> CellStyles:
+    """Our bold font and our two cell styles appended to the styles part (after
+    :func:`_add_dxfs`, which makes sure it has both lists). Appended last, they move no style
+    the user's cells use; ``clear`` puts the lists back as they were (``undo``'s ``fonts_*``
+    and ``xfs_*``)."""
+    part = _styles_part(package)
+    assert part is not None  # _add_dxfs gave the workbook one
+    bold = _bold_font(package.read(part), part)
+    font = _append_styles(package, part, "fonts", bold, 1, undo)
+    xfs = _WRAP_XF + _BOLD_XF.format(font=font)
+    first = _append_styles(package, part, "cellXfs", xfs, 2, undo)
+    return CellStyles(wrapped=first, bold=first + 1)
+
+
+#: what ``undo`` calls the lists :func:`_append_styles` adds to
+_UNDO_KEYS = {"fonts": "fonts", "cellXfs": "xfs"}
+
+
+def _append_styles(  # noqa: PLR0917 (one list edit, said in full)
+    package: XlsxPackage, part: str, name: str, children: str, added: int, undo: dict[str, object]
+) -> int:
+    """``children`` (``added`` elements) appended to the styles' list ``name`` (its count
+    raised); returns the first one's index. What the list was and became goes in ``undo``
+    for ``clear``."""
+    styles = package.read(part)
+    found = spans(styles, part)
+    holder = next(s for s in found if s.depth == 1 and s.namespace == MAIN_NS and s.name == name)
+    count = sum(1 for s in found if s.depth == 2 and s.start > holder.start and s.end <= holder.end)
+    before = styles[holder.start : holder.end]
+    ours = fragment(children, MAIN_NS, holder.scope)
+    after = _counted(append_child(before, _shifted(holder, -holder.start), ours), count + added)
+    package.write(part, styles[: holder.start] + after + styles[holder.end :])
+    key = _UNDO_KEYS[name]
+    undo[f"{key}_before"], undo[f"{key}_after"] = before.decode(), after.decode()
+    return count
+
+
+def _bold_font(styles: bytes, part: str) -> str:
+    """The workbook's first font (its default: name, size, scheme) made bold, without its
+    colour: the font of our bold cells."""
+    found = spans(styles, part)
+    font = next((s for s in found if s.depth == 2 and s.name == "font"), None)
+    if font is None or font.end == font.open_end:
+        return "<font><b/></font>"
+    inner = styles[font.open_end : font.close].decode()
+    inner = re.sub(r"<(?:[\w.-]+:)?(?:b|color)\b[^>]*?/>", "", inner)
+    inner = re.sub(r"<((?:[\w.-]+:)?(?:b|color))\b[^>]*>.*?</\1>", "", inner, flags=re.S)
+    return f"<font><b/>{inner}</font>"
 
 
 def _shifted(span: Span, by: int) -> Span:
@@ -490,23 +579,42 @@ _REPORT_WORDS = {
 }
 
 
-#: The legend's first row (one row per kind, worst first), where the report's table starts,
-#: and the columns ``previous_issues`` reads back.
-LEGEND_ROW = 4
-REPORT_HEADER_ROW = LEGEND_ROW + len(WORST_FIRST) + 1
+#: The columns ``previous_issues`` reads back.
 _CELL_COLUMN, _HEADER_COLUMN, _CODE_COLUMN = 1, 2, 7
 #: The report's column that says each line's kind (« Gravité »), with the kind's look.
 KIND_COLUMN = 4
 
 
-#: The report's column widths, A to I (Excel's character units).
-REPORT_WIDTHS = (9, 9, 22, 24, 80, 22, 22, 22, 22)
+#: The report's column of messages (« Problème et correction »), wrapped within its width.
+MESSAGE_COLUMN = 5
+
+
+def report_bounds(plan: MarkPlan) -> tuple[int, int]:
+    """The report's header row (below the totals block, ``report_layout.report_header_row``)
+    and the row of its last issue: the one place both drawers, the rules and the table take
+    them from."""
+    top = report_header_row(plan)
+    return top, top + len(plan.lines)
+
+
+def report_table(plan: MarkPlan, lang: Lang) -> TableSpec:
+    """The report's table: its headers and one line per issue."""
+    top, last = report_bounds(plan)
+    headers = tuple(_REPORT_WORDS[lang]["headers"])
+    return TableSpec(TABLE_PREFIX + "Report", top, headers, last)
+
+
+def report_widths(rows: list[list[ReportCell]], lang: Lang) -> tuple[int, ...]:
+    """The report's column widths, fitted to the legend and the issues (the title and totals
+    run across the empty cells on their right)."""
+    return fitted_widths(_REPORT_WORDS[lang]["headers"], rows[2:])
 
 
 def report_rows(plan: MarkPlan, lang: Lang, notes: int) -> list[list[ReportCell]]:
     """The report sheet from row 1 down, nine cells a row: the title, the totals, the legend
-    from :data:`LEGEND_ROW` (per kind: its count, its words, what to do), the headers on
-    :data:`REPORT_HEADER_ROW`, one line per issue. Drawn into the file here and into the
+    from ``LEGEND_ROW`` (per kind: its count, its words, what to do), the totals block
+    (``report_layout.totals_rows``), the headers on ``report_header_row(plan)``, one line per
+    issue. Drawn into the file here and into the
     open book by ``addin.live.report_sheet``, so both show the same report."""
     words = _REPORT_WORDS[lang]
     totals = str(words["totals"]).format(
@@ -528,7 +636,9 @@ def report_rows(plan: MarkPlan, lang: Lang, notes: int) -> list[list[ReportCell]
         count = str(words["count" if exact else "at_least"]).format(count=counts.get(kind, 0))
         legend: list[ReportCell] = [None, None, count, KIND_WORDS[lang][kind]]
         rows.append([*legend, KIND_ADVICE[lang][kind], *blank[len(legend) + 1 :]])
-    rows += [list(blank) for _ in range(REPORT_HEADER_ROW - len(rows) - 1)]
+    rows += [list(blank) for _ in range(TOTALS_ROW - len(rows) - 1)]
+    rows += totals_rows(plan, lang)
+    rows += [list(blank) for _ in range(report_header_row(plan) - len(rows) - 1)]
     rows.append(list(words["headers"]))
     for line in plan.lines:
         rows.append(
@@ -552,7 +662,7 @@ def kind_rules(plan: MarkPlan, lang: Lang) -> tuple[str, list[tuple[str, int]]]:
     kind the text compared (a formula: ``"À vérifier"``) with the index of the kind's cell
     look in ``RULE_LOOKS``. Drawn here and by ``addin.live.report_sheet`` alike."""
     letter = column_letter(KIND_COLUMN - 1)
-    last = REPORT_HEADER_ROW + len(plan.lines)
+    _top, last = report_bounds(plan)
     where = f"{letter}{LEGEND_ROW}:{letter}{last}"
     looks = [kind for kind, _look in RULE_LOOKS]
     texts = [('"' + KIND_WORDS[lang][kind].replace('"', '""') + '"', looks.index(kind))
@@ -560,29 +670,27 @@ def kind_rules(plan: MarkPlan, lang: Lang) -> tuple[str, list[tuple[str, int]]]:
     return where, texts
 
 
-def _report_xml(plan: MarkPlan, lang: Lang, notes: int, first_dxf: int) -> bytes:
-    top = REPORT_HEADER_ROW
-    rows = []
-    for number, cells in enumerate(report_rows(plan, lang, notes), start=1):
-        if any(cell is not None for cell in cells):
-            rows.append(row_xml(number, cells))
-    cols = "".join(
-        f'<col min="{n}" max="{n}" width="{width}" customWidth="1"/>'
-        for n, width in enumerate(REPORT_WIDTHS, start=1)
-    )
-    last = top + len(plan.lines)
+def _report_xml(plan: MarkPlan, lang: Lang, notes: int, first_dxf: int, looks: CellStyles) -> bytes:
+    """The report sheet's part, without its table (added by ``table_part.add_table``) and its
+    chart (``_add_report_chart``)."""
+    top, _last = report_bounds(plan)
+    cells = report_rows(plan, lang, notes)
+    widths = report_widths(cells, lang)
     where, texts = kind_rules(plan, lang)
-    rules = "".join(
-        f'<cfRule type="cellIs" dxfId="{first_dxf + look}" priority="{n}" operator="equal">'
-        f"<formula>{xml_text(text)}</formula></cfRule>"
-        for n, (text, look) in enumerate(texts, start=1)
+    # the « Gravité » column, then the totals block's headers (the chart's series names)
+    formats = "".join(
+        f'<conditionalFormatting sqref="{area}">'
+        + "".join(
+            f'<cfRule type="cellIs" dxfId="{first_dxf + look}" '
+            f'priority="{block * len(texts) + n}" operator="equal">'
+            f"<formula>{xml_text(text)}</formula></cfRule>"
+            for n, (text, look) in enumerate(texts, start=1)
+        )
+        + "</conditionalFormatting>"
+        for block, area in enumerate([where, *totals_heads(plan)])
     )
-    return worksheet(
-        rows,
-        before=frozen_below(top) + f"<cols>{cols}</cols>",
-        after=f'<autoFilter ref="A{top}:I{last}"/>'
-        f'<conditionalFormatting sqref="{where}">{rules}</conditionalFormatting>',
-    )
+    frozen = freezes_header(plan)
+    return styled_sheet(cells, top, MESSAGE_COLUMN, widths, looks, after=formats, frozen=frozen)
 
 
 def previous_issues(path: Path, sheets: list[str]) -> set[IssueKey] | None:
@@ -595,25 +703,46 @@ def previous_issues(path: Path, sheets: list[str]) -> set[IssueKey] | None:
     if name is None:
         return None
     try:
-        table = read_table(path, sheet=name, header_row=REPORT_HEADER_ROW)
+        table = read_table(path, sheet=name, header_row=1)
     except ClientImportError:
         return None
     return issues_from_table(table)
 
 
+def _ours(headers: list[object]) -> bool:
+    shown = [str(header).strip() for header in headers]
+    return any(shown[: len(words["headers"])] == list(words["headers"])
+               for words in _REPORT_WORDS.values())  # fmt: skip
+
+
+def _below_header(table: Table) -> int | None:
+    """Where the issue lines start in ``table``'s columns: after the first row of our headers."""
+    return next(
+        (
+            n + 1
+            for n, first in enumerate(table.columns[0])
+            if first in _HEADER_WORDS and _ours([column[n] for column in table.columns])
+        ),
+        None,
+    )
+
+
 def issues_from_table(table: Table) -> set[IssueKey] | None:
-    """The issue keys of a report sheet read with its header on :data:`REPORT_HEADER_ROW`
-    (from the saved file here, from the open book by ``addin.live``): one parsing for both.
+    """The issue keys of a report sheet read from its first row (from the saved file here,
+    from the open book by ``addin.live``): one parsing for both. The issues' header is the
+    first row whose cells are our headers, wherever the totals block above put it (and where
+    earlier versions did: a report drawn before the totals or the legend reads as well).
     A link's cell is its shown text, or, for a formula not computed yet, the text it shows.
-    A sheet whose headers are not ours there (a report drawn before the legend, reshaped by
-    the user) gives ``None``: no progress line rather than a wrong one."""
-    shown = [str(header).strip() for header in table.headers]
-    if not any(shown[: len(words["headers"])] == list(words["headers"])
-               for words in _REPORT_WORDS.values()):  # fmt: skip
-        return None
+    A sheet without our headers (reshaped by the user) gives ``None``: no progress line
+    rather than a wrong one."""
     if len(table.columns) <= _CODE_COLUMN:
         return None
-    cells, columns, codes = (table.columns[i] for i in (_CELL_COLUMN, _HEADER_COLUMN, _CODE_COLUMN))
+    below = 0 if _ours(list(table.headers)) else _below_header(table)
+    if below is None:
+        return None
+    cells, columns, codes = (
+        table.columns[i][below:] for i in (_CELL_COLUMN, _HEADER_COLUMN, _CODE_COLUMN)
+    )
     return {
         issue_key(_link_text(cell), _text(column), code)
         for cell, column, code in zip(cells, columns, codes, strict=True)
@@ -621,6 +750,8 @@ def issues_from_table(table: Table) -> set[IssueKey] | None:
     }
 
 
+#: The first header of the issues table, in either language: where ``issues_from_table`` looks.
+_HEADER_WORDS = frozenset(str(words["headers"][0]) for words in _REPORT_WORDS.values())
 #: ``HYPERLINK("#'Clients'!B12","B12")``: the text shown is the last literal.
 _SHOWN = re.compile(r'^=?HYPERLINK\(".*","([A-Z]{1,3}[0-9]{1,7})"\)$', re.I | re.S)
 
@@ -686,6 +817,11 @@ def clear(package: XlsxPackage) -> bool:
         part = _styles_part(package)
         if part is not None:
             styles = package.read(part)
+            for key in _UNDO_KEYS.values():  # first: the dxfs' record may be the whole
+                # part, taken before our cell styles were added
+                was, now = undo.get(f"{key}_before"), undo.get(f"{key}_after")
+                if isinstance(was, str) and isinstance(now, str):
+                    styles = styles.replace(now.encode(), was.encode(), 1)
             package.write(part, styles.replace(after.encode(), before.encode(), 1))
     return True
 

@@ -49,7 +49,8 @@ from addin.errors import EmptyFileError, InputError, SheetNotFoundError, UsageEr
 from addin.files.cell_edits import MAX_COLUMN, index_rows, put_cells
 from addin.files.csv_writer import write_csv
 from addin.files.safe_files import write_in_place_or_to, write_replacing
-from addin.files.sheet_xml import frozen_below, inline_cell, worksheet
+from addin.files.sheet_xml import cols_xml, fitted_widths, frozen_below, inline_cell, worksheet
+from addin.files.table_part import TABLE_PREFIX, TableSpec, add_table
 from addin.files.xlsx_package import XlsxPackage
 from addin.readers.csv_reader import decode, detect_separator
 from addin.readers.ooxml import NotSure, read_package
@@ -73,7 +74,6 @@ _SIDE_FILE_WORKBOOKS = {".xls", ".ods"}
 _TEXT_FILES = {".csv", ".txt", ".tsv"}
 #: The most characters a cell holds; a longer message would make Excel repair the file.
 _CELL_MAX = 32_767
-_COLUMN_WIDTHS = (20, 16, 36, 22, 10, 11, 11, 10, 12, 11)
 
 
 def status_text(outcome: RowOutcome, lang: Lang = "fr") -> str:
@@ -332,36 +332,52 @@ def _plain(value: CellValue | FormulaCell) -> CellValue:
 
 
 def history_xml(lines: Sequence[Sequence[CellValue]], lang: Lang) -> bytes:
-    """The whole history sheet: header row frozen, one line per push, newest last."""
+    """The whole history sheet, without its table: header row frozen, one line per push,
+    newest last."""
     rows = [_history_row(1, HISTORY_HEADERS[lang])]
     rows += [_history_row(number, line) for number, line in enumerate(lines, start=2)]
-    cols = "".join(
-        f'<col min="{n}" max="{n}" width="{width}" customWidth="1"/>'
-        for n, width in enumerate(_COLUMN_WIDTHS, start=1)
+    return worksheet(rows, before=frozen_below(1) + cols_xml(history_widths(lines, lang)))
+
+
+def history_text(value: CellValue) -> CellValue:
+    """A history cell as both drawers write it: a date as its text, anything else as it is."""
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    return value
+
+
+def history_widths(lines: Sequence[Sequence[CellValue]], lang: Lang) -> tuple[int, ...]:
+    """The columns' widths, fitted to the headers and every push's line."""
+    return fitted_widths(
+        HISTORY_HEADERS[lang], [[history_text(value) for value in line] for line in lines]
     )
-    return worksheet(rows, before=frozen_below(1) + f"<cols>{cols}</cols>")
+
+
+def history_table(lines: Sequence[Sequence[CellValue]], lang: Lang) -> TableSpec:
+    """The history's table: one line per push, so it grows with every push."""
+    return TableSpec(TABLE_PREFIX + "History", 1, HISTORY_HEADERS[lang], 1 + len(lines))
 
 
 def _history_row(number: int, values: Sequence[CellValue]) -> str:
     cells = []
-    for position, value in enumerate(values):
+    for position, written in enumerate(values):
         ref = f"{column_letter(position)}{number}"
+        value = history_text(written)
         if value is None:
             continue
         if isinstance(value, int | float):
             cells.append(f'<c r="{ref}"><v>{value!r}</v></c>')
-        elif isinstance(value, dt.datetime):
-            cells.append(inline_cell(ref, value.strftime("%Y-%m-%d %H:%M:%S")))
         else:
             cells.append(inline_cell(ref, str(value)))
     return f'<row r="{number}">{"".join(cells)}</row>'
 
 
 def _put_history(package: XlsxPackage, lines: list[list[CellValue]], lang: Lang) -> None:
-    """Our history sheet rewritten where it stands, or added last; one of the other language
-    goes (its lines are in ``lines``)."""
+    """Our history sheet rewritten where it stands, or added last, with its table over every
+    line; one of the other language goes (its lines are in ``lines``)."""
     xml = history_xml(lines, lang)
-    package.put_own_sheet(HISTORY_SHEETS[lang], xml, other_names=HISTORY_SHEETS.values())
+    part = package.put_own_sheet(HISTORY_SHEETS[lang], xml, other_names=HISTORY_SHEETS.values())
+    add_table(package, part, history_table(lines, lang))
 
 
 # --- side files -------------------------------------------------------------------------------

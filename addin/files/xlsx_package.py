@@ -288,7 +288,46 @@ class XlsxPackage:
         self.remove_relationship("xl/workbook.xml", entry.rel_id)
         self.remove_override(entry.part)
         self.remove(entry.part)
-        self.remove(rels_path(entry.part))
+        self.drop_related(entry.part)
+
+    def drop_related(self, part: str) -> None:
+        """Remove ``part``'s relationships and every part they point to (a sheet's tables,
+        drawings, notes, their VML; a drawing's charts and images, recursively), with their
+        content-type overrides, unless another part's relationships still point to it.
+
+        Why: a part left behind with no relationship to it is an orphan that Excel keeps
+        carrying (and a table's name stays taken: a new table of that name makes Excel repair
+        the file); a part still used elsewhere (an image two drawings show, a pivot cache the
+        workbook holds) must stay.
+        """
+        pending = [part]
+        seen: set[str] = set()
+        while pending:
+            source = pending.pop()
+            if source in seen:
+                continue
+            seen.add(source)
+            targets = {r.target for r in self.relationships(source)}
+            if rels_path(source) in self.parts:
+                self.remove(rels_path(source))
+                self.remove_override(rels_path(source))  # LibreOffice lists .rels parts too
+            if not targets:
+                continue
+            still_used = self._relationship_targets()
+            for target in sorted(targets - still_used):
+                if target in self.parts:
+                    pending.append(target)
+                    self.remove(target)
+                    self.remove_override(target)
+
+    def _relationship_targets(self) -> set[str]:
+        """Every part some relationship of the package points to."""
+        used: set[str] = set()
+        for rels_part in [p for p in self.parts if p.endswith(".rels")]:
+            folder = posixpath.dirname(posixpath.dirname(rels_part))
+            source = posixpath.join(folder, posixpath.basename(rels_part)[: -len(".rels")])
+            used.update(r.target for r in self.relationships(source))
+        return used
 
     def cell_text(self, part: str, ref: str) -> str | None:
         """The text of cell ``ref`` of a small sheet of ours: inline as we write it, or shared
@@ -437,11 +476,12 @@ class XlsxPackage:
             workbook = workbook[:start] + data + workbook[end:]
         return workbook
 
-    def put_own_sheet(self, name: str, xml: bytes, *, other_names: Collection[str]) -> None:
+    def put_own_sheet(self, name: str, xml: bytes, *, other_names: Collection[str]) -> str:
         """Our sheet ``name`` (a mapping, a history) holding ``xml``: rewritten where it
         stands when present, so the sheets' order and indexes do not move, else appended; our
         sheets of ``other_names`` (the same sheet in the other language) are removed. A user's
-        sheet of one of those names is never touched (:meth:`add_sheet` says so)."""
+        sheet of one of those names is never touched (:meth:`add_sheet` says so). Returns the
+        sheet's part."""
         ours = [
             e for e in self.sheets() if (e.name == name or e.name in other_names) and self.is_own(e)
         ]
@@ -450,12 +490,12 @@ class XlsxPackage:
             if entry is not same:
                 self.remove_sheet(entry)
         if same is None:
-            self.add_sheet(name, xml)
-            return
+            return self.add_sheet(name, xml).part
         self.write(same.part, xml)
-        # what Excel or LibreOffice attached to the old sheet (printer settings...) is not
-        # referenced by ours: its relationships go with it
-        self.remove(rels_path(same.part))
+        # what Excel or LibreOffice attached to the old sheet (printer settings, our table...)
+        # is not referenced by ours: its relationships go with it, and the parts only they used
+        self.drop_related(same.part)
+        return same.part
 
     # --- saving ---------------------------------------------------------------------------
 

@@ -7,7 +7,8 @@ written in one ``Range.Value`` call per 100,000 cells (the links as ``HYPERLINK`
 which Excel takes from a text starting with ``=``), and read back through the live reader and
 the file path's own parsing, so the two paths cannot read it differently.
 
-A new sheet gets the file path's column widths and frozen header rows (a few calls).
+It gets the file path's column widths (fitted to the changes) and table, and a new sheet its
+frozen header rows (a few calls).
 """
 
 from __future__ import annotations
@@ -23,27 +24,25 @@ from addin.core.table import CellValue
 from addin.core.workbook import LoggedChange
 from addin.files.changes_sheet import (
     CHANGE_HEADERS,
-    CHANGE_WIDTHS,
     HEADER_ROW,
     RECORD_HEADER,
     TITLE,
+    change_widths,
     changes_from_table,
+    changes_table,
+    language_of,
     record,
 )
 from addin.files.sheet_xml import hyperlink_formula
 from addin.live.book import read_book_table
 from addin.live.cell_writes import excel_value, write_block
 from addin.live.own_sheets import add_own_sheet, own_sheet, refuse_taken, remove_own_sheet
-from addin.live.sheet_format import freeze_below, set_widths
+from addin.live.sheet_format import freeze_below, put_table, set_widths
 
 
 def own_changes_sheet(book: xw.Book) -> str | None:
     """Our changes sheet in ``book`` (never a user's sheet of that name)."""
     return own_sheet(book, list(CHANGES_SHEETS.values()))
-
-
-def language_of(sheet_name: str) -> Lang:
-    return "en" if sheet_name == CHANGES_SHEETS["en"] else "fr"
 
 
 def read_changes(book: xw.Book) -> tuple[list[LoggedChange], Lang] | None:
@@ -83,9 +82,10 @@ def write_changes(book: xw.Book, changes: Sequence[LoggedChange], lang: Lang) ->
     sheet_lang = language_of(name)
     rows = _rows(changes, sheet_lang)
     write_block(sheet, 1, 1, rows)
+    set_widths(sheet, change_widths(changes, sheet_lang))
     if name_was_new:
-        set_widths(sheet, CHANGE_WIDTHS)
         freeze_below(book, sheet, HEADER_ROW)
+    put_table(book, sheet, changes_table(changes, sheet_lang))
     sheet.range("F1").api.EntireColumn.Hidden = True  # COM's Range.EntireColumn.Hidden
 
 

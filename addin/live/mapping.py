@@ -21,7 +21,7 @@ from addin.core.workbook import MappingSheetRow
 from addin.files.mapping_sheet import LIST_WIDTH, TAB_COLOUR, MappingLayout, mapping_layout
 from addin.live.cell_writes import excel_value, write_block
 from addin.live.own_sheets import add_own_sheet, own_sheet, refuse_taken, remove_own_sheet
-from addin.live.sheet_format import com_colour, freeze_below, set_widths
+from addin.live.sheet_format import com_colour, freeze_below, put_table, set_widths
 
 #: COM's ``XlDVType.xlValidateList``, ``XlDVAlertStyle.xlValidAlertStop``, ``xlBetween``.
 XL_VALIDATE_LIST, XL_VALID_ALERT_STOP, XL_BETWEEN = 3, 1, 1
@@ -64,6 +64,7 @@ def write_mapping_sheet(
     hidden.api.EntireColumn.Hidden = True  # COM's Range.EntireColumn.Hidden
     sheet.api.Tab.Color = com_colour(TAB_COLOUR)
     freeze_below(book, sheet, layout.header_row)
+    put_table(book, sheet, layout.table)
     _add_dropdown(sheet, layout)
 
 

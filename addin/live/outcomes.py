@@ -15,7 +15,6 @@ updates it rather than creating it twice.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -28,9 +27,11 @@ from addin.core.product_sheets import HISTORY_SHEETS, is_product_sheet
 from addin.core.table import CellValue, FormulaCell
 from addin.errors import EmptyFileError, SheetNotFoundError, UsageError
 from addin.files.outcome_writer import (
-    _COLUMN_WIDTHS,
     HISTORY_HEADERS,
     OutcomeColumn,
+    history_table,
+    history_text,
+    history_widths,
     outcome_columns,
     status_text,
 )
@@ -38,7 +39,7 @@ from addin.live.book import read_book_table
 from addin.live.cell_writes import excel_value, set_cells, write_block
 from addin.live.grid import _rows_2d
 from addin.live.own_sheets import add_own_sheet, own_sheet, refuse_taken, remove_own_sheet
-from addin.live.sheet_format import freeze_below, set_widths
+from addin.live.sheet_format import freeze_below, put_table, set_widths
 from addin.readers.common import header_text
 
 
@@ -142,14 +143,14 @@ def _put_history(book: xw.Book, lines: Sequence[Sequence[CellValue]], lang: Lang
     rows = [[excel_value(text) for text in HISTORY_HEADERS[lang]]]
     rows += [[_cell(value) for value in line] for line in lines]
     write_block(sheet, 1, 1, rows)
-    set_widths(sheet, _COLUMN_WIDTHS)
+    set_widths(sheet, history_widths(lines, lang))
     freeze_below(book, sheet, 1)
+    put_table(book, sheet, history_table(lines, lang))  # resized: it grows with every push
 
 
 def _cell(value: CellValue) -> Any:
     """A history cell as the file path writes it: numbers as numbers, a date as its text."""
-    if isinstance(value, dt.datetime):
-        return excel_value(value.strftime("%Y-%m-%d %H:%M:%S"))
-    if value is None or isinstance(value, int | float):
-        return value
-    return excel_value(str(value))
+    shown = history_text(value)
+    if shown is None or isinstance(shown, int | float):
+        return shown
+    return excel_value(str(shown))

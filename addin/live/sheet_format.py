@@ -1,8 +1,9 @@
-"""How our sheets look in the open book: column widths and colours, through a few calls.
+"""How our sheets look in the open book: column widths and colours, tables, through a few calls.
 
-The file path writes them into the sheet's XML (``<cols>``, ``tabColor``, a ``dxf``); live they
-are one ``Range.ColumnWidth`` call per run of equal widths, COM's colour numbers, and a
-conditional format's properties set one by one.
+The file path writes them into the sheet's XML (``<cols>``, ``tabColor``, a ``dxf``, a table
+part); live they are one ``Range.ColumnWidth`` call per run of equal widths, COM's colour
+numbers, a conditional format's properties set one by one, and a ``ListObject`` (xlwings'
+``sheet.tables``) named as the file path names it.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 import xlwings as xw
 
 from addin.files.mark_looks import Look
+from addin.files.table_part import TABLE_STYLE, TableSpec, free_name
 
 
 def com_colour(rgb: str) -> int:
@@ -73,3 +75,31 @@ def apply_look(condition: Any, look: Look) -> None:
         borders.Weight = _THIN
         if look.border_colour is not None:
             borders.Color = com_colour(look.border_colour)
+
+
+def put_table(book: xw.Book, sheet: xw.Sheet, spec: TableSpec) -> None:
+    """Our sheet's table over ``spec``'s range: the one the sheet has resized to it (a history
+    that grew, a sheet rewritten), else a new one in Excel's default style, named as the file
+    path names it (suffixed when the workbook has that name: a user's table, a defined name).
+    A few calls whatever the rows: one per sheet and table of the book to learn the names."""
+    area = sheet.range(spec.ref)
+    existing = list(sheet.tables)
+    if existing:
+        existing[0].resize(area)
+        return
+    taken = {table.name.casefold() for each in book.sheets for table in each.tables}
+    taken |= {name.name.casefold() for name in book.names}
+    sheet.tables.add(source=area, name=free_name(spec.name, taken), table_style_name=TABLE_STYLE)
+
+
+def style_cells(
+    sheet: xw.Sheet, header_row: int, width: int, wrapped_column: int, last_row: int
+) -> None:
+    """The title and headers bold, the long texts of ``wrapped_column`` (1 for A) below the
+    totals wrapped, the headers' excepted: the file path's cell styles
+    (``sheet_xml.sheet_styles``), four calls at most."""
+    sheet.range("A1").api.Font.Bold = True
+    sheet.range((header_row, 1), (header_row, width)).api.Font.Bold = True
+    for first, last in ((3, header_row - 1), (header_row + 1, last_row)):
+        if first <= last:
+            sheet.range((first, wrapped_column), (last, wrapped_column)).api.WrapText = True

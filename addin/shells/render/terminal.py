@@ -3,9 +3,9 @@
 An accountant asks two questions of a check: *will the platform refuse this file as it is?* and
 *what must I fix by hand?* So the report opens with the totals per column and kind (errors to
 fix by hand, errors the product fixes, warnings), then lists the errors only a person can fix,
-one line each, at most ``shown`` of them, and ends with one line saying how many were not
-listed and how to get them all. A file whose every issue fits under the cap is listed whole,
-warnings included.
+one line each, at most ``shown`` of them, says how many were not listed and how to get them
+all, and ends with the totals' sum in one line (the numbers of the report sheet's chart). A
+file whose every issue fits under the cap is listed whole, warnings included.
 
 Plain lines, no table: drawing a rich table row cost about 1 ms, and a report of 100,000
 issues took minutes to print; a line costs microseconds and a terminal wraps it by itself.
@@ -19,7 +19,7 @@ from itertools import islice
 from rich.console import Console
 
 from addin.core.catalogue import Lang
-from addin.core.report import ColumnTotals, Issue, Report, column_letter
+from addin.core.report import ColumnTotals, Issue, Report
 from addin.readers.header_row import describe_shape
 
 #: Issues listed by default; ``validate --max N`` or ``--all`` change it.
@@ -45,6 +45,10 @@ _WORDS = {
         ),
         "clean": "Aucun problème : le fichier est prêt pour {platform}.",
         "totals": "Totaux par colonne :",
+        "closing": (
+            "Total : {to_fix} à corriger à la main, {fixed} corrigé(s) par le produit, "
+            "{warnings} avertissement(s), {total} problème(s) en tout."
+        ),
         "list_to_fix": "À corriger à la main ({count}) :",
         "list_fixed": "Erreurs que fix, export et push corrigent ({count}) :",
         "list_warnings": "Avertissements ({count}) :",
@@ -80,6 +84,10 @@ _WORDS = {
         ),
         "clean": "No problems: the file is ready for {platform}.",
         "totals": "Totals per column:",
+        "closing": (
+            "Total: {to_fix} to fix by hand, {fixed} fixed by the product, {warnings} "
+            "warning(s), {total} problem(s) in all."
+        ),
         "list_to_fix": "To fix by hand ({count}):",
         "list_fixed": "Errors that fix, export and push put right ({count}):",
         "list_warnings": "Warnings ({count}):",
@@ -146,6 +154,7 @@ def report_lines(
         return lines
     lines += ["", words["totals"], *_totals_table(totals, lang)]
     lines += _listing(report, totals, lang, shown)
+    lines += ["", _closing_totals(totals, lang)]
     return lines
 
 
@@ -170,21 +179,31 @@ def _totals_table(totals: list[ColumnTotals], lang: Lang) -> list[str]:
         line(place, (t.to_fix, t.fixed, t.warnings))
         for place, t in zip(places, totals, strict=True)
     ]
-    sums = (
-        sum(t.to_fix for t in totals),
-        sum(t.fixed for t in totals),
-        sum(t.warnings for t in totals),
-    )
-    lines.append(line(words["total"], sums))
+    lines.append(line(words["total"], _sums(totals)))
     return lines
 
 
 def _place(totals: ColumnTotals, lang: Lang) -> str:
-    column = (totals.column or "").strip()
-    if totals.position is None:
-        return column or _WORDS[lang]["whole"]
-    named = f"« {column} »" if lang == "fr" else f"“{column}”"
-    return f"{column_letter(totals.position)} {named}"
+    return totals.place(lang, _WORDS[lang]["whole"])
+
+
+def _sums(totals: list[ColumnTotals]) -> tuple[int, int, int]:
+    """The last line of the totals: every column's issues of each kind."""
+    return (
+        sum(t.to_fix for t in totals),
+        sum(t.fixed for t in totals),
+        sum(t.warnings for t in totals),
+    )
+
+
+def _closing_totals(totals: list[ColumnTotals], lang: Lang) -> str:
+    """The report's last line: the totals' sum in short, so a long listing ends on the numbers
+    it started with (the same as the report sheet's totals and its chart)."""
+    words = _WORDS[lang]
+    to_fix, fixed, warnings = _sums(totals)
+    return words["closing"].format(
+        to_fix=to_fix, fixed=fixed, warnings=warnings, total=to_fix + fixed + warnings
+    )
 
 
 def _listing(
