@@ -98,7 +98,7 @@ _QUALIFIERS = {
         "work",
     ),
     **dict.fromkeys(["company", "societe", "entreprise"], "company"),
-    **dict.fromkeys(["billing", "facturation"], "billing"),
+    **dict.fromkeys(["billing", "bill", "facturation"], "billing"),
     **dict.fromkeys(["primary", "main", "principal", "principale"], "main"),
     **dict.fromkeys(
         ["home", "domicile", "prive", "privee", "personnel", "personnelle", "personal"],
