@@ -94,11 +94,20 @@ _DROPPED = {"fixe", "landline"}
 #: Words that say which group of values a column belongs to, and the group.
 _QUALIFIERS = {
     **dict.fromkeys(
-        ["business", "work", "bureau", "professionnel", "professionnelle", "pro", "office"],
+        [
+            "business",
+            "work",
+            "travail",
+            "bureau",
+            "professionnel",
+            "professionnelle",
+            "pro",
+            "office",
+        ],
         "work",
     ),
     **dict.fromkeys(["company", "societe", "entreprise"], "company"),
-    **dict.fromkeys(["billing", "facturation"], "billing"),
+    **dict.fromkeys(["billing", "bill", "facturation"], "billing"),
     **dict.fromkeys(["primary", "main", "principal", "principale"], "main"),
     **dict.fromkeys(
         ["home", "domicile", "prive", "privee", "personnel", "personnelle", "personal"],
@@ -389,6 +398,8 @@ class _Context:
     parts: list[bool]
     #: the file has a first-name column: its "Nom du client" is a person's last name
     has_first_name: bool = False
+    #: ... and a last-name column ("Nom de famille"): a bare "Nom" there is the whole name
+    has_last_name: bool = False
 
     @classmethod
     def of(cls, headers: Sequence[str]) -> _Context:
@@ -432,8 +443,14 @@ class _Context:
             _street_like(k.split()) and {"1", "ligne", "line"} & w
             for k, w in zip(keys, words_of, strict=True)
         )
+        last_name = any(
+            {"surname", "lastname"} & w or ({"name"} <= w and w & {"last", "family"})
+            for w in words_of
+        ) or any(" nom de famille" in f" {key}" for key in keys)
         about_companies = not first_name and company
-        return cls(keys, qualifiers, about_companies, has_place, has_lines, parts, first_name)
+        return cls(
+            keys, qualifiers, about_companies, has_place, has_lines, parts, first_name, last_name
+        )
 
 
 def propose_mapping(
@@ -693,6 +710,12 @@ def _in_context(
             return replace(claim, field=index.company)
         if claim is None or claim.field.id in index.person_names:
             return None
+    if (
+        context.has_first_name
+        and context.has_last_name
+        and _meaningful(key.split()) in (["nom"], ["name"])
+    ):
+        return None  # Pipedrive's « Personne - Nom » beside « Prénom » and « Nom de famille »
     last = profile.mapping.name.last if profile.mapping.name is not None else None
     if claim is None and context.has_first_name and key in _GENERIC_NAMES and last is not None:
         # "Nom du client" beside "Prénom" (a colleague's list): the person's last name
