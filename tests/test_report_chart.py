@@ -38,7 +38,7 @@ C = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
 A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 XDR = "{http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing}"
 #: Where the rendered pictures go: kept after the run for a person to look at (not in git).
-ARTEFACTS = Path(__file__).resolve().parent.parent / "build" / "test-artefacts"
+ARTEFACTS = Path(__file__).resolve().parent.parent / "artefacts" / "report-chart"
 REPORT = {"fr": "CI_Rapport", "en": "CI_Report"}
 __all__ = ["excel"]  # the live tests' engine, a fixture
 
