@@ -12,6 +12,7 @@ from collections.abc import Iterator
 import pytest
 
 from addin.files.data_folder import DATA_DIR_ENV
+from tests import excel_engine
 from tests.libreoffice import LibreOfficeServer, find_soffice, unavailable, uno_problem
 
 
@@ -63,3 +64,13 @@ def lo_server(soffice: str) -> Iterator[LibreOfficeServer]:
         unavailable(f"LibreOffice's UNO bridge is not usable: {problem}")
     with LibreOfficeServer(soffice) as server:
         yield server
+
+
+@pytest.fixture
+def excel() -> Iterator[excel_engine.Engine]:
+    """The tests' Excel (an xlwings engine over openpyxl), active, with no open book and no
+    call counted, for one test."""
+    engine = excel_engine.activate()
+    engine.reset()
+    yield engine
+    engine.reset()

@@ -8,7 +8,6 @@ group too many (homonyms at two addresses) fails as surely as one too few.
 from __future__ import annotations
 
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -269,14 +268,6 @@ def test_a_profile_that_names_only_the_email_groups_by_email_only(tmp_path: Path
 
 
 # --- in the open book ---------------------------------------------------------------------------
-
-
-@pytest.fixture
-def excel() -> Iterator[excel_engine.Engine]:
-    engine = excel_engine.activate()
-    engine.reset()
-    yield engine
-    engine.reset()
 
 
 def test_the_duplicates_sheet_is_drawn_and_cleared_live_as_on_file(

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import shutil
 import warnings
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -44,14 +43,6 @@ from tests.test_mapping_sheet import _write as write_mapping
 from tests.user_workbooks import write_rows, write_user_workbook
 
 FLOKON = get_profile("flokon")
-
-
-@pytest.fixture
-def excel() -> Iterator[excel_engine.Engine]:
-    engine = excel_engine.activate()
-    engine.reset()
-    yield engine
-    engine.reset()
 
 
 def open_live(path: Path) -> tuple[xw.Book, LiveWorkbook]:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import shutil
 import warnings
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -34,14 +33,6 @@ from tests.test_mapping_sheet import ROWS as MAPPED_ROWS
 from tests.user_workbooks import write_user_workbook
 
 REVEAL = get_profile("reveal")
-
-
-@pytest.fixture
-def excel() -> Iterator[excel_engine.Engine]:
-    engine = excel_engine.activate()
-    engine.reset()
-    yield engine
-    engine.reset()
 
 
 def open_live(path: Path) -> tuple[xw.Book, LiveWorkbook]:

@@ -17,7 +17,6 @@ from __future__ import annotations
 import shutil
 import warnings
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -43,14 +42,6 @@ from tests.user_workbooks import write_rows, write_user_workbook
 
 FLOKON = get_profile("flokon")
 MARKS = "CI_Marques"
-
-
-@pytest.fixture
-def excel() -> Iterator[excel_engine.Engine]:
-    engine = excel_engine.activate()
-    engine.reset()
-    yield engine
-    engine.reset()
 
 
 def user_book(path: Path) -> Path:

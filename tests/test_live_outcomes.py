@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 import warnings
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -31,14 +31,6 @@ from tests import excel_engine
 from tests.test_live_read import demo_samples, save_as_xlsx
 from tests.test_marks import HEADERS, ROWS
 from tests.user_workbooks import write_rows, write_user_workbook
-
-
-@pytest.fixture
-def excel() -> Iterator[excel_engine.Engine]:
-    engine = excel_engine.activate()
-    engine.reset()
-    yield engine
-    engine.reset()
 
 
 def read(path: Path) -> Any:

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -64,15 +64,6 @@ NOT_OPENABLE = {
         "path refuses it with EncryptedFileError); the test engine cannot decrypt"
     ),
 }
-
-
-@pytest.fixture
-def excel() -> Iterator[excel_engine.Engine]:
-    """The test engine, active, with no open book and no call counted."""
-    engine = excel_engine.activate()
-    engine.reset()
-    yield engine
-    engine.reset()
 
 
 def workbook_fixtures() -> list[Path]:

@@ -17,7 +17,6 @@ import datetime as dt
 import shutil
 import subprocess
 import warnings
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -208,14 +207,6 @@ def test_the_table_columns_are_the_headers_in_either_language(lang: str, tmp_pat
     duplicates = "CI_Doublons" if lang == "fr" else "CI_Duplicates"
     our_table(book, report, "ClientImport_Report", report_header(book[report]))
     our_table(book, duplicates, "ClientImport_Duplicates", 4)
-
-
-@pytest.fixture
-def excel() -> Iterator[excel_engine.Engine]:
-    engine = excel_engine.activate()
-    engine.reset()
-    yield engine
-    engine.reset()
 
 
 def test_marked_in_excel_the_sheets_are_the_same_tables_and_libreoffice_keeps_them(
