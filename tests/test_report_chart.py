@@ -30,7 +30,7 @@ from addin.files.xlsx_package import XlsxPackage
 from addin.shells.render.terminal import report_lines
 from addin.usecases.marking import clear_file, mark_file
 from tests import excel_engine
-from tests.test_live_marks import excel, open_live
+from tests.test_live_marks import open_live
 from tests.test_marks_kinds import HOKUS, kinds_book
 from tests.user_workbooks import read_parts, report_header
 
@@ -40,7 +40,6 @@ XDR = "{http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing}"
 #: Where the rendered pictures go: kept after the run for a person to look at (not in git).
 ARTEFACTS = Path(__file__).resolve().parent.parent / "artefacts" / "report-chart"
 REPORT = {"fr": "CI_Rapport", "en": "CI_Report"}
-__all__ = ["excel"]  # the live tests' engine, a fixture
 
 
 @pytest.fixture
