@@ -6,7 +6,7 @@
 # LibreOffice tests will be skipped and why, and succeeds. Called by `make test` and .ci/run.
 set -euo pipefail
 
-PACKAGES=(libreoffice-calc-nogui python3-uno)
+PACKAGES=(libreoffice-calc-nogui python3-uno poppler-utils)
 
 missing=()
 if command -v dpkg-query >/dev/null 2>&1; then

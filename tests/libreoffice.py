@@ -50,6 +50,15 @@ def unavailable(reason: str) -> NoReturn:
     pytest.skip(reason)
 
 
+def pdftoppm() -> str:
+    """Poppler's pdftoppm (a page LibreOffice printed to PDF, as a PNG a person can look at),
+    or the test skipped, failed under CI, where scripts/system-deps.sh installs it."""
+    binary = shutil.which("pdftoppm")
+    if binary is None:
+        unavailable("pdftoppm is not installed (poppler-utils: scripts/system-deps.sh)")
+    return binary
+
+
 def find_soffice() -> str | None:
     """The soffice binary on PATH, or None."""
     return shutil.which("soffice")

@@ -11,7 +11,6 @@ part of it behind.
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 import zipfile
 from pathlib import Path
@@ -209,16 +208,15 @@ def test_clear_leaves_no_chart_nor_drawing(book: Path, tmp_path: Path) -> None:
 
 def render_png(xlsx: Path, sheet: str, name: str, folder: Path, soffice: str) -> Path:
     """Sheet ``sheet`` of ``xlsx`` printed by LibreOffice, as a PNG in :data:`ARTEFACTS`."""
-    from tests.libreoffice import ONE_PAGE_A_SHEET, convert
+    from tests.libreoffice import ONE_PAGE_A_SHEET, convert, pdftoppm
 
     pdf = convert(xlsx, ONE_PAGE_A_SHEET, folder / "pdf", soffice=soffice)
-    if shutil.which("pdftoppm") is None:
-        pytest.skip("pdftoppm (poppler-utils) is not installed")
+    binary = pdftoppm()
     page = str([entry.name for entry in XlsxPackage.open(xlsx).sheets()].index(sheet) + 1)
     ARTEFACTS.mkdir(parents=True, exist_ok=True)
     target = ARTEFACTS / name
     subprocess.run(
-        ["pdftoppm", "-png", "-r", "90", "-f", page, "-l", page, "-singlefile", str(pdf),
+        [binary, "-png", "-r", "90", "-f", page, "-l", page, "-singlefile", str(pdf),
          str(target.with_suffix(""))],
         check=True,
         capture_output=True,

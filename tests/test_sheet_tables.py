@@ -32,7 +32,7 @@ from addin.files.xlsx_package import XlsxPackage
 from addin.usecases.marking import clear_book, clear_file, mark_book, mark_file
 from tests import excel_engine
 from tests.commands import client_import as cli
-from tests.libreoffice import ONE_PAGE_A_SHEET, convert, unavailable
+from tests.libreoffice import ONE_PAGE_A_SHEET, convert, pdftoppm
 from tests.test_duplicates import HEADERS, ROWS
 from tests.test_live_marks import open_live
 from tests.user_workbooks import report_header, write_rows
@@ -133,9 +133,7 @@ def test_libreoffice_keeps_the_tables_and_renders_the_report(soffice: str, tmp_p
 
 def render(pdf: Path, folder: Path) -> list[Path]:
     """Every page of ``pdf`` as a PNG, with poppler's pdftoppm."""
-    binary = shutil.which("pdftoppm")
-    if binary is None:
-        unavailable("pdftoppm is not installed (poppler-utils: scripts/system-deps.sh)")
+    binary = pdftoppm()
     folder.mkdir(parents=True, exist_ok=True)
     subprocess.run(
         [binary, "-r", "60", "-png", str(pdf), str(folder / "report")], check=True, timeout=120
