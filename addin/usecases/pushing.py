@@ -357,6 +357,7 @@ def _push(
     )
     shown: Preview | None = None
     remote: dict[str, dict[str, object]] = {}
+    held_parts: dict[str, tuple[str, ...]] = {}
     if needs_remote:
         remote = _aligned(_download(connector, insist), rows, profile)
         held_parts = remote_parts(remote, profile)
@@ -364,10 +365,10 @@ def _push(
             rows = adopt_earlier_keys(rows, remote, held_parts)
         shown = preview(rows, remote, request.mode, held_parts)
     rows, duplicates, unchecked, remote = _check_duplicates(
-        request, connector, insist, rows, remote if needs_remote else None
+        request, connector, insist, rows, remote if needs_remote else None, shown=shown
     )
-    if duplicates and shown is not None:
-        shown = preview(rows, remote, request.mode, remote_parts(remote, profile))
+    if duplicates and shown is not None:  # the same records: only the rows held back differ
+        shown = preview(rows, remote, request.mode, held_parts)
     labels = key_labels(rows, remote, name_fields(profile), profile)
     if request.dry_run:
         return PushResult(
@@ -446,12 +447,15 @@ def _check_duplicates(
     insist: _Insist,
     rows: list[OutgoingRow],
     remote: dict[str, dict[str, object]] | None,
+    *,
+    shown: Preview | None = None,
 ) -> tuple[list[OutgoingRow], dict[int, str], str | None, dict[str, dict[str, object]]]:
     """The rows to send without those the platform probably holds under another key (issue
     19: « même téléphone que le client « C0043 » sur Evoliz », by row), why the check could
     not be made if it could not, and the platform's records.
 
-    ``remote``: the records the push downloaded already, else ``None``: they are listed here,
+    ``remote``: the records the push downloaded already (``shown``: their preview, whose moves
+    are the rows that knowingly replace a record), else ``None``: they are listed here,
     and a platform that cannot list them (no list route, refused) is said, not fatal: the push
     goes on as it would have without the check, and its own requests meet any real failure.
     """
@@ -476,14 +480,16 @@ def _check_duplicates(
                 "the platform were not checked"
             )
             return rows, {}, unchecked, {}
-    moves = preview(rows, remote, request.mode, remote_parts(remote, profile)).moved
-    replaced = {move.key: move.old_key for move in moves}
+    if shown is None:
+        shown = preview(rows, remote, request.mode, remote_parts(remote, profile))
+    replaced = {move.key: move.old_key for move in shown.moved}
     kept = remote
     if request.mode == "upsert_delete_rest":  # a record this push deletes is repeated by none
         sent = {row.key for row in rows}
         kept = {key: fields for key, fields in remote.items() if key in sent}
     matches = remote_duplicates(rows, kept, profile, replaced=replaced)
-    named = key_labels([], remote, name_fields(profile), profile)
+    repeated = {m.remote_key: remote[m.remote_key] for m in matches}  # only those shown
+    named = key_labels([], repeated, name_fields(profile), profile)
     held = {m.row: m.said(profile.platform, lang, named.get(m.remote_key)) for m in matches}
     keys = {m.key for m in matches}
     return [r for r in rows if r.key not in keys], held, None, remote
