@@ -11,7 +11,7 @@ rows, whether the file is valid) counts them too, so a capped report tells the s
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from types import MappingProxyType
@@ -114,6 +114,18 @@ class ColumnTotals(NamedTuple):
             return column or whole
         named = f"« {column} »" if lang == "fr" else f"“{column}”"
         return f"{column_letter(self.position)} {named}"
+
+
+def summed(totals: Sequence[ColumnTotals]) -> ColumnTotals:
+    """Every column's issues of each kind: the last line of the text report's totals and of
+    the report sheet's block (``column`` and ``position`` ``None``)."""
+    return ColumnTotals(
+        None,
+        None,
+        sum(t.to_fix for t in totals),
+        sum(t.fixed for t in totals),
+        sum(t.warnings for t in totals),
+    )
 
 
 @dataclass(slots=True)

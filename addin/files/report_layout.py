@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from addin.core.catalogue import Lang
 from addin.core.kinds import KIND_WORDS, WORST_FIRST, Kind
 from addin.core.marks import MarkPlan
-from addin.core.report import ColumnTotals, column_letter
+from addin.core.report import ColumnTotals, column_letter, summed
 from addin.files.sheet_xml import ReportCell
 from addin.files.xlsx_package import quote_sheet
 
@@ -96,15 +96,12 @@ def totals_rows(plan: MarkPlan, lang: Lang) -> list[list[ReportCell]]:
 
     heads: list[ReportCell] = [KIND_WORDS[lang][kind] for kind in WORST_FIRST]
     rows = [row([words["column"], *heads, words["total"]])]
-    sums = dict.fromkeys(WORST_FIRST, 0)
     for totals in plan.totals:
-        counts = _counts(totals)
-        for kind in WORST_FIRST:
-            sums[kind] += counts[kind]
-        cells: list[ReportCell] = [counts[kind] for kind in WORST_FIRST]
+        cells: list[ReportCell] = [_counts(totals)[kind] for kind in WORST_FIRST]
         rows.append(row([totals.place(lang, words["whole"]), *cells, totals.total]))
-    last: list[ReportCell] = [sums[kind] for kind in WORST_FIRST]
-    rows.append(row([words["total"], *last, sum(sums.values())]))
+    whole = summed(plan.totals)
+    last: list[ReportCell] = [_counts(whole)[kind] for kind in WORST_FIRST]
+    rows.append(row([words["total"], *last, whole.total]))
     return rows
 
 

@@ -19,7 +19,7 @@ from itertools import islice
 from rich.console import Console
 
 from addin.core.catalogue import Lang
-from addin.core.report import ColumnTotals, Issue, Report
+from addin.core.report import ColumnTotals, Issue, Report, summed
 from addin.readers.header_row import describe_shape
 
 #: Issues listed by default; ``validate --max N`` or ``--all`` change it.
@@ -179,7 +179,8 @@ def _totals_table(totals: list[ColumnTotals], lang: Lang) -> list[str]:
         line(place, (t.to_fix, t.fixed, t.warnings))
         for place, t in zip(places, totals, strict=True)
     ]
-    lines.append(line(words["total"], _sums(totals)))
+    whole = summed(totals)
+    lines.append(line(words["total"], (whole.to_fix, whole.fixed, whole.warnings)))
     return lines
 
 
@@ -187,22 +188,13 @@ def _place(totals: ColumnTotals, lang: Lang) -> str:
     return totals.place(lang, _WORDS[lang]["whole"])
 
 
-def _sums(totals: list[ColumnTotals]) -> tuple[int, int, int]:
-    """The last line of the totals: every column's issues of each kind."""
-    return (
-        sum(t.to_fix for t in totals),
-        sum(t.fixed for t in totals),
-        sum(t.warnings for t in totals),
-    )
-
-
 def _closing_totals(totals: list[ColumnTotals], lang: Lang) -> str:
     """The report's last line: the totals' sum in short, so a long listing ends on the numbers
     it started with (the same as the report sheet's totals and its chart)."""
     words = _WORDS[lang]
-    to_fix, fixed, warnings = _sums(totals)
+    whole = summed(totals)
     return words["closing"].format(
-        to_fix=to_fix, fixed=fixed, warnings=warnings, total=to_fix + fixed + warnings
+        to_fix=whole.to_fix, fixed=whole.fixed, warnings=whole.warnings, total=whole.total
     )
 
 
