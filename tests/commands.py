@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 
@@ -18,8 +18,10 @@ def client_import(
     *args: str | Path,
     env: Mapping[str, str] | None = None,
     timeout: float = 300,
+    before: Callable[[], None] | None = None,
 ) -> subprocess.CompletedProcess[str]:
-    """``client-import ARGS``, with ``env`` instead of this process's environment if given."""
+    """``client-import ARGS``, with ``env`` instead of this process's environment if given;
+    ``before`` runs in the child before the command (a limit set on it, say)."""
     return subprocess.run(
         [sys.executable, "-m", "addin", *map(str, args)],
         capture_output=True,
@@ -27,4 +29,5 @@ def client_import(
         check=False,
         timeout=timeout,
         env=dict(env) if env is not None else dict(os.environ),
+        preexec_fn=before,
     )

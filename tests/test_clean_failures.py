@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
+from tests.commands import client_import as cli
 from tests.user_workbooks import write_user_workbook
 
 #: made up per run: no key-shaped literal in the repository
@@ -50,18 +51,6 @@ def _full_disk() -> None:
     """In the child: files it writes stop at FULL_AT bytes (the write fails, no signal)."""
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
     resource.setrlimit(resource.RLIMIT_FSIZE, (FULL_AT, FULL_AT))
-
-
-def cli(
-    *args: str | Path, before: Callable[[], None] | None = None
-) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "addin", *map(str, args)],
-        capture_output=True,
-        text=True,
-        check=False,
-        preexec_fn=before,  # sets a file size limit and ignores SIGXFSZ, nothing else
-    )
 
 
 def assert_clean_failure(done: subprocess.CompletedProcess[str]) -> str:
